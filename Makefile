@@ -1,0 +1,56 @@
+# Kefu: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# xstatic-bootstrap builds with pkg_resources, which setuptools 81 dropped
+export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kefu
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test lint test-sqlite test-postgres browser messages bench bench-peers fuzz clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml build-constraints.txt | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	@$(BIN)/python -m kefu.core.i18n
+
+run: install
+	$(BIN)/kefu serve --demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=kefu.settings > /dev/null
+
+browser:
+	@bash tests/e2e/ensure_chromium.sh
+
+test: lint browser
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python tests/services_up.py; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "SKIPPED PostgreSQL + Redis run: no server answers on 127.0.0.1:5432 and 127.0.0.1:6379."; \
+	fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	KEFU_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -q -n 2 --dist loadfile
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL + Redis =="
+	KEFU_DATA_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
+		$(BIN)/pytest -q -n 2 --dist loadfile
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,94 @@
+"""The REST API under /api/v1/: routers of the apps, auth, and the one error shape.
+
+Errors are always ``{"error": {"code", "message", "fields"}}`` with a 4xx status (design.md).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kefu.accounts.auth import API_AUTH
+from kefu.core.errors import DomainError
+
+log = logging.getLogger("kefu.api")
+
+api = NinjaAPI(
+    title="Kefu API",
+    version="1",
+    description="Kefu 客服运营平台 REST API. Authenticate with `Authorization: Bearer <token>`.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    from django.utils.translation import gettext as _
+
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(err.get("loc", ())), str(err.get("msg", "")))
+    body = error_body("validation_error", _("Some fields are not valid."), fields)
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    from django.utils.translation import gettext as _
+
+    body = error_body("unauthorized", _("Sign in or send a valid API token."))
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    from django.utils.translation import gettext as _
+
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code = {
+        400: "invalid",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "throttled",
+    }.get(exc.status_code, "error")
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from kefu.accounts.api import router as accounts_router
+    from kefu.customers.api import router as customers_router
+    from kefu.tickets.api import router as tickets_router
+
+    api.add_router("/customers", customers_router)
+    api.add_router("/tickets", tickets_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_register_routers()

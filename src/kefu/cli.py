@@ -1,0 +1,233 @@
+"""The ``kefu`` command (also ``python -m kefu``).
+
+Core commands live here; each capability adds its subcommand group from its app's ``cli.py``
+(a ``register(subparsers)`` function), listed in ``APP_COMMANDS``. Bad input exits with code 2
+and a message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+
+APP_COMMANDS = [
+    "kefu.customers.cli",
+    "kefu.demo.cli",
+]
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed to stderr, exit code 2."""
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# --- core commands -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("Database is up to date.")
+    return 0
+
+
+def database_is_empty() -> bool:
+    from kefu.accounts.models import User
+
+    return not User.objects.exists()
+
+
+def cmd_serve(args) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if args.demo and database_is_empty():
+        from kefu.demo.builder import build_demo
+
+        build_demo(size="small", progress=True)
+    if args.demo:
+        from kefu.demo.builder import print_logins
+
+        print_logins()
+    workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 8)
+    web = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kefu.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-" if args.access_log else "/dev/null",
+    ]
+    procs = [subprocess.Popen(web)]
+    if not args.no_worker:
+        procs.append(subprocess.Popen([sys.executable, "-m", "kefu", "worker"]))
+    print(f"Kefu is serving on http://{args.host}:{args.port}  (data: {settings.DATA_DIR})")
+    print("Press Ctrl-C to stop.", flush=True)
+
+    def stop(signum, frame):
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in procs):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                procs[0].wait(timeout=1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(None, None)
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    print("Kefu stopped.")
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_createuser(args) -> int:
+    import getpass
+
+    from kefu.accounts import services
+    from kefu.accounts.models import Team
+    from kefu.core.errors import DomainError
+
+    password = args.password or os.environ.get("KEFU_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise UsageError("--password is required when not on a terminal")
+        password = getpass.getpass("Password: ")
+    team = None
+    if args.team:
+        team = Team.objects.filter(pk=args.team).first() if args.team.isdigit() else None
+        team = team or Team.objects.filter(name=args.team).first()
+        if team is None:
+            raise UsageError(f"no such team: {args.team}")
+    try:
+        user = services.user_create(
+            username=args.username,
+            password=password,
+            role=args.role,
+            display_name=args.name or "",
+            team=team,
+            email=args.email or "",
+        )
+    except DomainError as exc:
+        raise UsageError(f"{exc.message} {exc.fields or ''}".strip())
+    print(f"Created user {user.username} ({user.get_role_display()}).")
+    return 0
+
+
+def cmd_token(args) -> int:
+    from kefu.accounts import services
+    from kefu.accounts.models import User
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        raise UsageError(f"no such active user: {args.username}")
+    token, raw = services.token_create(user=user, name=args.name or "cli")
+    print(f"API token for {user.username} (id {token.pk}); it is shown once:")
+    print(raw)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kefu", description="Kefu 客服运营平台")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="create or upgrade the database")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("serve", help="migrate, then serve the web app and a worker")
+    p.add_argument("--demo", action="store_true", help="load the demo data into an empty database")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--workers", type=int, default=0, help="web worker processes (default: by CPU)")
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--no-worker", action="store_true", help="do not start the job worker")
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run the background job worker (Huey)")
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("createuser", help="create a user")
+    p.add_argument("username")
+    p.add_argument("--password")
+    p.add_argument(
+        "--role", default="admin", choices=["agent", "lead", "supervisor", "manager", "admin"]
+    )
+    p.add_argument("--team", help="team id or name (agents and leads)")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--email")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("token", help="print a new API token for USER (last line)")
+    p.add_argument("username", metavar="USER")
+    p.add_argument("--name", help="a label for the token")
+    p.set_defaults(func=cmd_token)
+
+    for module in APP_COMMANDS:
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_django()
+    from kefu.core.errors import DomainError
+
+    try:
+        return args.func(args) or 0
+    except UsageError as exc:
+        print(f"kefu: error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        fields = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        print(f"kefu: error: {exc.message}" + (f" ({fields})" if fields else ""), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,76 @@
+"""Cursor (keyset) pagination: ``?cursor=&limit=`` → ``{"items": [...], "next": "..."}``.
+
+A cursor holds the ordering value and the id of the last row of the page, so every page is an
+index range scan however deep the reader goes (no OFFSET).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import Invalid
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 200
+
+
+@dataclass
+class Page:
+    items: list
+    next: str | None
+
+
+def _encode(value, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = {"dt": value.isoformat()}
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw)
+        if isinstance(value, dict):
+            value = dt.datetime.fromisoformat(value["dt"])
+        if not isinstance(pk, int):
+            raise ValueError
+        return value, pk
+    except (ValueError, TypeError, KeyError, json.JSONDecodeError):
+        raise Invalid(_("The cursor is not valid."), fields={"cursor": _("Not a valid cursor.")})
+
+
+def clamp_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if limit < 1 or limit > MAX_LIMIT:
+        raise Invalid(
+            _("limit must be between 1 and %(max)d.") % {"max": MAX_LIMIT},
+            fields={"limit": _("Out of range.")},
+        )
+    return limit
+
+
+def paginate(qs: QuerySet, *, ordering: str, cursor: str | None, limit: int | None) -> Page:
+    """One page of ``qs`` ordered by ``ordering`` (a non-null field, '-' for descending), then id."""
+    limit = clamp_limit(limit)
+    desc = ordering.startswith("-")
+    field = ordering.lstrip("-")
+    if cursor:
+        value, pk = _decode(cursor)
+        op = "lt" if desc else "gt"
+        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+    order = [ordering, "-pk" if desc else "pk"]
+    rows = list(qs.order_by(*order)[: limit + 1])
+    nxt = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        nxt = _encode(getattr(last, field), last.pk)
+    return Page(items=rows, next=nxt)

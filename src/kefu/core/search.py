@@ -1,0 +1,90 @@
+"""Chinese keyword search: jieba-segmented text in SQLite FTS5 or PostgreSQL full-text (GIN).
+
+Indexed rows keep their segmented text in a ``search_text`` column. On SQLite an FTS5 table
+named ``<db_table>_fts`` (rowid = the row's id) is kept in step by ``index_rows``; on PostgreSQL
+a GIN index over ``to_tsvector('simple', search_text)`` serves the same query.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import jieba
+from django.db import connection
+from django.db.models import QuerySet
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+jieba.setLogLevel(logging.WARNING)
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without punctuation or blanks."""
+    out = []
+    for tok in jieba.cut_for_search(text or ""):
+        tok = _PUNCT.sub("", tok).lower()
+        if tok:
+            out.append(tok)
+    return out
+
+
+def segment(text: str) -> str:
+    """Space-joined tokens: what goes into ``search_text``."""
+    return " ".join(tokens(text))
+
+
+def query_terms(q: str) -> list[str]:
+    """Distinct query terms; a long word also contributes the shorter words jieba finds in it."""
+    seen: dict[str, None] = {}
+    for tok in jieba.cut(q or "", cut_all=False):
+        tok = _PUNCT.sub("", tok).lower()
+        if tok:
+            seen.setdefault(tok, None)
+    return list(seen)[:12]
+
+
+def fts_table(model) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def create_fts_sql(model) -> tuple[str, str]:
+    """SQL (forward, reverse) for a migration; a no-op outside SQLite."""
+    table = fts_table(model)
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(body, tokenize='unicode61')",
+        f"DROP TABLE IF EXISTS {table}",
+    )
+
+
+def index_rows(model, rows: list[tuple[int, str]]) -> None:
+    """Keep the FTS5 table in step with ``search_text`` (SQLite only; PostgreSQL indexes itself)."""
+    if connection.vendor != "sqlite" or not rows:
+        return
+    table = fts_table(model)
+    with connection.cursor() as cur:
+        cur.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _ in rows])
+        cur.executemany(f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)", rows)
+
+
+def filter_queryset(qs: QuerySet, q: str) -> QuerySet:
+    """Rows whose text contains every term of ``q``."""
+    terms = query_terms(q)
+    if not terms:
+        return qs
+    table = qs.model._meta.db_table
+    if connection.vendor == "postgresql":
+        return qs.extra(
+            where=[f"to_tsvector('simple', {table}.search_text) @@ plainto_tsquery('simple', %s)"],
+            params=[" ".join(terms)],
+        )
+    if connection.vendor == "sqlite":
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return qs.extra(
+            where=[f"{table}.id IN (SELECT rowid FROM {fts_table(qs.model)} WHERE body MATCH %s)"],
+            params=[match],
+        )
+    for t in terms:
+        qs = qs.filter(search_text__contains=t)
+    return qs

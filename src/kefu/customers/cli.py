@@ -1,0 +1,2 @@
+def register(sub) -> None:
+    """`kefu customers …` is added by the customers capability."""

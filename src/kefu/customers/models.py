@@ -1,0 +1,248 @@
+"""The customer archive (客户档案, spec ARC-1…12) and the customer's assets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import TimestampedModel, VersionedModel
+
+
+class Tier(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
+    VIP = "vip", _("VIP")
+
+
+class Gender(models.TextChoices):
+    UNKNOWN = "", _("Unknown")
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
+class Customer(VersionedModel):
+    """One customer of one business line; the 客户档案基本资料表 fields (ARC-2) live here and in assets."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=Gender.choices, blank=True, default=""
+    )
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.NORMAL)
+    source_channel = models.CharField(_("source channel"), max_length=20, blank=True)
+    dedicated_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dedicated agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dedicated_customers",
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    wanted_services = models.TextField(_("services wanted"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    first_visit_on = models.DateField(_("first visit"), null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["business_line", "-created_at"], name="customer_bl_created"),
+            models.Index(fields=["business_line", "phone"], name="customer_bl_phone"),
+            models.Index(fields=["business_line", "name"], name="customer_bl_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhoneGram(models.Model):
+    """Every 4-digit window of a customer's phones, so any 4+ digits find the customer by index."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    business_line_id = models.BigIntegerField()
+    gram = models.CharField(max_length=4)
+
+    class Meta:
+        indexes = [models.Index(fields=["business_line_id", "gram"], name="phonegram_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "gram"], name="phonegram_unique")
+        ]
+
+
+class CustomerNote(TimestampedModel):
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="customer_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        ordering = ["-id"]
+
+
+class Vehicle(TimestampedModel):
+    """车辆 (4S after-sales): 车型, 车号, 车种, 保养周期, 下一次保养期 (ARC-2)."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="vehicles"
+    )
+    model_name = models.CharField(_("vehicle model"), max_length=100)
+    plate = models.CharField(_("plate number"), max_length=20, blank=True, db_index=True)
+    kind = models.CharField(_("vehicle type"), max_length=50, blank=True)
+    vin = models.CharField(_("VIN"), max_length=17, blank=True)
+    maintenance_interval_days = models.PositiveIntegerField(
+        _("maintenance interval (days)"), null=True, blank=True
+    )
+    next_maintenance_on = models.DateField(_("next maintenance"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.plate}".strip()
+
+
+class ServiceRecord(TimestampedModel):
+    """在本公司维修保养记录: one visit's repair/maintenance items (ARC-2)."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, verbose_name=_("vehicle"), on_delete=models.CASCADE, related_name="service_records"
+    )
+    serviced_on = models.DateField(_("service date"))
+    items = models.TextField(_("repair/maintenance items"))
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-serviced_on", "-id"]
+
+
+class PropertyUnit(TimestampedModel):
+    """物业: 楼栋 / 单元 / 房号 and 面积."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="units"
+    )
+    building = models.CharField(_("building"), max_length=20)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    room = models.CharField(_("room"), max_length=20)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("property unit")
+        verbose_name_plural = _("property units")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "-".join(p for p in (self.building, self.unit, self.room) if p)
+
+
+class BuyerAccount(TimestampedModel):
+    """电商: the customer's account on a shop platform (淘宝/天猫/京东 …)."""
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="buyer_accounts",
+    )
+    platform = models.CharField(_("platform"), max_length=30)
+    platform_user_id = models.CharField(_("platform ID"), max_length=100)
+
+    class Meta:
+        verbose_name = _("buyer account")
+        verbose_name_plural = _("buyer accounts")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.platform_user_id}"
+
+
+class Order(TimestampedModel):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="orders"
+    )
+    order_no = models.CharField(_("order number"), max_length=40, db_index=True)
+    platform = models.CharField(_("platform"), max_length=30, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("order status"), max_length=20, blank=True)
+    placed_at = models.DateTimeField(_("placed at"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return self.order_no
+
+
+class Membership(TimestampedModel):
+    """会员 / 学员: card number, balance and lesson hours."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    card_no = models.CharField(_("card number"), max_length=40, db_index=True)
+    balance = models.DecimalField(_("balance"), max_digits=12, decimal_places=2, default=0)
+    lesson_hours = models.DecimalField(_("lesson hours"), max_digits=8, decimal_places=1, default=0)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.card_no

@@ -1,0 +1,2 @@
+def register(sub) -> None:
+    """`kefu demo` is added by the demo capability."""

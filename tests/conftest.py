@@ -1,0 +1,146 @@
+"""Shared fixtures: the organisation, one user per role, and API clients that carry a token.
+
+The organisation mirrors the demo: an online shop (售前组, 售后一组 …), a property office and a
+4S desk, so scope tests read like the product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from huey.contrib.djhuey import HUEY
+
+from kefu.accounts import services as account_services
+from kefu.accounts.models import BusinessLine, Team, User
+
+HUEY.immediate = True
+PASSWORD = "Kefu-test-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "en"
+
+
+@dataclass
+class Org:
+    shop: BusinessLine
+    property: BusinessLine
+    auto: BusinessLine
+    presale: Team
+    aftersales1: Team
+    aftersales2: Team
+    wy_front: Team
+    s4_front: Team
+
+
+def _team(line: BusinessLine, name: str) -> Team:
+    return Team.objects.get(business_line=line, name=name)
+
+
+@pytest.fixture
+def org(db) -> Org:
+    shop = account_services.business_line_create(name="网店", code="shop", industry="ecommerce")
+    prop = account_services.business_line_create(name="物业", code="wy", industry="property")
+    auto = account_services.business_line_create(name="4S店", code="auto", industry="auto")
+    return Org(
+        shop=shop,
+        property=prop,
+        auto=auto,
+        presale=_team(shop, "售前组"),
+        aftersales1=_team(shop, "售后一组"),
+        aftersales2=_team(shop, "售后二组"),
+        wy_front=_team(prop, "前台组"),
+        s4_front=_team(auto, "服务前台"),
+    )
+
+
+def make_user(username: str, role: str, **placement) -> User:
+    return account_services.user_create(
+        username=username, password=PASSWORD, role=role, display_name=username, **placement
+    )
+
+
+@pytest.fixture
+def admin_user(org) -> User:
+    return make_user("admin", "admin")
+
+
+@pytest.fixture
+def manager(org) -> User:
+    return make_user("manager", "manager", business_line=org.shop)
+
+
+@pytest.fixture
+def supervisor(org) -> User:
+    return make_user("supervisor", "supervisor", department=org.aftersales1.department)
+
+
+@pytest.fixture
+def lead(org) -> User:
+    return make_user("lead", "lead", team=org.aftersales1)
+
+
+@pytest.fixture
+def agent(org) -> User:
+    return make_user("agent", "agent", team=org.aftersales1)
+
+
+@pytest.fixture
+def agent_b(org) -> User:
+    """A second agent of the same team (售后一组)."""
+    return make_user("agent_b", "agent", team=org.aftersales1)
+
+
+@pytest.fixture
+def agent2(org) -> User:
+    """An agent of another team of the same shop (售前组)."""
+    return make_user("agent2", "agent", team=org.presale)
+
+
+@pytest.fixture
+def wy_agent(org) -> User:
+    return make_user("wy_agent", "agent", team=org.wy_front)
+
+
+class ApiClient:
+    """Django's test client with a Bearer token and JSON bodies."""
+
+    def __init__(self, user: User):
+        _, raw = account_services.token_create(user=user, name="test")
+        self.user = user
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    def get(self, path, params=None):
+        return self.client.get(path, params or {})
+
+    def post(self, path, data=None):
+        return self.client.post(path, data or {}, content_type="application/json")
+
+    def patch(self, path, data=None):
+        return self.client.patch(path, data or {}, content_type="application/json")
+
+    def delete(self, path):
+        return self.client.delete(path)
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) → an ApiClient signed in as that user by token."""
+    return ApiClient
+
+
+@pytest.fixture
+def web_as(client):
+    """web_as(user) → the test client signed in (session) as that user."""
+
+    def _login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
