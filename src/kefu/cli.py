@@ -17,8 +17,10 @@ import subprocess
 import sys
 
 APP_COMMANDS = [
+    "kefu.core.cli",
     "kefu.customers.cli",
     "kefu.demo.cli",
+    "kefu.workforce.cli",
 ]
 
 
