@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.knowledge",
     "kefu.reports",
     "kefu.demo",
 ]
