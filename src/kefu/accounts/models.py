@@ -60,6 +60,7 @@ class Department(TimestampedModel):
         related_name="departments",
     )
     name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("department")

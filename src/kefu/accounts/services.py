@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -11,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kefu.accounts.models import ApiToken, BusinessLine, Department, Role, Team, User
-from kefu.accounts.templates import template
+from kefu.accounts.templates import ALL_TYPES, TEMPLATES, template
 from kefu.core import audit
 from kefu.core.errors import Invalid, NotFound
 
@@ -29,6 +31,18 @@ def business_line_create(*, name: str, code: str, industry: str, actor=None) -> 
     """A business line pre-filled from its industry template: types, categories, teams."""
     from kefu.tickets.services import category_tree_create
 
+    name, code = (name or "").strip(), (code or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    if not re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", code):
+        raise Invalid(
+            _("The code uses letters, digits, hyphens and underscores only."),
+            fields={"code": _("Letters, digits, - and _ only.")},
+        )
+    if industry not in TEMPLATES:
+        raise Invalid(_("Unknown industry template."), fields={"industry": _("Unknown value.")})
+    if BusinessLine.objects.filter(name=name).exists():
+        raise Invalid(_("A business line with this name exists."), fields={"name": _("Taken.")})
     if BusinessLine.objects.filter(code=code).exists():
         raise Invalid(_("A business line with this code exists."), fields={"code": _("Taken.")})
     tpl = template(industry)
@@ -46,6 +60,11 @@ def business_line_create(*, name: str, code: str, industry: str, actor=None) -> 
 
 @transaction.atomic
 def team_create(*, department: Department, name: str, actor=None) -> Team:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    if not department.is_active:
+        raise Invalid(_("This department is inactive."), fields={"department": _("Inactive.")})
     if Team.objects.filter(department=department, name=name).exists():
         raise Invalid(_("A team with this name exists."), fields={"name": _("Taken.")})
     team = Team.objects.create(
@@ -64,6 +83,34 @@ def _placement(role: str, team: Team | None, department: Department | None, line
     return None, None, line
 
 
+def _check_placement(
+    role: str,
+    team: Team | None,
+    department: Department | None,
+    business_line: BusinessLine | None,
+) -> tuple[Team | None, Department | None, BusinessLine | None]:
+    """The placement rules: agents and leads in a team, a supervisor in a department, a manager
+    in a business line, an admin anywhere (or nowhere); units must be active."""
+    if role not in Role.values:
+        raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
+    team, department, business_line = _placement(role, team, department, business_line)
+    if role in (Role.AGENT, Role.LEAD) and team is None:
+        raise Invalid(_("Agents and team leads belong to a team."), fields={"team": _("Required.")})
+    if role == Role.SUPERVISOR and department is None:
+        raise Invalid(
+            _("A supervisor belongs to a department."), fields={"department": _("Required.")}
+        )
+    if role == Role.MANAGER and business_line is None:
+        raise Invalid(
+            _("A manager belongs to a business line."), fields={"business_line": _("Required.")}
+        )
+    if team is not None and not team.is_active:
+        raise Invalid(_("This team is inactive."), fields={"team": _("Inactive.")})
+    if department is not None and not department.is_active:
+        raise Invalid(_("This department is inactive."), fields={"department": _("Inactive.")})
+    return team, department, business_line
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -78,21 +125,14 @@ def user_create(
     actor=None,
 ) -> User:
     """A user placed in the organisation; admins may stand outside any business line."""
+    username = (username or "").strip()
+    if not username:
+        raise Invalid(_("Enter a username."), fields={"username": _("Required.")})
     if role not in Role.values:
         raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
     if User.objects.filter(username=username).exists():
         raise Invalid(_("This username is taken."), fields={"username": _("Taken.")})
-    team, department, business_line = _placement(role, team, department, business_line)
-    if role in (Role.AGENT, Role.LEAD) and team is None:
-        raise Invalid(_("Agents and team leads belong to a team."), fields={"team": _("Required.")})
-    if role == Role.SUPERVISOR and department is None:
-        raise Invalid(
-            _("A supervisor belongs to a department."), fields={"department": _("Required.")}
-        )
-    if role == Role.MANAGER and business_line is None:
-        raise Invalid(
-            _("A manager belongs to a business line."), fields={"business_line": _("Required.")}
-        )
+    team, department, business_line = _check_placement(role, team, department, business_line)
     user = User(
         username=username,
         role=role,
@@ -106,17 +146,211 @@ def user_create(
     )
     user.set_password(password)
     try:
-        user.save()
+        with transaction.atomic():
+            user.save()
     except IntegrityError:
         raise Invalid(_("This username is taken."), fields={"username": _("Taken.")})
     audit.record(actor=actor, action="user.create", obj=user, changes={"role": role})
     return user
 
 
+USER_EDITABLE = ("display_name", "email", "role", "team", "department", "business_line")
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    actor,
+    role: str,
+    team: Team | None = None,
+    department: Department | None = None,
+    business_line: BusinessLine | None = None,
+    is_active: bool = True,
+    contact_access: str = "",
+    display_name: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Change a user's role, placement, activity or contact-data access (admin's job).
+
+    The placement rules of ``user_create`` apply; an admin cannot deactivate or demote
+    themselves, so the organisation never loses its last way in by accident."""
+    valid_access = {c for c, _label in User._meta.get_field("contact_access").choices}
+    if contact_access not in valid_access:
+        raise Invalid(
+            _("Unknown contact data access."), fields={"contact_access": _("Unknown value.")}
+        )
+    if actor is not None and actor.pk == user.pk and (not is_active or role != Role.ADMIN):
+        raise Invalid(
+            _("You cannot deactivate yourself or give up your own administrator role."),
+            fields={"role": _("Not for your own account.")},
+        )
+    team, department, business_line = _check_placement(role, team, department, business_line)
+    before = {f: getattr(user, f) for f in (*USER_EDITABLE, "is_active", "contact_access")}
+    user.role = role
+    user.team, user.department, user.business_line = team, department, business_line
+    user.is_active = is_active
+    user.contact_access = contact_access
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if email is not None:
+        user.email = email.strip()
+    after = {f: getattr(user, f) for f in before}
+    changes = audit.diff(before, after)
+    if changes:
+        user.save(
+            update_fields=[
+                "role",
+                "team",
+                "department",
+                "business_line",
+                "is_active",
+                "contact_access",
+                "is_staff",
+                "is_superuser",
+                "display_name",
+                "email",
+            ]
+        )
+        audit.record(actor=actor, action="user.update", obj=user, changes=changes)
+    return user
+
+
+def _validated_password(password: str, user: User, field: str) -> str:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages), fields={field: " ".join(exc.messages)})
+    return password
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, new_password: str, actor) -> None:
+    """An administrator sets a new password; it also lifts a sign-in lock."""
+    _validated_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    audit.record(actor=actor, action="user.password_reset", obj=user)
+
+
+@transaction.atomic
+def business_line_update(
+    *, line: BusinessLine, actor, name: str, is_active: bool, ticket_types: list[str]
+) -> BusinessLine:
+    """Rename, (de)activate a business line or choose the ticket types it records."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    if BusinessLine.objects.filter(name=name).exclude(pk=line.pk).exists():
+        raise Invalid(_("A business line with this name exists."), fields={"name": _("Taken.")})
+    unknown = [t for t in ticket_types if t not in ALL_TYPES]
+    if unknown:
+        raise Invalid(_("Unknown ticket type."), fields={"ticket_types": ", ".join(unknown)})
+    if not ticket_types:
+        raise Invalid(
+            _("Choose at least one ticket type."), fields={"ticket_types": _("Required.")}
+        )
+    ordered = [t for t in ALL_TYPES if t in ticket_types]
+    before = {"name": line.name, "is_active": line.is_active, "ticket_types": line.ticket_types}
+    line.name, line.is_active, line.ticket_types = name, is_active, ordered
+    changes = audit.diff(before, {"name": name, "is_active": is_active, "ticket_types": ordered})
+    if changes:
+        line.save(update_fields=["name", "is_active", "ticket_types", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="business_line.update",
+            obj=line,
+            business_line_id=line.pk,
+            changes=changes,
+        )
+    return line
+
+
+@transaction.atomic
+def department_create(*, business_line: BusinessLine, name: str, actor) -> Department:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    if Department.objects.filter(business_line=business_line, name=name).exists():
+        raise Invalid(_("A department with this name exists."), fields={"name": _("Taken.")})
+    dept = Department.objects.create(business_line=business_line, name=name)
+    audit.record(actor=actor, action="department.create", obj=dept, changes={"name": name})
+    return dept
+
+
+@transaction.atomic
+def department_update(*, department: Department, actor, name: str, is_active: bool) -> Department:
+    """Rename or (de)activate a department; it must have no active team to be deactivated."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    clash = Department.objects.filter(business_line_id=department.business_line_id, name=name)
+    if clash.exclude(pk=department.pk).exists():
+        raise Invalid(_("A department with this name exists."), fields={"name": _("Taken.")})
+    if not is_active and department.teams.filter(is_active=True).exists():
+        raise Invalid(
+            _("Deactivate the department's teams first."),
+            fields={"is_active": _("It still has active teams.")},
+        )
+    changes = audit.diff(
+        {"name": department.name, "is_active": department.is_active},
+        {"name": name, "is_active": is_active},
+    )
+    if changes:
+        department.name, department.is_active = name, is_active
+        department.save(update_fields=["name", "is_active", "updated_at"])
+        audit.record(actor=actor, action="department.update", obj=department, changes=changes)
+    return department
+
+
+@transaction.atomic
+def team_update(*, team: Team, actor, name: str, is_active: bool) -> Team:
+    """Rename or (de)activate a team; its active members must be moved before it closes."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
+    clash = Team.objects.filter(department_id=team.department_id, name=name).exclude(pk=team.pk)
+    if clash.exists():
+        raise Invalid(_("A team with this name exists."), fields={"name": _("Taken.")})
+    if not is_active:
+        members = team.members.filter(is_active=True).count()
+        if members:
+            raise Invalid(
+                ngettext(
+                    "Move the team's %(n)d active member to another team first.",
+                    "Move the team's %(n)d active members to another team first.",
+                    members,
+                )
+                % {"n": members},
+                fields={"is_active": _("It still has active members.")},
+            )
+    if is_active and not team.department.is_active:
+        raise Invalid(
+            _("This department is inactive."), fields={"is_active": _("Inactive department.")}
+        )
+    changes = audit.diff(
+        {"name": team.name, "is_active": team.is_active}, {"name": name, "is_active": is_active}
+    )
+    if changes:
+        team.name, team.is_active = name, is_active
+        team.save(update_fields=["name", "is_active", "updated_at"])
+        audit.record(actor=actor, action="team.update", obj=team, changes=changes)
+    return team
+
+
 @transaction.atomic
 def token_create(*, user: User, name: str = "", actor=None) -> tuple[ApiToken, str]:
     """A new API token; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    name = (name or "").strip()
+    if len(name) > 100:
+        raise Invalid(_("The name is too long."), fields={"name": _("At most 100 characters.")})
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
     audit.record(
         actor=actor or user, action="token.create", obj=user, changes={"prefix": token.prefix}
@@ -150,16 +384,26 @@ def token_user(raw: str) -> User | None:
     return token.user
 
 
+def lock_minutes_left(user: User) -> int:
+    """Whole minutes (rounded up) until a locked account opens again; 0 when not locked."""
+    if not is_locked(user):
+        return 0
+    seconds = (user.locked_until - timezone.now()).total_seconds()
+    return max(1, -(-int(seconds) // 60))
+
+
 def is_locked(user: User) -> bool:
     return bool(user.locked_until and user.locked_until > timezone.now())
 
 
 @transaction.atomic
-def login_failed(*, username: str, ip: str | None = None) -> None:
-    """Count a failed sign-in; lock the account for a while after too many in a row."""
+def login_failed(*, username: str, ip: str | None = None) -> bool:
+    """Count a failed sign-in; lock the account for a while after too many in a row.
+
+    Returns True when this failure locked the account."""
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None:
-        return
+        return False
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     user.refresh_from_db(fields=["failed_logins"])
     changes = {"failed_logins": user.failed_logins}
@@ -169,6 +413,7 @@ def login_failed(*, username: str, ip: str | None = None) -> None:
         user.save(update_fields=["locked_until", "failed_logins"])
         changes["locked_until"] = user.locked_until.isoformat()
     audit.record(actor=None, action="login.failed", obj=user, changes=changes, ip=ip)
+    return "locked_until" in changes
 
 
 @transaction.atomic
@@ -179,15 +424,10 @@ def login_succeeded(*, user: User, ip: str | None = None) -> None:
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
+    """The user changes their own password; the current one must be given."""
     if not user.check_password(old_password):
         raise Invalid(_("The current password is wrong."), fields={"old_password": _("Wrong.")})
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise Invalid(" ".join(exc.messages), fields={"new_password": " ".join(exc.messages)})
+    _validated_password(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit.record(actor=user, action="password.change", obj=user)

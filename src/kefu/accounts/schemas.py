@@ -1,0 +1,82 @@
+"""Ninja schemas of the accounts API: one In/Out shape per purpose, never shared."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    business_line: int | None = Field(None, alias="business_line_id")
+    department: int | None = Field(None, alias="department_id")
+    team: int | None = Field(None, alias="team_id")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenCreateIn(Schema):
+    name: str = Field("", max_length=100)
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The raw token; it is returned only this once.")
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    is_active: bool
+    business_line: int | None = Field(None, alias="business_line_id")
+    department: int | None = Field(None, alias="department_id")
+    team: int | None = Field(None, alias="team_id")
+
+
+class UserPageOut(Schema):
+    items: list[UserOut]
+    next: str | None
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    is_active: bool
+    business_line: int = Field(..., alias="business_line_id")
+    department: int = Field(..., alias="department_id")
+    department_name: str = Field(..., alias="department.name")
+
+
+class BusinessLineOut(Schema):
+    id: int
+    name: str
+    code: str
+    industry: str
+    is_active: bool
+    ticket_types: list[str]
+
+
+class TokenPageOut(Schema):
+    items: list[TokenOut]
+    next: str | None
+
+
+class TeamPageOut(Schema):
+    items: list[TeamOut]
+    next: str | None
+
+
+class BusinessLinePageOut(Schema):
+    items: list[BusinessLineOut]
+    next: str | None
