@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kefu.accounts import selectors, services
 from kefu.accounts.forms import (
@@ -274,6 +274,7 @@ def user_password_reset(request, pk: int):
 
 
 @admin_required
+@require_safe
 def audit_list(request):
     filters = AuditFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
