@@ -1,0 +1,102 @@
+"""Every read of tickets, scoped to what the user may see (core.scope)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from kefu.accounts.models import Role, Team, User
+from kefu.core import scope, search
+from kefu.core.errors import NotFound
+from kefu.tickets.filters import ME, NONE, TicketFilters
+from kefu.tickets.models import Status, Ticket, TicketEvent
+
+OWNER_FIELDS = ("assignee_id", "first_owner_id")
+ASSIGNABLE_ROLES = (Role.AGENT, Role.LEAD)
+
+
+def ticket_qs_for(user) -> QuerySet[Ticket]:
+    """Tickets ``user`` may see: agents their team's and the ones they own or hold, leads their
+    team's, supervisors their department's, managers their business line's, admins all."""
+    return Ticket.objects.filter(scope.records_q(user, owners=OWNER_FIELDS))
+
+
+def ticket_get_for(*, user, pk) -> Ticket:
+    """One ticket in ``user``'s scope; NotFound for a ticket outside it or that does not exist."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    ticket = (
+        ticket_qs_for(user)
+        .select_related("team", "department", "assignee", "first_owner", "customer", "category")
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def ticket_list_for(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The filtered list, shaped for list rows; order and paginate with core.pagination."""
+    qs = ticket_qs_for(user)
+    for name in ("status", "type", "priority", "channel"):
+        values = getattr(filters, name)
+        if values:
+            qs = qs.filter(**{f"{name}__in": values})
+    if filters.team is not None:
+        qs = qs.filter(team_id=filters.team)
+    if filters.customer is not None:
+        qs = qs.filter(customer_id=filters.customer)
+    if filters.assignee == ME:
+        qs = qs.filter(assignee_id=user.pk)
+    elif filters.assignee == NONE:
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee is not None:
+        qs = qs.filter(assignee_id=filters.assignee)
+    if filters.created_after is not None:
+        qs = qs.filter(created_at__gte=filters.created_after)
+    if filters.created_before is not None:
+        qs = qs.filter(created_at__lt=filters.created_before)
+    if filters.updated_after is not None:
+        qs = qs.filter(updated_at__gte=filters.updated_after)
+    if filters.updated_before is not None:
+        qs = qs.filter(updated_at__lt=filters.updated_before)
+    if filters.q:
+        qs = search.filter_queryset(qs, filters.q)
+    return qs.select_related("team", "assignee", "customer", "first_owner").defer(
+        "search_text", "description"
+    )
+
+
+def ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's events, oldest first, with their actor and message."""
+    return list(
+        TicketEvent.objects.filter(ticket_id=ticket.pk)
+        .select_related("actor", "message")
+        .order_by("id")
+    )
+
+
+def status_counts_for(user) -> dict[str, int]:
+    """{status: number of tickets in ``user``'s scope}, every status present (0 when none)."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = ticket_qs_for(user).order_by().values_list("status").annotate(n=Count("id"))
+    for status, n in rows:
+        counts[status] = n
+    return counts
+
+
+def assignable_users_for(*, user, team) -> QuerySet[User]:
+    """Active agents and leads of ``team`` (a Team or its id) when the team is in ``user``'s line."""
+    team_id = team.pk if isinstance(team, Team) else team
+    return (
+        User.objects.filter(
+            scope.business_line_q(user, "team__business_line_id"),
+            team_id=team_id,
+            is_active=True,
+            role__in=ASSIGNABLE_ROLES,
+        )
+        .select_related("team")
+        .order_by("display_name", "username")
+    )
