@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Router, Status
 
 from kefu.accounts import selectors, services
 from kefu.accounts.schemas import (
@@ -35,13 +35,13 @@ def token_list(request, cursor: str | None = None, limit: int | None = None):
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request, payload: TokenCreateIn):
     token, raw = services.token_create(user=request.user, name=payload.name, actor=request.user)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request, token_id: int):
     services.token_revoke(user=request.user, token_id=token_id, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/users", response=UserPageOut)
