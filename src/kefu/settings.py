@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kefu.core.middleware.ContentSecurityPolicyMiddleware",
+    "kefu.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"

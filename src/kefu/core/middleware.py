@@ -21,3 +21,31 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class DomainErrorMiddleware:
+    """Pages: a DomainError that a view did not handle becomes the error page of its status.
+
+    So a view may simply call ``ticket_get_for(...)`` and an out-of-scope id renders the 404 page.
+    The API maps the same errors to JSON in ``kefu/api.py``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from kefu.core.errors import DomainError
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "errors/error.html",
+            {"status": exception.status, "message": exception.message},
+            status=exception.status,
+        )
