@@ -1,3 +1,137 @@
-from ninja import Router
+"""/api/v1/tickets: intake, the filtered list, one ticket, its timeline, replies, notes, files.
+
+Handlers parse, call a service or selector, and return; scope comes from ``ticket_get_for``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from kefu.core.errors import Invalid
+from kefu.core.pagination import Page, clamp_limit, paginate
+from kefu.tickets import selectors, services
+from kefu.tickets.filters import TicketFilters
+from kefu.tickets.models import TicketMessage
+from kefu.tickets.schemas import (
+    AttachmentOut,
+    Id,
+    MessageCreateIn,
+    MessageOut,
+    MessagePageOut,
+    TicketCreateIn,
+    TicketEventPageOut,
+    TicketOut,
+    TicketPageOut,
+    TicketUpdateIn,
+)
 
 router = Router(tags=["tickets"])
+CALLER_FIELDS = {"customer", "customer_phone", "customer_name"}
+
+
+def _page(qs, *, ordering: str, cursor: str | None, limit: int | None) -> Page:
+    """core.pagination.paginate, where a cursor of another ordering is a 400, not a 500."""
+    try:
+        return paginate(qs, ordering=ordering, cursor=cursor, limit=limit)
+    except (TypeError, ValueError, OverflowError, DjangoValidationError):
+        if not cursor:
+            raise
+        msg = _("The cursor is not valid.")
+        raise Invalid(msg, fields={"cursor": _("Not a valid cursor.")}) from None
+
+
+@router.post("", response={201: TicketOut})
+def ticket_create(request, payload: TicketCreateIn):
+    fields = payload.dict(exclude=CALLER_FIELDS)
+    if payload.customer is not None:
+        ticket = services.ticket_create(actor=request.user, customer=payload.customer, **fields)
+    elif payload.customer_phone:
+        ticket = services.ticket_create_for_caller(
+            actor=request.user,
+            customer_phone=payload.customer_phone,
+            customer_name=payload.customer_name or "",
+            **fields,
+        )
+    else:
+        msg = _("Give a customer id, or the caller's phone and name.")
+        raise Invalid(msg, fields={"customer": _("Required.")})
+    return Status(201, ticket)
+
+
+@router.get("", response=TicketPageOut)
+def ticket_list(request, cursor: str | None = None, limit: int | None = None):
+    """Filters: status (a status, a comma list or ``open``), type, priority, channel, team,
+    assignee (id, ``me`` or ``none``), customer, created_after/before, updated_after/before
+    (ISO 8601; a date alone is 00:00 Asia/Shanghai), q (Chinese keywords), ordering."""
+    clamp_limit(limit)
+    filters = TicketFilters.parse(request.GET)
+    qs = selectors.ticket_list_for(user=request.user, filters=filters)
+    # the API row carries the description too (the page rows do not)
+    qs = qs.defer(None).defer("search_text")
+    return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
+
+
+@router.get("/{ticket_id}", response=TicketOut)
+def ticket_detail(request, ticket_id: Id):
+    return selectors.ticket_get_for(user=request.user, pk=ticket_id)
+
+
+@router.patch("/{ticket_id}", response=TicketOut)
+def ticket_update(request, ticket_id: Id, payload: TicketUpdateIn):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.ticket_update(
+        actor=request.user, ticket=ticket, version=version, changes=changes
+    )
+
+
+@router.get("/{ticket_id}/timeline", response=TicketEventPageOut)
+def ticket_timeline(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    events = selectors.ticket_events_qs(ticket=ticket)
+    return _page(events, ordering="id", cursor=cursor, limit=limit)
+
+
+def _messages(request, ticket_id: int, kind: str, cursor: str | None, limit: int | None):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    messages = selectors.ticket_messages_qs(ticket=ticket, kind=kind)
+    return _page(messages, ordering="id", cursor=cursor, limit=limit)
+
+
+@router.get("/{ticket_id}/replies", response=MessagePageOut)
+def reply_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
+    return _messages(request, ticket_id, TicketMessage.Kind.REPLY, cursor, limit)
+
+
+@router.post("/{ticket_id}/replies", response={201: MessageOut})
+def reply_create(request, ticket_id: Id, payload: MessageCreateIn):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    message = services.ticket_reply(actor=request.user, ticket=ticket, body=payload.body)
+    return Status(201, message)
+
+
+@router.get("/{ticket_id}/notes", response=MessagePageOut)
+def note_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
+    return _messages(request, ticket_id, TicketMessage.Kind.NOTE, cursor, limit)
+
+
+@router.post("/{ticket_id}/notes", response={201: MessageOut})
+def note_create(request, ticket_id: Id, payload: MessageCreateIn):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    message = services.ticket_note(actor=request.user, ticket=ticket, body=payload.body)
+    return Status(201, message)
+
+
+@router.post("/{ticket_id}/attachments", response={201: AttachmentOut})
+def attachment_create(
+    request, ticket_id: Id, file: File[UploadedFile], message: Form[Id | None] = None
+):
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    attachment = services.attachment_add(
+        actor=request.user, ticket=ticket, upload=file, message=message
+    )
+    return Status(201, attachment)

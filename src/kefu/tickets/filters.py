@@ -19,6 +19,7 @@ DEFAULT_ORDERING = "-created_at"
 OPEN = "open"
 ME, NONE = "me", "none"
 MAX_Q = 100
+MAX_ID = 2**63 - 1
 _TZ_LOST_PLUS = re.compile(r"^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 LIST_FIELDS = {
@@ -51,7 +52,7 @@ def _parse_list(name: str, raw: str, allowed: list[str]) -> list[str] | None:
 
 
 def _parse_id(raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         raise ValueError(_("Enter a positive whole number."))
     return int(raw)
 
@@ -104,7 +105,7 @@ class TicketFilters:
 
         def raw(name: str) -> str:
             value = params.get(name)
-            return value.strip() if isinstance(value, str) else ""
+            return value.strip().replace("\x00", "") if isinstance(value, str) else ""
 
         for name, allowed in LIST_FIELDS.items():
             if raw(name):

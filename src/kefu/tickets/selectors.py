@@ -8,10 +8,11 @@ from kefu.accounts.models import Role, Team, User
 from kefu.core import scope, search
 from kefu.core.errors import NotFound
 from kefu.tickets.filters import ME, NONE, TicketFilters
-from kefu.tickets.models import Status, Ticket, TicketEvent
+from kefu.tickets.models import Status, Ticket, TicketEvent, TicketMessage
 
 OWNER_FIELDS = ("assignee_id", "first_owner_id")
 ASSIGNABLE_ROLES = (Role.AGENT, Role.LEAD)
+MAX_ID = 2**63 - 1
 
 
 def ticket_qs_for(user) -> QuerySet[Ticket]:
@@ -26,6 +27,8 @@ def ticket_get_for(*, user, pk) -> Ticket:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 1 <= pk <= MAX_ID:
+        raise NotFound()
     ticket = (
         ticket_qs_for(user)
         .select_related("team", "department", "assignee", "first_owner", "customer", "category")
@@ -100,3 +103,13 @@ def assignable_users_for(*, user, team) -> QuerySet[User]:
         .select_related("team")
         .order_by("display_name", "username")
     )
+
+
+def ticket_events_qs(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The ticket's timeline as a queryset, for cursor pagination (order by id)."""
+    return TicketEvent.objects.filter(ticket_id=ticket.pk).select_related("actor", "message")
+
+
+def ticket_messages_qs(*, ticket: Ticket, kind: str) -> QuerySet[TicketMessage]:
+    """The ticket's replies or notes (``kind``), for cursor pagination (order by id)."""
+    return TicketMessage.objects.filter(ticket_id=ticket.pk, kind=kind).select_related("author")

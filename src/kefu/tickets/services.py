@@ -35,6 +35,7 @@ from kefu.tickets.models import (
 )
 
 NUMBER_DIGITS = 7
+MAX_ID = 2**63 - 1
 MAX_TITLE = 200
 MAX_BODY = 20000
 ASSIGNABLE_ROLES = (Role.AGENT, Role.LEAD)
@@ -102,7 +103,10 @@ def _pk(value) -> int | None:
         return value.pk
     if isinstance(value, bool):
         raise ValueError
-    return int(value)
+    pk = int(value)
+    if not 1 <= pk <= MAX_ID:
+        raise ValueError
+    return pk
 
 
 def _id_or_invalid(name: str, value) -> int | None:
@@ -129,7 +133,7 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
 
 
 def _clean_title(title) -> str:
-    title = (title or "").strip() if isinstance(title, str) else ""
+    title = (title or "").replace("\x00", "").strip() if isinstance(title, str) else ""
     if not title:
         raise Invalid(_("Enter a title."), fields={"title": _("Required.")})
     if len(title) > MAX_TITLE:
@@ -150,7 +154,7 @@ def _clean_description(description) -> str:
             _("The description is too long."),
             fields={"description": _("Use at most %(n)d characters.") % {"n": MAX_BODY}},
         )
-    return description.strip()
+    return description.replace("\x00", "").strip()
 
 
 def _clean_choice(name: str, value, choices: type[models.TextChoices]) -> str:
@@ -562,7 +566,7 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
 
 
 def _clean_body(body) -> str:
-    body = body.strip() if isinstance(body, str) else ""
+    body = body.replace("\x00", "").strip() if isinstance(body, str) else ""
     if not body:
         raise Invalid(_("Write some text."), fields={"body": _("Required.")})
     if len(body) > MAX_BODY:

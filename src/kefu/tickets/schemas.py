@@ -1,0 +1,212 @@
+"""Ninja schemas of the tickets API: one In/Out shape per operation, never shared.
+
+Codes (status, type, channel, priority) are the stable English slugs; ``*_label`` fields carry
+the translated labels. Enumerations are validated by the services, so a wrong value gets a
+translated message naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from kefu.tickets.models import Channel, Priority, Status, TicketType
+
+# ids fit a signed 64-bit column; a larger number is a client mistake, not a database error
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _enum(choices, default=...):
+    return Field(default, json_schema_extra={"enum": list(choices.values)})
+
+
+def _name(user) -> str | None:
+    return user.name if user is not None else None
+
+
+class TicketCreateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(..., max_length=200)
+    description: str = Field("", max_length=20000)
+    type: str = _enum(TicketType)
+    channel: str = _enum(Channel)
+    priority: str = _enum(Priority, "normal")
+    customer: Id | None = Field(None, description="An existing customer's id …")
+    customer_phone: str | None = Field(
+        None, max_length=40, description="… or the caller's phone (found or created) …"
+    )
+    customer_name: str | None = Field(
+        None, max_length=100, description="… with the name for a new customer."
+    )
+    team: Id | None = None
+    category: Id | None = None
+    assignee: Id | None = None
+
+
+class TicketUpdateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(..., ge=0, le=2**31, description="The version the client last read.")
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    type: str | None = _enum(TicketType, None)
+    channel: str | None = _enum(Channel, None)
+    priority: str | None = _enum(Priority, None)
+    status: str | None = Field(
+        None,
+        json_schema_extra={"enum": list(Status.values)},
+        description="A target status; resolved/closed → in_progress reopens.",
+    )
+    category: Id | None = Field(None, description="null clears the category.")
+    team: Id | None = Field(None, description="Transfer to another team of the line.")
+    assignee: Id | None = Field(None, description="null unassigns.")
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    title: str
+    description: str
+    status: str
+    status_label: str
+    type: str
+    type_label: str
+    channel: str
+    channel_label: str
+    priority: str
+    priority_label: str
+    business_line: int = Field(..., alias="business_line_id")
+    team: int = Field(..., alias="team_id")
+    team_name: str
+    assignee: int | None = Field(None, alias="assignee_id")
+    assignee_name: str | None
+    customer: int = Field(..., alias="customer_id")
+    customer_name: str
+    first_owner: int = Field(..., alias="first_owner_id")
+    first_owner_name: str
+    category: int | None = Field(None, alias="category_id")
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    reopen_count: int
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_type_label(obj) -> str:
+        return str(obj.get_type_display())
+
+    @staticmethod
+    def resolve_channel_label(obj) -> str:
+        return str(obj.get_channel_display())
+
+    @staticmethod
+    def resolve_priority_label(obj) -> str:
+        return str(obj.get_priority_display())
+
+    @staticmethod
+    def resolve_team_name(obj) -> str:
+        return obj.team.name
+
+    @staticmethod
+    def resolve_assignee_name(obj) -> str | None:
+        return _name(obj.assignee)
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_first_owner_name(obj) -> str:
+        return obj.first_owner.name
+
+
+class TicketPageOut(Schema):
+    items: list[TicketOut]
+    next: str | None
+
+
+class TicketEventOut(Schema):
+    id: int
+    created_at: datetime
+    kind: str
+    kind_label: str
+    field: str
+    before: str
+    after: str
+    actor: int | None = Field(None, alias="actor_id")
+    actor_name: str | None
+    message: int | None = Field(None, alias="message_id")
+    message_kind: str | None
+    message_body: str | None
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_actor_name(obj) -> str | None:
+        return _name(obj.actor)
+
+    @staticmethod
+    def resolve_message_kind(obj) -> str | None:
+        return obj.message.kind if obj.message_id else None
+
+    @staticmethod
+    def resolve_message_body(obj) -> str | None:
+        return obj.message.body if obj.message_id else None
+
+
+class TicketEventPageOut(Schema):
+    items: list[TicketEventOut]
+    next: str | None
+
+
+class MessageCreateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(..., max_length=20000)
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    body: str
+    author: int | None = Field(None, alias="author_id")
+    author_name: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_author_name(obj) -> str | None:
+        return _name(obj.author)
+
+
+class MessagePageOut(Schema):
+    items: list[MessageOut]
+    next: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    message: int | None = Field(None, alias="message_id")
+    uploaded_by: int | None = Field(None, alias="uploaded_by_id")
+    created_at: datetime
