@@ -115,8 +115,12 @@ def test_malformed_json_gets_4xx(api_as, agent):
     response = client.post(URL, "{not json", content_type="application/json")
     assert response.status_code in (400, 422)
     _error(response, response.status_code)
-    response = client.post(URL, "[1, 2]", content_type="application/json")
-    _error(response, response.status_code)
+    for raw in ("[1, 2]", "null", '"text"', ""):
+        response = client.post(URL, raw, content_type="application/json")
+        assert response.status_code in (400, 422)
+        _error(response, response.status_code)
+    response = client.patch(f"{URL}/1", "{oops", content_type="application/json")
+    assert 400 <= response.status_code < 500
 
 
 def test_get_ticket_and_guessed_id_of_another_team(api_as, agent, agent2, make_ticket):
@@ -217,6 +221,10 @@ def test_stale_patch_gets_409_and_changes_nothing(api_as, agent, agent_b, make_t
         ({"version": 1, "status": "done"}, "status"),
         ({"version": 1, "team": 999999}, "team"),
         ({"version": 1, "number": "T1"}, "number"),
+        ({"version": -1, "title": "x"}, "version"),
+        ({"version": 1, "title": None}, "title"),
+        ({"version": 1, "assignee": "x"}, "assignee"),
+        ({"version": 1, "category": 10**20}, "category"),
     ],
 )
 def test_patch_bad_input_gets_4xx(api_as, agent, make_ticket, body, field):

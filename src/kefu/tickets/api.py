@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from kefu.core.errors import Invalid
@@ -23,6 +23,7 @@ from kefu.tickets.schemas import (
     MessagePageOut,
     TicketCreateIn,
     TicketEventPageOut,
+    TicketListQueryIn,
     TicketOut,
     TicketPageOut,
     TicketUpdateIn,
@@ -62,12 +63,15 @@ def ticket_create(request, payload: TicketCreateIn):
 
 
 @router.get("", response=TicketPageOut)
-def ticket_list(request, cursor: str | None = None, limit: int | None = None):
-    """Filters: status (a status, a comma list or ``open``), type, priority, channel, team,
-    assignee (id, ``me`` or ``none``), customer, created_after/before, updated_after/before
-    (ISO 8601; a date alone is 00:00 Asia/Shanghai), q (Chinese keywords), ordering."""
+def ticket_list(
+    request,
+    query: Query[TicketListQueryIn],
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """The tickets in the caller's scope, filtered, newest first unless ``ordering`` says."""
     clamp_limit(limit)
-    filters = TicketFilters.parse(request.GET)
+    filters = TicketFilters.parse(query.dict(exclude_none=True))
     qs = selectors.ticket_list_for(user=request.user, filters=filters)
     # the API row carries the description too (the page rows do not)
     qs = qs.defer(None).defer("search_text")

@@ -67,6 +67,33 @@ class TicketUpdateIn(Schema):
     assignee: Id | None = Field(None, description="null unassigns.")
 
 
+class TicketListQueryIn(Schema):
+    """The list filters as query parameters; values are checked by ``TicketFilters.parse``."""
+
+    status: str | None = Field(
+        None, description="A status, a comma list, or `open` (new, in_progress, pending)."
+    )
+    type: str | None = Field(None, description="A ticket type or a comma list.")
+    priority: str | None = Field(None, description="A priority or a comma list.")
+    channel: str | None = Field(None, description="A channel or a comma list.")
+    team: str | None = Field(None, description="A team id.")
+    assignee: str | None = Field(None, description="A user id, `me` or `none`.")
+    customer: str | None = Field(None, description="A customer id.")
+    created_after: str | None = Field(
+        None, description="ISO 8601; a date alone means 00:00 Asia/Shanghai."
+    )
+    created_before: str | None = None
+    updated_after: str | None = None
+    updated_before: str | None = None
+    q: str | None = Field(None, description="Chinese keywords in the title or description.")
+    ordering: str | None = Field(
+        None,
+        json_schema_extra={
+            "enum": ["-created_at", "created_at", "due_at", "-due_at", "-updated_at", "updated_at"]
+        },
+    )
+
+
 class TicketOut(Schema):
     id: int
     number: str
