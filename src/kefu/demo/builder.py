@@ -1,0 +1,325 @@
+"""The demo data set (`kefu demo`, `kefu serve --demo`): three business lines, their staff,
+customers with assets, and tickets with timelines over the last 180 days.
+
+Business lines and users go through the account services; the bulk of the data (customers,
+tickets, messages, events) is inserted with ``bulk_create`` in batches, with preassigned ids
+so tickets can reference customers and messages without reading anything back.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from kefu.accounts import services as account_services
+from kefu.accounts.models import BusinessLine, Department, Team, User
+from kefu.core.errors import Conflict, Invalid
+from kefu.customers.models import (
+    BuyerAccount,
+    Customer,
+    Order,
+    PropertyUnit,
+    ServiceRecord,
+    Vehicle,
+)
+from kefu.demo.bulk import Ids, historic_timestamps, reset_sequences
+from kefu.demo.customer_rows import CustomerMaker, build_customers
+from kefu.demo.data import people
+from kefu.demo.ticket_rows import LineSetup, Staff, TicketMaker, build_tickets
+from kefu.tickets.models import Category, Ticket, TicketEvent, TicketMessage
+
+DEMO_PASSWORD = "Kefu-demo-2026"
+DEFAULT_SEED = 20261111
+SIZES = {"small": 10_000, "large": 1_000_000}
+SMALL_CUSTOMERS = 2_400
+
+# (name, code, industry, share of customers and tickets)
+LINES = (
+    ("网店", "shop", "ecommerce", 0.58),
+    ("物业服务中心", "wy", "property", 0.23),
+    ("4S店售后", "4s", "auto", 0.19),
+)
+TEAM_SLUGS = {
+    "售前组": "presale",
+    "催付组": "payment",
+    "售后一组": "aftersales1",
+    "售后二组": "aftersales2",
+    "退款组": "refunds",
+    "前台组": "front",
+    "管家组": "butler",
+    "服务前台": "desk",
+    "跟踪回访组": "followup",
+}
+# the stable demo logins (design.md "Demo users"): username, display name, role, placement
+FIXED_USERS = (
+    ("admin", "系统管理员", "admin", None),
+    ("manager", "王建华", "manager", ("line", "shop")),
+    ("supervisor", "李秀英", "supervisor", ("department", "shop", "客服部")),
+    ("lead", "张伟", "lead", ("team", "shop", "售后一组")),
+    ("agent", "刘芳", "agent", ("team", "shop", "售后一组")),
+    ("agent2", "陈静", "agent", ("team", "shop", "售前组")),
+    ("wy_agent", "杨丽", "agent", ("team", "wy", "前台组")),
+    ("4s_agent", "赵强", "agent", ("team", "4s", "服务前台")),
+    ("wy_supervisor", "吴海燕", "supervisor", ("department", "wy", "客服中心")),
+    ("4s_supervisor", "孙建国", "supervisor", ("department", "4s", "售后服务部")),
+)
+AGENTS_PER_TEAM = {"shop": 4, "wy": 3, "4s": 3}
+
+
+@dataclass
+class BuildResult:
+    business_lines: int
+    users: int
+    customers: int
+    tickets: int
+    seconds: float
+
+
+def customers_for(tickets: int) -> int:
+    """Customers for a build of ``tickets``: the small archive, growing with large builds."""
+    return max(min(SMALL_CUSTOMERS, tickets), tickets // 5)
+
+
+def database_is_empty() -> bool:
+    return not (User.objects.exists() or BusinessLine.objects.exists())
+
+
+def build_demo(
+    size: str = "small",
+    *,
+    tickets: int | None = None,
+    seed: int = DEFAULT_SEED,
+    progress: bool = False,
+) -> BuildResult:
+    """Build the whole demo data set into an empty, migrated database.
+
+    ``size`` is ``small`` (10,000 tickets) or ``large`` (1,000,000); ``tickets`` overrides the
+    number. The same ``seed`` on the same day gives the same data. Refuses a non-empty database.
+    """
+    if size not in SIZES:
+        raise Invalid(_("Unknown demo size: %(size)s.") % {"size": size})
+    total = SIZES[size] if tickets is None else tickets
+    if total < 1:
+        raise Invalid(_("The number of tickets must be at least 1."))
+    if not database_is_empty():
+        raise Conflict(
+            _("The database already holds data; the demo loads only into an empty database.")
+        )
+    started = time.monotonic()
+    rng = random.Random(seed)
+    now = timezone.now().replace(microsecond=0)
+    lines = _business_lines()
+    users = _users(lines)
+    n_customers = customers_for(total)
+    ids = Ids(
+        Customer,
+        BuyerAccount,
+        Order,
+        PropertyUnit,
+        Vehicle,
+        ServiceRecord,
+        Ticket,
+        TicketMessage,
+    )
+    models = (Customer, BuyerAccount, Order, PropertyUnit, Vehicle, ServiceRecord)
+    models += (Ticket, TicketMessage, TicketEvent)
+    with historic_timestamps(*models):
+        maker = CustomerMaker(rng, ids, now)
+        setups = []
+        with tqdm(
+            total=n_customers,
+            desc=_("Customers"),
+            unit="",
+            file=sys.stderr,
+            disable=not progress,
+        ) as bar:
+            shares = [share for *_x, share in LINES]
+            counts = _shares(n_customers, shares)
+            for (_name, code, industry, share), count in zip(LINES, counts, strict=True):
+                line = lines[code]
+                pool = build_customers(line=line, count=count, maker=maker, bar=bar)
+                setups.append(_setup(line, industry, share, pool, users))
+        with tqdm(
+            total=total, desc=_("Tickets"), unit="", file=sys.stderr, disable=not progress
+        ) as bar:
+            ticket_maker = TicketMaker(rng=rng, ids=ids, now=now, lines=setups)
+            build_tickets(maker=ticket_maker, total=total, bar=bar)
+    _finish()
+    return BuildResult(
+        business_lines=len(lines),
+        users=len(users),
+        customers=n_customers,
+        tickets=total,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _shares(total: int, shares: list[float]) -> list[int]:
+    counts = [int(total * s) for s in shares]
+    counts[0] += total - sum(counts)
+    return counts
+
+
+@transaction.atomic
+def _business_lines() -> dict[str, BusinessLine]:
+    return {
+        code: account_services.business_line_create(name=name, code=code, industry=industry)
+        for name, code, industry, _share in LINES
+    }
+
+
+@transaction.atomic
+def _users(lines: dict[str, BusinessLine]) -> dict[str, User]:
+    """The fixed demo logins, a lead for every team and enough agents to fill each team.
+
+    Passwords are hashed once (the demo password is public); each user is created unusable
+    and then given that hash, which saves a slow hash per account."""
+    users: dict[str, User] = {}
+
+    def place(spec):
+        if spec is None:
+            return {}
+        kind, code, *rest = spec
+        line = lines[code]
+        if kind == "line":
+            return {"business_line": line}
+        if kind == "department":
+            return {"department": Department.objects.get(business_line=line, name=rest[0])}
+        return {"team": Team.objects.get(business_line=line, name=rest[0])}
+
+    for username, display, role, spec in FIXED_USERS:
+        users[username] = account_services.user_create(
+            username=username, password=None, role=role, display_name=display, **place(spec)
+        )
+    names = iter(people.STAFF_NAMES * 3)
+    for code, line in lines.items():
+        for team in Team.objects.filter(business_line=line).order_by("id"):
+            slug = f"{code}_{TEAM_SLUGS.get(team.name, team.pk)}"
+            members = [u for u in users.values() if u.team_id == team.pk]
+            if not any(u.role == "lead" for u in members):
+                users[f"{slug}_lead"] = account_services.user_create(
+                    username=f"{slug}_lead",
+                    password=None,
+                    role="lead",
+                    display_name=next(names),
+                    team=team,
+                )
+            agents = sum(1 for u in members if u.role == "agent")
+            for n in range(agents + 1, AGENTS_PER_TEAM[code] + 1):
+                users[f"{slug}_{n}"] = account_services.user_create(
+                    username=f"{slug}_{n}",
+                    password=None,
+                    role="agent",
+                    display_name=next(names),
+                    team=team,
+                )
+    User.objects.filter(pk__in=[u.pk for u in users.values()]).update(
+        password=make_password(DEMO_PASSWORD)
+    )
+    return users
+
+
+def _setup(line, industry: str, share: float, pool, users: dict[str, User]) -> LineSetup:
+    teams = {t.name: t for t in Team.objects.filter(business_line=line)}
+    staff = {}
+    for team in teams.values():
+        members = [u for u in users.values() if u.team_id == team.pk]
+        lead = next((u for u in members if u.role == "lead"), None)
+        staff[team.pk] = Staff(
+            agents=[(u.pk, u.name) for u in members if u.role == "agent"],
+            lead=(lead.pk, lead.name) if lead else None,
+        )
+    categories = {
+        (c.parent.name, c.name): c.pk
+        for c in Category.objects.filter(business_line=line, parent__isnull=False).select_related(
+            "parent"
+        )
+    }
+    return LineSetup(
+        line=line,
+        industry=industry,
+        teams=teams,
+        staff=staff,
+        categories=categories,
+        pool=pool,
+        share=share,
+    )
+
+
+def _finish() -> None:
+    """Derived fields, sequences past the preassigned ids, fresh planner statistics."""
+    latest = Ticket.objects.filter(customer=OuterRef("pk")).order_by("-created_at")
+    Customer.objects.update(last_contact_at=Subquery(latest.values("created_at")[:1]))
+    reset_sequences(
+        Customer, BuyerAccount, Order, PropertyUnit, Vehicle, ServiceRecord, Ticket, TicketMessage
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+# -- logins -------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def print_logins(out=None) -> None:
+    """Print the demo sign-ins as a table: username, name, role, team and the one password."""
+    out = out or sys.stdout
+    usernames = [u for u, *_rest in FIXED_USERS]
+    found = {
+        u.username: u
+        for u in User.objects.filter(username__in=usernames).select_related(
+            "team", "department", "business_line"
+        )
+    }
+    if not found:
+        print(_("No demo users in this database."), file=out)
+        return
+    header = (_("Username"), _("Name"), _("Role"), _("Business line"), _("Team"))
+    rows = []
+    for username in usernames:
+        user = found.get(username)
+        if user is None:
+            continue
+        unit = user.team or user.department
+        rows.append(
+            (
+                user.username,
+                user.display_name,
+                str(user.get_role_display()),
+                str(user.business_line or "—"),
+                str(unit or "—"),
+            )
+        )
+    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    rule = "  ".join("-" * w for w in widths)
+    print(_("Demo sign-ins (password for every account: %(pw)s)") % {"pw": DEMO_PASSWORD}, file=out)
+    print(
+        "  ".join(_pad(str(h), w) for h, w in zip(header, widths, strict=True)).rstrip(), file=out
+    )
+    print(rule, file=out)
+    for row in rows:
+        print("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    others = User.objects.exclude(username__in=usernames).filter(is_active=True).count()
+    if others:
+        print(
+            _("%(n)d more staff accounts (leads and agents of every team) use the same password.")
+            % {"n": others},
+            file=out,
+        )
