@@ -93,3 +93,19 @@ def test_limit_out_of_range_is_invalid(events, limit):
 def test_a_page_is_one_query(events, django_assert_num_queries):
     with django_assert_num_queries(1):
         paginate(events, ordering="-created_at", cursor=None, limit=5)
+
+
+def test_cursor_made_for_another_ordering_is_refused_not_a_server_error(db):
+    """A cursor whose value does not fit the ordering field is Invalid (400), never a 500."""
+    import base64
+    import json
+
+    import pytest
+
+    from kefu.core.errors import Invalid
+    from kefu.core.models import AuditEvent
+    from kefu.core.pagination import paginate
+
+    forged = base64.urlsafe_b64encode(json.dumps([1, 2]).encode()).decode().rstrip("=")
+    with pytest.raises(Invalid):
+        paginate(AuditEvent.objects.all(), ordering="-created_at", cursor=forged, limit=5)

@@ -46,6 +46,25 @@ def _decode(cursor: str):
         raise Invalid(_("The cursor is not valid."), fields={"cursor": _("Not a valid cursor.")})
 
 
+def _check_type(model, field: str, value) -> None:
+    """A cursor made for another ordering (or forged) is a client mistake, not a server error."""
+    from django.db import models
+
+    target = model._meta.pk if field in ("pk", "id") else model._meta.get_field(field)
+    expected: type | tuple[type, ...] = str
+    if isinstance(target, models.DateTimeField):
+        expected = dt.datetime
+    elif isinstance(target, (models.IntegerField, models.AutoField, models.BigAutoField)):
+        expected = int
+    elif isinstance(target, (models.FloatField, models.DecimalField)):
+        expected = (int, float)
+    ok = isinstance(value, expected) and not isinstance(value, bool)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        ok = False
+    if not ok:
+        raise Invalid(_("The cursor is not valid."), fields={"cursor": _("Not a valid cursor.")})
+
+
 def clamp_limit(limit: int | None) -> int:
     if limit is None:
         return DEFAULT_LIMIT
@@ -64,6 +83,7 @@ def paginate(qs: QuerySet, *, ordering: str, cursor: str | None, limit: int | No
     field = ordering.lstrip("-")
     if cursor:
         value, pk = _decode(cursor)
+        _check_type(qs.model, field, value)
         op = "lt" if desc else "gt"
         qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
     order = [ordering, "-pk" if desc else "pk"]
