@@ -20,6 +20,7 @@ APP_COMMANDS = [
     "kefu.core.cli",
     "kefu.customers.cli",
     "kefu.demo.cli",
+    "kefu.followups.cli",
     "kefu.knowledge.cli",
     "kefu.workforce.cli",
 ]

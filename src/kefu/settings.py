@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
     "kefu.knowledge",
+    "kefu.followups",
     "kefu.reports",
     "kefu.demo",
 ]

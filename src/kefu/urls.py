@@ -12,6 +12,7 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls")),
     path("tickets/", include("kefu.tickets.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("followups/", include("kefu.followups.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
