@@ -1,0 +1,333 @@
+"""Knowledge search over SQLite FTS5 (bm25) or PostgreSQL full-text (ts_rank_cd over GIN).
+
+Matching is the OR of the query's words and their synonyms, ranked BM25-style with the title
+weighted above the body; if that finds fewer than asked, the OR of the query's character bigrams
+fills up the list (typos). Snippets are cut from the original text in Python on both backends:
+the indexed text is segmented (words separated by spaces), which reads badly in Chinese.
+Scope (business line, status, audience) is the caller's: pass it in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jieba
+from django.db import connection
+from django.db.models import Max
+
+from kefu.knowledge import textsearch as ts
+from kefu.knowledge.models import Article, DictionaryWord, QuickReply, SynonymGroup
+
+TITLE_WEIGHT = 4.0  # a word in the title counts four times a word in the body
+GRAM_SCALE = 0.5  # bigram matches rank below any word match of similar strength
+DICTIONARY_RECHECK_SECONDS = 30  # other processes pick up dictionary edits within this time
+
+_lock = threading.Lock()
+_state: dict = {"signature": None, "checked": 0.0, "synonyms": {}, "words": set()}
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str
+    score: float
+    parts: list[tuple[str, bool]] = field(default_factory=list)
+    obj: object | None = None
+
+    @property
+    def snippet(self) -> str:
+        return ts.snippet_html(self.parts)
+
+
+# --- dictionary and synonyms ---------------------------------------------------------------------
+
+
+def _signature() -> tuple:
+    w = DictionaryWord.objects.aggregate(n=Max("id"), t=Max("updated_at"))
+    s = SynonymGroup.objects.aggregate(n=Max("id"), t=Max("updated_at"))
+    return (
+        w["n"],
+        w["t"],
+        s["n"],
+        s["t"],
+        DictionaryWord.objects.count(),
+        SynonymGroup.objects.count(),
+    )
+
+
+def load_dictionary(force: bool = False) -> dict[str, list[str]]:
+    """Teach jieba the business dictionary and synonym terms; return the synonym map.
+
+    Checked against the database at most every DICTIONARY_RECHECK_SECONDS per process."""
+    now = time.monotonic()
+    if not force and now - _state["checked"] < DICTIONARY_RECHECK_SECONDS:
+        return _state["synonyms"]
+    with _lock:
+        sig = _signature()
+        _state["checked"] = now
+        if sig == _state["signature"] and not force:
+            return _state["synonyms"]
+        groups = list(SynonymGroup.objects.values_list("terms", flat=True))
+        words = set(DictionaryWord.objects.values_list("word", flat=True))
+        words.update(t for g in groups for t in g if t)
+        for w in _state["words"] - words:
+            jieba.del_word(w)
+        for w in words:
+            jieba.add_word(w, freq=max(jieba.get_FREQ(w) or 0, 20000))
+        _state.update(signature=sig, synonyms=ts.synonym_map(groups), words=words)
+        return _state["synonyms"]
+
+
+def forget_dictionary() -> None:
+    """Make the next search reload the dictionary (after an edit in this process)."""
+    _state["checked"] = 0.0
+
+
+# --- indexing ------------------------------------------------------------------------------------
+
+
+def article_fields(
+    *, title: str, body: str, tags: Iterable[str] = (), category: str = ""
+) -> tuple[str, str, str, str]:
+    """(title words, body words, bigrams, PostgreSQL search_text) of an article."""
+    title_words = ts.segment(" ".join([title, *tags]))
+    body_words = ts.segment(f"{body} {category}")
+    grams = " ".join(ts.bigrams(f"{title} {body}"))
+    return title_words, body_words, grams, f"{title_words} {title_words} {body_words}"
+
+
+def index_articles(rows: list[tuple[int, str, str, str]]) -> None:
+    """Write (id, title words, body words, bigrams) rows to the FTS5 table (SQLite only)."""
+    if connection.vendor != "sqlite" or not rows:
+        return
+    with connection.cursor() as cur:
+        cur.executemany(
+            "DELETE FROM knowledge_article_fts WHERE rowid = %s", [(r[0],) for r in rows]
+        )
+        cur.executemany(
+            "INSERT INTO knowledge_article_fts(rowid, title, body, grams) VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+
+
+def unindex_articles(ids: list[int]) -> None:
+    if connection.vendor != "sqlite" or not ids:
+        return
+    with connection.cursor() as cur:
+        cur.executemany("DELETE FROM knowledge_article_fts WHERE rowid = %s", [(i,) for i in ids])
+
+
+def reindex_article(article: Article) -> None:
+    """Recompute and store the search fields of one article (tags and category included)."""
+    tags = [t.name for t in article.tags.all()]
+    category = article.category.name if article.category_id else ""
+    title_w, body_w, grams, text = article_fields(
+        title=article.title, body=article.body, tags=tags, category=category
+    )
+    Article.objects.filter(pk=article.pk).update(search_text=text, search_grams=grams)
+    article.search_text, article.search_grams = text, grams
+    index_articles([(article.pk, title_w, body_w, grams)])
+
+
+def index_phrases(phrases: Iterable[QuickReply]) -> None:
+    """Store the search text of quick replies (shortcut, title, category, body)."""
+    rows = []
+    for p in phrases:
+        text = ts.segment(f"{p.shortcut} {p.title} {p.title} {p.category} {p.body}")
+        QuickReply.objects.filter(pk=p.pk).update(search_text=text)
+        rows.append((p.pk, text))
+    if connection.vendor == "sqlite" and rows:
+        with connection.cursor() as cur:
+            cur.executemany(
+                "DELETE FROM knowledge_quickreply_fts WHERE rowid = %s", [(r[0],) for r in rows]
+            )
+            cur.executemany(
+                "INSERT INTO knowledge_quickreply_fts(rowid, body) VALUES (%s, %s)", rows
+            )
+
+
+# --- querying ------------------------------------------------------------------------------------
+
+
+def _scope_sql(
+    alias: str, line_ids: list[int] | None, statuses: list[str], audiences: list[str] | None
+):
+    where, params = [], []
+    if line_ids is not None:
+        where.append(f"{alias}.business_line_id IN ({', '.join(['%s'] * len(line_ids))})")
+        params += line_ids
+    if statuses:
+        where.append(f"{alias}.status IN ({', '.join(['%s'] * len(statuses))})")
+        params += statuses
+    if audiences:
+        where.append(f"{alias}.audience IN ({', '.join(['%s'] * len(audiences))})")
+        params += audiences
+    return where, params
+
+
+def _ranked_sqlite(match: str, weights: tuple, where, params, limit, exclude) -> list[tuple]:
+    sql = (
+        "SELECT a.id, -bm25(knowledge_article_fts, %s, %s, %s) AS score "
+        "FROM knowledge_article_fts JOIN knowledge_article a ON a.id = knowledge_article_fts.rowid "
+        "WHERE knowledge_article_fts MATCH %s"
+    )
+    args = [*weights, match]
+    for w in where:
+        sql += f" AND {w}"
+    args += params
+    if exclude:
+        sql += f" AND a.id NOT IN ({', '.join(['%s'] * len(exclude))})"
+        args += list(exclude)
+    sql += " ORDER BY score DESC, a.id DESC LIMIT %s"
+    args.append(limit)
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def _ranked_postgres(column: str, query: str, where, params, limit, exclude) -> list[tuple]:
+    vec = f"to_tsvector('simple', a.{column})"
+    sql = (
+        f"SELECT a.id, ts_rank_cd({vec}, to_tsquery('simple', %s), 1) AS score "
+        f"FROM knowledge_article a WHERE {vec} @@ to_tsquery('simple', %s)"
+    )
+    args: list = [query, query]
+    for w in where:
+        sql += f" AND {w}"
+    args += params
+    if exclude:
+        sql += f" AND a.id NOT IN ({', '.join(['%s'] * len(exclude))})"
+        args += list(exclude)
+    sql += " ORDER BY score DESC, a.id DESC LIMIT %s"
+    args.append(limit)
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def _ranked_fallback(terms, where_q, limit, exclude) -> list[tuple]:
+    """Other databases: rows containing any term, ranked by how many terms they contain."""
+    from django.db.models import Q
+
+    q = Q()
+    for t in terms:
+        q |= Q(search_text__contains=t)
+    rows = Article.objects.filter(where_q).filter(q).exclude(pk__in=exclude)
+    scored = []
+    for pk, text in rows.values_list("pk", "search_text")[:2000]:
+        scored.append((pk, float(sum(text.count(t) for t in terms))))
+    scored.sort(key=lambda r: (-r[1], -r[0]))
+    return scored[:limit]
+
+
+def search_articles(
+    q: str,
+    *,
+    line_ids: list[int] | None,
+    statuses: list[str],
+    audiences: list[str] | None = None,
+    limit: int = 10,
+) -> list[Hit]:
+    """Articles of ``line_ids`` (None = every line) best first for the query ``q``."""
+    synonyms = load_dictionary()
+    words = ts.query_words(q)
+    terms = ts.expand(words, synonyms)
+    if not terms:
+        return []
+    grams = list(dict.fromkeys(ts.bigrams(q)))[:24]
+    where, params = _scope_sql("a", line_ids, statuses, audiences)
+    ranked: list[tuple] = []
+    if connection.vendor == "sqlite":
+        ranked = _ranked_sqlite(
+            ts.fts_match(terms, ["title", "body"]),
+            (TITLE_WEIGHT, 1.0, 0.0),
+            where,
+            params,
+            limit,
+            (),
+        )
+        if len(ranked) < limit and grams:
+            more = _ranked_sqlite(
+                ts.fts_match(grams, ["grams"]),
+                (0.0, 0.0, 1.0),
+                where,
+                params,
+                limit - len(ranked),
+                [r[0] for r in ranked],
+            )
+            ranked += [(pk, s * GRAM_SCALE) for pk, s in more]
+    elif connection.vendor == "postgresql":
+        ranked = _ranked_postgres("search_text", ts.tsquery(terms), where, params, limit, ())
+        if len(ranked) < limit and grams:
+            more = _ranked_postgres(
+                "search_grams",
+                ts.tsquery(grams),
+                where,
+                params,
+                limit - len(ranked),
+                [r[0] for r in ranked],
+            )
+            ranked += [(pk, s * GRAM_SCALE) for pk, s in more]
+    else:
+        from django.db.models import Q
+
+        where_q = Q(status__in=statuses)
+        if line_ids is not None:
+            where_q &= Q(business_line_id__in=line_ids)
+        if audiences:
+            where_q &= Q(audience__in=audiences)
+        ranked = _ranked_fallback(terms, where_q, limit, ())
+    if not ranked:
+        return []
+    objs = Article.objects.select_related("category").in_bulk([r[0] for r in ranked])
+    marks = ts.highlight_terms(terms) or terms
+    hits = []
+    for pk, score in ranked:
+        a = objs.get(pk)
+        if a is None:
+            continue
+        hits.append(Hit(pk, a.title, round(float(score), 4), ts.snippet(a.body, marks), a))
+    return hits
+
+
+def search_phrases(q: str, *, line_id: int, limit: int = 5) -> list[Hit]:
+    """Active quick replies of a line (standard ones and those of a switched-on set) for ``q``."""
+    synonyms = load_dictionary()
+    terms = ts.expand(ts.query_words(q), synonyms)
+    if not terms:
+        return []
+    active = (
+        "p.business_line_id = %s AND p.is_active AND (p.phrase_set_id IS NULL OR "
+        "p.phrase_set_id IN (SELECT id FROM knowledge_phraseset WHERE is_active))"
+    )
+    if connection.vendor == "sqlite":
+        sql = (
+            "SELECT p.id, -bm25(knowledge_quickreply_fts) AS score FROM knowledge_quickreply_fts "
+            "JOIN knowledge_quickreply p ON p.id = knowledge_quickreply_fts.rowid "
+            f"WHERE knowledge_quickreply_fts MATCH %s AND {active} ORDER BY score DESC LIMIT %s"
+        )
+        args = [ts.fts_match(terms), line_id, limit]
+    elif connection.vendor == "postgresql":
+        vec = "to_tsvector('simple', p.search_text)"
+        sql = (
+            f"SELECT p.id, ts_rank_cd({vec}, to_tsquery('simple', %s), 1) AS score "
+            f"FROM knowledge_quickreply p WHERE {vec} @@ to_tsquery('simple', %s) AND {active} "
+            "ORDER BY score DESC LIMIT %s"
+        )
+        query = ts.tsquery(terms)
+        args = [query, query, line_id, limit]
+    else:
+        return []
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        ranked = cur.fetchall()
+    objs = QuickReply.objects.in_bulk([r[0] for r in ranked])
+    marks = ts.highlight_terms(terms) or terms
+    return [
+        Hit(pk, objs[pk].title, round(float(s), 4), ts.snippet(objs[pk].body, marks), objs[pk])
+        for pk, s in ranked
+        if pk in objs
+    ]
