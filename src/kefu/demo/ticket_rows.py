@@ -145,6 +145,12 @@ class TicketMaker:
                 "routing": {t: _cum(r) for t, r in ROUTING[ind].items()},
             }
         self.priority_cum = {k: _cum(v) for k, v in PRIORITY.items()}
+        self.stuck_share = 0.025
+
+    def set_total(self, total: int) -> None:
+        """A small build leaves more tickets open, so that every agent has some work to show."""
+        agents = sum(len(s.agents) for setup in self.lines for s in setup.staff.values())
+        self.stuck_share = min(0.3, max(0.025, 4 * agents / total))
 
     def pick(self, table: tuple[list, list]):
         values, cum = table
@@ -257,7 +263,7 @@ class TicketMaker:
         if first_owner[0] not in {a[0] for a in staff.agents} and at < now:
             tl.event(at, first_owner, TicketEvent.Kind.TRANSFERRED, "team", front.name, team.name)
         # how long it takes: most within target, a tail beyond it, a few stuck for good
-        stuck = rng.random() < 0.025
+        stuck = rng.random() < self.stuck_share
         resolve_after = (
             hours * rng.lognormvariate(-0.9, 0.75) * (1.6 if type_ == "complaint" else 1)
         )
@@ -401,6 +407,7 @@ def build_tickets(*, maker: TicketMaker, total: int, bar=None) -> int:
     tickets: list = []
     messages: list = []
     events: list = []
+    maker.set_total(total)
     plan = maker.plan(total)
     for d, counts in enumerate(plan):
         for t, msgs, evs in maker.day(d, counts):
