@@ -51,6 +51,8 @@ class Customer(VersionedModel):
         related_name="dedicated_customers",
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # "|tag1|tag2|": the tag filter is a portable substring match (SQLite has no JSON contains)
+    tag_index = models.CharField(max_length=500, blank=True, default="", editable=False)
     wanted_services = models.TextField(_("services wanted"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     first_visit_on = models.DateField(_("first visit"), null=True, blank=True)
@@ -63,6 +65,7 @@ class Customer(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="merged_from",
     )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core import scope
-from kefu.core.errors import NotFound
+from kefu.core.errors import Invalid, NotFound
 from kefu.core.masking import mask_address, mask_phone, normalize_phone
-from kefu.customers.models import Customer, PhoneGram
+from kefu.customers import loyalty
+from kefu.customers.models import (
+    Customer,
+    CustomerNote,
+    Order,
+    PhoneGram,
+    ServiceRecord,
+    Tier,
+    Vehicle,
+)
 
 FULL, REVEAL, MASKED = "full", "reveal", "masked"
 _ROLE_DEFAULT = {
@@ -16,6 +33,24 @@ _ROLE_DEFAULT = {
     "supervisor": FULL,
     "manager": FULL,
     "admin": FULL,
+}
+YEAR = dt.timedelta(days=365)
+TIMELINE_LIMIT = 50
+ASSET_ROWS = 20  # orders shown per customer page
+EVENT_LABELS = {
+    "customer.create": gettext_lazy("Archive created"),
+    "customer.update": gettext_lazy("Archive changed"),
+    "customer.note": gettext_lazy("Note added"),
+    "customer.merge": gettext_lazy("Another entry merged in"),
+    "customer.merged_into": gettext_lazy("Merged into another entry"),
+    "customer.reveal": gettext_lazy("Contact data revealed"),
+    "customer.vehicle_add": gettext_lazy("Vehicle added"),
+    "customer.vehicle_update": gettext_lazy("Maintenance plan changed"),
+    "customer.service_record_add": gettext_lazy("Service recorded"),
+    "customer.unit_add": gettext_lazy("Property unit added"),
+    "customer.buyer_account_add": gettext_lazy("Buyer account added"),
+    "customer.order_add": gettext_lazy("Order added"),
+    "customer.membership_add": gettext_lazy("Membership added"),
 }
 
 
@@ -42,31 +77,45 @@ def customer_qs_for(user) -> QuerySet[Customer]:
 
 
 def customer_get_for(*, user, pk: int) -> Customer:
-    customer = customer_qs_for(user).filter(pk=pk).first()
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    customer = customer_qs_for(user).filter(pk=pk).first() if 0 < pk < 2**63 else None
     if customer is None:
         raise NotFound()
     return customer
 
 
-def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
-    """Find by any 4+ consecutive phone digits (indexed) or by name."""
-    q = (q or "").strip()
-    qs = customer_qs_for(user)
+def _digits_query(q: str) -> str:
+    """The digits of ``q`` when ``q`` is a phone fragment (4+ digits, no letters), else ''."""
     digits = normalize_phone(q)
     if (
         len(digits) >= 4
         and digits == "".join(ch for ch in q if ch.isdigit())
         and not any(ch.isalpha() for ch in q)
     ):
-        grams = PhoneGram.objects.filter(gram=digits[:4]).values("customer_id")
-        if not scope.is_admin(user):
-            grams = grams.filter(business_line_id=user.business_line_id)
-        qs = qs.filter(pk__in=grams)
-        if len(digits) > 4:
-            from django.db.models import Q
+        return digits
+    return ""
 
-            qs = qs.filter(Q(phone__contains=digits) | Q(phone2__contains=digits))
-        return list(qs.order_by("-id")[:limit])
+
+def _phone_filter(qs: QuerySet[Customer], user, digits: str) -> QuerySet[Customer]:
+    grams = PhoneGram.objects.filter(gram=digits[:4]).values("customer_id")
+    if not scope.is_admin(user):
+        grams = grams.filter(business_line_id=user.business_line_id)
+    qs = qs.filter(pk__in=grams)
+    if len(digits) > 4:
+        qs = qs.filter(Q(phone__contains=digits) | Q(phone2__contains=digits))
+    return qs
+
+
+def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
+    """Find by any 4+ consecutive phone digits (indexed) or by name."""
+    q = (q or "").strip()
+    qs = customer_qs_for(user)
+    digits = _digits_query(q)
+    if digits:
+        return list(_phone_filter(qs, user, digits).order_by("-id")[:limit])
     if not q:
         return []
     starts = list(qs.filter(name__startswith=q).order_by("-id")[:limit])
@@ -75,3 +124,258 @@ def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
     seen = {c.pk for c in starts}
     more = qs.filter(name__contains=q).exclude(pk__in=seen).order_by("-id")[: limit - len(starts)]
     return starts + list(more)
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def _moment(value: str, name: str, *, end: bool) -> dt.datetime:
+    """An ISO date-time, or a date meaning its start (``end``: the next day's start) in the
+    default time zone (Asia/Shanghai)."""
+    parsed = None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is not None:
+                day = day + dt.timedelta(days=1) if end else day
+                parsed = dt.datetime.combine(day, dt.time())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Invalid(
+            _("Some filters are not valid."), fields={name: _("Enter a date such as 2026-03-31.")}
+        )
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    return parsed
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    tier: str = ""
+    tag: str = ""
+    agent: str = ""  # a user id, "me" or "none"
+    segment: str = ""
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    raw: dict = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, params) -> CustomerFilters:
+        """From a query dict; a bad value is ``Invalid`` naming the parameter."""
+        get = lambda key: (params.get(key) or "").strip()  # noqa: E731
+        f = cls(q=get("q")[:100], tier=get("tier"), tag=get("tag")[:30], agent=get("agent"))
+        f.segment = get("segment")
+        if f.tier and f.tier not in Tier.values:
+            raise Invalid(_("Some filters are not valid."), fields={"tier": _("Not a known tier.")})
+        if f.segment and f.segment not in loyalty.SEGMENTS:
+            raise Invalid(
+                _("Some filters are not valid."), fields={"segment": _("Not a known segment.")}
+            )
+        if f.agent and f.agent not in ("me", "none") and not f.agent.isdigit():
+            raise Invalid(_("Some filters are not valid."), fields={"agent": _("Not a user id.")})
+        if get("created_after"):
+            f.created_after = _moment(get("created_after"), "created_after", end=False)
+        if get("created_before"):
+            f.created_before = _moment(get("created_before"), "created_before", end=True)
+        f.raw = {
+            k: get(k)
+            for k in ("q", "tier", "tag", "agent", "segment", "created_after", "created_before")
+            if get(k)
+        }
+        return f
+
+
+def with_visits(qs: QuerySet[Customer], now: dt.datetime | None = None) -> QuerySet[Customer]:
+    """Annotate ``visits_12m``: tickets of the customer created in the last 365 days."""
+    from kefu.tickets.models import Ticket
+
+    since = (now or timezone.now()) - YEAR
+    visits = (
+        Ticket.objects.filter(customer_id=OuterRef("pk"), created_at__gte=since)
+        .order_by()
+        .values("customer_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(visits_12m=Coalesce(Subquery(visits, output_field=IntegerField()), Value(0)))
+
+
+def _segment_q(segment: str, lines, now: dt.datetime) -> Q:
+    """SQL for one segment over the given business lines (each with its own policy)."""
+    result = scope.NOTHING
+    for line in lines:
+        lost_before = now - dt.timedelta(days=int(line.policy("lost_after_days") or 180))
+        loyal_min = int(line.policy("loyal_min_visits_12m") or 4)
+        lost = Q(last_contact_at__lt=lost_before) | Q(
+            last_contact_at=None, created_at__lt=lost_before
+        )
+        if segment == loyalty.LOST:
+            q = lost
+        elif segment == loyalty.LOYAL:
+            q = ~lost & Q(visits_12m__gte=loyal_min)
+        else:
+            q = ~lost & Q(visits_12m__lt=loyal_min)
+        result |= Q(business_line_id=line.pk) & q
+    return result
+
+
+def customer_list_for(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
+    """The customer list: scoped, filtered, with visits and the columns the list shows."""
+    from kefu.accounts.models import BusinessLine
+
+    now = timezone.now()
+    qs = customer_qs_for(user).select_related("business_line", "dedicated_agent")
+    if filters.q:
+        digits = _digits_query(filters.q)
+        if digits:
+            qs = _phone_filter(qs, user, digits)
+        else:
+            qs = qs.filter(name__contains=filters.q)
+    if filters.tier:
+        qs = qs.filter(tier=filters.tier)
+    if filters.tag:
+        qs = qs.filter(tag_index__contains=f"|{filters.tag}|")
+    if filters.agent == "me":
+        qs = qs.filter(dedicated_agent_id=user.pk)
+    elif filters.agent == "none":
+        qs = qs.filter(dedicated_agent=None)
+    elif filters.agent:
+        qs = qs.filter(dedicated_agent_id=int(filters.agent[:18]))
+    if filters.created_after:
+        qs = qs.filter(created_at__gte=filters.created_after)
+    if filters.created_before:
+        qs = qs.filter(created_at__lt=filters.created_before)
+    qs = with_visits(qs, now)
+    if filters.segment:
+        lines = (
+            list(BusinessLine.objects.all())
+            if scope.is_admin(user)
+            else [user.business_line]
+            if user.business_line_id
+            else []
+        )
+        qs = qs.filter(_segment_q(filters.segment, lines, now))
+    return qs
+
+
+def attach_segments(customers, now: dt.datetime | None = None) -> list[Customer]:
+    """Set ``segment`` on customers that carry ``visits_12m`` (business_line selected)."""
+    now = now or timezone.now()
+    for c in customers:
+        c.segment = loyalty.segment_of(
+            visits_12m=c.visits_12m,
+            last_contact_at=c.last_contact_at,
+            created_at=c.created_at,
+            now=now,
+            loyal_min_visits=int(c.business_line.policy("loyal_min_visits_12m") or 4),
+            lost_after_days=int(c.business_line.policy("lost_after_days") or 180),
+        )
+    return list(customers)
+
+
+def customer_detail_for(*, user, pk) -> Customer:
+    """One customer with loyalty figures and every asset the page shows (bounded rows)."""
+    customer_get_for(user=user, pk=pk)
+    qs = with_visits(
+        Customer.objects.filter(pk=pk).select_related("business_line", "dedicated_agent")
+    ).prefetch_related(
+        Prefetch(
+            "vehicles",
+            queryset=Vehicle.objects.prefetch_related(
+                Prefetch(
+                    "service_records",
+                    queryset=ServiceRecord.objects.order_by("-serviced_on", "-id"),
+                )
+            ),
+        ),
+        "units",
+        "buyer_accounts",
+        Prefetch("orders", queryset=Order.objects.order_by("-placed_at")[:ASSET_ROWS]),
+        "memberships",
+    )
+    customer = qs.get()
+    attach_segments([customer])
+    return customer
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # ticket | note | event
+    title: str
+    detail: str = ""
+    actor: str = ""
+    ref: dict = field(default_factory=dict)
+
+
+def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """Tickets, notes and audit events of the customer (and of entries merged into it), newest
+    first, at most ``limit`` entries in four queries."""
+    from kefu.core.models import AuditEvent
+    from kefu.tickets.models import Ticket
+
+    ids = [customer.pk, *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True)]
+    entries: list[TimelineEntry] = []
+    tickets = (
+        Ticket.objects.filter(customer=customer)
+        .only("id", "number", "title", "status", "type", "created_at")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    entries.extend(
+        TimelineEntry(
+            at=t.created_at,
+            kind="ticket",
+            title=f"{t.number} {t.title}",
+            detail=t.get_status_display(),
+            ref={"id": t.pk, "number": t.number, "status": t.status, "type": t.type},
+        )
+        for t in tickets
+    )
+    notes = (
+        CustomerNote.objects.filter(customer_id__in=ids)
+        .select_related("author")
+        .order_by("-id")[:limit]
+    )
+    entries.extend(
+        TimelineEntry(
+            at=n.created_at,
+            kind="note",
+            title=_("Note"),
+            detail=n.body,
+            actor=n.author.name if n.author else "",
+            ref={"id": n.pk},
+        )
+        for n in notes
+    )
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Customer._meta.label_lower, object_id__in=[str(i) for i in ids]
+        )
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+    entries.extend(
+        TimelineEntry(
+            at=e.created_at,
+            kind="event",
+            title=str(EVENT_LABELS.get(e.action, e.action)),
+            detail=str((e.changes or {}).get("asset", "")),
+            actor=e.actor.name if e.actor else "",
+            ref={"id": e.pk, "action": e.action},
+        )
+        for e in events
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def customer_notes_for(*, customer: Customer) -> QuerySet[CustomerNote]:
+    return CustomerNote.objects.filter(customer=customer).select_related("author")
+
+
+def merge_candidates_for(*, user, customer: Customer, q: str) -> list[Customer]:
+    """Other customers of the same line that match ``q`` (to merge into ``customer``)."""
+    return [c for c in customer_search_for(user=user, q=q, limit=20) if c.pk != customer.pk]
