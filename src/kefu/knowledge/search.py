@@ -237,7 +237,7 @@ def search_articles(
     terms = ts.expand(words, synonyms)
     if not terms:
         return []
-    grams = list(dict.fromkeys(ts.bigrams(q)))[:24]
+    grams = ts.fallback_terms(q)
     where, params = _scope_sql("a", line_ids, statuses, audiences)
     ranked: list[tuple] = []
     if connection.vendor == "sqlite":
@@ -289,7 +289,7 @@ def search_articles(
         a = objs.get(pk)
         if a is None:
             continue
-        hits.append(Hit(pk, a.title, round(float(score), 4), ts.snippet(a.body, marks), a))
+        hits.append(Hit(pk, a.title, float(f"{score:.6g}"), ts.snippet(a.body, marks), a))
     return hits
 
 

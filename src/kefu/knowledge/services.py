@@ -291,10 +291,7 @@ class ImportRowError(Invalid):
     def __init__(self, row: int, reason: str):
         self.row = row
         self.reason = reason
-        super().__init__(
-            _("Row %(row)d: %(reason)s") % {"row": row, "reason": reason},
-            fields={"row": str(row)},
-        )
+        super().__init__(_("Row %(row)d: %(reason)s") % {"row": row, "reason": reason})
 
 
 def parse_article_rows(rows: list[tuple]) -> list[dict]:

@@ -10,10 +10,14 @@ prefix (退 → 退款, 退货); when that finds too little, the OR of the query
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Iterable, Mapping
 
 import jieba
+
+jieba.setLogLevel(logging.WARNING)
+logging.getLogger("jieba").setLevel(logging.WARNING)
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -25,7 +29,7 @@ _STOPWORDS_TEXT = """
     我 你 您 他 她 它 我们 你们 他们 咱们 自己 这 那 这个 那个 这些 那些 这样 那样 这么 那么 哪 哪个
     是 有 没 在 把 被 给 让 对 向 从 到底 一下 一个 一些 有点 有些 请问 请 麻烦 谢谢 你好 您好 亲 在吗
     怎么 怎么办 怎么样 怎样 如何 什么 为什么 为啥 啥 多少 多久 几 能 能不能 可以 可不可以 可否 会 会不会
-    要 想 需要 应该 是不是 有没有 吗 呢 现在 已经 还是 但是 可是 如果 然后 因为 所以 就是 一直
+    时候 什么时候 东西 要 想 需要 应该 是不是 有没有 吗 呢 现在 已经 还是 但是 可是 如果 然后 因为 所以 就是 一直
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -58,6 +62,16 @@ def bigrams(text: str) -> list[str]:
         else:
             out.append(run.lower())
     return out
+
+
+def fallback_terms(text: str, limit: int = 24) -> list[str]:
+    """Terms of the typo-tolerant second pass: the query's bigrams and, for a short query, its
+    single characters (a prefix: 积份 still reaches 积分 through 积)."""
+    grams = list(dict.fromkeys(bigrams(text)))
+    chars = [c for c in dict.fromkeys(_CJK.findall(text or "")) if c not in STOPWORDS]
+    if len(chars) <= 6:
+        grams += [c for c in chars if c not in grams]
+    return grams[:limit]
 
 
 def query_words(text: str, limit: int = 16) -> list[str]:
