@@ -243,5 +243,5 @@ def customer_detail_out(user, c: Customer) -> dict:
         "units": list(c.units.all()),
         "memberships": list(c.memberships.all()),
         "buyer_accounts": list(c.buyer_accounts.all()),
-        "orders": list(c.orders.all()),
+        "orders": c.recent_orders,
     }

@@ -293,10 +293,12 @@ def customer_detail_for(*, user, pk) -> Customer:
         ),
         "units",
         "buyer_accounts",
-        Prefetch("orders", queryset=Order.objects.order_by("-placed_at")[:ASSET_ROWS]),
         "memberships",
     )
     customer = qs.get()
+    customer.recent_orders = list(
+        Order.objects.filter(customer=customer).order_by("-placed_at", "-id")[:ASSET_ROWS]
+    )
     attach_segments([customer])
     return customer
 
