@@ -1,7 +1,472 @@
+"""Ticket pages: the list, the detail with its forms, and the phone-call intake screen.
+
+Each view parses, calls a selector or service, and renders; on ``request.htmx`` only the
+fragment template (leading underscore) is rendered. Changes only by POST, then PRG / HX-Redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from kefu.core.errors import DomainError, Invalid, NotFound, StaleWrite
+from kefu.core.pagination import paginate
+from kefu.customers.selectors import customer_get_for, customer_search_for, shown_phone
+from kefu.tickets import services, workflow
+from kefu.tickets.filters import TicketFilters
+from kefu.tickets.forms import (
+    AttachmentForm,
+    IntakeForm,
+    MessageForm,
+    SavedViewForm,
+    TicketEditForm,
+    TicketFilterForm,
+    TicketStatusForm,
+    TicketTransferForm,
+    assignee_choices,
+)
+from kefu.tickets.models import OPEN_STATUSES, Status, Ticket
+from kefu.tickets.selectors import (
+    ticket_get_for,
+    ticket_list_for,
+    ticket_qs_for,
+    ticket_timeline,
+)
+
+PAGE_SIZE = 25
+TABS = ("mine", "team", "all")
+SEARCH_RESULTS = 8
+HISTORY_RECENT = 5
+HISTORY_OPEN = 10
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _fragment(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _done(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """After a successful POST: HX-Redirect for htmx, a plain redirect otherwise (PRG)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _detail_url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", args=[ticket.pk])
+
+
+# -- list ------------------------------------------------------------------------------------
+
+
+def _tab_queryset(qs, tab: str, user):
+    if tab == "mine":
+        return qs.filter(Q(assignee_id=user.pk) | Q(first_owner_id=user.pk))
+    if tab == "team":
+        if not user.team_id:
+            return qs.none()
+        return qs.filter(team_id=user.team_id, status__in=OPEN_STATUSES)
+    return qs
 
 
 @login_required
-def ticket_list(request):
-    return render(request, "base.html")
+@require_safe
+def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
+    form = TicketFilterForm(request.GET, user=request.user)
+    page, status = None, 200
+    try:
+        filters = TicketFilters.parse(request.GET)
+        qs = _tab_queryset(ticket_list_for(user=request.user, filters=filters), tab, request.user)
+        page = paginate(
+            qs, ordering=filters.ordering, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+        )
+    except Invalid as exc:
+        form.show_filter_errors(exc.fields or {"__all__": exc.message})
+        filters, status = None, 400
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    filter_query = query.copy()
+    filter_query.pop("tab", None)
+    context = {
+        "tab": tab,
+        "tabs": [
+            ("mine", _("Mine")),
+            ("team", _("My team's queue")),
+            ("all", _("All in scope")),
+        ],
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "filter_query": filter_query.urlencode(),
+        "now": timezone.now(),
+    }
+    if _fragment(request):
+        return render(request, "tickets/_ticket_rows.html", context, status=status)
+    context["saved_views"] = list(request.user.saved_views.all())
+    context["save_form"] = SavedViewForm(initial={"query": query.urlencode()})
+    return render(request, "tickets/ticket_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def saved_view_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    query = request.POST.get("query", "")
+    if form.is_valid():
+        try:
+            view = services.saved_view_save(
+                user=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+            )
+        except Invalid as exc:
+            messages.error(request, _flat(exc))
+        else:
+            messages.success(request, _("View “%(name)s” is saved.") % {"name": view.name})
+            query = view.query
+    else:
+        messages.error(request, _("Name the view to save it."))
+    return _done(request, f"{reverse('tickets:list')}?{QueryDict(query).urlencode()}")
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    services.saved_view_delete(user=request.user, pk=pk)
+    messages.success(request, _("The saved view is deleted."))
+    return _done(request, reverse("tickets:list"))
+
+
+def _flat(exc: DomainError) -> str:
+    details = "; ".join(str(v) for v in exc.fields.values() if str(v) != str(exc.message))
+    return f"{exc.message} {details}".strip()
+
+
+# -- detail ----------------------------------------------------------------------------------
+
+ACTIONS = ("edit", "status", "transfer", "reply", "note", "attach")
+
+
+def _make_form(action: str, *, ticket: Ticket, user, data=None, files=None, initial=None):
+    kwargs = {"data": data, "files": files, "initial": initial, "prefix": action}
+    if action == "edit":
+        return TicketEditForm(ticket=ticket, **kwargs)
+    if action == "transfer":
+        return TicketTransferForm(ticket=ticket, user=user, **kwargs)
+    if action == "status":
+        return TicketStatusForm(**kwargs)
+    if action == "attach":
+        return AttachmentForm(**kwargs)
+    return MessageForm(**kwargs)
+
+
+def _initial(action: str, ticket: Ticket, seen: int) -> dict:
+    initial = {"version": ticket.version, "seen": seen}
+    if action == "edit":
+        initial.update(
+            title=ticket.title,
+            description=ticket.description,
+            type=ticket.type,
+            channel=ticket.channel,
+            priority=ticket.priority,
+            category=str(ticket.category_id or ""),
+        )
+    elif action == "transfer":
+        initial.update(team=ticket.team_id, assignee=ticket.assignee_id or "")
+    return initial
+
+
+def _status_targets(ticket: Ticket) -> list[tuple[str, str, bool]]:
+    """(status, label, is_reopen) for every status the machine allows from the current one."""
+    allowed = workflow.allowed_targets(ticket.status)
+    return [
+        (value, label, workflow.is_reopen(ticket.status, value))
+        for value, label in Status.choices
+        if value in allowed
+    ]
+
+
+def _render_detail(
+    request: HtmxHttpRequest,
+    ticket: Ticket,
+    *,
+    bound=None,
+    stale_since: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page. ``bound`` is the (action, form) the user submitted; its input is kept,
+    with the hidden version refreshed to the current one so a deliberate resubmit applies."""
+    timeline = ticket_timeline(ticket=ticket)
+    seen = timeline[-1].pk if timeline else 0
+    forms = {
+        action: _make_form(
+            action, ticket=ticket, user=request.user, initial=_initial(action, ticket, seen)
+        )
+        for action in ACTIONS
+    }
+    if bound is not None:
+        action, form = bound
+        forms[action] = form
+    stale = None
+    if stale_since is not None:
+        stale = {"events": [e for e in timeline if e.pk > stale_since]}
+    context = {
+        "ticket": ticket,
+        "timeline": timeline,
+        "attachments": list(ticket.attachments.select_related("uploaded_by")),
+        "customer_phone": shown_phone(request.user, ticket.customer.phone),
+        "targets": _status_targets(ticket),
+        "forms": forms,
+        "stale": stale,
+        "now": timezone.now(),
+        "version": ticket.version,
+        "seen": seen,
+    }
+    return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def ticket_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, pk=pk)
+    return _render_detail(request, ticket)
+
+
+def _apply(action: str, *, user, ticket: Ticket, form) -> str:
+    """Call the service for ``action``; returns the success message."""
+    data = form.cleaned_data
+    if action == "edit":
+        services.ticket_update(
+            actor=user, ticket=ticket, version=data["version"], changes=form.changes()
+        )
+        return _("The ticket is saved.")
+    if action == "status":
+        target = data["status"]
+        services.ticket_update(
+            actor=user, ticket=ticket, version=data["version"], changes={"status": target}
+        )
+        return _("The status is now “%(status)s”.") % {"status": Status(target).label}
+    if action == "transfer":
+        services.ticket_update(
+            actor=user, ticket=ticket, version=data["version"], changes=form.changes()
+        )
+        return _("The ticket is transferred to %(team)s.") % {"team": ticket.team.name}
+    if action == "reply":
+        services.ticket_reply(actor=user, ticket=ticket, body=data["body"])
+        return _("Your reply is recorded.")
+    if action == "note":
+        services.ticket_note(actor=user, ticket=ticket, body=data["body"])
+        return _("Your internal note is added.")
+    services.attachment_add(actor=user, ticket=ticket, upload=data["file"])
+    return _("The file is attached.")
+
+
+def _refreshed(data: QueryDict, action: str, ticket: Ticket) -> QueryDict:
+    data = data.copy()
+    data[f"{action}-version"] = str(ticket.version)
+    data.pop(f"{action}-seen", None)
+    return data
+
+
+@login_required
+@require_POST
+def ticket_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, pk=pk)
+    form = _make_form(
+        action, ticket=ticket, user=request.user, data=request.POST, files=request.FILES
+    )
+    if not form.is_valid():
+        return _render_detail(request, ticket, bound=(action, form), status=400)
+    try:
+        message = _apply(action, user=request.user, ticket=ticket, form=form)
+    except StaleWrite:
+        current = ticket_get_for(user=request.user, pk=pk)
+        kept = _make_form(
+            action,
+            ticket=current,
+            user=request.user,
+            data=_refreshed(request.POST, action, current),
+        )
+        return _render_detail(
+            request,
+            current,
+            bound=(action, kept),
+            stale_since=form.cleaned_data.get("seen") or 0,
+            status=409,
+        )
+    except Invalid as exc:
+        form.add_domain_error(exc)
+        return _render_detail(request, ticket, bound=(action, form), status=400)
+    messages.success(request, message)
+    return _done(request, _detail_url(ticket))
+
+
+@login_required
+@require_safe
+def assignee_options(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The assignee <option>s for the team chosen in the transfer form."""
+    ticket = ticket_get_for(user=request.user, pk=pk)
+    raw = request.GET.get("transfer-team", "")
+    team = int(raw) if raw.isascii() and raw.isdigit() else ticket.team_id
+    choices = assignee_choices(user=request.user, team=team)
+    return render(request, "tickets/_assignee_options.html", {"choices": choices})
+
+
+@login_required
+@require_safe
+def attachment_download(request: HtmxHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    ticket = ticket_get_for(user=request.user, pk=pk)
+    attachment = ticket.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise NotFound()
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+# -- intake ----------------------------------------------------------------------------------
+
+
+def _picked_customer(user, raw):
+    """The customer chosen on the intake screen, or None when the id is absent or out of scope."""
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    try:
+        return customer_get_for(user=user, pk=pk)
+    except NotFound:
+        return None
+
+
+def _customer_history(user, customer) -> dict:
+    recent = ticket_list_for(user=user, filters=TicketFilters(customer=customer.pk))
+    open_ = ticket_list_for(
+        user=user, filters=TicketFilters(customer=customer.pk, status=list(OPEN_STATUSES))
+    )
+    return {
+        "picked": customer,
+        "picked_phone": shown_phone(user, customer.phone),
+        "open_tickets": paginate(open_, ordering="due_at", cursor=None, limit=HISTORY_OPEN).items,
+        "recent_tickets": paginate(
+            recent, ordering="-created_at", cursor=None, limit=HISTORY_RECENT
+        ).items,
+        "now": timezone.now(),
+    }
+
+
+def _search_results(user, q: str) -> dict:
+    q = (q or "").strip()
+    digits = q.isascii() and q.isdigit()
+    if not q or (digits and len(q) < 4):
+        return {"customer_q": q, "results": None, "too_short": bool(q)}
+    customers = customer_search_for(user=user, q=q, limit=SEARCH_RESULTS)
+    counts = dict(
+        ticket_qs_for(user)
+        .filter(customer_id__in=[c.pk for c in customers], status__in=OPEN_STATUSES)
+        .order_by()
+        .values_list("customer_id")
+        .annotate(n=Count("id"))
+    )
+    results = [
+        {"customer": c, "phone": shown_phone(user, c.phone), "open": counts.get(c.pk, 0)}
+        for c in customers
+    ]
+    return {"customer_q": q, "results": results, "too_short": False}
+
+
+def _create_from_intake(user, form: IntakeForm) -> Ticket:
+    data = form.cleaned_data
+    if data.get("customer"):
+        customer = customer_get_for(user=user, pk=data["customer"])
+        return services.ticket_create(actor=user, customer=customer, **form.ticket_fields())
+    return services.ticket_create_for_caller(
+        actor=user,
+        customer_phone=data["customer_phone"],
+        customer_name=data["customer_name"],
+        **form.ticket_fields(),
+    )
+
+
+def _intake(request: HtmxHttpRequest, *, new_caller: bool) -> HttpResponse:
+    user = request.user
+    source = request.POST if request.method == "POST" else request.GET
+    status = 200
+    if request.method == "POST":
+        form = IntakeForm(request.POST, user=user, allow_new_caller=new_caller)
+        if form.is_valid():
+            try:
+                ticket = _create_from_intake(user, form)
+            except NotFound:
+                form.add_error(None, _("The customer is not in your business line. Pick again."))
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Ticket %(number)s is recorded for %(name)s.")
+                    % {"number": ticket.number, "name": ticket.customer.name},
+                )
+                return _done(request, _detail_url(ticket))
+        status = 400
+    else:
+        form = IntakeForm(
+            initial={"customer": source.get("customer") or None},
+            user=user,
+            allow_new_caller=new_caller,
+        )
+    picked = _picked_customer(user, source.get("customer"))
+    context = {
+        "form": form,
+        "new_caller": new_caller,
+        **_search_results(user, source.get("customer_q", "")),
+        **(_customer_history(user, picked) if picked else {"picked": None}),
+    }
+    return render(request, "tickets/intake.html", context, status=status)
+
+
+@login_required
+def ticket_intake(request: HtmxHttpRequest) -> HttpResponse:
+    """The phone-call screen: find or create the caller and record the contact (golden path 1)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    return _intake(request, new_caller=True)
+
+
+@login_required
+def ticket_new(request: HtmxHttpRequest) -> HttpResponse:
+    """A new ticket for an existing customer chosen by search."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    return _intake(request, new_caller=False)
+
+
+@login_required
+@require_safe
+def intake_customer_search(request: HtmxHttpRequest) -> HttpResponse:
+    context = _search_results(request.user, request.GET.get("customer_q", ""))
+    context["new_caller"] = not request.GET.get("existing_only")
+    return render(request, "tickets/_customer_results.html", context)
+
+
+@login_required
+@require_safe
+def intake_customer_panel(request: HtmxHttpRequest, customer_pk: int) -> HttpResponse:
+    customer = customer_get_for(user=request.user, pk=customer_pk)
+    context = _customer_history(request.user, customer)
+    return render(request, "tickets/_customer_panel.html", context)
