@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
 
 from kefu.workforce import erlang
 from kefu.workforce.erlang import QueueMetrics
@@ -88,9 +89,22 @@ class StaffingRequest:
     patience_seconds: Fraction | None = None
     max_abandon: Fraction | None = None
 
-    @property
+    @cached_property
     def traffic(self) -> Fraction:
         return traffic_erlangs(self.arrivals, self.interval_seconds, self.aht_seconds)
+
+    @cached_property
+    def float_targets(self) -> tuple[float | None, float | None, float | None, float | None]:
+        """(service level, max ASA, max abandon, max occupancy) as floats, for the search loop."""
+        return tuple(  # type: ignore[return-value]  # four optional fractions in, four out
+            None if t is None else float(t)
+            for t in (
+                self.service_level,
+                self.max_asa_seconds,
+                self.max_abandon,
+                self.max_occupancy,
+            )
+        )
 
 
 def _check(
@@ -209,19 +223,18 @@ class StaffingResult:
 
 def _meets(req: StaffingRequest, m: QueueMetrics) -> bool:
     """Whether the metrics meet every target in the request (occupancy compared exactly)."""
-    if req.service_level is not None and m.service_level < req.service_level:
+    level, max_asa, max_abandon, max_occupancy = req.float_targets
+    if level is not None and m.service_level < level:
         return False
-    if req.max_asa_seconds is not None and (
-        m.asa_seconds is None or m.asa_seconds > req.max_asa_seconds
-    ):
+    if max_asa is not None and (m.asa_seconds is None or m.asa_seconds > max_asa):
         return False
-    if req.max_abandon is not None and (m.abandon_rate or 0.0) > req.max_abandon:
+    if max_abandon is not None and (m.abandon_rate or 0.0) > max_abandon:
         return False
     if req.max_occupancy is not None:
         if req.patience_seconds is None:
             # Erlang C: occupancy is A / N, compared in exact arithmetic
             return req.traffic <= req.max_occupancy * m.agents
-        if m.occupancy is None or m.occupancy > req.max_occupancy:
+        if m.occupancy is None or m.occupancy > max_occupancy:
             return False
     return True
 
