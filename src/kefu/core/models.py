@@ -54,3 +54,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class CalendarDay(TimestampedModel):
+    """An administrator's decision about one date: a workday or a day off (holiday).
+
+    It wins over the chinese_calendar package and over weekdays; it is how years the package
+    does not cover are entered. Without a business line it applies to every line; a line's own
+    day wins over the global one. Read through ``core.business_calendar``.
+    """
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+        help_text=_("Empty: the day applies to every business line."),
+    )
+    date = models.DateField(_("date"))
+    is_workday = models.BooleanField(
+        _("workday"), help_text=_("Unticked: a holiday. Ticked: a workday, e.g. a make-up day.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_line", "date"], name="calendar_day_unique_per_line"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(business_line__isnull=True),
+                name="calendar_day_unique_global",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="calendar_day_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'workday' if self.is_workday else 'day off'}"
