@@ -332,7 +332,13 @@ def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> lis
             kind="ticket",
             title=f"{t.number} {t.title}",
             detail=t.get_status_display(),
-            ref={"id": t.pk, "number": t.number, "status": t.status, "type": t.type},
+            ref={
+                "id": t.pk,
+                "number": t.number,
+                "title": t.title,
+                "status": t.status,
+                "type": t.type,
+            },
         )
         for t in tickets
     )
