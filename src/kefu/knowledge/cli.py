@@ -39,7 +39,7 @@ def _line(value: str | None, *, create: bool):
     return line
 
 
-def read_sheet(path: str) -> list[tuple]:
+def read_sheet(path) -> list[tuple]:
     """Rows (tuples of cell values) of the first sheet of an .xlsx file."""
     import zipfile
 

@@ -21,10 +21,13 @@ from kefu.knowledge.models import (
     Audience,
     AutoReply,
     AutoReplyKind,
+    DictionaryWord,
     LanguageHit,
+    LanguageRule,
     PhraseSet,
     QuickReply,
     QuickReplyUsage,
+    SynonymGroup,
 )
 
 MAX_SEARCH_LIMIT = 50
@@ -321,3 +324,36 @@ def helpful_totals(*, business_line_id: int) -> dict:
     return Article.objects.filter(business_line_id=business_line_id).aggregate(
         yes=Sum("helpful_yes"), no=Sum("helpful_no")
     )
+
+
+def ticket_values_for(*, user, ticket_id: int | None) -> dict[str, str]:
+    """Variable values from a ticket in the user's scope (none without a ticket)."""
+    if not ticket_id:
+        return {"客服姓名": str(user)}
+    from kefu.tickets.selectors import ticket_get_for
+
+    ticket = ticket_get_for(user=user, pk=ticket_id)
+    return {**ticket_variables(ticket), "客服姓名": str(user)}
+
+
+def phrase_set_get_for(*, user, pk) -> PhraseSet:
+    ps = PhraseSet.objects.filter(business_line_q(user), pk=_int(pk)).first()
+    if ps is None:
+        raise NotFound()
+    return ps
+
+
+def language_rules_for(*, user) -> QuerySet[LanguageRule]:
+    """Rules for every line and the user's own line (administrators: all)."""
+    qs = LanguageRule.objects.all()
+    if not is_admin(user):
+        qs = qs.filter(Q(business_line__isnull=True) | Q(business_line_id=user.business_line_id))
+    return qs.order_by("id")
+
+
+def synonym_groups() -> QuerySet[SynonymGroup]:
+    return SynonymGroup.objects.order_by("id")
+
+
+def dictionary_words() -> QuerySet[DictionaryWord]:
+    return DictionaryWord.objects.order_by("word")

@@ -782,3 +782,51 @@ def auto_reply_save(
         changes={"channel": channel, "kind": kind},
     )
     return obj
+
+
+# --- input adapters (API and pages): resolve ids and paths, then call the services above ----
+
+
+def line_for_user(actor, business_line_id: int | None):
+    from kefu.accounts.models import BusinessLine
+
+    line_id = business_line_id if (business_line_id and is_admin(actor)) else None
+    line_id = line_id or actor.business_line_id
+    line = BusinessLine.objects.filter(pk=line_id).first() if line_id else None
+    if line is None:
+        raise Invalid(_("Choose a business line."), fields={"business_line": _("Required.")})
+    return line
+
+
+@transaction.atomic
+def article_create_from_input(
+    *, actor, business_line: int | None = None, category: str = "", **fields
+) -> Article:
+    line = line_for_user(actor, business_line)
+    require_editor(actor, line.pk)
+    cat = category_get_or_create(business_line=line, path=category) if category else None
+    return article_create(actor=actor, business_line=line, category=cat, **fields)
+
+
+@transaction.atomic
+def article_update_from_input(*, actor, article: Article, category: str = "", **fields) -> Article:
+    require_editor(actor, article.business_line_id)
+    cat = (
+        category_get_or_create(business_line=article.business_line, path=category)
+        if category
+        else None
+    )
+    return article_update(actor=actor, article=article, category=cat, **fields)
+
+
+@transaction.atomic
+def phrase_create_from_input(
+    *, actor, phrase_set: int | None = None, business_line: int | None = None, **fields
+) -> QuickReply:
+    line = line_for_user(actor, business_line)
+    ps = None
+    if phrase_set:
+        ps = PhraseSet.objects.filter(pk=phrase_set, business_line=line).first()
+        if ps is None:
+            raise Invalid(_("Unknown phrase set."), fields={"phrase_set": _("Unknown value.")})
+    return phrase_create(actor=actor, business_line=line, phrase_set=ps, **fields)
