@@ -250,3 +250,13 @@ def test_bad_hours_are_refused(hours):
 def test_a_naive_start_is_refused_by_the_pure_module():
     with pytest.raises(CalendarError, match="time zone"):
         add_business_hours(dt.datetime(2026, 11, 23, 9), 1, OFFICE)
+
+
+def test_the_calendar_package_imports_no_django():
+    """Pure module rule: SLA arithmetic is usable without Django (CLI, workers, benchmarks)."""
+    import subprocess
+    import sys
+
+    code = "import sys, kefu.core.calendar; print(any(m.startswith('django') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
