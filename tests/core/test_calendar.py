@@ -230,6 +230,8 @@ def test_business_seconds_between_counts_only_working_time():
         ("9 to 5", "not a window"),
         ("09:00-24:30", "not a time of day"),
         ("", "at least one working window"),
+        (900, "must be texts"),
+        ([9, 18], "must be texts"),
     ],
 )
 def test_bad_windows_are_refused_with_a_clear_message(spec, message):

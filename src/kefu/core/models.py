@@ -96,4 +96,5 @@ class CalendarDay(TimestampedModel):
         indexes = [models.Index(fields=["date"], name="calendar_day_date")]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {'workday' if self.is_workday else 'day off'}"
+        label = _("%(date)s: workday") if self.is_workday else _("%(date)s: day off")
+        return label % {"date": f"{self.date:%Y-%m-%d}"}

@@ -81,7 +81,10 @@ def normalise_windows(windows: Iterable[Window]) -> tuple[Window, ...]:
 
 def parse_windows(spec: str | Iterable[str]) -> tuple[Window, ...]:
     """``"07:00-14:00,14:00-21:00"`` or ``["09:00-12:00", "13:00-18:00"]`` → normalised windows."""
-    parts = spec.split(",") if isinstance(spec, str) else list(spec)
+    try:
+        parts = spec.split(",") if isinstance(spec, str) else list(spec)
+    except TypeError:
+        raise CalendarError("working hours must be texts like 09:00-18:00")
     if not all(isinstance(part, str) for part in parts):
         raise CalendarError("working hours must be texts like 09:00-18:00")
     return normalise_windows(parse_window(part) for part in parts if part.strip())
