@@ -158,3 +158,10 @@ def test_other_business_line_customer_page_is_404(org, wy_agent, web_as, new_cus
     assert client.get(reverse("customers:detail", args=[customer.pk])).status_code == 404
     assert client.post(reverse("customers:reveal", args=[customer.pk])).status_code == 404
     assert client.get(reverse("customers:edit", args=[customer.pk])).status_code == 404
+
+
+def test_list_page_speaks_chinese(org, agent, web_as, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    page = web_as(agent).get(reverse("customers:list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "客户档案" in page.content.decode()
+    assert "导出到 Excel" in page.content.decode()
