@@ -236,3 +236,19 @@ def test_attachment_download_is_scoped(web_as, agent, agent2, make_ticket):
 def test_changes_need_post(web_as, agent, make_ticket):
     ticket = make_ticket(agent)
     assert web_as(agent).get(_url(ticket, "status")).status_code == 405
+
+
+def test_assigning_within_the_team_says_so(web_as, agent, agent_b, org, make_ticket):
+    ticket = make_ticket(agent)
+    client = web_as(agent)
+    response = client.post(
+        _url(ticket, "transfer"),
+        {
+            "transfer-version": ticket.version,
+            "transfer-team": org.aftersales1.pk,
+            "transfer-assignee": agent_b.pk,
+        },
+        follow=True,
+    )
+    assert "The ticket is assigned to agent_b." in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).assignee_id == agent_b.pk

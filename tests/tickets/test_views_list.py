@@ -184,3 +184,11 @@ def test_list_requires_sign_in(client, org):
     response = client.get(URL)
     assert response.status_code == 302
     assert "/login" in response["Location"] or "next=" in response["Location"]
+
+
+def test_filtering_with_htmx_updates_the_query_the_save_form_saves(web_as, agent):
+    html = web_as(agent).get(URL, {"tab": "all", "priority": "high"}, HTTP_HX_REQUEST="true")
+    assert re.search(
+        r'id="saved-view-query" value="tab=all&amp;priority=high" hx-swap-oob="true"',
+        html.content.decode(),
+    )

@@ -117,7 +117,7 @@ def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
     if _fragment(request):
         return render(request, "tickets/_ticket_rows.html", context, status=status)
     context["saved_views"] = list(request.user.saved_views.all())
-    context["save_form"] = SavedViewForm(initial={"query": query.urlencode()})
+    context["save_form"] = SavedViewForm()
     return render(request, "tickets/ticket_list.html", context, status=status)
 
 
@@ -259,10 +259,15 @@ def _apply(action: str, *, user, ticket: Ticket, form) -> str:
         )
         return _("The status is now “%(status)s”.") % {"status": Status(target).label}
     if action == "transfer":
+        team_before = ticket.team_id
         services.ticket_update(
             actor=user, ticket=ticket, version=data["version"], changes=form.changes()
         )
-        return _("The ticket is transferred to %(team)s.") % {"team": ticket.team.name}
+        if ticket.team_id != team_before:
+            return _("The ticket is transferred to %(team)s.") % {"team": ticket.team.name}
+        if ticket.assignee is None:
+            return _("The ticket is now unassigned.")
+        return _("The ticket is assigned to %(name)s.") % {"name": ticket.assignee.name}
     if action == "reply":
         services.ticket_reply(actor=user, ticket=ticket, body=data["body"])
         return _("Your reply is recorded.")
