@@ -529,6 +529,11 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
                     fields={"status": _("Not allowed from the current status.")},
                     code="invalid_transition",
                 )
+            if target == Status.CLOSED:
+                # followups hook: a complaint closes only after a successful callback
+                from kefu.followups.services import ticket_close_check
+
+                ticket_close_check(ticket)
             kind = (
                 TicketEvent.Kind.REOPENED
                 if workflow.is_reopen(ticket.status, target)
@@ -541,6 +546,7 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             raise StaleWrite()
         return ticket
     before = {name: getattr(ticket, Ticket._meta.get_field(name).attname) for name in values}
+    status_before = ticket.status
     written = Ticket.objects.filter(pk=ticket.pk, version=version).update(
         **values, updated_at=now, version=F("version") + 1
     )
@@ -559,6 +565,11 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
         obj=ticket,
         changes=audit.diff(before, {k: getattr(v, "pk", v) for k, v in values.items()}),
     )
+    if "status" in values:
+        # followups hook: resolution makes the callback tasks; a reopen regrades the complaint
+        from kefu.followups.services import ticket_status_changed
+
+        ticket_status_changed(actor=actor, ticket=ticket, before=status_before, after=ticket.status)
     return ticket
 
 

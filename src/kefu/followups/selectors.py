@@ -1,0 +1,464 @@
+"""Every read of the followups app, scoped to what the user may see (core.scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from kefu.accounts.models import Team, User
+from kefu.core import scope
+from kefu.core.errors import Invalid, NotFound
+from kefu.followups import cadence
+from kefu.followups.models import (
+    CadencePolicy,
+    CallbackTask,
+    CallRecord,
+    ComplaintGrade,
+    Deputy,
+    Escalation,
+    Grade,
+    GradeChange,
+    Kind,
+    LetterRecord,
+    TaskStatus,
+    UserAbsence,
+)
+
+MAX_ID = 2**63 - 1
+WORKBENCH_ROWS = 50
+CONTACT_LIMIT = 50
+ME = "me"
+
+
+def _pk(value) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 1 <= pk <= MAX_ID:
+        raise NotFound()
+    return pk
+
+
+# -- callbacks -----------------------------------------------------------------------------
+
+
+def callback_qs_for(user) -> QuerySet[CallbackTask]:
+    """Callbacks ``user`` may see: agents their own and their team's, leads the team's,
+    supervisors the department's, managers the line's, admins all."""
+    return CallbackTask.objects.filter(scope.records_q(user, owners=("owner_id",)))
+
+
+def callback_get_for(*, user, pk) -> CallbackTask:
+    task = (
+        callback_qs_for(user)
+        .select_related("customer", "ticket", "owner", "business_line")
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if task is None:
+        raise NotFound()
+    return task
+
+
+@dataclass
+class CallbackFilters:
+    status: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    owner: str | int | None = None
+    customer: int | None = None
+    ticket: int | None = None
+    due_after: dt.date | None = None
+    due_before: dt.date | None = None
+
+    @classmethod
+    def parse(cls, params: dict) -> CallbackFilters:
+        """From query parameters; a bad value is Invalid naming the parameter."""
+        f = cls()
+
+        def bad(name: str, message: str):
+            raise Invalid(_("Some filters are not valid."), fields={name: message})
+
+        for name, choices in (("status", TaskStatus.values), ("kind", Kind.values)):
+            raw = (params.get(name) or "").strip()
+            values = [v for v in raw.split(",") if v]
+            if any(v not in choices for v in values):
+                bad(name, _("Choose from %(c)s.") % {"c": ", ".join(choices)})
+            setattr(f, name, values)
+        owner = (params.get("owner") or "").strip()
+        if owner:
+            if owner == ME:
+                f.owner = ME
+            elif owner.isdigit() and 1 <= int(owner) <= MAX_ID:
+                f.owner = int(owner)
+            else:
+                bad("owner", _("A user id or “me”."))
+        for name in ("customer", "ticket"):
+            raw = str(params.get(name) or "").strip()
+            if raw:
+                if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+                    bad(name, _("Enter a valid id."))
+                setattr(f, name, int(raw))
+        for name in ("due_after", "due_before"):
+            raw = str(params.get(name) or "").strip()
+            if raw:
+                try:
+                    day = parse_date(raw)
+                except ValueError:
+                    day = None
+                if day is None:
+                    bad(name, _("Enter a date such as 2026-11-30."))
+                setattr(f, name, day)
+        return f
+
+
+def callback_list_for(*, user, filters: CallbackFilters) -> QuerySet[CallbackTask]:
+    qs = callback_qs_for(user)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind__in=filters.kind)
+    if filters.owner == ME:
+        qs = qs.filter(owner_id=user.pk)
+    elif filters.owner is not None:
+        qs = qs.filter(owner_id=filters.owner)
+    if filters.customer is not None:
+        qs = qs.filter(customer_id=filters.customer)
+    if filters.ticket is not None:
+        qs = qs.filter(ticket_id=filters.ticket)
+    if filters.due_after is not None:
+        qs = qs.filter(window_end__gte=filters.due_after)
+    if filters.due_before is not None:
+        qs = qs.filter(window_end__lte=filters.due_before)
+    return qs.select_related("customer", "ticket", "owner")
+
+
+def workbench_for(*, user, today: dt.date | None = None) -> list[CallbackTask]:
+    """The agent's calls for today: open, window already open, overdue first (earliest window
+    end), then by window start."""
+    today = today or timezone.localdate()
+    return list(
+        CallbackTask.objects.filter(owner=user, status=TaskStatus.OPEN, window_start__lte=today)
+        .select_related("customer", "ticket", "original_owner")
+        .order_by("window_end", "window_start", "id")[:WORKBENCH_ROWS]
+    )
+
+
+def workbench_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    qs = CallbackTask.objects.filter(owner=user, status=TaskStatus.OPEN, window_start__lte=today)
+    return qs.aggregate(total=Count("id"), overdue=Count("id", filter=Q(window_end__lt=today)))
+
+
+# -- 回访率 ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RateRow:
+    id: int | None
+    name: str
+    due: int
+    completed: int
+
+    @property
+    def rate(self) -> float | None:
+        return cadence.rate(self.completed, self.due)
+
+
+@dataclass
+class Rates:
+    period: str
+    agents: list[RateRow]
+    teams: list[RateRow]
+    total: RateRow
+
+
+def parse_period(period: str | None) -> tuple[str, dt.date, dt.date]:
+    """'2026-11' (default: this month) → (period, first day, first day of the next month)."""
+    period = (period or "").strip() or timezone.localdate().strftime("%Y-%m")
+    try:
+        first, nxt = cadence.month_bounds(period)
+    except ValueError:
+        raise Invalid(
+            _("Give the period as a month such as 2026-11."),
+            fields={"period": _("Not a month.")},
+        ) from None
+    return period, first, nxt
+
+
+def callback_rates(*, user, period: str | None) -> Rates:
+    """回访率 = completed ÷ due (§9.12) per agent, per team and in all, over the callbacks in the
+    user's scope that were due (first attempt's window end) in the month. Three queries."""
+    period, first, nxt = parse_period(period)
+    base = callback_qs_for(user).filter(
+        attempt=1, due_on__gte=first, due_on__lt=nxt, status__in=(TaskStatus.OPEN, TaskStatus.DONE)
+    )
+    figures = {"due": Count("id"), "completed": Count("id", filter=Q(reached_at__isnull=False))}
+    by_owner = list(base.values("owner_id").annotate(**figures).order_by("owner_id"))
+    by_team = list(base.values("team_id").annotate(**figures).order_by("team_id"))
+    names = {
+        u.pk: u.name
+        for u in User.objects.filter(pk__in=[r["owner_id"] for r in by_owner if r["owner_id"]])
+    }
+    teams = {
+        t.pk: t.name
+        for t in Team.objects.filter(pk__in=[r["team_id"] for r in by_team if r["team_id"]])
+    }
+    nobody = _("Unassigned")
+    agents = [
+        RateRow(r["owner_id"], names.get(r["owner_id"], nobody), r["due"], r["completed"])
+        for r in by_owner
+    ]
+    team_rows = [
+        RateRow(r["team_id"], teams.get(r["team_id"], nobody), r["due"], r["completed"])
+        for r in by_team
+    ]
+    total = RateRow(None, _("All"), sum(r.due for r in agents), sum(r.completed for r in agents))
+    agents.sort(key=lambda r: (r.name, r.id or 0))
+    team_rows.sort(key=lambda r: (r.name, r.id or 0))
+    return Rates(period=period, agents=agents, teams=team_rows, total=total)
+
+
+# -- grades --------------------------------------------------------------------------------
+
+
+def grade_changes_qs_for(user) -> QuerySet[GradeChange]:
+    return GradeChange.objects.filter(scope.records_q(user))
+
+
+def graded_complaints_for(*, user, period: str | None, grade: str) -> list[GradeChange]:
+    """The complaints that became ``grade`` (repeat or malignant) in the month, one row per
+    complaint (its latest such change), newest first, with the ticket and who changed it."""
+    if grade not in (Grade.REPEAT, Grade.MALIGNANT):
+        raise Invalid(_("Choose repeat or malignant."), fields={"grade": _("Not valid.")})
+    _period, first, nxt = parse_period(period)
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()), tz)
+    end = timezone.make_aware(dt.datetime.combine(nxt, dt.time()), tz)
+    changes = (
+        grade_changes_qs_for(user)
+        .filter(after=grade, created_at__gte=start, created_at__lt=end)
+        .select_related("ticket", "ticket__customer", "ticket__team", "actor")
+        .order_by("-id")
+    )
+    seen: set[int] = set()
+    rows = []
+    for change in changes[:2000]:
+        if change.ticket_id in seen:
+            continue
+        seen.add(change.ticket_id)
+        rows.append(change)
+    return rows
+
+
+def grade_of(ticket) -> ComplaintGrade | None:
+    return ComplaintGrade.objects.filter(ticket_id=ticket.pk).first()
+
+
+@dataclass
+class TicketFollowups:
+    grade: ComplaintGrade | None
+    callbacks: list[CallbackTask]
+    changes: list[GradeChange]
+
+
+def ticket_followups(*, ticket) -> TicketFollowups:
+    """What the ticket page shows from followups: grade, callbacks, grade history (3 queries).
+    The caller obtained ``ticket`` through ``ticket_get_for``."""
+    return TicketFollowups(
+        grade=grade_of(ticket),
+        callbacks=list(
+            CallbackTask.objects.filter(ticket_id=ticket.pk)
+            .select_related("owner")
+            .order_by("-id")[:20]
+        ),
+        changes=list(
+            GradeChange.objects.filter(ticket_id=ticket.pk)
+            .select_related("actor")
+            .order_by("-id")[:20]
+        ),
+    )
+
+
+def escalations_for(user) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(scope.records_q(user, owners=("supervisor_id",)))
+        .select_related("callback", "callback__customer", "ticket", "supervisor")
+        .order_by("-id")
+    )
+
+
+# -- registers -----------------------------------------------------------------------------
+
+
+def call_qs_for(user) -> QuerySet[CallRecord]:
+    return CallRecord.objects.filter(scope.records_q(user, owners=("agent_id",)))
+
+
+def letter_qs_for(user) -> QuerySet[LetterRecord]:
+    return LetterRecord.objects.filter(scope.records_q(user, owners=("agent_id",)))
+
+
+def _range(qs, field_name: str, start: dt.date | None, end: dt.date | None, *, dates: bool):
+    if dates:
+        if start:
+            qs = qs.filter(**{f"{field_name}__gte": start})
+        if end:
+            qs = qs.filter(**{f"{field_name}__lte": end})
+        return qs
+    tz = timezone.get_default_timezone()
+    if start:
+        qs = qs.filter(
+            **{f"{field_name}__gte": timezone.make_aware(dt.datetime.combine(start, dt.time()), tz)}
+        )
+    if end:
+        nxt = end + dt.timedelta(days=1)
+        qs = qs.filter(
+            **{f"{field_name}__lt": timezone.make_aware(dt.datetime.combine(nxt, dt.time()), tz)}
+        )
+    return qs
+
+
+def parse_day(name: str, raw) -> dt.date | None:
+    raw = str(raw or "").strip()
+    if not raw:
+        return None
+    try:
+        day = parse_date(raw)
+    except ValueError:
+        day = None
+    if day is None:
+        raise Invalid(
+            _("Some filters are not valid."), fields={name: _("Enter a date such as 2026-11-30.")}
+        )
+    return day
+
+
+def call_list_for(*, user, start=None, end=None, customer: int | None = None):
+    qs = _range(call_qs_for(user), "started_at", start, end, dates=False)
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    return qs.select_related("customer", "ticket", "agent")
+
+
+def letter_list_for(*, user, start=None, end=None, customer: int | None = None):
+    qs = _range(letter_qs_for(user), "sent_on", start, end, dates=True)
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    return qs.select_related("customer", "ticket", "agent")
+
+
+@dataclass
+class ContactEntry:
+    at: dt.datetime
+    kind: str  # call | letter | callback
+    title: str
+    detail: str = ""
+    actor: str = ""
+    ref: dict = field(default_factory=dict)
+
+
+def contacts_for_customer(customer, limit: int = CONTACT_LIMIT) -> list[ContactEntry]:
+    """Calls, letters and logged callbacks of ``customer``, newest first, at most ``limit``, in
+    three queries, for the customer's timeline. The caller holds scope on the customer."""
+    entries: list[ContactEntry] = []
+    calls = (
+        CallRecord.objects.filter(customer_id=customer.pk)
+        .select_related("agent")
+        .order_by("-started_at", "-id")[:limit]
+    )
+    entries.extend(
+        ContactEntry(
+            at=c.started_at,
+            kind="call",
+            title=_("%(direction)s call: %(result)s")
+            % {"direction": c.get_direction_display(), "result": c.get_result_display()},
+            detail=c.notes,
+            actor=c.agent.name if c.agent else "",
+            ref={"id": c.pk, "duration_seconds": c.duration_seconds, "ticket": c.ticket_id},
+        )
+        for c in calls
+    )
+    tz = timezone.get_default_timezone()
+    letters = (
+        LetterRecord.objects.filter(customer_id=customer.pk)
+        .select_related("agent")
+        .order_by("-sent_on", "-id")[:limit]
+    )
+    entries.extend(
+        ContactEntry(
+            at=timezone.make_aware(dt.datetime.combine(letter.sent_on, dt.time(12)), tz),
+            kind="letter",
+            title=_("%(kind)s by %(channel)s")
+            % {"kind": letter.get_kind_display(), "channel": letter.get_channel_display()},
+            detail=" ".join(x for x in (letter.subject, letter.tracking_number) if x),
+            actor=letter.agent.name if letter.agent else "",
+            ref={"id": letter.pk, "tracking_number": letter.tracking_number},
+        )
+        for letter in letters
+    )
+    done = (
+        CallbackTask.objects.filter(customer_id=customer.pk, status=TaskStatus.DONE)
+        .exclude(outcome="")
+        .select_related("done_by")
+        .order_by("-done_at", "-id")[:limit]
+    )
+    entries.extend(
+        ContactEntry(
+            at=t.done_at,
+            kind="callback",
+            title=_("%(kind)s: %(outcome)s")
+            % {"kind": t.get_kind_display(), "outcome": t.get_outcome_display()},
+            detail=t.notes,
+            actor=t.done_by.name if t.done_by else "",
+            ref={"id": t.pk, "ticket": t.ticket_id, "outcome": t.outcome},
+        )
+        for t in done
+        if t.done_at is not None
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+# -- people and policies -------------------------------------------------------------------
+
+
+def staff_for(user) -> QuerySet[User]:
+    """The people a supervisor manages (their department; a manager's line; all for admins)."""
+    qs = User.objects.filter(is_active=True).exclude(role__in=("admin", "manager"))
+    if scope.is_admin(user):
+        return qs.order_by("display_name", "username")
+    qs = qs.filter(business_line_id=user.business_line_id)
+    if user.role == "supervisor" and user.department_id:
+        qs = qs.filter(department_id=user.department_id)
+    return qs.select_related("team").order_by("display_name", "username")
+
+
+def deputies_for(user) -> list[Deputy]:
+    staff = staff_for(user).values("pk")
+    return list(
+        Deputy.objects.filter(owner__in=staff).select_related("owner", "deputy").order_by("id")
+    )
+
+
+def absences_for(user, *, today: dt.date | None = None) -> list[UserAbsence]:
+    today = today or timezone.localdate()
+    staff = staff_for(user).values("pk")
+    return list(
+        UserAbsence.objects.filter(user__in=staff, ends_on__gte=today)
+        .select_related("user")
+        .order_by("starts_on", "id")[:200]
+    )
+
+
+def policies_for(user) -> list[CadencePolicy]:
+    if not user.business_line_id:
+        return []
+    from kefu.followups.services.policies import policies_by_kind
+
+    return list(policies_by_kind(user.business_line).values())
