@@ -336,8 +336,12 @@ def attachment_download(request: HtmxHttpRequest, pk: int, attachment_pk: int) -
     attachment = ticket.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise NotFound()
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound() from None
     return FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
