@@ -38,12 +38,9 @@ def _results(hits) -> list[dict]:
     return [{"id": h.id, "title": h.title, "score": h.score, "snippet": h.snippet} for h in hits]
 
 
-def _detail(article) -> dict:
-    return {
-        **ArticleDetailOut.from_orm(article).dict(exclude={"tags"}),
-        "body": article.body,
-        "tags": [t.name for t in article.tags.all()],
-    }
+def _detail(article):
+    article.tag_names = [t.name for t in article.tags.all()]
+    return article
 
 
 @router.get("/articles", response=ArticlePageOut)

@@ -842,7 +842,7 @@ PHRASES_BY_INDUSTRY = {
 
 # CH-7 (source 002): (situation, improper, polite, is_regex)
 LANGUAGE_RULES = [
-    ("接通电话", "^\\s*喂|喂[，,！!。？?\\s]", "您好", True),
+    ("接通电话", "^\\s*喂|喂(?=[，,！!。？?\\s])", "您好", True),
     ("自报家门", "我是XX公司的", "这里是XX公司", False),
     ("问对方身份", "你是谁[?？]?", "请问您是…?", True),
     ("问对方姓名", "你叫什么名字[?？]?", "能告诉我您的名字吗?", True),

@@ -24,7 +24,7 @@ class ArticleOut(Schema):
 
 class ArticleDetailOut(ArticleOut):
     body: str
-    tags: list[str]
+    tags: list[str] = Field(..., alias="tag_names")
 
 
 class ArticlePageOut(Schema):

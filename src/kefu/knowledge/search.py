@@ -73,10 +73,16 @@ def load_dictionary(force: bool = False) -> dict[str, list[str]]:
         groups = list(SynonymGroup.objects.values_list("terms", flat=True))
         words = set(DictionaryWord.objects.values_list("word", flat=True))
         words.update(t for g in groups for t in g if t)
+        original = _state.setdefault("original", {})
         for w in _state["words"] - words:
-            jieba.del_word(w)
+            # give back jieba's own frequency: 快递 must stay a word after a synonym goes
+            if original.get(w):
+                jieba.add_word(w, freq=original[w])
+            else:
+                jieba.del_word(w)
         for w in words:
-            jieba.add_word(w, freq=max(jieba.get_FREQ(w) or 0, 20000))
+            original.setdefault(w, jieba.get_FREQ(w) or 0)
+            jieba.add_word(w, freq=max(original[w], 20000))
         _state.update(signature=sig, synonyms=ts.synonym_map(groups), words=words)
         return _state["synonyms"]
 
