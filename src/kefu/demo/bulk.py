@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Iterator
+from functools import partial
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -47,3 +49,61 @@ def reset_sequences(*models: type[Model]) -> None:
     with connection.cursor() as cur:
         for sql in statements:
             cur.execute(sql)
+
+
+class RawInsert:
+    """A fast INSERT for rows given as dicts of attnames or as unsaved model instances.
+
+    ``bulk_create`` spends most of a large build preparing every field of every instance
+    (about 70% of the time in a profile of 20,000 tickets); here one ``executemany`` runs per
+    batch and only values that need it (dates, decimals, JSON) are adapted. ``names`` are the
+    fields the rows carry (default: every concrete field but an unset primary key); the other
+    fields get the model field's default, so fields added later with a default keep working.
+    """
+
+    def __init__(self, model: type[Model], names: list[str] | None = None):
+        ops, qn = connection.ops, connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        if names is None:
+            names = [f.attname for f in fields if not f.primary_key]
+        self.plan: list[tuple[str | None, object]] = []
+        columns = []
+        for f in fields:
+            kind = f.get_internal_type()
+            if f.attname in names:
+                if kind == "DateTimeField":
+                    adapt = ops.adapt_datetimefield_value
+                elif kind in ("DateField", "DecimalField", "JSONField"):
+                    adapt = partial(_prep, f)
+                else:
+                    adapt = None
+                self.plan.append((f.attname, adapt))
+            elif f.primary_key:
+                continue
+            else:
+                self.plan.append((None, f.get_db_prep_save(f.get_default(), connection)))
+            columns.append(qn(f.column))
+        marks = ", ".join(["%s"] * len(columns))
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({marks})"
+
+    def __call__(self, rows: list) -> None:
+        if not rows:
+            return
+        get = operator.getitem if isinstance(rows[0], dict) else getattr
+        params = []
+        plan = self.plan
+        for row in rows:
+            values = []
+            for name, how in plan:
+                if name is None:
+                    values.append(how)
+                else:
+                    value = get(row, name)
+                    values.append(how(value) if how is not None and value is not None else value)
+            params.append(values)
+        with connection.cursor() as cur:
+            cur.executemany(self.sql, params)
+
+
+def _prep(field, value):
+    return field.get_db_prep_save(value, connection)

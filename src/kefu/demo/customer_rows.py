@@ -20,7 +20,7 @@ from kefu.customers.models import (
     Vehicle,
 )
 from kefu.customers.services import phone_grams
-from kefu.demo.bulk import Ids
+from kefu.demo.bulk import Ids, RawInsert
 from kefu.demo.data import assets, people
 
 # rows per INSERT batch: large enough to amortise round trips, small enough to bound memory
@@ -46,6 +46,10 @@ class LinePool:
     customer_ids: array = field(default_factory=lambda: array("q"))
     # the customer's order / property unit / vehicle (0 = none), parallel to customer_ids
     asset_ids: array = field(default_factory=lambda: array("q"))
+
+
+def _all_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
 
 
 def _weighted(rng: random.Random, pairs):
@@ -98,22 +102,25 @@ def build_customers(*, line, count: int, maker: CustomerMaker, bar=None) -> Line
     """``count`` customers of ``line`` with their assets, inserted in batches."""
     pool = LinePool()
     industry = line.industry
+    # every row but the phone grams carries its preassigned id
+    inserts = {
+        model: RawInsert(model, None if model is PhoneGram else _all_fields(model))
+        for model in (
+            Customer,
+            PhoneGram,
+            BuyerAccount,
+            Order,
+            PropertyUnit,
+            Vehicle,
+            ServiceRecord,
+        )
+    }
     pending: dict[type, list] = {}
 
     def flush():
         with transaction.atomic():
-            for model in (
-                Customer,
-                PhoneGram,
-                BuyerAccount,
-                Order,
-                PropertyUnit,
-                Vehicle,
-                ServiceRecord,
-            ):
-                rows = pending.get(model)
-                if rows:
-                    model.objects.bulk_create(rows, batch_size=1000)
+            for model, insert in inserts.items():
+                insert(pending.get(model, []))
         pending.clear()
 
     for _ in range(count):

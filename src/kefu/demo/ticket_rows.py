@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from kefu.core import search
-from kefu.demo.bulk import Ids
+from kefu.demo.bulk import Ids, RawInsert
 from kefu.demo.data import texts
 from kefu.tickets.models import Status, Ticket, TicketEvent, TicketMessage
 
@@ -96,6 +96,43 @@ CHANNELS = {
     "property": {"phone": 45, "visit": 28, "im": 16, "web": 5, "sms": 3, "letter": 3},
     "auto": {"phone": 55, "visit": 25, "im": 12, "web": 5, "sms": 3},
 }
+# every field a generated row sets (the rest take the model defaults)
+TICKET_ROW = dict.fromkeys(
+    [
+        "id",
+        "number",
+        "business_line_id",
+        "department_id",
+        "team_id",
+        "title",
+        "description",
+        "type",
+        "channel",
+        "priority",
+        "status",
+        "category_id",
+        "customer_id",
+        "vehicle_id",
+        "property_unit_id",
+        "order_id",
+        "first_owner_id",
+        "assignee_id",
+        "due_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "search_text",
+        "created_at",
+        "updated_at",
+    ]
+)
+MESSAGE_ROW = dict.fromkeys(
+    ["id", "ticket_id", "kind", "author_id", "body", "created_at", "updated_at"]
+)
+EVENT_ROW = dict.fromkeys(
+    ["ticket_id", "created_at", "actor_id", "kind", "field", "before", "after", "message_id"]
+)
+ASSET_FIELD = {"ecommerce": "order_id", "property": "property_unit_id", "auto": "vehicle_id"}
 PRIORITY = {
     "complaint": {"low": 5, "normal": 50, "high": 35, "urgent": 10},
     "repair": {"low": 7, "normal": 60, "high": 25, "urgent": 8},
@@ -145,12 +182,12 @@ class TicketMaker:
                 "routing": {t: _cum(r) for t, r in ROUTING[ind].items()},
             }
         self.priority_cum = {k: _cum(v) for k, v in PRIORITY.items()}
-        self.stuck_share = 0.025
+        self.stuck_share = 0.008
 
     def set_total(self, total: int) -> None:
         """A small build leaves more tickets open, so that every agent has some work to show."""
         agents = sum(len(s.agents) for setup in self.lines for s in setup.staff.values())
-        self.stuck_share = min(0.3, max(0.025, 4 * agents / total))
+        self.stuck_share = min(0.3, max(0.008, 4 * agents / total))
 
     def pick(self, table: tuple[list, list]):
         values, cum = table
@@ -233,8 +270,9 @@ class TicketMaker:
         due = compute_due(setup.line, priority, created)
         hours = max((due - created).total_seconds() / 3600, 1.0)
         pk = self.ids.take(Ticket)
-        t = Ticket(
-            pk=pk,
+        t = dict(TICKET_ROW)
+        t.update(
+            id=pk,
             number=f"T{local_day:%y%m%d}{pk:07d}",
             business_line_id=setup.line.pk,
             department_id=team.department_id,
@@ -252,11 +290,7 @@ class TicketMaker:
             created_at=created,
         )
         if asset_id:
-            setattr(
-                t,
-                {"ecommerce": "order_id", "property": "property_unit_id"}.get(ind, "vehicle_id"),
-                asset_id,
-            )
+            t[ASSET_FIELD[ind]] = asset_id
         tl = Timeline(self, t, created)
         tl.event(created, first_owner, TicketEvent.Kind.CREATED)
         at = created + dt.timedelta(minutes=rng.uniform(0.5, 8))
@@ -277,9 +311,9 @@ class TicketMaker:
         # the last day's mail and web forms wait in the queue: nobody has answered them yet
         backlog = now - created < dt.timedelta(hours=30) and channel not in ("phone", "visit")
         if first_response >= now or (backlog and rng.random() < 0.5):
-            t.status = Status.NEW
+            t["status"] = Status.NEW
             if rng.random() < 0.5:
-                t.assignee_id = None
+                t["assignee_id"] = None
             else:
                 tl.assign(min(at, now - dt.timedelta(seconds=1)), assignee, staff)
             return tl.done()
@@ -288,7 +322,7 @@ class TicketMaker:
         tl.message(
             first_response, assignee, TicketMessage.Kind.REPLY, rng.choice(texts.FIRST_REPLIES[ind])
         )
-        t.first_response_at = first_response
+        t["first_response_at"] = first_response
         if rng.random() < 0.45:
             note_at = first_response + (resolve_at - first_response) * rng.uniform(0.1, 0.6)
             if note_at < now:
@@ -306,70 +340,70 @@ class TicketMaker:
                     tl.status(back_at, assignee, Status.PENDING, Status.IN_PROGRESS)
         if stuck or resolve_at >= now:
             return tl.done()
-        tl.status(resolve_at, assignee, t.status, Status.RESOLVED)
+        tl.status(resolve_at, assignee, t["status"], Status.RESOLVED)
         tl.message(
             resolve_at,
             assignee,
             TicketMessage.Kind.REPLY,
             rng.choice(texts.RESOLUTION_REPLIES[ind]),
         )
-        t.resolved_at = resolve_at
+        t["resolved_at"] = resolve_at
         days = rng.uniform(0.2, 1.5) if type_ in ("praise", "suggestion") else rng.uniform(1, 7)
         close_at = resolve_at + dt.timedelta(days=days)
         if close_at < now:
             closer = staff.lead if staff.lead and rng.random() < 0.3 else assignee
             tl.status(close_at, closer, Status.RESOLVED, Status.CLOSED)
-            t.closed_at = close_at
+            t["closed_at"] = close_at
         return tl.done()
 
 
 class Timeline:
     """Collects a ticket's events and messages and keeps its status fields in step."""
 
-    def __init__(self, maker: TicketMaker, ticket: Ticket, created: dt.datetime):
+    def __init__(self, maker: TicketMaker, ticket: dict, created: dt.datetime):
         self.maker, self.t = maker, ticket
-        self.events: list[TicketEvent] = []
-        self.messages: list[TicketMessage] = []
+        self.events: list[dict] = []
+        self.messages: list[dict] = []
         self.last = created
-        ticket.status = Status.NEW
+        ticket["status"] = Status.NEW
 
     def event(self, at, actor, kind, field_="", before="", after="", message_id=None):
         self.events.append(
-            TicketEvent(
-                ticket_id=self.t.pk,
-                created_at=at,
-                actor_id=actor[0],
-                kind=kind,
-                field=field_,
-                before=before,
-                after=after,
-                message_id=message_id,
-            )
+            {
+                "ticket_id": self.t["id"],
+                "created_at": at,
+                "actor_id": actor[0],
+                "kind": kind,
+                "field": field_,
+                "before": before,
+                "after": after,
+                "message_id": message_id,
+            }
         )
         self.last = max(self.last, at)
 
     def assign(self, at, assignee, staff: Staff):
-        self.t.assignee_id = assignee[0]
+        self.t["assignee_id"] = assignee[0]
         by = staff.lead if staff.lead else assignee
         self.event(at, by, TicketEvent.Kind.ASSIGNED, "assignee", "", assignee[1])
 
     def status(self, at, actor, before: str, after: str):
-        self.t.status = after
+        self.t["status"] = after
         labels = self.maker.status_label
         self.event(at, actor, TicketEvent.Kind.STATUS, "status", labels[before], labels[after])
 
     def message(self, at, author, kind: str, body: str):
         pk = self.maker.ids.take(TicketMessage)
         self.messages.append(
-            TicketMessage(
-                pk=pk,
-                ticket_id=self.t.pk,
-                kind=kind,
-                author_id=author[0],
-                body=body,
-                created_at=at,
-                updated_at=at,
-            )
+            {
+                "id": pk,
+                "ticket_id": self.t["id"],
+                "kind": kind,
+                "author_id": author[0],
+                "body": body,
+                "created_at": at,
+                "updated_at": at,
+            }
         )
         event_kind = (
             TicketEvent.Kind.REPLY if kind == TicketMessage.Kind.REPLY else TicketEvent.Kind.NOTE
@@ -377,7 +411,7 @@ class Timeline:
         self.event(at, author, event_kind, message_id=pk)
 
     def done(self):
-        self.t.updated_at = self.last
+        self.t["updated_at"] = self.last
         return self.t, self.messages, self.events
 
 
@@ -393,13 +427,23 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return out
 
 
-def write_batch(tickets: list, messages: list, events: list) -> None:
-    """Insert one batch of tickets with their messages, events and full-text rows."""
-    with transaction.atomic():
-        Ticket.objects.bulk_create(tickets, batch_size=1000)
-        TicketMessage.objects.bulk_create(messages, batch_size=2000)
-        TicketEvent.objects.bulk_create(events, batch_size=2000)
-        search.index_rows(Ticket, [(t.pk, t.search_text) for t in tickets])
+class Writer:
+    """Inserts batches of ticket, message and event rows (dicts) with their full-text rows.
+
+    Raw ``executemany`` rather than ``bulk_create``: building model instances and preparing
+    every field took about 70% of a build's time (profile of 20,000 tickets)."""
+
+    def __init__(self):
+        self.tickets = RawInsert(Ticket, list(TICKET_ROW))
+        self.messages = RawInsert(TicketMessage, list(MESSAGE_ROW))
+        self.events = RawInsert(TicketEvent, list(EVENT_ROW))
+
+    def __call__(self, tickets: list[dict], messages: list[dict], events: list[dict]) -> None:
+        with transaction.atomic():
+            self.tickets(tickets)
+            self.messages(messages)
+            self.events(events)
+            search.index_rows(Ticket, [(t["id"], t["search_text"]) for t in tickets])
 
 
 def build_tickets(*, maker: TicketMaker, total: int, bar=None) -> int:
@@ -408,6 +452,7 @@ def build_tickets(*, maker: TicketMaker, total: int, bar=None) -> int:
     messages: list = []
     events: list = []
     maker.set_total(total)
+    write_batch = Writer()
     plan = maker.plan(total)
     for d, counts in enumerate(plan):
         for t, msgs, evs in maker.day(d, counts):
