@@ -24,7 +24,11 @@ from kefu.followups.services.policies import (
     policy_for,
     policy_update,
 )
-from kefu.followups.services.registers import call_record_create, letter_record_create
+from kefu.followups.services.registers import (
+    call_record_create,
+    letter_record_create,
+    registers_export,
+)
 
 __all__ = [
     "absence_create",
@@ -47,6 +51,7 @@ __all__ = [
     "policies_seed",
     "policy_for",
     "policy_update",
+    "registers_export",
     "ticket_close_check",
     "ticket_status_changed",
 ]
