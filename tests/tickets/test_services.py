@@ -16,6 +16,24 @@ from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.selectors import ticket_timeline
 
 
+def test_due_time_counts_business_hours_of_the_line_calendar(agent, make_customer):
+    """A high-priority ticket (24 h target) opened Monday 2026-11-23 10:00 on the 09:00–18:00
+    calendar is due Wednesday 16:00: 8 h on Monday, 9 h on Tuesday, 7 h on Wednesday."""
+    import time_machine
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=shanghai), tick=False):
+        ticket = services.ticket_create(
+            actor=agent,
+            title="快递一直没有到",
+            type="complaint",
+            channel="phone",
+            customer=make_customer(name="王五"),
+            priority="high",
+        )
+    assert ticket.due_at == dt.datetime(2026, 11, 25, 16, 0, tzinfo=shanghai)
+
+
 def test_ticket_create_sets_number_owner_assignee_and_due(agent, make_customer):
     # given
     customer = make_customer(name="李四")
@@ -36,7 +54,6 @@ def test_ticket_create_sets_number_owner_assignee_and_due(agent, make_customer):
     assert ticket.assignee == agent
     assert ticket.team == agent.team
     assert ticket.department == agent.team.department
-    assert ticket.due_at - ticket.created_at == dt.timedelta(hours=24)
     assert ticket.status == "new"
     assert "快递" in ticket.search_text.split()
     customer.refresh_from_db()

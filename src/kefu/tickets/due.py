@@ -1,13 +1,17 @@
 """Due time of a ticket (pure, no Django import).
 
-For now the resolution target counts calendar hours; the SLA engine will replace ``compute_due``
-with business-calendar arithmetic, keeping this signature.
+The resolution target counts business hours on the business line's calendar (working windows,
+Chinese holidays and 调休, administrators' overrides: ``core.calendar``); the caller builds the
+calendar once (``core.business_calendar.calendar_for``) and passes it in, so this stays pure.
+Without a calendar the hours are calendar hours.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Protocol
+
+from kefu.core.calendar import BusinessCalendar, add_business_hours
 
 DEFAULT_HOURS = 48
 
@@ -23,6 +27,14 @@ def resolution_hours(business_line: HasPolicy, priority: str) -> float:
     return float(hours)
 
 
-def compute_due(business_line: HasPolicy, priority: str, start: dt.datetime) -> dt.datetime:
-    """When a ticket of ``priority`` opened at ``start`` must be resolved (calendar hours)."""
-    return start + dt.timedelta(hours=resolution_hours(business_line, priority))
+def compute_due(
+    business_line: HasPolicy,
+    priority: str,
+    start: dt.datetime,
+    calendar: BusinessCalendar | None = None,
+) -> dt.datetime:
+    """When a ticket of ``priority`` opened at ``start`` must be resolved."""
+    hours = resolution_hours(business_line, priority)
+    if calendar is None:
+        return start + dt.timedelta(hours=hours)
+    return add_business_hours(start, hours, calendar)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, Team, User
 from kefu.core import audit, scope, search
+from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
@@ -334,6 +335,7 @@ def ticket_create(
     else:
         assignee = None
     now = timezone.now()
+    calendar = calendar_for(line)
     ticket = Ticket(
         number=f"tmp-{uuid.uuid4().hex[:16]}",
         business_line=line,
@@ -352,12 +354,12 @@ def ticket_create(
         order=_clean_asset(customer, "order", order, Order),
         first_owner=actor,
         assignee=assignee,
-        due_at=compute_due(line, priority, now),
+        due_at=compute_due(line, priority, now, calendar),
     )
     ticket.save()
     ticket.number = ticket_number(ticket)
     # the clock starts at the stored creation time, not at the moment validation began
-    ticket.due_at = compute_due(line, priority, ticket.created_at)
+    ticket.due_at = compute_due(line, priority, ticket.created_at, calendar)
     ticket.save(update_fields=["number", "due_at"])
     _index(ticket)
     customer.last_contact_at = ticket.created_at
@@ -499,7 +501,9 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
                 _label(choices, value),
             )
     if "priority" in values:
-        values["due_at"] = compute_due(line, values["priority"], ticket.created_at)
+        values["due_at"] = compute_due(
+            line, values["priority"], ticket.created_at, calendar_for(line)
+        )
     if "category" in changes:
         category = _clean_category(line, changes["category"])
         if (category.pk if category else None) != ticket.category_id:
