@@ -85,12 +85,14 @@ def _register_routers() -> None:
     from kefu.accounts.api import router as accounts_router
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
+    from kefu.knowledge.api import router as knowledge_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/tickets", tickets_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/followups", followups_router)
+    api.add_router("/kb", knowledge_router)
 
 
 _register_routers()
