@@ -1,2 +1,23 @@
+from django.urls import path
+
+from kefu.followups import views
+
 app_name = "followups"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("callbacks/<int:pk>/outcome/", views.callback_outcome, name="outcome"),
+    path("rates/", views.rates, name="rates"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("deputies/", views.deputies, name="deputies"),
+    path("policies/", views.policies, name="policies"),
+    path("registers/", views.registers, name="registers"),
+    path("registers/calls.xlsx", views.register_export, {"register": "calls"}, name="export_calls"),
+    path(
+        "registers/letters.xlsx",
+        views.register_export,
+        {"register": "letters"},
+        name="export_letters",
+    ),
+    path("tickets/<int:pk>/severe/", views.ticket_severe, name="ticket_severe"),
+    path("tickets/<int:pk>/flag/", views.ticket_flag, name="ticket_flag"),
+]
