@@ -86,6 +86,7 @@ def _register_routers() -> None:
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
     from kefu.knowledge.api import router as knowledge_router
+    from kefu.surveys.api import router as surveys_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/customers", customers_router)
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/followups", followups_router)
     api.add_router("/kb", knowledge_router)
+    api.add_router("/surveys", surveys_router)
 
 
 _register_routers()

@@ -22,6 +22,7 @@ APP_COMMANDS = [
     "kefu.demo.cli",
     "kefu.followups.cli",
     "kefu.knowledge.cli",
+    "kefu.surveys.cli",
     "kefu.workforce.cli",
 ]
 

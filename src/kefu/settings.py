@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.knowledge",
     "kefu.followups",
+    "kefu.surveys",
     "kefu.workforce",
     "kefu.reports",
     "kefu.demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("kefu.reports.urls")),
     path("followups/", include("kefu.followups.urls")),
     path("kb/", include("kefu.knowledge.urls")),
+    path("surveys/", include("kefu.surveys.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

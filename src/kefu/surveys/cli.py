@@ -1,0 +1,2 @@
+def register(sub) -> None:
+    """Subcommands of this app are added by its capability."""
