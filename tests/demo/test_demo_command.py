@@ -52,9 +52,7 @@ def test_demo_builds_the_three_business_lines(demo):
 def test_demo_users_have_the_stable_usernames_roles_and_teams(
     demo, username, role, line, department, team
 ):
-    user = User.objects.select_related("business_line", "department", "team").get(
-        username=username
-    )
+    user = User.objects.select_related("business_line", "department", "team").get(username=username)
 
     assert user.role == role
     assert (user.business_line.code if user.business_line else None) == line
@@ -141,3 +139,12 @@ def test_demo_refuses_a_database_that_holds_data(demo, capsys):
     assert code == 2
     assert "empty database" in err
     assert Ticket.objects.count() == DEMO_TICKETS
+
+
+def test_demo_rejects_a_ticket_count_below_one(db, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--tickets", "0"])
+
+    assert exit_.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert not User.objects.exists()

@@ -182,12 +182,12 @@ class TicketMaker:
                 "routing": {t: _cum(r) for t, r in ROUTING[ind].items()},
             }
         self.priority_cum = {k: _cum(v) for k, v in PRIORITY.items()}
-        self.stuck_share = 0.008
+        self.stuck_share = 0.004
 
     def set_total(self, total: int) -> None:
         """A small build leaves more tickets open, so that every agent has some work to show."""
         agents = sum(len(s.agents) for setup in self.lines for s in setup.staff.values())
-        self.stuck_share = min(0.3, max(0.008, 4 * agents / total))
+        self.stuck_share = min(0.3, max(0.004, 4 * agents / total))
 
     def pick(self, table: tuple[list, list]):
         values, cum = table
