@@ -259,3 +259,19 @@ def test_policies_seed_the_default_numbers(org):
     assert numbers[Kind.INACTIVITY][1:3] == (21, 23)
     assert numbers[Kind.NO_SHOW][1:3] == (0, 0)
     assert len(services.policies_seed(org.auto)) == len(numbers)
+
+
+def test_working_days_skip_the_national_day_holiday(
+    agent, supervisor, org, make_ticket, resolve, time_machine
+):
+    """Working days come from the business calendar: 1–7 October 2026 are holidays."""
+    # given
+    policy = services.policy_for(org.shop, Kind.RESOLUTION_FIRST)
+    services.policy_update(actor=supervisor, policy=policy, changes={"working_days": True})
+    time_machine.move_to(dt.datetime(2026, 9, 30, 10, 0, tzinfo=SH), tick=False)
+    ticket = make_ticket(agent, type="consult")
+    # when
+    resolve(ticket, agent)
+    # then: +3 working days skips 1–7 October and lands on Saturday 10 October, a 调休 workday
+    task = CallbackTask.objects.get(ticket=ticket)
+    assert task.window_start == dt.date(2026, 10, 10)

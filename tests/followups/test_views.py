@@ -104,3 +104,15 @@ def test_ticket_panel_shows_grade_and_callbacks(rf, supervisor, agent, make_tick
     assert "Ordinary complaint" in html
     assert "First callback after resolution" in html
     assert "Mark malignant" in html
+
+
+def test_workbench_speaks_chinese(web_as, agent2):
+    """The followups catalogue is complete: the page reads in Chinese."""
+    from kefu.core.i18n import compile_all
+
+    compile_all()
+    client = web_as(agent2)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/followups/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我的回访" in html
+    assert "今天没有待回访任务" in html

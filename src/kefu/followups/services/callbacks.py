@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
 from kefu.core import audit
-from kefu.core.errors import Conflict, Invalid, StaleWrite
+from kefu.core.errors import Conflict, DomainError, Invalid, StaleWrite
 from kefu.customers.models import Customer
 from kefu.followups import cadence
 from kefu.followups.models import (
@@ -43,16 +43,16 @@ MAX_DURATION = 24 * 3600
 
 
 def workday_checker(line):
-    """The line's business-day test when the core business calendar is installed, else None
-    (cadence then counts Monday–Friday as working days)."""
+    """The line's business-day test from the core business calendar (Chinese holidays, 调休
+    make-up days and admin overrides included); None (Monday–Friday) for an invalid calendar."""
+    from kefu.core.business_calendar import calendar_for
+
     try:
-        from kefu.core import business_calendar
-    except ImportError:
+        calendar = calendar_for(line)
+    except DomainError:
         return None
-    check = getattr(business_calendar, "is_workday", None)
-    if check is None:
-        return None
-    return lambda day: bool(check(day, business_line=line))
+
+    return calendar.is_workday
 
 
 def _placement(owner_id: int | None) -> dict:

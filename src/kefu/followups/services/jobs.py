@@ -148,8 +148,8 @@ def inactivity_run(*, today: dt.date | None = None) -> int:
 
 
 def _cutoff(line: BusinessLine, now: dt.datetime) -> dt.datetime:
-    """``now`` minus the line's escalation days: business days when the core business calendar
-    is installed, calendar days otherwise (§9.2)."""
+    """``now`` minus the line's escalation days, counted in business days on the line's
+    calendar (§9.2); calendar days when the line's calendar is not valid."""
     days = int(line_setting(line, "followup_escalate_days"))
     check = workday_checker(line)
     if check is None:
