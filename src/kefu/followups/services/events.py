@@ -72,7 +72,10 @@ def event_create(
         raise Invalid(
             _("Enter the event's date (today or later)."), fields={"happens_on": _("Not valid.")}
         )
-    ids = {int(getattr(c, "pk", c)) for c in customers}
+    try:
+        ids = {int(getattr(c, "pk", c)) for c in customers}
+    except (TypeError, ValueError):
+        raise Invalid(_("Some fields are not valid."), fields={"customers": _("Enter valid ids.")})
     if len(ids) > MAX_INVITED:
         raise Invalid(_("Too many invited customers."), fields={"customers": _("Too many.")})
     found = list(Customer.objects.filter(pk__in=ids, business_line=business_line, merged_into=None))
