@@ -158,3 +158,14 @@ def test_home_requires_sign_in(client, db):
 
     assert response.status_code == 302
     assert "/accounts/login" in response["Location"]
+
+
+def test_admin_sees_every_team_of_every_business_line(demo, client):
+    admin = User.objects.get(username="admin")
+
+    response, html = _page(client, admin)
+    rows = response.context["figures"].by_team
+
+    assert len(rows) == 9
+    assert sum(r["total"] for r in rows) == Ticket.objects.count()
+    assert "物业服务中心" in html and "4S店售后" in html

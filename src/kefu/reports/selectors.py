@@ -79,7 +79,7 @@ def home_figures(*, user, now: dt.datetime | None = None) -> Figures:
         start, end = _today(now)
         open_q = Q(status__in=OPEN_STATUSES)
         by_team = list(
-            scoped.values("team_id", "team__name")
+            scoped.values("team_id", "team__name", "business_line__name")
             .annotate(
                 total=Count("pk"),
                 open=Count("pk", filter=open_q),
@@ -88,7 +88,7 @@ def home_figures(*, user, now: dt.datetime | None = None) -> Figures:
                 ),
                 overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
             )
-            .order_by("team__name", "team_id")
+            .order_by("business_line__name", "team__name", "team_id")
         )
     return Figures(
         now=now,

@@ -34,5 +34,6 @@ def home(request):
         "channel_chart": _chart("chart-channel", _("Tickets by channel"), figures.by_channel),
         "tickets_url": reverse("tickets:list"),
         "now": figures.now,
+        "several_lines": len({r["business_line__name"] for r in figures.by_team or []}) > 1,
     }
     return render(request, "reports/home.html", context)
