@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from huey.contrib.djhuey import HUEY
+from testkit import make_user
 
 from kefu.accounts import services as account_services
 from kefu.accounts.models import BusinessLine, Team, User
 
 HUEY.immediate = True
-PASSWORD = "Kefu-test-2026!"
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +57,6 @@ def org(db) -> Org:
         aftersales2=_team(shop, "售后二组"),
         wy_front=_team(prop, "前台组"),
         s4_front=_team(auto, "服务前台"),
-    )
-
-
-def make_user(username: str, role: str, **placement) -> User:
-    return account_services.user_create(
-        username=username, password=PASSWORD, role=role, display_name=username, **placement
     )
 
 

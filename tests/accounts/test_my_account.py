@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD
 from django.urls import reverse
+from testkit import PASSWORD
 
 from kefu.accounts.models import ApiToken
 from kefu.accounts.services import hash_token

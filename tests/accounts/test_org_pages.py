@@ -157,7 +157,7 @@ def test_user_list_filters_by_role_and_team(web_as, admin_user, agent, agent2, l
 def test_user_list_pages_with_a_cursor_in_bounded_queries(
     web_as, admin_user, org, django_assert_max_num_queries
 ):
-    from conftest import make_user
+    from testkit import make_user
 
     for i in range(30):
         make_user(f"u{i:02d}", "agent", team=org.presale)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from conftest import PASSWORD
 from django.urls import reverse
 from django.utils import timezone
+from testkit import PASSWORD
 
 LOGIN = "/accounts/login/"
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from testkit import PASSWORD
 
 from kefu.tickets.models import Ticket
 

@@ -203,7 +203,12 @@ def test_update_writes_events_and_one_audit_record(agent, make_ticket):
     assert AuditEvent.objects.filter(action="ticket.update").count() == 1
     ticket.refresh_from_db()
     assert ticket.version == 2
-    assert ticket.due_at - ticket.created_at == dt.timedelta(hours=4)
+    # urgent: 4 business hours on the line's calendar, counted from creation
+    from kefu.core.business_calendar import calendar_for
+    from kefu.core.calendar import business_seconds_between
+
+    calendar = calendar_for(ticket.business_line)
+    assert business_seconds_between(ticket.created_at, ticket.due_at, calendar) == 4 * 3600
     assert "破损" in ticket.search_text.split()
 
 

@@ -306,7 +306,7 @@ def customer_detail_for(*, user, pk) -> Customer:
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # ticket | note | event
+    kind: str  # ticket | note | event | call | letter | callback
     title: str
     detail: str = ""
     actor: str = ""
@@ -314,8 +314,8 @@ class TimelineEntry:
 
 
 def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
-    """Tickets, notes and audit events of the customer (and of entries merged into it), newest
-    first, at most ``limit`` entries in four queries."""
+    """Tickets, notes, audit events, calls, letters and callbacks of the customer (and of entries
+    merged into it), newest first, at most ``limit`` entries in seven queries."""
     from kefu.core.models import AuditEvent
     from kefu.tickets.models import Ticket
 
@@ -375,6 +375,14 @@ def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> lis
             ref={"id": e.pk, "action": e.action},
         )
         for e in events
+    )
+    from kefu.followups.selectors import contacts_for_customer
+
+    entries.extend(
+        TimelineEntry(
+            at=c.at, kind=c.kind, title=c.title, detail=c.detail, actor=c.actor, ref=c.ref
+        )
+        for c in contacts_for_customer(customer, limit=limit)
     )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
