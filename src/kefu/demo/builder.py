@@ -8,6 +8,7 @@ so tickets can reference customers and messages without reading anything back.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 import time
@@ -155,6 +156,7 @@ def build_demo(
             ticket_maker = TicketMaker(rng=rng, ids=ids, now=now, lines=setups)
             build_tickets(maker=ticket_maker, total=total, bar=bar)
     _finish()
+    _seed_capabilities(lines.values(), now=now)
     return BuildResult(
         business_lines=len(lines),
         users=len(users),
@@ -265,6 +267,36 @@ def _finish() -> None:
     )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+
+
+RECENT_RESOLVED_DAYS = 10  # resolved this recently: the first callback (days 3–7) is still due
+MAX_DEMO_CALLBACK_TICKETS = 400  # enough to fill every agent's workbench, bounded for --size large
+
+
+def _seed_capabilities(lines, *, now) -> None:
+    """What the capabilities built on tickets start with: callback policies and the callbacks
+    of recently resolved tickets, the knowledge base and quick replies, the surveys."""
+    from kefu.followups.services.callbacks import ticket_status_changed
+    from kefu.followups.services.jobs import cadence_run
+    from kefu.followups.services.policies import policies_seed
+    from kefu.knowledge.seed import seed_demo_knowledge
+
+    for line in lines:
+        policies_seed(line)
+        seed_demo_knowledge(line)
+    recent = (
+        Ticket.objects.filter(
+            status="resolved", resolved_at__gte=now - dt.timedelta(days=RECENT_RESOLVED_DAYS)
+        )
+        .select_related("business_line", "customer")
+        .order_by("-resolved_at")[:MAX_DEMO_CALLBACK_TICKETS]
+    )
+    for ticket in recent:
+        with transaction.atomic():
+            ticket_status_changed(
+                actor=ticket.first_owner, ticket=ticket, before="in_progress", after="resolved"
+            )
+    cadence_run(now=now)
 
 
 # -- logins -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from kefu.customers.models import (
     ServiceRecord,
     Vehicle,
 )
-from kefu.customers.services import phone_grams
+from kefu.customers.services import phone_grams, tag_index
 from kefu.demo.bulk import Ids, RawInsert
 from kefu.demo.data import assets, people
 
@@ -257,6 +257,7 @@ def _one_customer(line, industry: str, maker: CustomerMaker):
         tier=_weighted(rng, TIERS),
         source_channel=rng.choice(SOURCES[industry]),
         tags=tags,
+        tag_index=tag_index(tags),
         first_visit_on=created.date(),
         created_at=created,
         updated_at=created,
