@@ -309,3 +309,7 @@ class SavedView(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "name"], name="savedview_unique_name")
         ]
+
+
+# service levels, routing and the complaint workflow live in their own module
+from kefu.tickets import models_sla  # noqa: E402, F401

@@ -326,14 +326,29 @@ def ticket_create(
     type = _clean_type(line, type)
     channel = _clean_choice("channel", channel, Channel)
     priority = _clean_choice("priority", priority or Priority.NORMAL, Priority)
-    team = _clean_team(line, team) if _pk_safe(team) is not None else _default_team(actor, line)
     category = _clean_category(line, category)
+    if _pk_safe(team) is not None:
+        team = _clean_team(line, team)
+    else:
+        # routing hook: the line's rules (category/keyword/channel → team) before the default
+        from kefu.tickets.routing_services import route_team
+
+        team = route_team(
+            business_line=line,
+            ticket_type=type,
+            channel=channel,
+            category=category,
+            text=f"{title} {description}",
+        ) or _default_team(actor, line)
     if _pk_safe(assignee) is not None:
         assignee = _clean_assignee(team, assignee)
     elif actor.team_id == team.pk and actor.role in ASSIGNABLE_ROLES:
         assignee = actor
     else:
-        assignee = None
+        # routing hook: the team's strategy (round-robin, least load) or nobody (manual)
+        from kefu.tickets.routing_services import pick_assignee
+
+        assignee = pick_assignee(team=team)
     now = timezone.now()
     calendar = calendar_for(line)
     ticket = Ticket(
@@ -361,6 +376,10 @@ def ticket_create(
     # the clock starts at the stored creation time, not at the moment validation began
     ticket.due_at = compute_due(line, priority, ticket.created_at, calendar)
     ticket.save(update_fields=["number", "due_at"])
+    # SLA hook: start the clocks of the matching policy; due_at becomes its resolution deadline
+    from kefu.tickets.sla_services import sla_start
+
+    sla_start(ticket=ticket)
     _index(ticket)
     customer.last_contact_at = ticket.created_at
     customer.save(update_fields=["last_contact_at"])
@@ -569,6 +588,15 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
         obj=ticket,
         changes=audit.diff(before, {k: getattr(v, "pk", v) for k, v in values.items()}),
     )
+    # SLA hooks: 待客户 pauses the clocks, resolution stops them; new criteria retarget them
+    from kefu.tickets import sla_services
+
+    if "status" in values:
+        sla_services.sla_status_changed(
+            ticket=ticket, before=status_before, after=ticket.status, at=now
+        )
+    if {"type", "priority", "channel", "category"} & set(values):
+        sla_services.sla_retarget(ticket=ticket)
     if "status" in values:
         # followups hook: resolution makes the callback tasks; a reopen regrades the complaint
         from kefu.followups.services import ticket_status_changed
@@ -623,6 +651,10 @@ def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
             first_response_at=message.created_at
         )
         ticket.refresh_from_db(fields=["first_response_at"])
+        # SLA hook: the first reply meets the first-response clock
+        from kefu.tickets.sla_services import sla_first_response
+
+        sla_first_response(ticket=ticket, at=ticket.first_response_at)
     return message
 
 
