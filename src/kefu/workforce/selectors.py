@@ -328,3 +328,55 @@ def ticket_history_days(*, business_line_id: int) -> list[dt.date]:
         .distinct()
         .order_by("-day")[:400]
     )
+
+
+def group_names(business_line_id: int) -> dict[str, str]:
+    return dict(
+        SkillGroup.objects.filter(business_line_id=business_line_id).values_list("code", "name")
+    )
+
+
+def cell_items(*, run: RosterRun, user_id: int, day: dt.date) -> list[RosterAssignment]:
+    return list(
+        RosterAssignment.objects.filter(run=run, user_id=user_id, date=day).select_related(
+            "shift", "group"
+        )
+    )
+
+
+def checklist_item_get(*, plan: PeakPlan, pk: int):
+    from kefu.workforce.models import ChecklistItem
+
+    item = ChecklistItem.objects.filter(plan=plan, pk=pk).select_related("owner", "plan").first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def borrowed_get(*, plan: PeakPlan, pk: int):
+    from kefu.workforce.models import BorrowedStaff
+
+    staff = BorrowedStaff.objects.filter(plan=plan, pk=pk).select_related("plan").first()
+    if staff is None:
+        raise NotFound()
+    return staff
+
+
+def requirement_api_for(
+    *, user, start: dt.date, days: int, interval_minutes: int
+) -> dict[str, list[list[int]]]:
+    """The requirement of the user's own line (leads and above)."""
+    if not scope.at_least(user, scope.LEAD) or user.business_line_id is None:
+        raise NotFound()
+    if not 1 <= days <= 35 or interval_minutes not in (15, 30, 60):
+        raise Invalid(
+            _("Ask for 1 to 35 days of 15, 30 or 60-minute intervals."),
+            fields={"days": _("Out of range.")},
+        )
+    return requirement_for(
+        user=user,
+        business_line_id=user.business_line_id,
+        start=start,
+        days=days,
+        interval_minutes=interval_minutes,
+    )

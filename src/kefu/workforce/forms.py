@@ -1,0 +1,126 @@
+"""Page forms: they parse input only; the services validate the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.workforce.models import ForecastSource, TrainingStatus
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap classes to the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            w = field.widget
+            if isinstance(w, forms.CheckboxInput):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, forms.Select):
+                w.attrs.setdefault("class", "form-select")
+            else:
+                w.attrs.setdefault("class", "form-control")
+
+
+class ForecastForm(BootstrapForm):
+    group = forms.ModelChoiceField(queryset=None, label=_("Skill group"))
+    source = forms.ChoiceField(choices=ForecastSource.choices, label=_("History"))
+    channel = forms.ChoiceField(required=False, label=_("Channel"))
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=62, initial=14)
+    weeks = forms.IntegerField(label=_("Weeks of history"), min_value=2, max_value=52, initial=8)
+    interval_minutes = forms.TypedChoiceField(
+        choices=[(30, _("30 minutes")), (15, _("15 minutes"))],
+        coerce=int,
+        label=_("Interval"),
+    )
+    double11 = forms.BooleanField(
+        required=False, label=_("Lift Nov 10–17 by last years' Double 11 factors")
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        from kefu.tickets.models import Channel
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class ImportForm(BootstrapForm):
+    group = forms.ModelChoiceField(queryset=None, label=_("Skill group"))
+    interval_minutes = forms.TypedChoiceField(
+        choices=[(15, _("15 minutes")), (30, _("30 minutes"))], coerce=int, label=_("Interval")
+    )
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        help_text=_(
+            "Columns: interval start (时间段), offered (来话量), handled (接通量), "
+            "AHT in seconds (平均处理时长). UTF-8 or GBK."
+        ),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class RosterForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
+    time_limit_seconds = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
+    )
+
+
+class PeakPlanForm(BootstrapForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+
+
+class BorrowedForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    from_department = forms.CharField(label=_("From department"), max_length=100)
+    group = forms.CharField(label=_("Group"), max_length=50)
+    training_status = forms.ChoiceField(choices=TrainingStatus.choices, label=_("Training"))
+
+
+class StaffingForm(BootstrapForm):
+    arrivals = forms.DecimalField(label=_("Contacts in the interval"), min_value=0, initial=100)
+    interval_seconds = forms.IntegerField(label=_("Interval (seconds)"), min_value=1, initial=1800)
+    aht = forms.DecimalField(label=_("Average handling time (s)"), min_value=1, initial=180)
+    target_answer = forms.DecimalField(label=_("Answer within (s)"), min_value=0, initial=20)
+    service_level = forms.DecimalField(
+        label=_("Service-level target (0–1)"), min_value=0, max_value=1, initial="0.8"
+    )
+    shrinkage = forms.DecimalField(
+        label=_("Shrinkage (0–1)"), min_value=0, max_value="0.99", initial="0.3"
+    )
+    patience = forms.DecimalField(
+        label=_("Mean patience for Erlang A (s)"), min_value=1, initial=120
+    )
+    daily_enquiries = forms.DecimalField(
+        label=_("Daily enquiries (STF-1)"), min_value=0, required=False
+    )
+    enquiries_per_agent_day = forms.DecimalField(
+        label=_("Enquiries one agent handles per day"), min_value=1, required=False
+    )
+    monthly_refunds = forms.DecimalField(
+        label=_("Monthly refunds (STF-2)"), min_value=0, required=False
+    )
+    refunds_per_agent_day = forms.DecimalField(
+        label=_("Refunds one specialist closes per day"), min_value=1, required=False
+    )
+    working_days = forms.DecimalField(
+        label=_("Working days in the month"), min_value=1, required=False, initial=22
+    )
+    processing_cycle_days = forms.DecimalField(
+        label=_("Refund processing cycle (days)"), min_value="0.01", required=False
+    )
