@@ -108,3 +108,14 @@ def notify_settings_set(
         },
     )
     return profile
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids=None) -> int:
+    """Mark the user's notifications read (the given ids, or all unread); returns how many."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    return qs.update(read_at=timezone.now())
