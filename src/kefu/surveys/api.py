@@ -7,9 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from kefu.accounts.models import BusinessLine
-from kefu.core import scope
-from kefu.core.errors import Invalid, NotFound
+from kefu.core.errors import Invalid
 from kefu.core.pagination import paginate
 from kefu.surveys import selectors, services
 from kefu.surveys.schemas import (
@@ -98,12 +96,7 @@ def questionnaire_list(request, cursor: str | None = None, limit: int | None = N
 @router.post("/questionnaires", response={201: QuestionnaireOut})
 def questionnaire_create(request, payload: QuestionnaireCreateIn):
     data = payload.dict()
-    line_id = data.pop("business_line") or request.user.business_line_id
-    line = BusinessLine.objects.filter(
-        scope.business_line_q(request.user, "pk"), pk=line_id
-    ).first()
-    if line is None:
-        raise NotFound()
+    line = selectors.business_line_for(user=request.user, pk=data.pop("business_line"))
     q = services.questionnaire_create(actor=request.user, business_line=line, **data)
     return Status(201, _questionnaire(selectors.questionnaire_get_for(user=request.user, pk=q.pk)))
 

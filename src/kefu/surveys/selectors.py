@@ -83,6 +83,15 @@ def active_questionnaires(*, business_line_id: int) -> list[Questionnaire]:
     )
 
 
+def business_line_for(*, user, pk=None) -> BusinessLine:
+    """The business line ``pk`` (default: the user's own) when it is in the user's scope."""
+    pk = _pk(pk) if pk not in (None, "") else user.business_line_id
+    line = BusinessLine.objects.filter(scope.business_line_q(user, "pk"), pk=pk).first()
+    if line is None:
+        raise NotFound()
+    return line
+
+
 def campaigns_for(user) -> QuerySet[Campaign]:
     return Campaign.objects.filter(scope.business_line_q(user)).select_related("questionnaire")
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from kefu.accounts.models import BusinessLine
 from kefu.core import scope
 from kefu.core.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from kefu.core.pagination import paginate
@@ -148,13 +147,6 @@ def _settings_values(post) -> dict:
     }
 
 
-def _user_line(user) -> BusinessLine:
-    line = BusinessLine.objects.filter(pk=user.business_line_id).first()
-    if line is None:
-        raise NotFound()
-    return line
-
-
 @login_required
 def questionnaire_new(request):
     _require_lead(request.user)
@@ -164,7 +156,9 @@ def questionnaire_new(request):
         values = _settings_values(request.POST)
         try:
             q = services.questionnaire_create(
-                actor=request.user, business_line=_user_line(request.user), **values
+                actor=request.user,
+                business_line=selectors.business_line_for(user=request.user),
+                **values,
             )
         except Invalid as exc:
             errors = exc.fields or {"name": exc.message}
