@@ -134,6 +134,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- static files: Bootstrap from xstatic, htmx from django-htmx; served by WhiteNoise --------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 
 
 def _xstatic_dir() -> Path:
