@@ -137,3 +137,12 @@ def test_peak_list_page_query_count(manager, web_as, django_assert_max_num_queri
     with django_assert_max_num_queries(8):
         resp = client.get(reverse("workforce:peaks"))
     assert resp.content.decode().count("Double 11") >= 3
+
+
+def test_peak_plan_page_in_chinese(manager, web_as):
+    plan = peak_plan_from_template(actor=manager, year=2026)
+    client = web_as(manager)
+    resp = client.get(reverse("workforce:peak", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = resp.content.decode()
+    assert "检查清单" in html
+    assert "成立双11小组" in html  # the PK-1 task, translated by its English msgid

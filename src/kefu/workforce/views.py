@@ -532,8 +532,8 @@ def staffing_calculator(request):
 def _staffing_message(exc: staffing.StaffingError) -> str:
     if isinstance(exc, staffing.Unreachable):
         return _(
-            "The target cannot be met with any number of agents: a 100 % service level is "
-            "unreachable while contacts arrive. Use a target below 1."
+            "The target cannot be met with any number of agents: answering every contact "
+            "within the time is unreachable while contacts arrive. Use a target below 1."
         )
     return _("The value of %(field)s is out of range.") % {"field": exc.field or "?"}
 
