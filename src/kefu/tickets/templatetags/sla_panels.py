@@ -1,0 +1,50 @@
+"""``{% load sla_panels %}{% ticket_sla_panels ticket %}``: the ticket page's SLA clocks, complaint
+stage, hand-offs and promises. The ticket came from ``ticket_get_for`` in the page's view."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from kefu.tickets import complaints, sla_selectors, sla_services
+from kefu.tickets.models import TicketType
+from kefu.tickets.models_sla import Stage, Validity
+
+register = template.Library()
+
+
+@register.inclusion_tag("tickets/sla/_panel.html", takes_context=True)
+def ticket_sla_panels(context, ticket) -> dict:
+    try:
+        reverse("sla:ticket_stage", args=[ticket.pk])
+        forms = True
+    except NoReverseMatch:  # the pages are not mounted: show the state without forms
+        forms = False
+    is_complaint = ticket.type == TicketType.COMPLAINT
+    case = complaints.complaint_case(ticket) if is_complaint else None
+    next_stage = None
+    if case is not None:
+        order = list(complaints.STAGES)
+        index = order.index(Stage(case.stage))
+        next_stage = order[index + 1] if index + 1 < len(order) else None
+    return {
+        "ticket": ticket,
+        "clocks": sla_services.sla_states(ticket=ticket),
+        "is_complaint": is_complaint,
+        "case": case,
+        "stages": complaints.STAGES,
+        "next_stage": next_stage,
+        "validities": Validity.choices,
+        "handoffs": sla_selectors.handoffs_of(ticket) if is_complaint else [],
+        "units": list(
+            sla_selectors.units_for(context["request"].user).filter(
+                business_line_id=ticket.business_line_id, is_active=True
+            )
+        )
+        if is_complaint
+        else [],
+        "tasks": sla_selectors.tasks_of(ticket),
+        "forms": forms,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
