@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, db, scope
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.core.masking import normalize_phone
 from kefu.customers.models import Customer, CustomerNote, PhoneGram, Tier
@@ -155,6 +155,8 @@ def customer_create(
     if "dedicated_agent" in fields:
         fields["dedicated_agent"] = _clean_agent(business_line.pk, fields["dedicated_agent"])
     if not allow_duplicate:
+        # two agents typing the same new caller at once: the second sees the first's row
+        db.lock_key(f"customer-phone:{business_line.pk}:{phone}")
         dup = existing_by_phone(business_line_id=business_line.pk, phone=phone)
         if dup is not None:
             raise duplicate_phone_error(dup)
@@ -230,6 +232,7 @@ def customer_update(*, actor, customer: Customer, version: int, changes: dict) -
         setattr(customer, key, value)
     _full_clean(customer)
     if "phone" in values and values["phone"] != before["phone"]:
+        db.lock_key(f"customer-phone:{customer.business_line_id}:{values['phone']}")
         dup = existing_by_phone(business_line_id=customer.business_line_id, phone=values["phone"])
         if dup is not None and dup.pk != customer.pk:
             raise duplicate_phone_error(dup)
