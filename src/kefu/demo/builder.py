@@ -280,10 +280,12 @@ def _seed_capabilities(lines, *, now) -> None:
     from kefu.followups.services.jobs import cadence_run
     from kefu.followups.services.policies import policies_seed
     from kefu.knowledge.seed import seed_demo_knowledge
+    from kefu.surveys.services import seed_demo_surveys
 
     for line in lines:
         policies_seed(line)
         seed_demo_knowledge(line)
+        seed_demo_surveys(line)
     recent = (
         Ticket.objects.filter(
             status="resolved", resolved_at__gte=now - dt.timedelta(days=RECENT_RESOLVED_DAYS)

@@ -602,6 +602,11 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
         from kefu.followups.services import ticket_status_changed
 
         ticket_status_changed(actor=actor, ticket=ticket, before=status_before, after=ticket.status)
+        if ticket.status == Status.CLOSED:
+            # surveys hook: a closed ticket invites its customer once (sent after commit)
+            from kefu.surveys.services import invite_after_close
+
+            invite_after_close(ticket)
     return ticket
 
 
