@@ -6,9 +6,10 @@ Errors are always ``{"error": {"code", "message", "fields"}}`` with a 4xx status
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kefu.accounts.auth import API_AUTH
@@ -16,7 +17,57 @@ from kefu.core.errors import DomainError
 
 log = logging.getLogger("kefu.api")
 
-api = NinjaAPI(
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+class ErrorOut(Schema):
+    """The one error shape: ``{"error": {"code", "message", "fields"}}``."""
+
+    error: ErrorDetail
+
+
+#: The client-error statuses every operation may answer (declared in the OpenAPI spec, so
+#: clients and the fuzzer know them). 401 only where the operation needs authentication.
+ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
+ERROR_RESPONSES = dict.fromkeys(ERROR_STATUSES, ErrorOut)
+
+
+class KefuAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI spec documents the error answers of every operation.
+
+    The exception handlers below answer 400/403/404/409/422 (and 401 where a token is needed)
+    for any operation, so the spec says so once here; routers need not repeat it (an operation
+    that declares its own answer for one of these statuses keeps it).
+    """
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        _declare_error_responses(schema)
+        return schema
+
+
+def _declare_error_responses(schema) -> None:
+    definition = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, sub in definition.pop("$defs", {}).items():
+        components.setdefault(name, sub)
+    components.setdefault("ErrorOut", definition)
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            declared = {str(status) for status in responses}
+            for status in ERROR_STATUSES:
+                if str(status) in declared or (status == 401 and not operation.get("security")):
+                    continue
+                responses[status] = {"description": HTTPStatus(status).phrase, "content": content}
+
+
+api = KefuAPI(
     title="Kefu API",
     version="1",
     description="Kefu 客服运营平台 REST API. Authenticate with `Authorization: Bearer <token>`.",
