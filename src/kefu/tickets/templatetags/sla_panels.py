@@ -48,3 +48,10 @@ def ticket_sla_panels(context, ticket) -> dict:
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The signed-in user's unread notifications (one COUNT on the notification index)."""
+    request = context.get("request")
+    return sla_selectors.unread_count(getattr(request, "user", None))
