@@ -126,7 +126,10 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
-    call_command("run_huey", workers=args.workers, worker_type="thread")
+    # a worker killed mid-job (kill -9, OOM) leaves its task locks behind, and a locked periodic
+    # job would never run again: release them on start (the jobs are idempotent, so an overlap
+    # with another worker's run creates nothing twice)
+    call_command("run_huey", workers=args.workers, worker_type="thread", flush_locks=True)
     return 0
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -57,7 +58,7 @@ def _pg_admin(url: str, sql: str) -> None:
 class LiveServer:
     """``kefu serve`` on a free port with its own data dir (and database on PostgreSQL)."""
 
-    def __init__(self, data_dir: Path, *, workers: int = 3, threads: int = 4):
+    def __init__(self, data_dir: Path, *, workers: int = 3, threads: int = 4, redis: bool = True):
         self.data_dir = Path(data_dir)
         self.workers = workers
         self.threads = threads
@@ -81,7 +82,7 @@ class LiveServer:
             self.pg_db = f"kefu_live_{uuid.uuid4().hex[:10]}"
             _pg_admin(self.pg_server, f'CREATE DATABASE "{self.pg_db}"')
             self.env["DATABASE_URL"] = _with_db(self.pg_server, self.pg_db)
-        if os.environ.get("REDIS_URL"):
+        if redis and os.environ.get("REDIS_URL"):
             self.env["REDIS_URL"] = os.environ["REDIS_URL"]
 
     @property
@@ -190,6 +191,40 @@ class LiveServer:
             _pg_admin(self.pg_server, f'DROP DATABASE IF EXISTS "{self.pg_db}" WITH (FORCE)')
             self.pg_db = None
 
+    def count(self, table: str) -> int:
+        """Rows in ``table``, read straight from the database (no Django start-up)."""
+        if self.pg_db:
+            import psycopg
+
+            with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+                return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        conn = sqlite3.connect(self.sqlite_path, timeout=20)
+        try:
+            return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        finally:
+            conn.close()
+
+    def writer_active(self) -> bool:
+        """Whether another process holds an open write transaction on the database now."""
+        if self.pg_db:
+            import psycopg
+
+            with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+                sql = (
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                )
+                return conn.execute(sql).fetchone()[0] > 0
+        conn = sqlite3.connect(self.sqlite_path, timeout=0)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            conn.close()
+
     # -- HTTP ----------------------------------------------------------------------------------
 
     def client(self, token: str) -> httpx.Client:
@@ -253,9 +288,18 @@ def _agent():
     return User.objects.get(username="agent0")
 
 
-def seed_callbacks(*, count: int, dissatisfied: bool = False, **_):
+def seed_callbacks(*, count: int, dissatisfied: bool = False, days_ago: int = 0, **_):
     """``count`` customers, each with a resolved ticket and its open callback task; with
-    ``dissatisfied`` the callback is logged 不满意 (the issue stays open: escalation due)."""
+    ``dissatisfied`` the callback is logged 不满意 (the issue stays open: escalation due).
+    With ``days_ago`` all of it happened that many days ago (the clock is moved back)."""
+    if days_ago:
+        import datetime as dt
+
+        import time_machine
+
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+        with time_machine.travel(past, tick=True):
+            return seed_callbacks(count=count, dissatisfied=dissatisfied)
     from kefu.customers.models import Customer
     from kefu.customers.services import customer_create
     from kefu.followups.models import CallbackTask
@@ -330,6 +374,19 @@ def ticket(*, pk: int, **_):
 
     t = Ticket.objects.get(pk=pk)
     return {"title": t.title, "priority": t.priority, "version": t.version}
+
+
+def write_customers_xlsx(*, path: str, rows: int, first: int, **_):
+    """A workbook of ``rows`` new customers (姓名, 电话) with phones from ``first`` on."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["姓名", "电话"])
+    for i in range(first, first + rows):
+        sheet.append([f"导入客户{i}", f"1{i:010d}"])
+    book.save(path)
+    return {"path": path}
 
 
 def huey_enqueue_cadence(**_):
