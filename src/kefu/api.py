@@ -11,6 +11,7 @@ from http import HTTPStatus
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from kefu.accounts.auth import API_AUTH
 from kefu.core.errors import DomainError
@@ -67,6 +68,27 @@ def _declare_error_responses(schema) -> None:
                 responses[status] = {"description": HTTPStatus(status).phrase, "content": content}
 
 
+def _without_nul(value):
+    """NUL characters removed from every string (PostgreSQL text cannot hold them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class KefuParser(Parser):
+    """JSON bodies, query strings and form fields without NUL characters."""
+
+    def parse_body(self, request):
+        return _without_nul(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        return _without_nul(super().parse_querydict(data, list_fields, request))
+
+
 api = KefuAPI(
     title="Kefu API",
     version="1",
@@ -75,6 +97,7 @@ api = KefuAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=KefuParser(),
 )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
@@ -59,3 +61,19 @@ def populated(org, admin_user, agent, agent2, wy_agent) -> Populated:
         actor=wy_agent, title="电梯故障", type="repair", channel="phone", customer=other_customer
     )
     return Populated(customers, tickets, other_customer, other_ticket)
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per table of every model, in one query (the fuzzer calls it thousands of times)."""
+    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)})
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)  # table names come from the models, never from input
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+@pytest.fixture
+def row_counts():
+    """row_counts() → {table: rows}; equal before and after means a request changed nothing."""
+    return _row_counts

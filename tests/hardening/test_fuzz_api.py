@@ -12,8 +12,6 @@ import os
 
 import pytest
 import schemathesis
-from django.apps import apps
-from django.db import connection
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -79,22 +77,12 @@ def admin_token(populated, admin_user):
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, **HYPOTHESIS)
 def test_every_operation_answers_by_its_spec_and_a_rejected_request_changes_nothing(
-    case, admin_token
+    case, admin_token, row_counts
 ):
     before = row_counts()
     response = case.call_and_validate(checks=CHECKS)
     if 400 <= response.status_code < 500:
         assert row_counts() == before, f"{case.operation.label} answered {response.status_code}"
-
-
-def row_counts() -> dict[str, int]:
-    """Rows per table of every model (one query: the fuzzer calls this thousands of times)."""
-    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)})
-    quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)  # table names come from the models, not from input
-        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 @pytest.mark.django_db

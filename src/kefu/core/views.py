@@ -17,6 +17,10 @@ def _error(request, status: int, code: str, message: str):
 
 
 def bad_request(request, exception=None):
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return _error(request, 400, "too_large", _("The request is too large."))
     return _error(request, 400, "invalid", _("The request is not valid."))
 
 

@@ -201,7 +201,8 @@ def kb_import(request):
                 _("Imported %(created)d new and %(updated)d updated article(s).") % result,
             )
             return redirect("knowledge:articles")
-    return render(request, "knowledge/import.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "knowledge/import.html", {"form": form}, status=status)
 
 
 @kb_view
