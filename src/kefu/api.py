@@ -161,6 +161,8 @@ def _register_routers() -> None:
     from kefu.followups.api import router as followups_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.surveys.api import router as surveys_router
+    from kefu.tickets.api_sla import router as sla_router
+    from kefu.workforce.api import router as workforce_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/customers", customers_router)
@@ -169,6 +171,8 @@ def _register_routers() -> None:
     api.add_router("/followups", followups_router)
     api.add_router("/kb", knowledge_router)
     api.add_router("/surveys", surveys_router)
+    api.add_router("/sla", sla_router)
+    api.add_router("/workforce", workforce_router)
 
 
 _register_routers()

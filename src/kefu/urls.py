@@ -15,6 +15,8 @@ urlpatterns = [
     path("followups/", include("kefu.followups.urls")),
     path("kb/", include("kefu.knowledge.urls")),
     path("surveys/", include("kefu.surveys.urls")),
+    path("sla/", include("kefu.tickets.urls_sla")),
+    path("workforce/", include("kefu.workforce.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

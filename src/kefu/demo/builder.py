@@ -299,6 +299,38 @@ def _seed_capabilities(lines, *, now) -> None:
                 actor=ticket.first_owner, ticket=ticket, before="in_progress", after="resolved"
             )
     cadence_run(now=now)
+    _seed_workforce(lines, now=now)
+
+
+TEAM_GROUPS = {"售前组": "presale", "催付组": "reminder", "退款组": "refund"}  # others: 售后
+
+
+def _seed_workforce(lines, *, now) -> None:
+    """The shop's planning set-up: skill groups, shift templates, each agent's skills, a
+    two-week forecast from its ticket history, a week's roster run (solved by the worker
+    once `kefu serve` starts it) and this year's 双11 plan."""
+    from kefu.accounts.models import User
+    from kefu.workforce.services import forecasts, peaks, rosters
+
+    shop = next(line for line in lines if line.industry == "ecommerce")
+    manager = User.objects.get(username="manager")
+    groups = {g.code: g for g in forecasts.skill_groups_ensure(business_line=shop)}
+    rosters.shift_templates_ensure(business_line=shop)
+    agents = User.objects.filter(business_line=shop, role__in=["agent", "lead"], is_active=True)
+    for user in agents.select_related("team"):
+        code = TEAM_GROUPS.get(user.team.name if user.team else "", "aftersales")
+        rosters.agent_profile_set(
+            actor=manager, user=user, groups=[groups[code]], max_weekly_hours=44, cost_per_hour=30
+        )
+    today = timezone.localdate(now)
+    for group in groups.values():
+        if not group.ticket_types:  # 催付 works orders, not tickets: nothing to forecast from
+            continue
+        forecasts.forecast_create(actor=manager, group=group, start_date=today, days=14)
+    rosters.roster_run_create(
+        actor=manager, name="本周排班", start_date=today, days=7, time_limit_seconds=20
+    )
+    peaks.peak_plan_from_template(actor=manager, year=today.year)
 
 
 # -- logins -------------------------------------------------------------------------------------
