@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kefu.accounts.models import Role, Team, User
 from kefu.core import audit, scope, search
 from kefu.core.business_calendar import calendar_for
-from kefu.core.errors import Invalid, NotFound, StaleWrite
+from kefu.core.errors import Conflict, Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
 from kefu.tickets.due import compute_due
@@ -436,6 +436,11 @@ def ticket_create_for_caller(
             customer = customer_create(
                 actor=actor, business_line=line, name=customer_name, phone=customer_phone
             )
+        except Conflict as exc:
+            # another intake created this caller a moment ago: the ticket goes to that customer
+            customer = getattr(exc, "existing", None)
+            if customer is None:
+                raise
         except Invalid as exc:
             exc.fields = {f"customer_{k}": v for k, v in exc.fields.items()}
             raise
