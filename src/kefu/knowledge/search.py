@@ -1,4 +1,4 @@
-"""Knowledge search over SQLite FTS5 (bm25) or PostgreSQL full-text (ts_rank_cd over GIN).
+"""Knowledge search over SQLite FTS5 (bm25) or PostgreSQL full-text (BM25 from ts_rank_cd, GIN).
 
 Matching is the OR of the query's words and their synonyms, ranked BM25-style with the title
 weighted above the body; if that finds fewer than asked, the OR of the query's character bigrams
@@ -194,20 +194,54 @@ def _ranked_sqlite(match: str, weights: tuple, where, params, limit, exclude) ->
         return cur.fetchall()
 
 
-def _ranked_postgres(column: str, query: str, where, params, limit, exclude) -> list[tuple]:
-    vec = f"to_tsvector('simple', a.{column})"
-    sql = (
-        f"SELECT a.id, ts_rank_cd({vec}, to_tsquery('simple', %s), 1) AS score "
-        f"FROM knowledge_article a WHERE {vec} @@ to_tsquery('simple', %s)"
-    )
-    args: list = [query, query]
+# BM25 as FTS5 computes it: k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)) kept above 0,
+# N and n over the whole table. PostgreSQL's own ts_rank_cd has no idf (a word in every article
+# would count as much as a rare one): with weights {1,1,1,1} and no normalisation, ts_rank_cd of a
+# one-word query is that word's frequency in the row, and the formula is applied to it here.
+_BM25_PG = """
+WITH stats AS (
+    SELECT count(*) AS total,
+           greatest(avg(coalesce(array_length(string_to_array(x.{col}, ' '), 1), 0)), 1) AS avgdl
+    FROM {table} x
+), terms AS (
+    SELECT u.term, to_tsquery('simple', u.term) AS query,
+           greatest(ln((s.total - d.n + 0.5) / (d.n + 0.5)), 1e-6) AS idf
+    FROM unnest(%s::text[]) AS u(term)
+    CROSS JOIN stats s
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS n FROM {table} y
+        WHERE to_tsvector('simple', y.{col}) @@ to_tsquery('simple', u.term)
+    ) d
+)
+SELECT {alias}.id, (
+    SELECT sum(t.idf * r.tf * 2.2 / (r.tf + 1.2 * (0.25 + 0.75 * (
+        coalesce(array_length(string_to_array({alias}.{col}, ' '), 1), 0) / s.avgdl))))
+    FROM terms t
+    CROSS JOIN LATERAL (
+        SELECT ts_rank_cd('{{1,1,1,1}}', to_tsvector('simple', {alias}.{col}), t.query, 0) AS tf
+    ) r
+) AS score
+FROM {table} {alias} CROSS JOIN stats s
+WHERE to_tsvector('simple', {alias}.{col}) @@ to_tsquery('simple', %s)"""
+
+
+def _bm25_postgres(
+    table: str, alias: str, column: str, terms: list[str], where, params, limit, exclude
+) -> list[tuple]:
+    """(id, BM25 score) of the rows of ``table`` whose ``column`` holds any of ``terms``, best
+    first, over the GIN index of ``to_tsvector('simple', column)``."""
+    pieces = [p for p in (ts.tsquery([t]) for t in terms) if p]
+    if not pieces:
+        return []
+    sql = _BM25_PG.format(table=table, alias=alias, col=column)
+    args: list = [pieces, " | ".join(pieces)]
     for w in where:
         sql += f" AND {w}"
     args += params
     if exclude:
-        sql += f" AND a.id NOT IN ({', '.join(['%s'] * len(exclude))})"
+        sql += f" AND {alias}.id NOT IN ({', '.join(['%s'] * len(exclude))})"
         args += list(exclude)
-    sql += " ORDER BY score DESC, a.id DESC LIMIT %s"
+    sql += f" ORDER BY score DESC, {alias}.id DESC LIMIT %s"
     args.append(limit)
     with connection.cursor() as cur:
         cur.execute(sql, args)
@@ -266,11 +300,15 @@ def search_articles(
             )
             ranked += [(pk, s * GRAM_SCALE) for pk, s in more]
     elif connection.vendor == "postgresql":
-        ranked = _ranked_postgres("search_text", ts.tsquery(terms), where, params, limit, ())
+        ranked = _bm25_postgres(
+            "knowledge_article", "a", "search_text", terms, where, params, limit, ()
+        )
         if len(ranked) < limit and grams:
-            more = _ranked_postgres(
+            more = _bm25_postgres(
+                "knowledge_article",
+                "a",
                 "search_grams",
-                ts.tsquery(grams),
+                grams,
                 where,
                 params,
                 limit - len(ranked),
@@ -315,21 +353,15 @@ def search_phrases(q: str, *, line_id: int, limit: int = 5) -> list[Hit]:
             "JOIN knowledge_quickreply p ON p.id = knowledge_quickreply_fts.rowid "
             f"WHERE knowledge_quickreply_fts MATCH %s AND {active} ORDER BY score DESC LIMIT %s"
         )
-        args = [ts.fts_match(terms), line_id, limit]
+        with connection.cursor() as cur:
+            cur.execute(sql, [ts.fts_match(terms), line_id, limit])
+            ranked = cur.fetchall()
     elif connection.vendor == "postgresql":
-        vec = "to_tsvector('simple', p.search_text)"
-        sql = (
-            f"SELECT p.id, ts_rank_cd({vec}, to_tsquery('simple', %s), 1) AS score "
-            f"FROM knowledge_quickreply p WHERE {vec} @@ to_tsquery('simple', %s) AND {active} "
-            "ORDER BY score DESC LIMIT %s"
+        ranked = _bm25_postgres(
+            "knowledge_quickreply", "p", "search_text", terms, [active], [line_id], limit, ()
         )
-        query = ts.tsquery(terms)
-        args = [query, query, line_id, limit]
     else:
         return []
-    with connection.cursor() as cur:
-        cur.execute(sql, args)
-        ranked = cur.fetchall()
     objs = QuickReply.objects.in_bulk([r[0] for r in ranked])
     marks = ts.highlight_terms(terms) or terms
     return [
