@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import random
+import re
 import resource
 import signal
 import socket
@@ -30,8 +31,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 KEFU = [sys.executable, "-m", "kefu"]
-PG_URL = "postgres://postgres@127.0.0.1:5432/kefu_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+DEMO_PASSWORD = "Kefu-demo-2026"  # kefu.demo.builder.DEMO_PASSWORD (public)
 
 
 # --- measuring ------------------------------------------------------------------------------------
@@ -58,11 +60,20 @@ def summary(latencies: list[float], errors: int, seconds: float) -> dict:
 
 
 class Client:
-    """One keep-alive HTTP connection to the server (one per simulated person)."""
+    """One keep-alive HTTP connection to the server (one per simulated person).
 
-    def __init__(self, port: int, token: str):
+    With a token it speaks to the API (``Authorization: Bearer``); with ``cookies`` (from
+    ``sign_in``) it is a signed-in browser asking for pages. Any answer but 200/201 is an error:
+    a page that redirects to the sign-in form must not count as served.
+    """
+
+    def __init__(self, port: int, token: str | None = None, cookies: dict | None = None):
         self.port = port
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.headers = {"Content-Type": "application/json"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        if cookies:
+            self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, float]:
@@ -79,6 +90,45 @@ class Client:
         return resp.status, payload, time.perf_counter() - start
 
 
+def failed(status: int) -> bool:
+    return status not in (200, 201)
+
+
+def _cookies(resp: http.client.HTTPResponse) -> dict:
+    out = {}
+    for header in resp.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        out[name.strip()] = rest.split(";", 1)[0]
+    return out
+
+
+def sign_in(port: int, username: str, password: str = DEMO_PASSWORD) -> dict:
+    """Sign in through the real form (CSRF cookie + token); the session cookies."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/accounts/login/")
+    resp = conn.getresponse()
+    html = resp.read().decode()
+    cookies = _cookies(resp)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not match:
+        raise RuntimeError("no CSRF token on the sign-in page")
+    form = urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)}
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+    }
+    conn.request("POST", "/accounts/login/", body=form, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    cookies.update(_cookies(resp))
+    conn.close()
+    if resp.status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"signing in as {username} answered {resp.status}")
+    return cookies
+
+
 def run_fixed(port, token, calls: list[tuple[str, str, dict | None]], concurrency: int) -> dict:
     """Run the given calls split over ``concurrency`` clients; summary of latencies."""
     chunks = [calls[i::concurrency] for i in range(concurrency)]
@@ -93,7 +143,7 @@ def run_fixed(port, token, calls: list[tuple[str, str, dict | None]], concurrenc
             status, _, secs = client.request(method, path, body)
             with lock:
                 latencies.append(secs)
-                if status >= 400:
+                if failed(status):
                     errors += 1
 
     start = time.perf_counter()
@@ -102,8 +152,7 @@ def run_fixed(port, token, calls: list[tuple[str, str, dict | None]], concurrenc
     return summary(latencies, errors, time.perf_counter() - start)
 
 
-def timed(port, token, path: str, warmups: int = 3, runs: int = 30) -> dict:
-    client = Client(port, token)
+def timed(client: Client, path: str, warmups: int = 3, runs: int = 30) -> dict:
     for _ in range(warmups):
         client.request("GET", path)
     lat, errors = [], 0
@@ -111,11 +160,22 @@ def timed(port, token, path: str, warmups: int = 3, runs: int = 30) -> dict:
     for _ in range(runs):
         status, _, secs = client.request("GET", path)
         lat.append(secs)
-        errors += status >= 400
+        errors += failed(status)
     return summary(lat, errors, time.perf_counter() - start)
 
 
 # --- the server under test --------------------------------------------------------------------------
+
+
+def pg_name(data_dir: Path) -> str:
+    """kefu_bench for the 1,000,000-ticket set (var/bench/postgres), kefu_bench_N for N tickets."""
+    _, _, label = data_dir.name.partition("-")
+    return f"kefu_bench_{label}" if label else "kefu_bench"
+
+
+def data_dir_for(db: str, tickets: int, size: str | None) -> Path:
+    """One data dir (and PostgreSQL database) per size, so a small run never drops a large set."""
+    return ROOT / "var" / "bench" / (db if size else f"{db}-{tickets}")
 
 
 def env_for(db: str, data_dir: Path) -> dict:
@@ -123,7 +183,7 @@ def env_for(db: str, data_dir: Path) -> dict:
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     if db == "postgres":
-        env["DATABASE_URL"] = PG_URL
+        env["DATABASE_URL"] = f"{PG_SERVER}/{pg_name(data_dir)}"
         env["REDIS_URL"] = REDIS_URL
     return env
 
@@ -139,13 +199,13 @@ def kefu(args: list[str], env: dict, capture: bool = True) -> subprocess.Complet
     )
 
 
-def ensure_postgres_db() -> None:
+def ensure_postgres_db(name: str) -> None:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        exists = c.execute("SELECT 1 FROM pg_database WHERE datname='kefu_bench'").fetchone()
+        exists = c.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
         if not exists:
-            c.execute("CREATE DATABASE kefu_bench")
+            c.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_data(db: str, data_dir: Path, tickets: int, size: str | None) -> dict:
@@ -155,7 +215,7 @@ def build_data(db: str, data_dir: Path, tickets: int, size: str | None) -> dict:
         return json.loads(marker.read_text())
     env = env_for(db, data_dir)
     if db == "postgres":
-        ensure_postgres_db()
+        ensure_postgres_db(pg_name(data_dir))
         subprocess.run(
             [
                 "psql",
@@ -164,7 +224,7 @@ def build_data(db: str, data_dir: Path, tickets: int, size: str | None) -> dict:
                 "-U",
                 "postgres",
                 "-d",
-                "kefu_bench",
+                pg_name(data_dir),
                 "-qc",
                 "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
             ],
@@ -176,7 +236,8 @@ def build_data(db: str, data_dir: Path, tickets: int, size: str | None) -> dict:
     args = ["demo", "--size", size] if size else ["demo", "--tickets", str(tickets)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    kefu(args, env, capture=False)
+    # the build's progress and logins go to stderr: stdout carries only the JSON document
+    subprocess.run(KEFU + args, env=env, cwd=ROOT, check=True, stdout=sys.stderr)
     w6 = {
         "seconds": round(time.perf_counter() - start, 1),
         "peak_rss_mb": round(
@@ -228,9 +289,60 @@ def first_json(port, tok, path) -> dict:
     return json.loads(body)
 
 
-def workloads(db: str, port: int, env: dict) -> dict:
-    agent, supervisor = token(env, "agent"), token(env, "supervisor")
+def w2_paths(port: int, agent: str) -> dict[str, str]:
+    """The agent's everyday reads, as pages and as API calls (paths of the real URLconf)."""
     me = first_json(port, agent, "/api/v1/accounts/me")
+    team = me["team"]
+    ticket_id = first_json(port, agent, "/api/v1/tickets?limit=1")["items"][0]["id"]
+    customer = first_json(port, agent, "/api/v1/customers?limit=1")["items"][0]
+    digits = "".join(ch for ch in customer["phone"] if ch.isdigit())
+    phone4 = digits[-4:] if len(digits) >= 4 else "1380"
+    filtered = {"team": team, "status": "open", "ordering": "due_at"}
+    return {
+        "queue_page": "/tickets/?tab=mine",
+        "team_queue_page": "/tickets/?tab=team",
+        "filtered_page": "/tickets/?" + urlencode({"tab": "all", **filtered}),
+        "search_page": "/tickets/?" + urlencode({"tab": "all", "q": "快递"}),
+        "customer_lookup_page": "/customers/?" + urlencode({"q": phone4}),
+        "intake_lookup_page": "/tickets/intake/customers/?" + urlencode({"q": phone4}),
+        "detail_page": f"/tickets/{ticket_id}/",
+        "customer_page": f"/customers/{customer['id']}/",
+        "queue_api": "/api/v1/tickets?" + urlencode({"assignee": "me", "status": "open"}),
+        "filtered_api": "/api/v1/tickets?" + urlencode({**filtered, "limit": 25}),
+        "search_api": "/api/v1/tickets?" + urlencode({"q": "快递", "limit": 25}),
+        "customer_lookup_api": "/api/v1/customers?" + urlencode({"q": phone4}),
+        "detail_api": f"/api/v1/tickets/{ticket_id}",
+        "timeline_api": f"/api/v1/tickets/{ticket_id}/timeline",
+    }
+
+
+# the supervisor's and the manager's figures: the home page and every report-like page
+W3_PAGES = {
+    "supervisor": {
+        "home": "/",
+        "followup_rates": "/followups/rates/",
+        "repeat_complaints": "/followups/complaints/",
+        "survey_results": "/surveys/results/",
+        "sla_tasks": "/sla/tasks/",
+        "sla_tasks_overdue": "/sla/tasks/?tab=overdue",
+        "sla_notifications": "/sla/notifications/",
+        "kb_search": "/kb/?" + urlencode({"q": "退款多久到账"}),
+    },
+    "manager": {
+        "home": "/",
+        "followup_rates": "/followups/rates/",
+        "survey_results": "/surveys/results/",
+        "workforce": "/workforce/",
+        "forecasts": "/workforce/forecasts/",
+        "rosters": "/workforce/rosters/",
+        "peaks": "/workforce/peaks/",
+        "staffing": "/workforce/staffing/",
+    },
+}
+
+
+def workloads(db: str, port: int, env: dict, *, mixed_seconds: int = 60) -> dict:
+    agent = token(env, "agent")
     out: dict = {}
 
     # W0: the ceiling of the machine for an authenticated JSON answer
@@ -259,28 +371,29 @@ def workloads(db: str, port: int, env: dict) -> dict:
     out["W1_intake_1"] = run_fixed(port, agent, [create_call(i) for i in range(1000)], 1)
     out["W1_intake_8"] = run_fixed(port, agent, [create_call(i) for i in range(1000, 2000)], 8)
 
-    # W2: an agent's everyday reads
-    ticket_id = first_json(port, agent, "/api/v1/tickets?limit=1")["items"][0]["id"]
-    team = me.get("team")
-    phone4 = customers[0]["phone"][-4:] if customers[0]["phone"][-4:].isdigit() else "1380"
-    w2 = {
-        "queue_page": "/tickets/?tab=mine",
-        "filtered_page": f"/tickets/?team={team}&status=open&ordering=due_at",
-        "search_page": "/tickets/?" + urlencode({"q": "快递"}),
-        "customer_lookup_page": "/customers/?" + urlencode({"q": phone4}),
-        "detail_page": f"/tickets/{ticket_id}/",
-        "queue_api": "/api/v1/tickets?assignee=me&status=open&limit=25",
-        "filtered_api": f"/api/v1/tickets?team={team}&status=open&ordering=due_at&limit=25",
-        "search_api": "/api/v1/tickets?" + urlencode({"q": "快递", "limit": 25}),
-        "customer_lookup_api": "/api/v1/customers?" + urlencode({"q": phone4}),
-        "detail_api": f"/api/v1/tickets/{ticket_id}",
+    # W2: an agent's everyday reads, pages as the signed-in agent, API with the token
+    paths = w2_paths(port, agent)
+    page_client = Client(port, cookies=sign_in(port, "agent"))
+    api_client = Client(port, agent)
+    out["W2"] = {
+        name: timed(api_client if path.startswith("/api/") else page_client, path)
+        for name, path in paths.items()
     }
-    out["W2"] = {name: timed(port, agent, path) for name, path in w2.items()}
-    # W3: the supervisor's figures
-    out["W3"] = {"home_supervisor": timed(port, supervisor, "/")}
+    out["W2_paths"] = paths
+
+    # W3: the supervisor's and the manager's figures
+    out["W3"] = {}
+    for user, pages in W3_PAGES.items():
+        client = Client(port, cookies=sign_in(port, user))
+        for name, path in pages.items():
+            out["W3"][f"{user}_{name}"] = timed(client, path, warmups=2, runs=10)
+    out["W3_paths"] = W3_PAGES
 
     # W4: 200 simulated agents for 60 s (bounded), a realistic mix
-    out["W4_mixed"] = mixed_load(port, agent, customers, ticket_id, people=200, seconds=60)
+    ticket_id = int(paths["detail_api"].rsplit("/", 1)[1])
+    out["W4_mixed"] = mixed_load(
+        port, agent, customers, ticket_id, people=200, seconds=mixed_seconds
+    )
     base = out["W0_baseline_8"]["rate_per_s"]
     for key in ("W1_intake_1", "W1_intake_8"):
         out[key]["ratio_to_W0"] = round(out[key]["rate_per_s"] / base, 3)
@@ -291,10 +404,119 @@ def workloads(db: str, port: int, env: dict) -> dict:
     return out
 
 
+# --- W5: customer import from .xlsx ---------------------------------------------------------------
+
+
+def import_workbook(path: Path, rows: int, seed: int) -> None:
+    """An .xlsx of ``rows`` new customers (write-only: openpyxl streams it to disk)."""
+    from openpyxl import Workbook
+
+    rnd = random.Random(seed)
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+    given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+    tiers = ["普通", "银卡", "金卡", "VIP"]
+    tags = ["", "老客户", "爱砍价", "复购,大促", "退货多"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("客户")
+    ws.append(["姓名", "手机", "地址", "等级", "标签", "来源", "备注"])
+    # a block of 199-numbers per run, so a second run against the same archive adds new people
+    block = 10_000_000 + seed % 80 * 1_000_000
+    for i in range(rows):
+        ws.append(
+            [
+                rnd.choice(surnames) + rnd.choice(given) + rnd.choice(given),
+                f"199{block + i:08d}",
+                f"浙江省杭州市西湖区文三路{rnd.randint(1, 999)}号",
+                rnd.choice(tiers),
+                rnd.choice(tags),
+                "淘宝",
+                "",
+            ]
+        )
+    wb.save(path)
+
+
+def import_customers(env: dict, data_dir: Path, rows: int) -> dict:
+    """W5: ``kefu customers import`` of ``rows`` customers → rows/s and the child's peak RSS."""
+    path = data_dir / f"import-{rows}.xlsx"
+    seed = int(time.time())
+    built = time.perf_counter()
+    import_workbook(path, rows, seed)
+    workbook_seconds = time.perf_counter() - built
+    # the peak RSS of children is a high-water mark over all of them: measure in a fresh child
+    # of a fresh child, so the demo build and the server do not leak into the figure
+    code = (
+        "import json, resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "secs = time.perf_counter() - start\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'rc': p.returncode, 'seconds': secs, 'rss_kb': rss,"
+        " 'out': p.stdout[-2000:], 'err': p.stderr[-2000:]}))\n"
+    )
+    cmd = [sys.executable, "-c", code, *KEFU, "customers", "import", str(path)]
+    cmd += ["--business-line", "shop", "--json"]
+    done = subprocess.run(cmd, env={**env, "TQDM_DISABLE": "1"}, cwd=ROOT, capture_output=True)
+    report = json.loads(done.stdout)
+    path.unlink()
+    if report["rc"] != 0:
+        raise RuntimeError(f"the import failed: {report['err'][-500:]}")
+    result = json.loads(report["out"][report["out"].index("{") :])
+    return {
+        "rows": rows,
+        "created": result.get("created"),
+        "seconds": round(report["seconds"], 1),
+        "rows_per_s": round(rows / report["seconds"], 1),
+        "peak_rss_mb": round(report["rss_kb"] / 1024),
+        "workbook_build_seconds": round(workbook_seconds, 1),
+    }
+
+
+# --- query counts: the same paths in-process, counted by Django ------------------------------------
+
+
+def count_queries(env: dict, paths: dict[str, dict[str, str]]) -> dict:
+    """Queries per request for each path, counted in a child process by Django itself.
+
+    ``paths`` maps a username to {name: path}; pages use a signed-in test client, API paths the
+    user's session too (the API accepts it). Run on two data sizes: the counts must not grow.
+    """
+    code = (
+        "import json, sys, django\n"
+        "django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "from kefu.accounts.models import User\n"
+        "out = {}\n"
+        "for username, paths in json.loads(sys.stdin.read()).items():\n"
+        "    c = Client(HTTP_HOST='127.0.0.1')\n"
+        "    c.force_login(User.objects.get(username=username))\n"
+        "    for name, path in paths.items():\n"
+        "        c.get(path)\n"
+        "        with CaptureQueriesContext(connection) as q:\n"
+        "            status = c.get(path).status_code\n"
+        "        out[f'{username}:{name}'] = {'status': status, 'queries': len(q)}\n"
+        "print(json.dumps(out))\n"
+    )
+    child_env = {**env, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(paths),
+        env=child_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) -> dict:
     stop_at = time.time() + seconds
     lat: list[float] = []
     errors = 0
+    statuses: dict[str, int] = {}
     lock = threading.Lock()
 
     def person(n: int):
@@ -335,7 +557,10 @@ def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) ->
             status, _, secs = client.request(*call)
             with lock:
                 lat.append(secs)
-                errors += status >= 400
+                errors += failed(status)
+                if failed(status):
+                    key = f"{call[0]} {call[1].split('?')[0]} → {status}"
+                    statuses[key] = statuses.get(key, 0) + 1
             time.sleep(rnd.uniform(0.5, 2.0))  # think time of a person
 
     start = time.perf_counter()
@@ -344,7 +569,11 @@ def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) ->
         t.start()
     for t in threads:
         t.join(timeout=seconds + 120)
-    return summary(lat, errors, time.perf_counter() - start)
+    return {
+        **summary(lat, errors, time.perf_counter() - start),
+        "people": people,
+        "error_statuses": statuses,
+    }
 
 
 def main() -> int:
@@ -355,11 +584,18 @@ def main() -> int:
     )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--mixed-seconds", type=int, default=60, help="length of W4 (≤ 120)")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="W5 rows (0: skip)")
+    parser.add_argument(
+        "--skip", default="", help="comma list of parts to leave out: web, queries, import"
+    )
     args = parser.parse_args()
+    skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     result = {
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "tickets": 1_000_000 if args.size else args.tickets,
+        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
         "runs": {},
     }
     for db in dbs:
@@ -369,13 +605,24 @@ def main() -> int:
         ):
             result["runs"][db] = {"skipped": "PostgreSQL or Redis does not answer"}
             continue
-        data_dir = ROOT / "var" / "bench" / db
+        data_dir = data_dir_for(db, args.tickets, args.size)
         data_dir.mkdir(parents=True, exist_ok=True)
-        w6 = build_data(db, data_dir, args.tickets, args.size)
-        with server(db, data_dir, args.port) as env:
-            run = workloads(db, args.port, env)
-        run["W6_build"] = w6
+        run: dict = {"W6_build": build_data(db, data_dir, args.tickets, args.size)}
+        paths = {}
+        if "web" not in skip:
+            with server(db, data_dir, args.port) as env:
+                run.update(
+                    workloads(db, args.port, env, mixed_seconds=min(args.mixed_seconds, 120))
+                )
+            paths = {"agent": run["W2_paths"], **run["W3_paths"]}
+        env = env_for(db, data_dir)
+        if "queries" not in skip and paths:
+            run["queries_per_request"] = count_queries(env, paths)
+        if "import" not in skip and args.import_rows:
+            run["W5_import"] = import_customers(env, data_dir, args.import_rows)
         result["runs"][db] = run
+        partial = ROOT / "bench" / "results" / f"web-{db}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        partial.write_text(json.dumps(run, ensure_ascii=False, indent=2))
     text = json.dumps(result, ensure_ascii=False, indent=2)
     out = ROOT / "bench" / "results" / f"web-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(text)
