@@ -64,6 +64,7 @@ class PhaseStat:
     objective: float
     bound: float
     seconds: float
+    limit: float = float("nan")  # the time limit CP-SAT was given for this phase
 
 
 @dataclass

@@ -307,11 +307,19 @@ def solve_roster(
                     solver.objective_value,
                     solver.best_objective_bound,
                     time.monotonic() - t0,
+                    solver.parameters.max_time_in_seconds,
                 )
             )
         else:
             phases.append(
-                PhaseStat(name, status, float("nan"), float("nan"), time.monotonic() - t0)
+                PhaseStat(
+                    name,
+                    status,
+                    float("nan"),
+                    float("nan"),
+                    time.monotonic() - t0,
+                    solver.parameters.max_time_in_seconds,
+                )
             )
             if best is None:
                 message = (
