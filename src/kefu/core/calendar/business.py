@@ -62,6 +62,13 @@ def package_last_year() -> int:
     return year
 
 
+@functools.lru_cache(maxsize=8192)
+def _package_workday(day: dt.date) -> bool:
+    """chinese_calendar's answer for a covered day, remembered: the package validates its input
+    on every call, which made it the largest cost of computing due times in bulk."""
+    return bool(chinese_calendar.is_workday(day))
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Working windows per workday, the holiday source, and explicit per-date overrides.
@@ -94,7 +101,7 @@ class BusinessCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if package_covers_year(day.year):
-            return bool(chinese_calendar.is_workday(day))
+            return _package_workday(day)
         return day.weekday() < 5
 
     def covered(self, day: dt.date) -> bool:
