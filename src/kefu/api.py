@@ -161,9 +161,9 @@ def _register_routers() -> None:
     from kefu.followups.api import router as followups_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.surveys.api import router as surveys_router
+    from kefu.tickets.api import router as tickets_router
     from kefu.tickets.api_sla import router as sla_router
     from kefu.workforce.api import router as workforce_router
-    from kefu.tickets.api import router as tickets_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/tickets", tickets_router)

@@ -5,6 +5,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.core import scope
+from kefu.core.business_calendar import COVERAGE_DAYS, calendar_coverage_warning
+from kefu.core.errors import Invalid
 from kefu.reports import charts, selectors
 
 
@@ -17,9 +20,29 @@ def _ticket_link(ticket) -> str:
 
 def _chart(chart_id: str, title: str, rows) -> str:
     # charts.bar_chart escapes every text it writes, so its markup is safe to embed
-    return mark_safe(
+    # bandit: the chart module escapes every text it writes
+    return mark_safe(  # nosec B308 B703
         charts.bar_chart(title, [(label, n) for _c, label, n in rows], chart_id=chart_id)
     )
+
+
+def _calendar_warning(user) -> dict | None:
+    """For an administrator (the calendar every line shares) or a manager (his line's): the days
+    of the next COVERAGE_DAYS that no holiday data decides, and where to enter them."""
+    if scope.is_admin(user):
+        line, url = None, reverse("accounts:org_calendar")
+    elif scope.at_least(user, scope.MANAGER) and user.business_line_id:
+        line = user.business_line
+        url = reverse("accounts:org_calendar_line", args=[line.pk])
+    else:
+        return None
+    try:
+        missing = calendar_coverage_warning(line)
+    except Invalid:  # the line's calendar policy is broken: its own page says so
+        missing = None
+    if not missing:
+        return None
+    return {"count": len(missing), "first": missing[0], "days": COVERAGE_DAYS, "url": url}
 
 
 @login_required
@@ -34,6 +57,7 @@ def home(request):
         "channel_chart": _chart("chart-channel", _("Tickets by channel"), figures.by_channel),
         "tickets_url": reverse("tickets:list"),
         "now": figures.now,
+        "calendar_warning": _calendar_warning(request.user),
         "several_lines": len({r["business_line__name"] for r in figures.by_team or []}) > 1,
     }
     return render(request, "reports/home.html", context)
