@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kefu.core.middleware.ContentSecurityPolicyMiddleware",
     "kefu.core.middleware.DomainErrorMiddleware",
+    "kefu.core.middleware.NulByteMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"

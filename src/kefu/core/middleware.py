@@ -49,3 +49,21 @@ class DomainErrorMiddleware:
             {"status": exception.status, "message": exception.message},
             status=exception.status,
         )
+
+
+class NulByteMiddleware:
+    """A query string or path with a NUL character is a client mistake (400): PostgreSQL refuses
+    NUL in text, so it must never reach a query. Form fields are covered by Django's forms
+    (ProhibitNullCharactersValidator) and JSON bodies by the API's parser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            from kefu.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
