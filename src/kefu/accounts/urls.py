@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.accounts import org_views, views
+from kefu.accounts import calendar_views, org_views, views
 
 app_name = "accounts"
 
@@ -33,4 +33,10 @@ urlpatterns = [
         name="org_user_password",
     ),
     path("org/audit/", org_views.audit_list, name="org_audit"),
+]
+
+# business calendar: the shared one (admins) and each line's (admins, the line's manager)
+urlpatterns += [
+    path("org/calendar/", calendar_views.calendar_global, name="org_calendar"),
+    path("org/calendar/lines/<int:pk>/", calendar_views.calendar_line, name="org_calendar_line"),
 ]
