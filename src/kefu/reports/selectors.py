@@ -49,9 +49,71 @@ def _due_counts(qs: QuerySet[Ticket], now: dt.datetime) -> dict[str, int]:
     )
 
 
-def _grouped(qs: QuerySet[Ticket], field: str, choices) -> list[tuple[str, str, int]]:
-    counts = {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by()}
+def _in_choice_order(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
     return [(code, str(label), counts[code]) for code, label in choices.choices if code in counts]
+
+
+def _breakdown(scoped: QuerySet[Ticket]) -> list[dict]:
+    """Counts by (team, status, type, channel) in one pass over the scope.
+
+    The scope indexes ``ticket_dept_breakdown`` / ``ticket_bl_breakdown`` hold every column this
+    reads, so it is an index-only scan instead of five scans of the table (one per figure).
+    """
+    return list(
+        scoped.values("team_id", "status", "type", "channel").annotate(n=Count("pk")).order_by()
+    )
+
+
+def _open_by_team(scoped: QuerySet[Ticket], now: dt.datetime) -> list[dict]:
+    """Open, due today and overdue per team: only open tickets are read (a small share)."""
+    start, end = _today(now)
+    return list(
+        scoped.filter(status__in=OPEN_STATUSES)
+        .values("team_id")
+        .annotate(
+            open=Count("pk"),
+            due_today=Count("pk", filter=Q(due_at__gte=max(start, now), due_at__lt=end)),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+        )
+        .order_by()
+    )
+
+
+def _team_rows(breakdown: list[dict], open_rows: list[dict]) -> list[dict]:
+    """The per-team table: names looked up once for the teams that have tickets."""
+    from kefu.accounts.models import Team
+
+    rows: dict[int | None, dict] = {}
+    for row in breakdown:
+        team = rows.setdefault(
+            row["team_id"],
+            {"team_id": row["team_id"], "total": 0, "open": 0, "due_today": 0, "overdue": 0},
+        )
+        team["total"] += row["n"]
+    for row in open_rows:
+        team = rows.setdefault(
+            row["team_id"],
+            {"team_id": row["team_id"], "total": 0, "open": 0, "due_today": 0, "overdue": 0},
+        )
+        team.update(open=row["open"], due_today=row["due_today"], overdue=row["overdue"])
+    names = {
+        t.pk: (t.name, t.business_line.name)
+        for t in Team.objects.filter(pk__in=[k for k in rows if k is not None]).select_related(
+            "business_line"
+        )
+    }
+    for team_id, row in rows.items():
+        row["team__name"], row["business_line__name"] = names.get(team_id, (None, None))
+    return sorted(
+        rows.values(),
+        key=lambda r: (
+            r["business_line__name"] is None,
+            r["business_line__name"] or "",
+            r["team__name"] is None,
+            r["team__name"] or "",
+            r["team_id"] or 0,
+        ),
+    )
 
 
 def home_figures(*, user, now: dt.datetime | None = None) -> Figures:
@@ -74,29 +136,22 @@ def home_figures(*, user, now: dt.datetime | None = None) -> Figures:
         )
         .order_by("due_at", "id")[:MY_TICKETS]
     )
-    by_team = None
-    if scope.at_least(user, scope.LEAD):
-        start, end = _today(now)
-        open_q = Q(status__in=OPEN_STATUSES)
-        by_team = list(
-            scoped.values("team_id", "team__name", "business_line__name")
-            .annotate(
-                total=Count("pk"),
-                open=Count("pk", filter=open_q),
-                due_today=Count(
-                    "pk", filter=open_q & Q(due_at__gte=max(start, now), due_at__lt=end)
-                ),
-                overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
-            )
-            .order_by("business_line__name", "team__name", "team_id")
-        )
+    breakdown = _breakdown(scoped)
+    open_rows = _open_by_team(scoped, now)
+    by = {"status": {}, "type": {}, "channel": {}}
+    for row in breakdown:
+        for field, counts in by.items():
+            counts[row[field]] = counts.get(row[field], 0) + row["n"]
+    scope_counts = {
+        key: sum(row[key] for row in open_rows) for key in ("open", "due_today", "overdue")
+    }
     return Figures(
         now=now,
         my_open=my_open,
         my_counts=_due_counts(mine, now),
-        scope_counts=_due_counts(scoped, now),
-        by_status=_grouped(scoped, "status", Status),
-        by_type=_grouped(scoped, "type", TicketType),
-        by_channel=_grouped(scoped, "channel", Channel),
-        by_team=by_team,
+        scope_counts=scope_counts,
+        by_status=_in_choice_order(by["status"], Status),
+        by_type=_in_choice_order(by["type"], TicketType),
+        by_channel=_in_choice_order(by["channel"], Channel),
+        by_team=_team_rows(breakdown, open_rows) if scope.at_least(user, scope.LEAD) else None,
     )
