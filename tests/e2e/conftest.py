@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tickets.conftest import make_customer, make_ticket  # noqa: F401  (shared fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

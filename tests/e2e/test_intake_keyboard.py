@@ -5,7 +5,6 @@ Debian's Chromium driven by Playwright; skipped, with the reason, where Chromium
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -14,32 +13,9 @@ from testkit import PASSWORD
 
 from kefu.tickets.models import Ticket
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def page(live_server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (tests/e2e/ensure_chromium.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1366, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def _sign_in(page, user) -> None:
