@@ -21,3 +21,9 @@ urlpatterns = [
     path("tickets/<int:pk>/severe/", views.ticket_severe, name="ticket_severe"),
     path("tickets/<int:pk>/flag/", views.ticket_flag, name="ticket_flag"),
 ]
+
+urlpatterns += [
+    path("registers/calls/new/", views.register_call, name="register_call"),
+    path("registers/letters/new/", views.register_letter, name="register_letter"),
+    path("events/", views.events, name="events"),
+]

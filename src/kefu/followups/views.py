@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,15 +21,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
+from kefu.accounts.selectors import business_line_list_for
 from kefu.core import scope
+from kefu.core.db import lock_key
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
-from kefu.customers.selectors import shown_phone
+from kefu.customers.selectors import (
+    CustomerFilters,
+    customer_list_for,
+    customer_search_for,
+    shown_phone,
+)
 from kefu.followups import selectors, services
 from kefu.followups.exports import XLSX
-from kefu.followups.models import Grade, Outcome
+from kefu.followups.forms import (
+    CallRegisterForm,
+    EventCreateForm,
+    LetterRegisterForm,
+    call_initial,
+    letter_initial,
+)
+from kefu.followups.models import Event, Grade, Kind, Outcome
+from kefu.followups.services.events import MAX_INVITED
 from kefu.tickets.selectors import ticket_get_for
 
 REGISTER_ROWS = 100
+PICK_LIMIT = 8  # customers offered when a register form's search matches several
+EVENT_ROWS = 100
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -189,8 +208,7 @@ def deputies(request):
     return render(request, "followups/deputies.html", context, status=status)
 
 
-@login_required
-def registers(request):
+def _registers_page(request, *, call_form=None, letter_form=None, status: int = 200):
     start = selectors.parse_day("from", request.GET.get("from"))
     end = selectors.parse_day("to", request.GET.get("to"))
     calls = list(
@@ -205,6 +223,12 @@ def registers(request):
             "-sent_on", "-id"
         )[:REGISTER_ROWS]
     )
+    # ?customer=&ticket= prefill the forms (links from a customer or ticket page)
+    prefill = {
+        name: request.GET[name]
+        for name in ("customer", "ticket")
+        if request.GET.get(name, "").isdigit()
+    }
     return render(
         request,
         "followups/registers.html",
@@ -214,8 +238,98 @@ def registers(request):
             "start": start,
             "end": end,
             "query": request.GET.urlencode(),
+            "call_form": call_form
+            or CallRegisterForm(prefix="call", initial={**call_initial(), **prefill}),
+            "letter_form": letter_form
+            or LetterRegisterForm(prefix="letter", initial={**letter_initial(), **prefill}),
+            "open_form": "call" if call_form else "letter" if letter_form else "",
         },
+        status=status,
     )
+
+
+@login_required
+def registers(request):
+    return _registers_page(request)
+
+
+def _picked_customer(request, form) -> int | None:
+    """The customer id of a register form: the id given, or the one customer the search finds.
+    Otherwise None, with an error on the form and the matches to choose from."""
+    data = form.cleaned_data
+    if data.get("customer"):
+        return data["customer"]
+    q = data["customer_q"].strip()
+    matches = customer_search_for(user=request.user, q=q, limit=PICK_LIMIT)
+    if len(matches) == 1:
+        return matches[0].pk
+    if not matches:
+        form.add_error("customer_q", _("No customer matches “%(q)s”.") % {"q": q})
+    else:
+        form.add_error(None, _("Several customers match; choose one of them."))
+        for customer in matches:
+            customer.phone_shown = shown_phone(request.user, customer.phone)
+        form.matches = matches
+    return None
+
+
+@login_required
+@require_POST
+def register_call(request):
+    form = CallRegisterForm(request.POST, prefix="call")
+    customer = _picked_customer(request, form) if form.is_valid() else None
+    if customer:
+        data = form.cleaned_data
+        try:
+            record = services.call_record_create(
+                actor=request.user,
+                customer=customer,
+                ticket=data["ticket"],
+                direction=data["direction"],
+                result=data["result"],
+                started_at=data["started_at"],
+                duration_seconds=data["duration_seconds"],
+                recording_ref=data["recording_ref"],
+                notes=data["notes"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request, _("The call with %(name)s is registered.") % {"name": record.customer.name}
+            )
+            return redirect("followups:registers")
+    return _registers_page(request, call_form=form, status=400)
+
+
+@login_required
+@require_POST
+def register_letter(request):
+    form = LetterRegisterForm(request.POST, prefix="letter")
+    customer = _picked_customer(request, form) if form.is_valid() else None
+    if customer:
+        data = form.cleaned_data
+        try:
+            record = services.letter_record_create(
+                actor=request.user,
+                customer=customer,
+                ticket=data["ticket"],
+                kind=data["kind"],
+                channel=data["channel"],
+                sent_on=data["sent_on"],
+                tracking_number=data["tracking_number"],
+                subject=data["subject"],
+                notes=data["notes"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request,
+                _("The letter to %(name)s is registered.") % {"name": record.customer.name},
+            )
+            return redirect("followups:registers")
+    return _registers_page(request, letter_form=form, status=400)
 
 
 @login_required
@@ -295,3 +409,99 @@ def ticket_flag(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return _back_to_ticket(ticket.pk)
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+def _events_for(user):
+    """Events of the user's business line (every line for an admin), newest date first, with
+    how many customers each invites and how many notice and letter tasks it made."""
+    return (
+        Event.objects.filter(scope.business_line_q(user))
+        .select_related("business_line")
+        .annotate(
+            invited_count=Count("invited", distinct=True),
+            notice_count=Count("tasks", filter=Q(tasks__kind=Kind.EVENT_NOTICE), distinct=True),
+            letter_count=Count("tasks", filter=Q(tasks__kind=Kind.EVENT_LETTER), distinct=True),
+        )
+        .order_by("-happens_on", "-id")[:EVENT_ROWS]
+    )
+
+
+def _invited_ids(user, line, data) -> list[int]:
+    """The customers an event form invites: those matching its tier / tag / segment (within the
+    event's business line) and the listed ids (the service refuses ids of another line)."""
+    ids = set(data["ids"])
+    if data["tier"] or data["tag"] or data["segment"]:
+        filters = CustomerFilters(tier=data["tier"], tag=data["tag"], segment=data["segment"])
+        matching = customer_list_for(user=user, filters=filters).filter(business_line=line)
+        ids.update(matching.values_list("pk", flat=True)[: MAX_INVITED + 1])
+    return sorted(ids)
+
+
+def _event_create_once(user, line, data, customers) -> tuple[Event, bool]:
+    """Create the event unless the same business line already has one with this title on this
+    date (a form sent twice): then that event, and nothing is created twice."""
+    title = (data["title"] or "").replace("\x00", "").strip()
+    with transaction.atomic():
+        lock_key(f"followups.event:{line.pk}:{data['happens_on']}:{title}")
+        existing = Event.objects.filter(
+            business_line=line, happens_on=data["happens_on"], title=title
+        ).first()
+        if existing is not None:
+            return existing, False
+        event = services.event_create(
+            actor=user,
+            business_line=line,
+            title=title,
+            happens_on=data["happens_on"],
+            customers=customers,
+            location=data["location"],
+            description=data["description"],
+        )
+        return event, True
+
+
+def _event_submit(request, form, lines) -> Event | None:
+    """Create the posted event; None with the errors on the form."""
+    if not form.is_valid():
+        return None
+    line = {x.pk: x for x in lines}.get(form.cleaned_data["business_line"])
+    if line is None:
+        form.add_error("business_line", _("Choose your business line."))
+        return None
+    customers = _invited_ids(request.user, line, form.cleaned_data)
+    if not customers:
+        form.add_error(None, _("No customer matches; nobody would be invited."))
+        return None
+    try:
+        event, created = _event_create_once(request.user, line, form.cleaned_data, customers)
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return None
+    if created:
+        messages.success(
+            request,
+            _("Event “%(title)s” is created; its notice calls are scheduled.")
+            % {"title": event.title},
+        )
+    else:
+        messages.info(
+            request,
+            _("Event “%(title)s” on %(date)s already exists; nothing was created twice.")
+            % {"title": event.title, "date": event.happens_on},
+        )
+    return event
+
+
+@login_required
+def events(request):
+    _require(request.user, scope.LEAD)
+    lines = list(business_line_list_for(user=request.user).filter(is_active=True))
+    form = EventCreateForm(request.POST or None, lines=lines)
+    if request.method == "POST" and _event_submit(request, form, lines) is not None:
+        return redirect("followups:events")
+    context = {"events": _events_for(request.user), "form": form, "lines": lines}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "followups/events.html", context, status=status)
