@@ -30,6 +30,16 @@ def test_search_by_any_four_consecutive_digits_and_by_name(org, agent, new_custo
     assert selectors.customer_search_for(user=agent, q="9999") == []
 
 
+def test_name_search_ignores_letter_case_on_every_database(org, agent, new_customer):
+    # given a customer with a Latin name (SQLite's LIKE ignores case, PostgreSQL's does not)
+    lisa = new_customer(name="Lisa Wang", phone="13812345678")
+    # then lower case finds her by the start of the name and inside it, in search and the list
+    assert selectors.customer_search_for(user=agent, q="lisa") == [lisa]
+    assert selectors.customer_search_for(user=agent, q="WANG") == [lisa]
+    listed = selectors.customer_list_for(user=agent, filters=selectors.CustomerFilters(q="wang"))
+    assert list(listed) == [lisa]
+
+
 def test_search_does_not_cross_business_lines(org, wy_agent, new_customer):
     new_customer(name="张小明", phone="13812345678")
     assert selectors.customer_search_for(user=wy_agent, q="2345") == []

@@ -118,11 +118,11 @@ def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
         return list(_phone_filter(qs, user, digits).order_by("-id")[:limit])
     if not q:
         return []
-    starts = list(qs.filter(name__startswith=q).order_by("-id")[:limit])
+    starts = list(qs.filter(name__istartswith=q).order_by("-id")[:limit])
     if len(starts) >= limit:
         return starts
     seen = {c.pk for c in starts}
-    more = qs.filter(name__contains=q).exclude(pk__in=seen).order_by("-id")[: limit - len(starts)]
+    more = qs.filter(name__icontains=q).exclude(pk__in=seen).order_by("-id")[: limit - len(starts)]
     return starts + list(more)
 
 
@@ -233,7 +233,7 @@ def customer_list_for(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
         if digits:
             qs = _phone_filter(qs, user, digits)
         else:
-            qs = qs.filter(name__contains=filters.q)
+            qs = qs.filter(name__icontains=filters.q)
     if filters.tier:
         qs = qs.filter(tier=filters.tier)
     if filters.tag:
