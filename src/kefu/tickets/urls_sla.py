@@ -27,3 +27,7 @@ urlpatterns = [
     path("tickets/<int:pk>/handoff/", views_sla.ticket_handoff, name="ticket_handoff"),
     path("handoffs/<int:pk>/done/", views_sla.handoff_done, name="handoff_done"),
 ]
+
+urlpatterns += [
+    path("notifications/settings/", views_sla.notify_settings, name="notify_settings"),
+]

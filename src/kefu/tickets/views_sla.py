@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,13 +19,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kefu.accounts.models import Team
 from kefu.core import scope
-from kefu.core.errors import DomainError, NotFound
+from kefu.core.errors import DomainError, NotFound, PermissionDenied
 from kefu.core.pagination import paginate
 from kefu.customers.models import Tier
 from kefu.tickets import complaints, routing_services, sla_selectors, sla_services
 from kefu.tickets.models import Channel, Priority, TicketType
 from kefu.tickets.models_sla import Stage, Strategy, UnitKind, Validity
-from kefu.tickets.notify import notification_text, notifications_mark_read
+from kefu.tickets.notify import notification_text, notifications_mark_read, notify_settings_set
 from kefu.tickets.selectors import ticket_get_for
 
 PAGE_SIZE = 50
@@ -107,6 +108,8 @@ def policy_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=request.user, policy=policy, changes=_policy_values(request.POST)
             )
         messages.success(request, _("The SLA policy is saved."))
+    except (PermissionDenied, NotFound):
+        raise  # the 403 / 404 page: an agent has no business here
     except DomainError as exc:
         _error(request, exc)
     return redirect("sla:policies")
@@ -276,6 +279,38 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(user=request.user)
     return redirect("sla:notifications")
+
+
+@login_required
+def notify_settings(request: HttpRequest) -> HttpResponse:
+    """My notification settings: in the app always; e-mail and SMS as the user chooses."""
+    status = 200
+    if request.method == "POST":
+        try:
+            notify_settings_set(
+                user=request.user,
+                phone=request.POST.get("phone", "")[:40],
+                email_enabled=request.POST.get("email_enabled") == "on",
+                sms_enabled=request.POST.get("sms_enabled") == "on",
+            )
+        except DomainError as exc:
+            _error(request, exc)
+            status = 400
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("sla:notify_settings")
+    try:
+        profile = request.user.notify_profile
+    except ObjectDoesNotExist:
+        profile = None  # never saved: e-mail and SMS are on by default, no number yet
+    context = {
+        "email_enabled": profile.email_enabled if profile else True,
+        "sms_enabled": profile.sms_enabled if profile else True,
+        "phone": request.POST.get("phone", "")
+        if status == 400
+        else (profile.phone if profile else ""),
+    }
+    return render(request, "tickets/sla/notify_settings.html", context, status=status)
 
 
 # -- the ticket page's panel ---------------------------------------------------------------
