@@ -183,3 +183,14 @@ def test_calendar_page_runs_a_bounded_number_of_queries(
         response = client.get(line_url(org.shop), {"year": "2027", "month": "2"})
 
     assert response.status_code == 200
+
+
+def test_calendar_page_speaks_chinese(db, settings, admin_user, web_as):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+    page = web_as(admin_user).get(
+        GLOBAL, {"year": "2027", "month": "2"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    html = page.content.decode()
+    assert "录入全年" in html and "所有业务线共用的工作日历" in html and "无数据" in html

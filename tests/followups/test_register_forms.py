@@ -204,3 +204,14 @@ def test_registers_page_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert CallRecord.objects.count() == 5
+
+
+def test_registers_and_events_pages_speak_chinese(settings, lead, web_as):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = web_as(lead)
+
+    registers = client.get(REGISTERS, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    events = client.get(EVENTS, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "登记电话" in registers and "登记信函" in registers
+    assert "新建活动" in events and "邀请对象" in events

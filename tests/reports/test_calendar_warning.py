@@ -71,3 +71,11 @@ def test_no_warning_while_the_next_60_days_are_covered(time_machine, admin_user,
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=SH), tick=False)
 
     assert warning(web_as(admin_user)) is None
+
+
+def test_the_warning_speaks_chinese(december, settings, admin_user, web_as):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+    html = web_as(admin_user).get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "工作日历在未来 60 天中有 43 天没有节假日数据" in html

@@ -133,3 +133,11 @@ def test_a_bad_sms_number_is_refused(agent, web_as):
     assert response.status_code == 400
     assert "Enter a valid mobile number." in response.content.decode()
     assert not NotifyProfile.objects.exists()
+
+
+def test_notification_settings_page_speaks_chinese(settings, agent, web_as):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+    page = web_as(agent).get("/sla/notifications/settings/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "我的通知设置" in page.content.decode()
