@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from django_htmx.middleware import HtmxDetails
 
 from kefu.accounts.selectors import business_line_list_for
 from kefu.core import scope
-from kefu.core.db import lock_key
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
 from kefu.customers.selectors import (
     CustomerFilters,
@@ -441,26 +439,19 @@ def _invited_ids(user, line, data) -> list[int]:
 
 
 def _event_create_once(user, line, data, customers) -> tuple[Event, bool]:
-    """Create the event unless the same business line already has one with this title on this
-    date (a form sent twice): then that event, and nothing is created twice."""
-    title = (data["title"] or "").replace("\x00", "").strip()
-    with transaction.atomic():
-        lock_key(f"followups.event:{line.pk}:{data['happens_on']}:{title}")
-        existing = Event.objects.filter(
-            business_line=line, happens_on=data["happens_on"], title=title
-        ).first()
-        if existing is not None:
-            return existing, False
-        event = services.event_create(
-            actor=user,
-            business_line=line,
-            title=title,
-            happens_on=data["happens_on"],
-            customers=customers,
-            location=data["location"],
-            description=data["description"],
-        )
-        return event, True
+    """The posted event and whether it is new (the service returns an existing one of the
+    same line, date and title, so a form sent twice creates nothing twice)."""
+    before = Event.objects.filter(business_line=line).count()
+    event = services.event_create(
+        actor=user,
+        business_line=line,
+        title=data["title"],
+        happens_on=data["happens_on"],
+        customers=customers,
+        location=data["location"],
+        description=data["description"],
+    )
+    return event, Event.objects.filter(business_line=line).count() > before
 
 
 def _event_submit(request, form, lines) -> Event | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
+from kefu.core.db import lock_key
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.customers.models import Customer
 from kefu.followups import cadence
@@ -58,7 +59,8 @@ def event_create(
     location: str = "",
     description: str = "",
 ) -> Event:
-    """An event with its invited customers (lead or above); creates their callback tasks."""
+    """An event with its invited customers (lead or above); creates their callback tasks.
+    Idempotent: an event of the same line, date and title is returned as it is."""
     if not scope.at_least(actor, scope.LEAD):
         raise PermissionDenied(_("Only a team lead or supervisor can create events."))
     if not scope.is_admin(actor) and business_line.pk != actor.business_line_id:
@@ -84,6 +86,13 @@ def event_create(
             _("Invite customers of the event's business line only."),
             fields={"customers": _("Unknown customer.")},
         )
+    # a form sent twice (or two supervisors at once) makes one event: same line, date, title
+    lock_key(f"followups.event:{business_line.pk}:{happens_on}:{title}")
+    existing = Event.objects.filter(
+        business_line=business_line, happens_on=happens_on, title=title
+    ).first()
+    if existing is not None:
+        return existing
     event = Event.objects.create(
         business_line=business_line,
         title=title,
