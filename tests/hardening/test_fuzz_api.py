@@ -66,6 +66,21 @@ class AdminToken:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly fires Django's end-of-request hook, which would close the
+    test transaction's connection (PostgreSQL then fails every later query). Django's own test
+    client switches the hook off the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def admin_token(populated, admin_user):
     _ADMIN.update(user=admin_user, raw="")
