@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.workforce.models import ForecastSource, TrainingStatus
+from kefu.workforce.models import (
+    ForecastSource,
+    LeaveKind,
+    QueueModel,
+    ShiftKind,
+    TrainingStatus,
+)
 
 
 class BootstrapForm(forms.Form):
@@ -123,4 +129,136 @@ class StaffingForm(BootstrapForm):
     )
     processing_cycle_days = forms.DecimalField(
         label=_("Refund processing cycle (days)"), min_value="0.01", required=False
+    )
+
+
+# -- setup pages --------------------------------------------------------------------------------
+class ShiftTemplateForm(BootstrapForm):
+    code = forms.CharField(label=_("Code"), max_length=10)
+    label = forms.CharField(label=_("Label"), max_length=60)
+    kind = forms.ChoiceField(choices=ShiftKind.choices, label=_("Kind"))
+    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_hours = forms.DecimalField(
+        label=_("Duration (hours)"),
+        min_value=0,
+        max_digits=4,
+        decimal_places=2,
+        help_text=_("1 to 12 hours in all, both parts of a split shift together."),
+    )
+    second_start = forms.TimeField(
+        label=_("Second part starts (split shift)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    second_duration_hours = forms.DecimalField(
+        label=_("Second part (hours)"), min_value=0, max_digits=4, decimal_places=2, required=False
+    )
+
+    @staticmethod
+    def initial_for(obj) -> dict:
+        def hhmm(minute):
+            if minute is None:
+                return None
+            minute %= 24 * 60
+            return f"{minute // 60:02d}:{minute % 60:02d}"
+
+        return {
+            "code": obj.code,
+            "label": obj.label,
+            "kind": obj.kind,
+            "start": hhmm(obj.start_minute),
+            "duration_hours": obj.duration_minutes / 60,
+            "second_start": hhmm(obj.second_start_minute),
+            "second_duration_hours": (obj.second_duration_minutes / 60) or None,
+        }
+
+    def service_fields(self) -> dict:
+        d = self.cleaned_data
+        second = d.get("second_start")
+        return {
+            "code": d["code"],
+            "label": d["label"],
+            "kind": d["kind"],
+            "start_minute": d["start"].hour * 60 + d["start"].minute,
+            "duration_minutes": round(d["duration_hours"] * 60),
+            "second_start_minute": None if second is None else second.hour * 60 + second.minute,
+            "second_duration_minutes": round((d.get("second_duration_hours") or 0) * 60),
+        }
+
+
+class AgentProfileForm(BootstrapForm):
+    groups = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Skill groups"), widget=forms.CheckboxSelectMultiple
+    )
+    max_weekly_hours = forms.FloatField(
+        label=_("Maximum weekly hours"), required=False, min_value=1, max_value=84
+    )
+    cost_per_hour = forms.DecimalField(
+        label=_("Cost per hour (yuan)"), min_value=0, max_digits=8, decimal_places=2, initial=0
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups
+        self.fields["groups"].widget.attrs["class"] = "form-check-input"
+
+
+class LeaveForm(BootstrapForm):
+    user = forms.ModelChoiceField(queryset=None, label=_("Agent"))
+    kind = forms.ChoiceField(choices=LeaveKind.choices, label=_("Kind"))
+    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = lambda u: u.name
+
+
+class SkillGroupCreateForm(BootstrapForm):
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("Letters, digits, - or _."))
+    name = forms.CharField(label=_("Name"), max_length=50)
+
+
+class SkillGroupForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    queue_model = forms.ChoiceField(choices=QueueModel.choices, label=_("Queue model"))
+    aht_seconds = forms.IntegerField(label=_("Average handling time (s)"), min_value=0)
+    service_level = forms.FloatField(label=_("Service-level target (0–1)"))
+    answer_seconds = forms.IntegerField(label=_("Answer within (s)"), min_value=0)
+    shrinkage = forms.FloatField(label=_("Shrinkage (0–1)"))
+    max_occupancy = forms.FloatField(label=_("Maximum occupancy (0–1)"), required=False)
+    patience_seconds = forms.IntegerField(
+        label=_("Mean patience for Erlang A (s)"), required=False, min_value=0
+    )
+
+    @staticmethod
+    def initial_for(group) -> dict:
+        return {name: getattr(group, name) for name in SkillGroupForm.base_fields}
+
+
+class ChecklistItemForm(BootstrapForm):
+    owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)
+    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users
+        self.fields["owner"].label_from_instance = lambda u: u.name
+
+
+class EnteredRequirementForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
+    interval_minutes = forms.TypedChoiceField(
+        choices=[(30, _("30 minutes")), (15, _("15 minutes")), (60, _("60 minutes"))],
+        coerce=int,
+        label=_("Interval"),
+    )
+    time_limit_seconds = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
     )

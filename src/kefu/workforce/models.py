@@ -174,6 +174,10 @@ class ShiftTemplate(TimestampedModel):
     def __str__(self) -> str:
         return self.label or self.code
 
+    @property
+    def total_hours(self) -> float:
+        return (self.duration_minutes + self.second_duration_minutes) / 60
+
 
 class AgentProfile(TimestampedModel):
     """Rostering facts about one agent: skills, weekly hours, cost."""
@@ -200,7 +204,14 @@ class AgentProfile(TimestampedModel):
         return str(self.user)
 
 
+class LeaveKind(models.TextChoices):
+    LEAVE = "leave", _("Leave")
+    UNAVAILABLE = "unavailable", _("Unavailable")
+
+
 class Leave(TimestampedModel):
+    """Days an agent cannot be rostered: leave, or days they said they are unavailable."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),
@@ -210,6 +221,9 @@ class Leave(TimestampedModel):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
     reason = models.CharField(_("reason"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=LeaveKind.choices, default=LeaveKind.LEAVE
+    )
 
     class Meta:
         verbose_name = _("leave")

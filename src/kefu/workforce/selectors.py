@@ -150,7 +150,8 @@ def visible_agents_q(user, field: str = "") -> Q:
 
 
 def roster_grid(*, user, run: RosterRun) -> dict:
-    """Rows of agents (those the viewer may see) × the run's days; two queries."""
+    """Rows of agents (those the viewer may see) × the run's days, with their leave and
+    unavailable days; three queries."""
     profiles = list(
         AgentProfile.objects.filter(
             visible_agents_q(user, "user__"), user__business_line_id=run.business_line_id
@@ -165,10 +166,18 @@ def roster_grid(*, user, run: RosterRun) -> dict:
         "shift", "group"
     ):
         cells[(a.user_id, a.date)].append(a)
+    away = leave_days(run=run, user_ids=ids)
     rows = [
         {
             "profile": p,
-            "cells": [{"date": d, "items": cells.get((p.user_id, d), [])} for d in dates],
+            "cells": [
+                {
+                    "date": d,
+                    "items": cells.get((p.user_id, d), []),
+                    "absence": away.get((p.user_id, d), ""),
+                }
+                for d in dates
+            ],
         }
         for p in profiles
     ]
@@ -379,4 +388,146 @@ def requirement_api_for(
         start=start,
         days=days,
         interval_minutes=interval_minutes,
+    )
+
+
+# -- setup pages (shift templates, agent profiles, leave, skill groups) ------------------------
+def require_reader(user) -> None:
+    """Setup pages: leads and above read them; agents get the 404 page."""
+    if not scope.at_least(user, scope.LEAD) or (
+        user.business_line_id is None and not scope.is_admin(user)
+    ):
+        raise NotFound()
+
+
+def shift_templates_for(*, user, cursor: str | None = None, limit: int | None = None) -> Page:
+    require_reader(user)
+    return paginate(
+        ShiftTemplate.objects.filter(line_q(user)),
+        ordering="start_minute",
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def shift_template_get_for(*, user, pk) -> ShiftTemplate:
+    require_reader(user)
+    obj = ShiftTemplate.objects.filter(line_q(user), pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def line_agents_for(*, user, cursor: str | None = None, limit: int | None = None) -> Page:
+    """The agents and leads of the viewer's line whom they may see (a lead: their team), each
+    with its rostering profile and skills: three queries a page."""
+    require_reader(user)
+    from django.db.models import Prefetch
+
+    qs = (
+        User.objects.filter(
+            visible_agents_q(user),
+            scope.business_line_q(user),
+            is_active=True,
+            role__in=[scope.AGENT, scope.LEAD],
+        )
+        .select_related("team", "workforce_profile")
+        .prefetch_related(
+            Prefetch("workforce_profile__groups", queryset=SkillGroup.objects.order_by("id"))
+        )
+    )
+    return paginate(qs, ordering="id", cursor=cursor, limit=limit)
+
+
+def line_agent_get_for(*, user, pk) -> User:
+    require_reader(user)
+    target = (
+        User.objects.filter(
+            visible_agents_q(user),
+            scope.business_line_q(user),
+            is_active=True,
+            role__in=[scope.AGENT, scope.LEAD],
+            pk=pk,
+        )
+        .select_related("team", "workforce_profile")
+        .first()
+    )
+    if target is None:
+        raise NotFound()
+    return target
+
+
+def line_agent_choices(*, user) -> QuerySet[User]:
+    require_reader(user)
+    return User.objects.filter(
+        visible_agents_q(user),
+        scope.business_line_q(user),
+        is_active=True,
+        role__in=[scope.AGENT, scope.LEAD],
+    ).order_by("team_id", "id")
+
+
+def leaves_for(*, user, cursor: str | None = None, limit: int | None = None) -> Page:
+    """Leave and unavailable days of the agents the viewer may see, newest first."""
+    from kefu.workforce.models import Leave
+
+    require_reader(user)
+    qs = Leave.objects.filter(
+        visible_agents_q(user, "user__"), scope.business_line_q(user, "user__business_line_id")
+    ).select_related("user", "user__team")
+    return paginate(qs, ordering="-start_date", cursor=cursor, limit=limit)
+
+
+def leave_get_for(*, user, pk):
+    from kefu.workforce.models import Leave
+
+    require_reader(user)
+    obj = (
+        Leave.objects.filter(
+            visible_agents_q(user, "user__"),
+            scope.business_line_q(user, "user__business_line_id"),
+            pk=pk,
+        )
+        .select_related("user")
+        .first()
+    )
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def skill_groups_page_for(*, user) -> list[SkillGroup]:
+    """The line's skill groups with how many rostered agents have each skill; two queries."""
+    require_reader(user)
+    return list(
+        skill_groups_for(user=user).annotate(
+            agent_count=Count("agents", filter=Q(agents__is_active=True))
+        )
+    )
+
+
+def skill_group_edit_get_for(*, user, pk) -> SkillGroup:
+    require_reader(user)
+    return skill_group_get_for(user=user, pk=pk)
+
+
+def leave_days(*, run: RosterRun, user_ids: list[int]) -> dict[tuple[int, dt.date], str]:
+    """(user id, date) → kind of absence within the run's days, for the roster grid."""
+    from kefu.workforce.models import Leave
+
+    end = run.start_date + dt.timedelta(days=run.days - 1)
+    out: dict[tuple[int, dt.date], str] = {}
+    for lv in Leave.objects.filter(
+        user_id__in=user_ids, start_date__lte=end, end_date__gte=run.start_date
+    ).only("user_id", "start_date", "end_date", "kind"):
+        day = max(lv.start_date, run.start_date)
+        while day <= min(lv.end_date, end):
+            out[(lv.user_id, day)] = lv.kind
+            day += dt.timedelta(days=1)
+    return out
+
+
+def checklist_owner_choices(*, plan: PeakPlan) -> QuerySet[User]:
+    return User.objects.filter(business_line_id=plan.business_line_id, is_active=True).order_by(
+        "role", "id"
     )

@@ -9,10 +9,13 @@ from kefu.workforce.services.forecasts import (
 )
 from kefu.workforce.services.peaks import (
     borrowed_add,
+    borrowed_remove,
     borrowed_set_training,
+    checklist_item_update,
     checklist_set_done,
     peak_plan_from_template,
     peak_plan_set_group_sizes,
+    peak_plan_update,
 )
 from kefu.workforce.services.rosters import (
     agent_profile_set,
@@ -24,24 +27,49 @@ from kefu.workforce.services.rosters import (
     roster_run_solve,
     shift_templates_ensure,
 )
+from kefu.workforce.services.setup import (
+    agent_profile_set_active,
+    leave_delete,
+    leave_update,
+    paste_message,
+    roster_run_create_entered,
+    shift_template_create,
+    shift_template_set_active,
+    shift_template_update,
+    skill_group_create,
+    skill_group_update,
+)
 
 __all__ = [
     "ImportRejected",
     "agent_profile_set",
+    "agent_profile_set_active",
     "assignment_pin",
     "assignment_unpin",
     "borrowed_add",
+    "borrowed_remove",
     "borrowed_set_training",
+    "checklist_item_update",
     "checklist_set_done",
     "double11_days",
     "forecast_create",
     "intervals_import",
     "leave_add",
+    "leave_delete",
+    "leave_update",
+    "paste_message",
     "peak_plan_from_template",
     "peak_plan_set_group_sizes",
+    "peak_plan_update",
     "roster_reoptimise",
     "roster_run_create",
+    "roster_run_create_entered",
     "roster_run_solve",
+    "shift_template_create",
+    "shift_template_set_active",
+    "shift_template_update",
     "shift_templates_ensure",
+    "skill_group_create",
+    "skill_group_update",
     "skill_groups_ensure",
 ]

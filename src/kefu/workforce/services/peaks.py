@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kefu.core import audit
-from kefu.core.errors import Invalid
+from kefu.core.errors import Invalid, StaleWrite
 from kefu.workforce.models import (
     BorrowedStaff,
     ChecklistItem,
@@ -163,7 +164,96 @@ def peak_plan_set_group_sizes(
         )
     plan.group_sizes = {**plan.group_sizes, phase: dict(sizes)}
     plan.save(update_fields=["group_sizes", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="workforce.peak_group_sizes",
+        obj=plan,
+        changes={"phase": phase, "sizes": dict(sizes)},
+    )
     return plan
+
+
+def _clean_sizes(group_sizes: dict) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for phase, sizes in group_sizes.items():
+        if phase not in Phase.values:
+            raise Invalid(_("Unknown phase."), fields={"phase": _("Unknown.")})
+        for group, v in sizes.items():
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 10_000:
+                raise Invalid(
+                    _("Group sizes are whole numbers of at least 0."),
+                    fields={f"size-{phase}-{group}": _("Invalid.")},
+                )
+        out[phase] = dict(sizes)
+    return out
+
+
+@transaction.atomic
+def peak_plan_update(
+    *,
+    actor,
+    plan: PeakPlan,
+    version: int,
+    coverage_hours: dict[str, int],
+    group_sizes: dict[str, dict[str, int]],
+) -> PeakPlan:
+    """Coverage hours per day (0–24) and group sizes before, during and after the event in one
+    change; a plan someone else changed since ``version`` is refused (409)."""
+    require_planner(actor)
+    _line_of(actor, plan.business_line_id)
+    days = {c["date"] for c in plan.coverage}
+    for day, hours in coverage_hours.items():
+        if day not in days:
+            raise Invalid(
+                _("The day is outside this plan."), fields={f"hours-{day}": _("Unknown.")}
+            )
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= 24:
+            raise Invalid(
+                _("Coverage is 0 to 24 hours a day."), fields={f"hours-{day}": _("Out of range.")}
+            )
+    sizes = _clean_sizes(group_sizes)
+    coverage = [{**c, "hours": coverage_hours.get(c["date"], c["hours"])} for c in plan.coverage]
+    merged = {**plan.group_sizes, **sizes}
+    if not PeakPlan.objects.filter(pk=plan.pk, version=version).update(
+        coverage=coverage, group_sizes=merged, version=F("version") + 1
+    ):
+        raise StaleWrite()
+    before = {"coverage": plan.coverage, "group_sizes": plan.group_sizes}
+    plan.coverage, plan.group_sizes, plan.version = coverage, merged, version + 1
+    audit.record(
+        actor=actor,
+        action="workforce.peak_plan_update",
+        obj=plan,
+        changes=audit.diff(before, {"coverage": coverage, "group_sizes": merged}),
+    )
+    return plan
+
+
+@transaction.atomic
+def checklist_item_update(*, actor, item: ChecklistItem, owner, due_date: dt.date) -> ChecklistItem:
+    """Who owns a checklist task and when it is due; the owner works on the plan's line."""
+    require_planner(actor)
+    line = _line_of(actor, item.plan.business_line_id)
+    if owner is not None and owner.business_line_id != line.pk:
+        raise Invalid(
+            _("The owner must work on this business line."), fields={"owner": _("Unknown.")}
+        )
+    if abs((due_date - item.plan.start_date).days) > 366:
+        raise Invalid(
+            _("The due date is within a year of the event."),
+            fields={"due_date": _("Out of range.")},
+        )
+    before = {"owner": item.owner_id, "due_date": item.due_date}
+    item.owner, item.due_date = owner, due_date
+    item.save(update_fields=["owner", "due_date", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="workforce.checklist_update",
+        obj=item,
+        changes=audit.diff(before, {"owner": item.owner_id, "due_date": due_date}),
+        business_line_id=line.pk,
+    )
+    return item
 
 
 @transaction.atomic
@@ -191,13 +281,36 @@ def borrowed_add(
         )
     if training_status not in TrainingStatus.values:
         raise Invalid(_("Unknown training status."), fields={"training_status": _("Unknown.")})
-    return BorrowedStaff.objects.create(
+    staff = BorrowedStaff.objects.create(
         plan=plan,
         name=name,
         from_department=from_department,
         group=group,
         training_status=training_status,
     )
+    audit.record(
+        actor=actor,
+        action="workforce.borrowed_add",
+        obj=staff,
+        changes={"name": name, "from_department": from_department, "group": group},
+        business_line_id=plan.business_line_id,
+    )
+    return staff
+
+
+@transaction.atomic
+def borrowed_remove(*, actor, staff: BorrowedStaff) -> None:
+    """Someone no longer lent for the event."""
+    require_planner(actor)
+    _line_of(actor, staff.plan.business_line_id)
+    audit.record(
+        actor=actor,
+        action="workforce.borrowed_remove",
+        obj=staff,
+        changes={"name": staff.name},
+        business_line_id=staff.plan.business_line_id,
+    )
+    staff.delete()
 
 
 @transaction.atomic
@@ -208,6 +321,13 @@ def borrowed_set_training(*, actor, staff: BorrowedStaff, training_status: str) 
         raise Invalid(_("Unknown training status."), fields={"training_status": _("Unknown.")})
     staff.training_status = training_status
     staff.save(update_fields=["training_status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="workforce.borrowed_training",
+        obj=staff,
+        changes={"training_status": training_status},
+        business_line_id=staff.plan.business_line_id,
+    )
     return staff
 
 

@@ -18,6 +18,7 @@ from kefu.workforce import roster_model as rm
 from kefu.workforce.models import (
     AgentProfile,
     Leave,
+    LeaveKind,
     RosterAssignment,
     RosterRun,
     RunStatus,
@@ -91,16 +92,52 @@ def agent_profile_set(
     profile.cost_per_hour = cost_per_hour
     profile.save(update_fields=["max_weekly_hours", "cost_per_hour", "updated_at"])
     profile.groups.set(groups)
+    audit.record(
+        actor=actor,
+        action="workforce.profile_set",
+        obj=profile,
+        changes={
+            "user": user.pk,
+            "groups": sorted(g.code for g in groups),
+            "max_weekly_hours": max_weekly_hours,
+            "cost_per_hour": cost_per_hour,
+        },
+        business_line_id=line.pk,
+    )
     return profile
 
 
 @transaction.atomic
-def leave_add(*, actor, user, start_date: dt.date, end_date: dt.date, reason: str = "") -> Leave:
+def leave_add(
+    *,
+    actor,
+    user,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str = "",
+    kind: str = LeaveKind.LEAVE,
+) -> Leave:
+    """Leave or unavailable days of an agent of the actor's line; the optimiser gives them no
+    shift on those days."""
     require_planner(actor)
-    _line_of(actor, user.business_line_id)
+    line = _line_of(actor, user.business_line_id)
+    if kind not in LeaveKind.values:
+        raise Invalid(_("Unknown kind of absence."), fields={"kind": _("Unknown.")})
     if end_date < start_date:
         raise Invalid(_("Leave ends before it starts."), fields={"end_date": _("Too early.")})
-    return Leave.objects.create(user=user, start_date=start_date, end_date=end_date, reason=reason)
+    if (end_date - start_date).days > 366:
+        raise Invalid(_("Enter at most a year at a time."), fields={"end_date": _("Too late.")})
+    obj = Leave.objects.create(
+        user=user, start_date=start_date, end_date=end_date, reason=reason.strip()[:100], kind=kind
+    )
+    audit.record(
+        actor=actor,
+        action="workforce.leave_add",
+        obj=obj,
+        changes={"user": user.pk, "start_date": start_date, "end_date": end_date, "kind": kind},
+        business_line_id=line.pk,
+    )
+    return obj
 
 
 def _clean_requirement(
