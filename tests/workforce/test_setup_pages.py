@@ -370,7 +370,7 @@ def test_a_100_percent_target_and_erlang_a_without_patience_are_refused(web_as, 
     url = reverse("workforce:skill_group", args=[groups["presale"].pk])
     full = client.post(url, _group_post(groups["presale"], service_level="1"))
     assert full.status_code == 400
-    assert "100 % is unreachable" in full.content.decode()
+    assert "a target of 1 is unreachable" in full.content.decode()
     erlang_a = client.post(url, _group_post(groups["presale"], queue_model="erlang-a"))
     assert erlang_a.status_code == 400
     assert "mean patience" in erlang_a.content.decode()
@@ -516,3 +516,16 @@ def test_setup_list_pages_run_a_bounded_number_of_queries(
     client.get(reverse(name))  # warm the session and caches
     with django_assert_max_num_queries(10):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_setup_pages_and_their_messages_are_in_chinese(web_as, manager, shifts):
+    client = web_as(manager)
+    page = client.get(reverse("workforce:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "班次模板" in page
+    assert "技能组设置" in page
+    refused = client.post(
+        reverse("workforce:shift_templates"),
+        _shift(duration_hours="13"),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "一个班次总计 1 至 12 小时。" in refused.content.decode()

@@ -257,7 +257,7 @@ def _group_fields(
         (
             "service_level",
             0 < service_level < 1,
-            _("The service-level target is above 0 and below 1 (100 % is unreachable)."),
+            _("The service-level target is above 0 and below 1: a target of 1 is unreachable."),
         ),
         ("answer_seconds", 0 <= answer_seconds <= 3600, _("Answer within 0 to 3,600 seconds.")),
         ("shrinkage", 0 <= shrinkage <= 0.9, _("Shrinkage is between 0 and 0.9.")),
