@@ -374,6 +374,8 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE": "kefu.settings",
     }
     env.pop("DATABASE_URL", None)
+    # the browser tests set this for Playwright's event loop in the same test process
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     done = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "ERROR"],
         env=env,
