@@ -97,8 +97,13 @@ def cmd_serve(args) -> int:
     procs = [subprocess.Popen(web)]
     if not args.no_worker:
         procs.append(subprocess.Popen([sys.executable, "-m", "kefu", "worker"]))
-    print(f"Kefu is serving on http://{args.host}:{args.port}  (data: {settings.DATA_DIR})")
-    print("Press Ctrl-C to stop.", flush=True)
+    from django.utils.translation import gettext as _
+
+    print(
+        _("Kefu is serving on %(url)s  (data: %(dir)s)")
+        % {"url": f"http://{args.host}:{args.port}", "dir": settings.DATA_DIR}
+    )
+    print(_("Press Ctrl-C to stop."), flush=True)
 
     def stop(signum, frame):
         for p in procs:
@@ -119,7 +124,7 @@ def cmd_serve(args) -> int:
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 p.kill()
-    print("Kefu stopped.")
+    print(_("Kefu stopped."))
     return 0
 
 

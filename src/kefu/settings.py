@@ -201,5 +201,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    # run_huey gives the huey logger a handler of its own: do not print its lines twice
+    "loggers": {"jieba": {"level": "WARNING"}, "huey": {"propagate": False}},
 }
