@@ -79,15 +79,25 @@ class Client:
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, float]:
         data = json.dumps(body).encode() if body is not None else None
         start = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=data, headers=self.headers)
-            resp = self.conn.getresponse()
-            payload = resp.read()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            return 599, b"", time.perf_counter() - start
-        return resp.status, payload, time.perf_counter() - start
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=data, headers=self.headers)
+                resp = self.conn.getresponse()
+                payload = resp.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # gunicorn closes a keep-alive connection idle for 2 s; like a browser, send the
+                # request again once on a new connection (no byte of an answer was received)
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt == 2:
+                    return 599, b"", time.perf_counter() - start
+            except (http.client.HTTPException, OSError):  # a timeout: counted as an error
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                return 599, b"", time.perf_counter() - start
+            else:
+                return resp.status, payload, time.perf_counter() - start
+        return 599, b"", time.perf_counter() - start
 
 
 def failed(status: int) -> bool:
