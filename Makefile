@@ -65,5 +65,14 @@ fuzz: install
 	KEFU_DATA_DIR=$(CURDIR)/var/test KEFU_FUZZ_EXAMPLES=200 KEFU_FUZZ_STEPS=20 \
 		$(BIN)/pytest -q -p no:randomly tests/hardening/test_fuzz_api.py
 
+bench: install
+	$(BIN)/python bench/web_bench.py --size large --db both
+	$(BIN)/python bench/staffing_bench.py
+	$(BIN)/python bench/roster_bench.py
+	$(BIN)/python bench/kb_bench.py quality
+
+bench-peers: install
+	$(BIN)/python bench/peers/helpdesk_peer.py
+
 clean:
 	rm -rf $(VENV) var build *.egg-info
