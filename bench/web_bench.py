@@ -162,12 +162,17 @@ def run_fixed(port, token, calls: list[tuple[str, str, dict | None]], concurrenc
     return summary(latencies, errors, time.perf_counter() - start)
 
 
-def timed(client: Client, path: str, warmups: int = 3, runs: int = 30) -> dict:
+def timed(
+    client: Client, path: str, warmups: int = 3, runs: int = 30, budget_s: float | None = None
+) -> dict:
+    """``runs`` timed GETs after ``warmups``; with ``budget_s``, fewer when time runs out."""
     for _ in range(warmups):
         client.request("GET", path)
     lat, errors = [], 0
     start = time.perf_counter()
     for _ in range(runs):
+        if budget_s is not None and lat and time.perf_counter() - start > budget_s:
+            break
         status, _, secs = client.request("GET", path)
         lat.append(secs)
         errors += failed(status)

@@ -311,8 +311,10 @@ def peer_workloads(db: str, port: int, token: str, creates: int) -> dict:
         "queue_api": "/helpdesk/api/tickets/?status=1,2",
         "detail_api": f"/helpdesk/api/tickets/{ticket_id}/",
     }
+    # some of the peer's answers take seconds: at most 60 s per request kind (≥ 1 timed run)
     out["W2"] = {
-        name: wb.timed(api if "/api/" in path else page, path) for name, path in paths.items()
+        name: wb.timed(api if "/api/" in path else page, path, warmups=1, budget_s=60)
+        for name, path in paths.items()
     }
     out["W2_paths"] = paths
     return out
