@@ -72,7 +72,7 @@ bench: install
 	$(BIN)/python bench/kb_bench.py quality
 
 bench-peers: install
-	$(BIN)/python bench/peers/helpdesk_peer.py
+	$(BIN)/python bench/peers/helpdesk_peer.py --db sqlite --tickets 100000
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
