@@ -16,6 +16,7 @@ A restore is verified the same way against the live database after it is loaded.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import datetime as dt
 import decimal
@@ -103,7 +104,7 @@ def _row_bytes(row) -> bytes:
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\n"
 
 
-class _Dialect:
+class _Dialect(abc.ABC):
     """Table listing and keyset queries on one DB-API connection of one vendor."""
 
     vendor = ""
@@ -112,12 +113,12 @@ class _Dialect:
     def __init__(self, conn):
         self.conn = conn
 
-    def tables(self) -> list[str]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def tables(self) -> list[str]: ...
 
+    @abc.abstractmethod
     def columns(self, table: str) -> tuple[list[str], list[str]]:
         """(all columns in table order, primary-key columns in key order)."""
-        raise NotImplementedError
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -130,10 +131,10 @@ class _Dialect:
         finally:
             cur.close()
 
+    @abc.abstractmethod
     def as_text(self, column: str) -> str:
         """The column rendered as text by the database, so every driver and adapter setting
         hashes the same bytes."""
-        raise NotImplementedError
 
     def table_checksum(self, table: str) -> dict:
         """{"rows": n, "sha256": hex} over the rows in primary-key order, CHUNK rows a query."""
