@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# xstatic-bootstrap builds with pkg_resources, which setuptools 81 dropped
+# xstatic-bootstrap builds with pkg_resources, which setuptools 81 dropped; pip before 25.3 reads
+# build constraints from PIP_CONSTRAINT, pip 25.3 and later only from PIP_BUILD_CONSTRAINT
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kefu
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
