@@ -358,6 +358,7 @@ def ticket_create(
         team=team,
         title=title,
         description=description,
+        search_text=search.segment(f"{title} {description}"),
         type=type,
         channel=channel,
         priority=priority,
@@ -372,15 +373,15 @@ def ticket_create(
         due_at=compute_due(line, priority, now, calendar),
     )
     ticket.save()
-    ticket.number = ticket_number(ticket)
-    # the clock starts at the stored creation time, not at the moment validation began
+    # the clock starts at the stored creation time, not at the moment validation began; the
+    # matching SLA policy's resolution deadline, when there is one, replaces this due time
     ticket.due_at = compute_due(line, priority, ticket.created_at, calendar)
-    ticket.save(update_fields=["number", "due_at"])
-    # SLA hook: start the clocks of the matching policy; due_at becomes its resolution deadline
     from kefu.tickets.sla_services import sla_start
 
-    sla_start(ticket=ticket)
-    _index(ticket)
+    sla_start(ticket=ticket, calendars={line.pk: calendar})
+    ticket.number = ticket_number(ticket)
+    ticket.save(update_fields=["number", "due_at"])
+    search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
     customer.last_contact_at = ticket.created_at
     customer.save(update_fields=["last_contact_at"])
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED)

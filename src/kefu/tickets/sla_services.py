@@ -315,11 +315,13 @@ def _set_ticket_due(ticket: Ticket, clocks: list[SlaClock]) -> None:
             Ticket.objects.filter(pk=ticket.pk).update(due_at=clock.due_at)
 
 
-def _build_clocks(ticket: Ticket, started_at: dt.datetime) -> list[SlaClock]:
+def _build_clocks(
+    ticket: Ticket, started_at: dt.datetime, calendars: dict | None = None
+) -> list[SlaClock]:
     policy = sla.best_policy(line_rules(ticket.business_line), _facts(ticket))
     if policy is None:
         return []
-    calendar = _calendar(ticket, policy.business_time)
+    calendar = _calendar(ticket, policy.business_time, calendars)
     clocks = []
     for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
         target = sla.target_seconds(policy, kind, started_at, calendar)
@@ -341,12 +343,16 @@ def _build_clocks(ticket: Ticket, started_at: dt.datetime) -> list[SlaClock]:
     return clocks
 
 
-def sla_start(*, ticket: Ticket) -> list[SlaClock]:
+def sla_start(*, ticket: Ticket, calendars: dict | None = None) -> list[SlaClock]:
     """Start the ticket's clocks under the policy that matches it; the resolution deadline
-    becomes ``ticket.due_at``. Call inside the ticket's creating transaction."""
-    clocks = _build_clocks(ticket, ticket.created_at)
+    becomes ``ticket.due_at`` (in memory: the caller saves it with the ticket's other fields).
+    ``calendars`` ({business line id: calendar}) spares a second calendar query. Call inside the
+    ticket's creating transaction."""
+    clocks = _build_clocks(ticket, ticket.created_at, calendars)
     SlaClock.objects.bulk_create(clocks)
-    _set_ticket_due(ticket, clocks)
+    for clock in clocks:
+        if clock.kind == Clock.RESOLUTION:
+            ticket.due_at = clock.due_at
     return clocks
 
 
