@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.db.models import Q
 from django.utils import timezone
 
 from kefu.core import audit
@@ -24,10 +25,10 @@ def events(db):
     return AuditEvent.objects.all()
 
 
-def _walk(qs, ordering: str, limit: int) -> list[int]:
+def _walk(qs, ordering: str, limit: int, branches=()) -> list[int]:
     seen, cursor = [], None
     while True:
-        page = paginate(qs, ordering=ordering, cursor=cursor, limit=limit)
+        page = paginate(qs, ordering=ordering, cursor=cursor, limit=limit, branches=branches)
         seen.extend(e.pk for e in page.items)
         if page.next is None:
             return seen
@@ -42,6 +43,19 @@ def test_pages_have_no_duplicates_or_gaps_when_rows_share_a_timestamp(events, or
     expected = list(events.order_by(ordering, ordering[0].replace("c", "") + "pk"))
     assert seen == [e.pk for e in expected]
     assert len(set(seen)) == 12
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 12])
+@pytest.mark.parametrize("ordering", ["-created_at", "created_at"])
+def test_pages_read_branch_by_branch_are_the_pages_of_their_or(events, ordering, limit):
+    # overlapping terms, like an agent's team and the tickets the agent holds
+    branches = [Q(action__startswith="same"), Q(action__endswith=".1"), Q(action__endswith=".2")]
+    either = events.filter(branches[0] | branches[1] | branches[2])
+
+    seen = _walk(either, ordering, limit, branches=branches)
+
+    assert seen == _walk(either, ordering, limit)
+    assert len(seen) == len(set(seen)) == 9
 
 
 def test_pages_are_stable_when_new_rows_arrive(events):

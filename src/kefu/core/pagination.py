@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -76,8 +77,21 @@ def clamp_limit(limit: int | None) -> int:
     return limit
 
 
-def paginate(qs: QuerySet, *, ordering: str, cursor: str | None, limit: int | None) -> Page:
-    """One page of ``qs`` ordered by ``ordering`` (a non-null field, '-' for descending), then id."""
+def paginate(
+    qs: QuerySet,
+    *,
+    ordering: str,
+    cursor: str | None,
+    limit: int | None,
+    branches: Sequence[Q] = (),
+) -> Page:
+    """One page of ``qs`` ordered by ``ordering`` (a non-null field, '-' for descending), then id.
+
+    ``branches``, terms whose OR ``qs`` already requires (an agent's scope: team, assignee,
+    first owner), turn one OR that the database must collect and sort whole into one short,
+    index-ordered read per term: the page is the best rows of the branches' own pages. For
+    orderings by a number or a time (values compare the same in Python and in SQL).
+    """
     limit = clamp_limit(limit)
     desc = ordering.startswith("-")
     field = ordering.lstrip("-")
@@ -87,10 +101,24 @@ def paginate(qs: QuerySet, *, ordering: str, cursor: str | None, limit: int | No
         op = "lt" if desc else "gt"
         qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
     order = [ordering, "-pk" if desc else "pk"]
-    rows = list(qs.order_by(*order)[: limit + 1])
+    if len(branches) > 1:
+        rows = _best_of_branches(qs, branches, order, field, desc, limit + 1)
+    else:
+        rows = list(qs.order_by(*order)[: limit + 1])
     nxt = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         nxt = _encode(getattr(last, field), last.pk)
     return Page(items=rows, next=nxt)
+
+
+def _best_of_branches(qs, branches, order, field, desc, n) -> list:
+    keys: dict[int, object] = {}
+    for branch in branches:
+        keys.update(
+            (pk, value)
+            for value, pk in qs.filter(branch).order_by(*order).values_list(field, "pk")[:n]
+        )
+    best = sorted(keys.items(), key=lambda kv: (kv[1], kv[0]), reverse=desc)[:n]
+    return list(qs.filter(pk__in=[pk for pk, _ in best]).order_by(*order))

@@ -36,6 +36,27 @@ def records_q(
     owners: tuple[str, ...] = (),
 ) -> Q:
     """The Q that limits a queryset of team-owned records to what ``user`` may see."""
+    wide = _wide_q(user, business_line, department)
+    if wide is not None:
+        return wide
+    q = NOTHING
+    for term in _own_terms(user, team, owners):
+        q |= term
+    return q
+
+
+def own_terms(user, *, team: str = "team_id", owners: tuple[str, ...] = ()) -> list[Q]:
+    """The terms whose OR is the scope of an agent or a lead (the team, then each owner field);
+    [] for the wider scopes, which are one condition. A list pages faster term by term, each
+    served in order by its own index (``core.pagination.paginate`` ``branches``)."""
+    if _wide_q(user, "business_line_id", "department_id") is not None:
+        return []
+    return _own_terms(user, team, owners)
+
+
+def _wide_q(user, business_line: str, department: str) -> Q | None:
+    """The scope of an inactive user (nothing), an admin, a manager or a supervisor; None for
+    the team-level roles."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return NOTHING
     r = rank(user)
@@ -45,12 +66,12 @@ def records_q(
         return Q(**{business_line: user.business_line_id})
     if r >= RANK[SUPERVISOR] and user.department_id:
         return Q(**{department: user.department_id})
-    q = NOTHING
-    if user.team_id:
-        q = Q(**{team: user.team_id})
-    for field in owners:
-        q |= Q(**{field: user.pk})
-    return q
+    return None
+
+
+def _own_terms(user, team: str, owners: tuple[str, ...]) -> list[Q]:
+    terms = [Q(**{team: user.team_id})] if user.team_id else []
+    return terms + [Q(**{field: user.pk}) for field in owners]
 
 
 def business_line_q(user, field: str = "business_line_id") -> Q:

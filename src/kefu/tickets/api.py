@@ -33,10 +33,10 @@ router = Router(tags=["tickets"])
 CALLER_FIELDS = {"customer", "customer_phone", "customer_name"}
 
 
-def _page(qs, *, ordering: str, cursor: str | None, limit: int | None) -> Page:
+def _page(qs, *, ordering: str, cursor: str | None, limit: int | None, branches=()) -> Page:
     """core.pagination.paginate, where a cursor of another ordering is a 400, not a 500."""
     try:
-        return paginate(qs, ordering=ordering, cursor=cursor, limit=limit)
+        return paginate(qs, ordering=ordering, cursor=cursor, limit=limit, branches=branches)
     except (TypeError, ValueError, OverflowError, DjangoValidationError):
         if not cursor:
             raise
@@ -75,7 +75,8 @@ def ticket_list(
     qs = selectors.ticket_list_for(user=request.user, filters=filters)
     # the API row carries the description too (the page rows do not)
     qs = qs.defer(None).defer("search_text")
-    return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
+    branches = selectors.ticket_branches_for(user=request.user, filters=filters)
+    return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit, branches=branches)
 
 
 @router.get("/{ticket_id}", response=TicketOut)

@@ -180,6 +180,8 @@ class Ticket(VersionedModel):
             models.Index(fields=["team", "-created_at"], name="ticket_team_created"),
             models.Index(fields=["team", "status", "due_at"], name="ticket_team_status_due"),
             models.Index(fields=["assignee", "status", "due_at"], name="ticket_assignee_status"),
+            # an agent's newest tickets, one branch of the scope's OR (core.pagination)
+            models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
             models.Index(fields=["first_owner", "-created_at"], name="ticket_owner_created"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
             models.Index(fields=["status", "due_at"], name="ticket_status_due"),

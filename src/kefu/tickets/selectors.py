@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kefu.accounts.models import Role, Team, User
 from kefu.core import scope, search
@@ -70,6 +70,17 @@ def ticket_list_for(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
     return qs.select_related("team", "assignee", "customer", "first_owner").defer(
         "search_text", "description"
     )
+
+
+def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> list[Q]:
+    """The OR terms a page of ``ticket_list_for`` reads one by one (core.pagination): the
+    assignee and the first owner for "mine", else an agent's or a lead's scope — unless a filter
+    on one team, customer or assignee already narrows the list through its own index."""
+    if mine:
+        return [Q(**{field: user.pk}) for field in OWNER_FIELDS]
+    if filters.team is not None or filters.customer is not None or filters.assignee is not None:
+        return []
+    return scope.own_terms(user, owners=OWNER_FIELDS)
 
 
 def ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:

@@ -36,6 +36,7 @@ from kefu.tickets.forms import (
 )
 from kefu.tickets.models import OPEN_STATUSES, Status, Ticket
 from kefu.tickets.selectors import (
+    ticket_branches_for,
     ticket_get_for,
     ticket_list_for,
     ticket_qs_for,
@@ -90,8 +91,17 @@ def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
     try:
         filters = TicketFilters.parse(request.GET)
         qs = _tab_queryset(ticket_list_for(user=request.user, filters=filters), tab, request.user)
+        branches = (
+            []
+            if tab == "team"
+            else ticket_branches_for(user=request.user, filters=filters, mine=tab == "mine")
+        )
         page = paginate(
-            qs, ordering=filters.ordering, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+            qs,
+            ordering=filters.ordering,
+            cursor=request.GET.get("cursor"),
+            limit=PAGE_SIZE,
+            branches=branches,
         )
     except Invalid as exc:
         form.show_filter_errors(exc.fields or {"__all__": exc.message})
