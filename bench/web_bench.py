@@ -404,11 +404,13 @@ def workloads(db: str, port: int, env: dict, *, mixed_seconds: int = 60) -> dict
             out["W3"][f"{user}_{name}"] = timed(client, path, warmups=2, runs=10)
     out["W3_paths"] = W3_PAGES
 
-    # W4: 200 simulated agents for 60 s (bounded), a realistic mix
+    # W4: 200 simulated agents for 60 s (bounded), a realistic mix at a person's pace, then the
+    # same mix at a pace no person keeps (0.5–2 s between actions) to show where the server bends
     ticket_id = int(paths["detail_api"].rsplit("/", 1)[1])
-    out["W4_mixed"] = mixed_load(
-        port, agent, customers, ticket_id, people=200, seconds=mixed_seconds
-    )
+    for key, think in (("W4_mixed", HUMAN_THINK_S), ("W4_stress", STRESS_THINK_S)):
+        out[key] = mixed_load(
+            port, agent, customers, ticket_id, people=200, seconds=mixed_seconds, think=think
+        )
     base = out["W0_baseline_8"]["rate_per_s"]
     for key in ("W1_intake_1", "W1_intake_8"):
         out[key]["ratio_to_W0"] = round(out[key]["rate_per_s"] / base, 3)
@@ -527,7 +529,16 @@ def count_queries(env: dict, paths: dict[str, dict[str, str]]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) -> dict:
+# seconds between two actions of one simulated agent: an agent on several chats at once reads,
+# types and talks between clicks (a ticket takes minutes and a dozen requests); the stress pace
+# is six times faster than the human one
+HUMAN_THINK_S = (2.0, 10.0)
+STRESS_THINK_S = (0.5, 2.0)
+
+
+def mixed_load(
+    port, tok, customers, ticket_id, *, people: int, seconds: int, think: tuple[float, float]
+) -> dict:
     stop_at = time.time() + seconds
     lat: list[float] = []
     errors = 0
@@ -538,6 +549,7 @@ def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) ->
         nonlocal errors
         rnd = random.Random(n)
         client = Client(port, tok)
+        time.sleep(rnd.uniform(0, think[1]))  # people do not all click in the same millisecond
         while time.time() < stop_at:
             roll = rnd.random()
             if roll < 0.35:
@@ -576,7 +588,7 @@ def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) ->
                 if failed(status):
                     key = f"{call[0]} {call[1].split('?')[0]} → {status}"
                     statuses[key] = statuses.get(key, 0) + 1
-            time.sleep(rnd.uniform(0.5, 2.0))  # think time of a person
+            time.sleep(rnd.uniform(*think))
 
     start = time.perf_counter()
     threads = [threading.Thread(target=person, args=(n,), daemon=True) for n in range(people)]
@@ -587,6 +599,7 @@ def mixed_load(port, tok, customers, ticket_id, *, people: int, seconds: int) ->
     return {
         **summary(lat, errors, time.perf_counter() - start),
         "people": people,
+        "think_s": list(think),
         "error_statuses": statuses,
     }
 

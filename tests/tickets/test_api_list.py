@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kefu.core import search
 from kefu.tickets import services
 
 URL = "/api/v1/tickets"
@@ -61,6 +62,25 @@ def test_list_filters(api_as, agent, make_ticket):
     assert _numbers(api.get(URL, {"created_after": "2999-01-01"})) == set()
     assert _numbers(api.get(URL, {"customer": str(late.customer_id)})) == {late.number}
     assert _numbers(api.get(URL, {"assignee": "me", "q": "退款"})) == {refund.number}
+
+
+@pytest.mark.parametrize("few, many", [(2_000, 60_000), (1, 60_000), (1, 2)])
+def test_search_finds_the_same_tickets_whatever_plan_the_match_count_picks(
+    api_as, agent, make_ticket, monkeypatch, few, many
+):
+    # given three tickets about a late parcel (two of them the agent's) and one about a refund;
+    # the thresholds make 3 matches "few", "some" or "many" (SQLite's three query plans)
+    monkeypatch.setattr(search, "FEW_MATCHES", few)
+    monkeypatch.setattr(search, "MANY_MATCHES", many)
+    late = [make_ticket(agent, title=f"快递一直没有到 {i}") for i in range(3)]
+    make_ticket(agent, title="申请退款")
+    api = api_as(agent)
+    # then every plan finds the same tickets, newest first, page by page
+    first = api.get(URL, {"q": "快递", "limit": 2}).json()
+    rest = api.get(URL, {"q": "快递", "limit": 2, "cursor": first["next"]}).json()
+    seen = [item["number"] for item in first["items"] + rest["items"]]
+    assert seen == [t.number for t in reversed(late)]
+    assert rest["next"] is None
 
 
 def test_list_orders_and_paginates_with_a_cursor(api_as, agent, make_ticket):
