@@ -100,6 +100,26 @@ def test_list_orders_and_paginates_with_a_cursor(api_as, agent, make_ticket):
     assert [t["id"] for t in newest] == [t.pk for t in reversed(tickets)]
 
 
+def test_open_tickets_of_a_team_by_due_time_merge_every_status(api_as, agent, make_ticket):
+    # given open tickets in two statuses (each status is read from its own index range)
+    tickets = [make_ticket(agent, priority=p) for p in ("low", "urgent", "normal", "high", "low")]
+    for ticket in tickets[1::2]:
+        services.ticket_update(
+            actor=agent, ticket=ticket, version=ticket.version, changes={"status": "in_progress"}
+        )
+    params = {"team": agent.team_id, "status": "open", "ordering": "due_at", "limit": 2}
+    api = api_as(agent)
+    # when the agent walks the pages
+    seen, cursor = [], None
+    for _ in range(3):
+        page = api.get(URL, {**params, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next"]
+    # then every ticket comes once, by due time
+    assert seen == [t.pk for t in sorted(tickets, key=lambda t: (t.due_at, t.pk))]
+    assert cursor is None
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

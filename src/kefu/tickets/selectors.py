@@ -74,13 +74,19 @@ def ticket_list_for(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
 
 def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> list[Q]:
     """The OR terms a page of ``ticket_list_for`` reads one by one (core.pagination): the
-    assignee and the first owner for "mine", else an agent's or a lead's scope — unless a filter
-    on one team, customer or assignee already narrows the list through its own index."""
+    assignee and the first owner for "mine"; an agent's or a lead's scope unless a filter on one
+    team, customer or assignee already narrows the list through its own index; and several
+    statuses sorted by due time, which the (…, status, due_at) indexes serve one status at a
+    time."""
     if mine:
         return [Q(**{field: user.pk}) for field in OWNER_FIELDS]
-    if filters.team is not None or filters.customer is not None or filters.assignee is not None:
-        return []
-    return scope.own_terms(user, owners=OWNER_FIELDS)
+    if filters.team is None and filters.customer is None and filters.assignee is None:
+        terms = scope.own_terms(user, owners=OWNER_FIELDS)
+        if terms:
+            return terms
+    if filters.ordering.lstrip("-") == "due_at" and len(filters.status) > 1:
+        return [Q(status=status) for status in filters.status]
+    return []
 
 
 def ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
