@@ -36,3 +36,5 @@ def test_ticket_pages_render_in_chinese(web_as, agent, make_ticket):
     assert "本组队列" in listing and "权限内全部" in listing
     assert "首问负责人" in detail and "内部备注（客户不可见）" in detail
     assert "投诉" in detail
+    # the timeline's first event says what happened, not the "created at" column header
+    assert "创建了工单" in detail

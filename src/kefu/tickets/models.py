@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -237,7 +238,7 @@ class TicketEvent(models.Model):
     """One line of a ticket's timeline: who, when, what changed (before → after)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("ticket event", "Created")
         STATUS = "status", _("Status changed")
         ASSIGNED = "assigned", _("Assigned")
         TRANSFERRED = "transferred", _("Transferred")
