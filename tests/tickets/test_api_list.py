@@ -64,14 +64,13 @@ def test_list_filters(api_as, agent, make_ticket):
     assert _numbers(api.get(URL, {"assignee": "me", "q": "退款"})) == {refund.number}
 
 
-@pytest.mark.parametrize("few, many", [(2_000, 60_000), (1, 60_000), (1, 2)])
+@pytest.mark.parametrize("few", [2_000, 1])
 def test_search_finds_the_same_tickets_whatever_plan_the_match_count_picks(
-    api_as, agent, make_ticket, monkeypatch, few, many
+    api_as, agent, make_ticket, monkeypatch, few
 ):
-    # given three tickets about a late parcel (two of them the agent's) and one about a refund;
-    # the thresholds make 3 matches "few", "some" or "many" (SQLite's three query plans)
+    # given three tickets about a late parcel and one about a refund; the threshold makes 3
+    # matches "few" or "many" (SQLite's two query plans)
     monkeypatch.setattr(search, "FEW_MATCHES", few)
-    monkeypatch.setattr(search, "MANY_MATCHES", many)
     late = [make_ticket(agent, title=f"快递一直没有到 {i}") for i in range(3)]
     make_ticket(agent, title="申请退款")
     api = api_as(agent)
