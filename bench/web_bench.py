@@ -406,10 +406,13 @@ def workloads(db: str, port: int, env: dict, *, mixed_seconds: int = 60) -> dict
 
     # W4: 200 simulated agents for 60 s (bounded), a realistic mix at a person's pace, then the
     # same mix at a pace no person keeps (0.5–2 s between actions) to show where the server bends
-    ticket_id = int(paths["detail_api"].rsplit("/", 1)[1])
+    # each person works on tickets of their own (200 people noting one ticket would queue on
+    # its row lock, which no department does)
+    own = first_json(port, agent, "/api/v1/tickets?status=open&limit=200")["items"]
+    ticket_ids = [t["id"] for t in own]
     for key, think in (("W4_mixed", HUMAN_THINK_S), ("W4_stress", STRESS_THINK_S)):
         out[key] = mixed_load(
-            port, agent, customers, ticket_id, people=200, seconds=mixed_seconds, think=think
+            port, agent, customers, ticket_ids, people=200, seconds=mixed_seconds, think=think
         )
     base = out["W0_baseline_8"]["rate_per_s"]
     for key in ("W1_intake_1", "W1_intake_8"):
@@ -537,7 +540,7 @@ STRESS_THINK_S = (0.5, 2.0)
 
 
 def mixed_load(
-    port, tok, customers, ticket_id, *, people: int, seconds: int, think: tuple[float, float]
+    port, tok, customers, ticket_ids, *, people: int, seconds: int, think: tuple[float, float]
 ) -> dict:
     stop_at = time.time() + seconds
     lat: list[float] = []
@@ -549,6 +552,7 @@ def mixed_load(
         nonlocal errors
         rnd = random.Random(n)
         client = Client(port, tok)
+        ticket_id = ticket_ids[n % len(ticket_ids)]
         time.sleep(rnd.uniform(0, think[1]))  # people do not all click in the same millisecond
         while time.time() < stop_at:
             roll = rnd.random()
