@@ -16,6 +16,22 @@ def test_typing_a_shortcut_offers_matching_phrases(kb, agent):
 
 
 @pytest.mark.django_db
+def test_a_latin_shortcut_matches_whatever_case_is_typed(kb, lead, agent):
+    # given a phrase with a Latin shortcut (on PostgreSQL LIKE minds case, on SQLite it does not)
+    services.phrase_create(
+        actor=lead,
+        business_line=kb.shop,
+        category="物流",
+        shortcut="SF",
+        title="顺丰 Express 时效",
+        body="顺丰一般 1–2 天送达。",
+    )
+    # then typing it in either case offers it, by prefix and by a word of the title
+    for typed in ("/sf", "/SF", "/Sf", "express"):
+        assert "SF" in [p.shortcut for p in selectors.phrase_shortcut_for(user=agent, typed=typed)]
+
+
+@pytest.mark.django_db
 def test_variables_are_filled_from_the_ticket_values(kb, agent):
     phrase = QuickReply.objects.get(business_line=kb.shop, shortcut="改地址")
     text = selectors.phrase_filled(phrase=phrase, values={"订单号": "TB20261111001"})

@@ -210,7 +210,8 @@ def phrase_list_for(*, user, category: str | None = None) -> QuerySet[QuickReply
 
 def phrase_shortcut_for(*, user, typed: str, limit: int = 8) -> list[QuickReply]:
     """Phrases for what follows '/' in a reply box: shortcut prefix first, then shortcut, title
-    or category containing it; phrases of a switched-on peak set before standard ones."""
+    or category containing it, ignoring case on every database (SQLite's LIKE ignores it,
+    PostgreSQL's does not); phrases of a switched-on peak set before standard ones."""
     typed = (typed or "").strip().lstrip("/")
     if not user.business_line_id and not is_admin(user):
         return []
@@ -218,11 +219,11 @@ def phrase_shortcut_for(*, user, typed: str, limit: int = 8) -> list[QuickReply]
     if not typed:
         return list(qs.order_by("-use_count", "id")[:limit])
     prefix = list(
-        qs.filter(shortcut__startswith=typed).order_by("phrase_set_id", "shortcut")[:limit]
+        qs.filter(shortcut__istartswith=typed).order_by("phrase_set_id", "shortcut")[:limit]
     )
     if len(prefix) < limit:
         more = (
-            qs.filter(Q(shortcut__contains=typed) | Q(title__contains=typed) | Q(category=typed))
+            qs.filter(Q(shortcut__icontains=typed) | Q(title__icontains=typed) | Q(category=typed))
             .exclude(pk__in=[p.pk for p in prefix])
             .order_by("-use_count", "id")[: limit - len(prefix)]
         )
