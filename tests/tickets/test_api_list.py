@@ -99,6 +99,17 @@ def test_list_orders_and_paginates_with_a_cursor(api_as, agent, make_ticket):
     assert [t["id"] for t in newest] == [t.pk for t in reversed(tickets)]
 
 
+def test_a_supervisor_lists_by_due_time_without_a_status_filter(
+    api_as, supervisor, agent, make_ticket
+):
+    tickets = [make_ticket(agent, priority=p) for p in ("low", "urgent")]
+    response = api_as(supervisor).get(URL, {"ordering": "due_at"})
+    assert response.status_code == 200
+    assert [t["id"] for t in response.json()["items"]] == [
+        t.pk for t in sorted(tickets, key=lambda t: (t.due_at, t.pk))
+    ]
+
+
 def test_open_tickets_of_a_team_by_due_time_merge_every_status(api_as, agent, make_ticket):
     # given open tickets in two statuses (each status is read from its own index range)
     tickets = [make_ticket(agent, priority=p) for p in ("low", "urgent", "normal", "high", "low")]
