@@ -238,7 +238,11 @@ def peer_server(db: str, port: int):
         yield
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still inside a minutes-long answer
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
 
 
 def peer_sign_in(port: int) -> dict:
