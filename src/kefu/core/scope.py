@@ -49,12 +49,14 @@ def own_terms(user, *, team: str = "team_id", owners: tuple[str, ...] = ()) -> l
     """The terms whose OR is the scope of an agent or a lead (the team, then each owner field);
     [] for the wider scopes, which are one condition. A list pages faster term by term, each
     served in order by its own index (``core.pagination.paginate`` ``branches``)."""
-    if _wide_q(user, "business_line_id", "department_id") is not None:
+    if _wide_q(user) is not None:
         return []
     return _own_terms(user, team, owners)
 
 
-def _wide_q(user, business_line: str, department: str) -> Q | None:
+def _wide_q(
+    user, business_line: str = "business_line_id", department: str = "department_id"
+) -> Q | None:
     """The scope of an inactive user (nothing), an admin, a manager or a supervisor; None for
     the team-level roles."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
