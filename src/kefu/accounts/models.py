@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.line_settings import new_token
 from kefu.core.models import TimestampedModel
 
 
@@ -36,6 +37,9 @@ class BusinessLine(TimestampedModel):
     ticket_types = models.JSONField(_("ticket types"), default=list)
     policies = models.JSONField(_("policies"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # renewed whenever a routing rule, team, SLA policy or calendar day of the line changes, so
+    # every process re-reads them (core.line_settings)
+    settings_token = models.CharField(max_length=32, default=new_token, editable=False)
 
     class Meta:
         verbose_name = _("business line")

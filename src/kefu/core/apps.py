@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "kefu.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # connects the receivers that renew a business line's settings token
+        from kefu.core import line_settings  # noqa: F401

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, line_settings, scope
 from kefu.core.calendar import (
     ALWAYS,
     CN,
@@ -228,6 +228,8 @@ def calendar_year_enter(
                 )
             )
     CalendarDay.objects.bulk_create(new)
+    # update and bulk_create send no signal
+    line_settings.changed(getattr(business_line, "pk", None))
     audit.record(
         actor=actor,
         action="calendar_year.enter",

@@ -121,4 +121,8 @@ def _best_of_branches(qs, branches, order, field, desc, n) -> list:
             for value, pk in qs.filter(branch).order_by(*order).values_list(field, "pk")[:n]
         )
     best = sorted(keys.items(), key=lambda kv: (kv[1], kv[0]), reverse=desc)[:n]
-    return list(qs.filter(pk__in=[pk for pk, _ in best]).order_by(*order))
+    # the branches applied every filter already: the page's rows are read by id alone (a text
+    # search's match set would otherwise be built once more, only to test n rows)
+    rows = qs.all()
+    rows.query.clear_where()
+    return list(rows.filter(pk__in=[pk for pk, _ in best]).order_by(*order))

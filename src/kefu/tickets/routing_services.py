@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, Team, User
-from kefu.core import audit, scope
+from kefu.core import audit, line_settings, scope
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
 from kefu.tickets import routing
 from kefu.tickets.models import OPEN_STATUSES, Channel, Ticket, TicketType
@@ -47,18 +47,33 @@ def _check_may_edit(actor, business_line_id: int) -> None:
 def route_team(
     *, business_line, ticket_type: str, channel: str, category, text: str
 ) -> Team | None:
-    """The team the first matching active rule of the line names (None: no rule matched)."""
-    rows = list(
-        RoutingRule.objects.filter(
-            business_line=business_line, is_active=True, team__is_active=True
+    """The team the first matching active rule of the line names (None: no rule matched).
+
+    Reads the line's rules and teams from this process's copy while its settings are unchanged
+    (``business_line`` fresh from the database: core.line_settings)."""
+    from kefu.tickets.services import line_teams
+
+    teams = line_teams(business_line)
+    rules = [
+        rule
+        for rule in line_settings.cached(
+            business_line, "routing_rules", lambda: _rules(business_line)
         )
-    )
-    if not rows:
+        if rule.team_id in teams
+    ]
+    if not rules:
         return None
     categories: tuple[str, ...] = ()
     if category is not None:
         categories = (category.name,) + ((category.parent.name,) if category.parent_id else ())
-    rules = [
+    match = routing.first_match(
+        rules, ticket_type=ticket_type, channel=channel, categories=categories, text=text
+    )
+    return None if match is None else teams[match.team_id]
+
+
+def _rules(business_line) -> list[routing.Rule]:
+    return [
         routing.Rule(
             team_id=r.team_id,
             ticket_type=r.ticket_type,
@@ -68,14 +83,8 @@ def route_team(
             position=r.position,
             pk=r.pk,
         )
-        for r in rows
+        for r in RoutingRule.objects.filter(business_line=business_line, is_active=True)
     ]
-    match = routing.first_match(
-        rules, ticket_type=ticket_type, channel=channel, categories=categories, text=text
-    )
-    if match is None:
-        return None
-    return Team.objects.select_related("department").get(pk=match.team_id)
 
 
 def available_agents(*, team: Team, at: dt.datetime | None = None) -> list[int]:

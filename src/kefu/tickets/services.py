@@ -15,8 +15,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, Team, User
-from kefu.core import audit, scope, search
-from kefu.core.business_calendar import calendar_for
+from kefu.core import audit, line_settings, scope, search
+from kefu.core.business_calendar import calendar_for, calendar_overrides
 from kefu.core.errors import Conflict, Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
@@ -199,19 +199,22 @@ def _clean_team(line, value) -> Team:
     return team
 
 
-def _default_team(actor, line) -> Team:
-    if actor.team_id:
-        team = Team.objects.select_related("department").filter(
-            pk=actor.team_id, business_line_id=line.pk, is_active=True
+def line_teams(line) -> dict[int, Team]:
+    """{id: team} of the line's active teams with their department, in id order; the copy of
+    this process while the line's settings are unchanged (``line`` fresh from the database)."""
+
+    def load() -> dict[int, Team]:
+        teams = Team.objects.select_related("department").filter(
+            business_line_id=line.pk, is_active=True
         )
-        if team := team.first():
-            return team
-    team = (
-        Team.objects.select_related("department")
-        .filter(business_line_id=line.pk, is_active=True)
-        .order_by("id")
-        .first()
-    )
+        return {team.pk: team for team in teams.order_by("id")}
+
+    return line_settings.cached(line, "teams", load)
+
+
+def _default_team(actor, line) -> Team:
+    teams = line_teams(line)
+    team = teams.get(actor.team_id) or next(iter(teams.values()), None)
     if team is None:
         raise Invalid(
             _("This business line has no active team to take the ticket."),
@@ -266,9 +269,10 @@ def _clean_asset(customer: Customer, name: str, value, model: type[models.Model]
 
 
 def _check_customer(actor, customer) -> Customer:
-    if not isinstance(customer, Customer):
-        customer_id = _id_or_invalid("customer", customer)
-        customer = Customer.objects.select_related("business_line").filter(pk=customer_id).first()
+    # read even when given an instance: the line's settings token must be fresh (core.line_settings)
+    customer_id = customer.pk if isinstance(customer, Customer) else customer
+    customer_id = _id_or_invalid("customer", customer_id)
+    customer = Customer.objects.select_related("business_line").filter(pk=customer_id).first()
     in_scope = (
         customer is not None
         and customer.merged_into_id is None
@@ -350,7 +354,8 @@ def ticket_create(
 
         assignee = pick_assignee(team=team)
     now = timezone.now()
-    calendar = calendar_for(line)
+    overrides = line_settings.cached(line, "calendar_days", lambda: calendar_overrides(line))
+    calendar = calendar_for(line, overrides=overrides)
     ticket = Ticket(
         number=f"tmp-{uuid.uuid4().hex[:16]}",
         business_line=line,
@@ -376,9 +381,10 @@ def ticket_create(
     # the clock starts at the stored creation time, not at the moment validation began; the
     # matching SLA policy's resolution deadline, when there is one, replaces this due time
     ticket.due_at = compute_due(line, priority, ticket.created_at, calendar)
-    from kefu.tickets.sla_services import sla_start
+    from kefu.tickets.sla_services import line_rules, sla_start
 
-    sla_start(ticket=ticket, calendars={line.pk: calendar})
+    rules = line_rules(line, cached=True)
+    sla_start(ticket=ticket, calendars={line.pk: calendar}, rules=rules)
     ticket.number = ticket_number(ticket)
     ticket.save(update_fields=["number", "due_at"])
     search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, User
-from kefu.core import audit, scope
+from kefu.core import audit, line_settings, scope
 from kefu.core.business_calendar import calendar_for
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
@@ -68,14 +68,22 @@ def _rule(policy: SlaPolicy) -> sla.PolicyRule:
     )
 
 
-def line_rules(business_line) -> list[sla.PolicyRule]:
-    """The line's active policies; the template defaults while the line has none of its own."""
-    rows = list(SlaPolicy.objects.filter(business_line=business_line))
+def line_rules(business_line, *, cached: bool = False) -> list[sla.PolicyRule]:
+    """The line's active policies; the template defaults while the line has none of its own.
+
+    ``cached``: from this process's copy while the line's settings are unchanged
+    (``business_line`` must be fresh from the database: core.line_settings)."""
+
+    def load() -> list[tuple[sla.PolicyRule, bool]]:
+        policies = SlaPolicy.objects.filter(business_line=business_line)
+        return [(_rule(p), p.is_active) for p in policies]
+
+    rows = line_settings.cached(business_line, "sla_policies", load) if cached else load()
     if not rows:
         return sla.builtin_policies(
             business_line.industry, business_line.policy("resolution_hours")
         )
-    return [_rule(p) for p in rows if p.is_active]
+    return [rule for rule, is_active in rows if is_active]
 
 
 def _facts(ticket: Ticket) -> sla.TicketFacts:
@@ -217,6 +225,7 @@ def sla_policies_seed(*, actor, business_line) -> int:
         if rule.name not in existing
     ]
     SlaPolicy.objects.bulk_create(new)
+    line_settings.changed(business_line.pk)  # bulk_create sends no signal
     if business_line.industry == "property":
         from kefu.tickets.models import Category
 
@@ -316,9 +325,14 @@ def _set_ticket_due(ticket: Ticket, clocks: list[SlaClock]) -> None:
 
 
 def _build_clocks(
-    ticket: Ticket, started_at: dt.datetime, calendars: dict | None = None
+    ticket: Ticket,
+    started_at: dt.datetime,
+    calendars: dict | None = None,
+    rules: list[sla.PolicyRule] | None = None,
 ) -> list[SlaClock]:
-    policy = sla.best_policy(line_rules(ticket.business_line), _facts(ticket))
+    if rules is None:
+        rules = line_rules(ticket.business_line)
+    policy = sla.best_policy(rules, _facts(ticket))
     if policy is None:
         return []
     calendar = _calendar(ticket, policy.business_time, calendars)
@@ -343,12 +357,14 @@ def _build_clocks(
     return clocks
 
 
-def sla_start(*, ticket: Ticket, calendars: dict | None = None) -> list[SlaClock]:
+def sla_start(
+    *, ticket: Ticket, calendars: dict | None = None, rules: list[sla.PolicyRule] | None = None
+) -> list[SlaClock]:
     """Start the ticket's clocks under the policy that matches it; the resolution deadline
     becomes ``ticket.due_at`` (in memory: the caller saves it with the ticket's other fields).
-    ``calendars`` ({business line id: calendar}) spares a second calendar query. Call inside the
-    ticket's creating transaction."""
-    clocks = _build_clocks(ticket, ticket.created_at, calendars)
+    ``calendars`` ({business line id: calendar}) and ``rules`` (``line_rules``) spare the queries
+    of a caller that holds them. Call inside the ticket's creating transaction."""
+    clocks = _build_clocks(ticket, ticket.created_at, calendars, rules)
     SlaClock.objects.bulk_create(clocks)
     for clock in clocks:
         if clock.kind == Clock.RESOLUTION:
