@@ -272,7 +272,10 @@ def _check_customer(actor, customer) -> Customer:
     # read even when given an instance: the line's settings token must be fresh (core.line_settings)
     customer_id = customer.pk if isinstance(customer, Customer) else customer
     customer_id = _id_or_invalid("customer", customer_id)
-    customer = Customer.objects.select_related("business_line").filter(pk=customer_id).first()
+    try:
+        customer = Customer.objects.select_related("business_line").get(pk=customer_id)
+    except Customer.DoesNotExist:
+        customer = None
     in_scope = (
         customer is not None
         and customer.merged_into_id is None
