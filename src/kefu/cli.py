@@ -87,6 +87,7 @@ def cmd_serve(args) -> int:
         str(workers),
         "--threads",
         str(args.threads),
+        "--preload",
         "--timeout",
         "60",
         "--graceful-timeout",

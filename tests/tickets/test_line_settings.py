@@ -42,18 +42,22 @@ def test_the_second_ticket_of_a_line_reads_none_of_its_settings_again(agent, int
     assert not [sql for sql in read if any(table in sql for table in SETTINGS_TABLES)]
 
 
-def test_a_rule_added_or_switched_off_between_two_tickets_applies_to_the_next(
-    org, supervisor, agent2, intake
-):
-    # given a ticket recorded before 售后二组 takes logistics questions
-    assert intake(agent2, title="物流一直不更新").team_id == org.presale.pk
-    rule = routing_rule_create(
+def _logistics_to_aftersales2(org, supervisor):
+    return routing_rule_create(
         actor=supervisor,
         business_line=org.shop,
         name="物流",
         keywords="物流",
         team=org.aftersales2.pk,
     )
+
+
+def test_a_rule_added_or_switched_off_between_two_tickets_applies_to_the_next(
+    org, supervisor, agent2, intake
+):
+    # given a ticket recorded before 售后二组 takes logistics questions
+    assert intake(agent2, title="物流一直不更新").team_id == org.presale.pk
+    rule = _logistics_to_aftersales2(org, supervisor)
     # when / then the next one is routed by the new rule, and not after it is switched off
     assert intake(agent2, title="物流一直不更新").team_id == org.aftersales2.pk
     routing_rule_update(actor=supervisor, rule=rule, changes={"is_active": False})
@@ -63,13 +67,7 @@ def test_a_rule_added_or_switched_off_between_two_tickets_applies_to_the_next(
 def test_a_team_closed_outside_the_services_gets_no_more_routed_tickets(
     org, supervisor, agent2, intake
 ):
-    routing_rule_create(
-        actor=supervisor,
-        business_line=org.shop,
-        name="物流",
-        keywords="物流",
-        team=org.aftersales2.pk,
-    )
+    _logistics_to_aftersales2(org, supervisor)
     assert intake(agent2, title="物流一直不更新").team_id == org.aftersales2.pk
     # when the team is closed from the admin site (a plain save)
     team = Team.objects.get(pk=org.aftersales2.pk)
