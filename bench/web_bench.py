@@ -362,6 +362,7 @@ def workloads(db: str, port: int, env: dict, *, mixed_seconds: int = 60) -> dict
 
     # W0: the ceiling of the machine for an authenticated JSON answer
     calls = [("GET", "/api/v1/accounts/me", None)] * 2000
+    run_fixed(port, agent, calls, 8)  # unmeasured: every worker thread opens its connection
     out["W0_baseline_1"] = run_fixed(port, agent, calls[:500], 1)
     out["W0_baseline_8"] = run_fixed(port, agent, calls, 8)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kefu.accounts.models import Role, Team, User
 from kefu.core import audit, line_settings, scope, search
 from kefu.core.business_calendar import calendar_for, calendar_overrides
+from kefu.core.db import next_id
 from kefu.core.errors import Conflict, Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
@@ -295,10 +296,10 @@ def _index(ticket: Ticket) -> None:
     search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
 
 
-def ticket_number(ticket: Ticket) -> str:
+def ticket_number(pk: int, created_at) -> str:
     """T + yymmdd of creation in Asia/Shanghai + the zero-padded id, e.g. T2611230000123."""
-    day = timezone.localtime(ticket.created_at, timezone.get_default_timezone())
-    return f"T{day:%y%m%d}{ticket.pk:0{NUMBER_DIGITS}d}"
+    day = timezone.localtime(created_at, timezone.get_default_timezone())
+    return f"T{day:%y%m%d}{pk:0{NUMBER_DIGITS}d}"
 
 
 # -- intake --------------------------------------------------------------------------------
@@ -359,8 +360,12 @@ def ticket_create(
     now = timezone.now()
     overrides = line_settings.cached(line, "calendar_days", lambda: calendar_overrides(line))
     calendar = calendar_for(line, overrides=overrides)
+    # the id is taken first, so the number and the SLA deadline go into the one INSERT (a second
+    # write would leave a dead row version and new index entries behind for every ticket)
+    pk = next_id(Ticket)
     ticket = Ticket(
-        number=f"tmp-{uuid.uuid4().hex[:16]}",
+        pk=pk,
+        number=ticket_number(pk, now),
         business_line=line,
         department=team.department,
         team=team,
@@ -380,16 +385,17 @@ def ticket_create(
         assignee=assignee,
         due_at=compute_due(line, priority, now, calendar),
     )
-    ticket.save()
-    # the clock starts at the stored creation time, not at the moment validation began; the
-    # matching SLA policy's resolution deadline, when there is one, replaces this due time
-    ticket.due_at = compute_due(line, priority, ticket.created_at, calendar)
-    from kefu.tickets.sla_services import line_rules, sla_start
+    from kefu.tickets.sla_services import line_rules, sla_plan, sla_start
 
-    rules = line_rules(line, cached=True)
-    sla_start(ticket=ticket, calendars={line.pk: calendar}, rules=rules)
-    ticket.number = ticket_number(ticket)
-    ticket.save(update_fields=["number", "due_at"])
+    # the matching SLA policy's resolution deadline, when there is one, replaces that due time
+    clocks = sla_plan(
+        ticket=ticket,
+        started_at=now,
+        calendars={line.pk: calendar},
+        rules=line_rules(line, cached=True),
+    )
+    ticket.save(force_insert=True)  # its created_at is stamped a few microseconds after ``now``
+    sla_start(clocks=clocks)
     search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
     customer.last_contact_at = ticket.created_at
     customer.save(update_fields=["last_contact_at"])

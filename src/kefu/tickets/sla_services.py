@@ -357,19 +357,27 @@ def _build_clocks(
     return clocks
 
 
-def sla_start(
-    *, ticket: Ticket, calendars: dict | None = None, rules: list[sla.PolicyRule] | None = None
+def sla_plan(
+    *,
+    ticket: Ticket,
+    started_at: dt.datetime,
+    calendars: dict | None = None,
+    rules: list[sla.PolicyRule] | None = None,
 ) -> list[SlaClock]:
-    """Start the ticket's clocks under the policy that matches it; the resolution deadline
-    becomes ``ticket.due_at`` (in memory: the caller saves it with the ticket's other fields).
-    ``calendars`` ({business line id: calendar}) and ``rules`` (``line_rules``) spare the queries
-    of a caller that holds them. Call inside the ticket's creating transaction."""
-    clocks = _build_clocks(ticket, ticket.created_at, calendars, rules)
-    SlaClock.objects.bulk_create(clocks)
+    """The clocks of a ticket about to be inserted (its id already taken), under the policy that
+    matches it, unsaved; the resolution deadline becomes ``ticket.due_at`` so that the ticket's
+    INSERT carries it. ``calendars`` ({business line id: calendar}) and ``rules``
+    (``line_rules``) spare the queries of a caller that holds them."""
+    clocks = _build_clocks(ticket, started_at, calendars, rules)
     for clock in clocks:
         if clock.kind == Clock.RESOLUTION:
             ticket.due_at = clock.due_at
     return clocks
+
+
+def sla_start(*, clocks: list[SlaClock]) -> None:
+    """Save the clocks ``sla_plan`` made, once their ticket is inserted, in its transaction."""
+    SlaClock.objects.bulk_create(clocks)
 
 
 def _clocks(ticket: Ticket) -> list[SlaClock]:
