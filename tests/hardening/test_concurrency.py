@@ -95,6 +95,32 @@ def test_simultaneous_ticket_patches_with_one_version_one_wins_no_lost_update(li
         c.close()
 
 
+def test_simultaneous_intakes_get_their_own_ids_and_numbers(live):
+    """Concurrency: the id is taken before the INSERT; 12 tickets at once → 12 ids, 12 numbers,
+    each number ending in its own ticket's id, and their SLA deadlines saved with them."""
+    clients = [live.client(live.seed["agents"][i % 2]) for i in range(WRITERS)]
+    responses = together(
+        WRITERS,
+        lambda i: clients[i].post(
+            "/api/v1/tickets",
+            json={
+                "title": f"发票怎么开 {i}",
+                "type": "consult",
+                "channel": "im",
+                "customer_phone": f"1380000{i:04d}",
+                "customer_name": f"客户{i}",
+            },
+        ),
+    )
+    assert statuses(responses) == Counter({201: WRITERS})
+    tickets = [r.json() for r in responses]
+    assert len({t["id"] for t in tickets}) == len({t["number"] for t in tickets}) == WRITERS
+    assert all(t["number"].endswith(f"{t['id']:07d}") for t in tickets)
+    assert all(t["due_at"] > t["created_at"] for t in tickets)
+    for c in clients:
+        c.close()
+
+
 def test_simultaneous_customer_creates_with_one_phone_make_one_customer(live):
     """Concurrency: same phone at once → exactly one 201, the rest 409 duplicate_phone."""
     # given 12 agents typing the same new caller at the same moment

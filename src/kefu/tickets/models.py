@@ -170,6 +170,8 @@ class Ticket(VersionedModel):
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
     # jieba-segmented title + description, indexed by FTS5 / PostgreSQL full text (core.search)
     search_text = models.TextField(blank=True, editable=False)
+    # on PostgreSQL its tsvector is a stored generated column, unknown to the ORM (migration 0006)
+    SEARCH_VECTOR = "search_tsv"
 
     class Meta:
         verbose_name = _("ticket")
