@@ -34,6 +34,8 @@ def test_ticket_pages_render_in_chinese(web_as, agent, make_ticket):
 
     assert "按电话（4 位以上数字）或姓名查找" in intake and "保存工单" in intake
     assert "本组队列" in listing and "权限内全部" in listing
+    # a ticket is 创建 (created); 建档 (filed) is the customer list's word for the same English
+    assert "创建时间起" in listing and "建档" not in listing
     assert "首问负责人" in detail and "内部备注（客户不可见）" in detail
     assert "投诉" in detail
     # the timeline's first event says what happened, not the "created at" column header

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
@@ -97,7 +98,10 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     created_after = forms.CharField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        # the customer list's "Created from" is 建档 (filed); a ticket's is 创建
+        label=pgettext_lazy("ticket filter", "Created from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     created_before = forms.CharField(
         label=_("Created before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
