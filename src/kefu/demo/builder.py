@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from kefu.accounts import services as account_services
 from kefu.accounts.models import BusinessLine, Department, Team, User
+from kefu.core.db import is_postgres
 from kefu.core.errors import Conflict, Invalid
 from kefu.customers.models import (
     BuyerAccount,
@@ -265,7 +266,7 @@ def _finish() -> None:
     reset_sequences(
         Customer, BuyerAccount, Order, PropertyUnit, Vehicle, ServiceRecord, Ticket, TicketMessage
     )
-    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    vacuum = is_postgres() and not connection.in_atomic_block
     with connection.cursor() as cur:
         # PostgreSQL: VACUUM also marks the fresh pages all-visible, which the index-only scans
         # of the home figures need (autovacuum would get there minutes or hours later)

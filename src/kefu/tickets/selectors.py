@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from kefu.accounts.models import Role, Team, User
 from kefu.core import scope, search
+from kefu.core.db import is_postgres
 from kefu.core.errors import NotFound
 from kefu.tickets.filters import ME, NONE, TicketFilters
 from kefu.tickets.models import Status, Ticket, TicketEvent, TicketMessage
@@ -82,9 +82,9 @@ def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> 
       already narrows the list through its own index (PostgreSQL ORs the indexes in one bitmap);
     - several statuses sorted by due time, which the (…, status, due_at) indexes serve one
       status at a time — but not with a text search on PostgreSQL, whose GIN match is best ANDed
-      in one bitmap (a branch in time order would compute the text vector of every row it passes).
+      in one bitmap (a branch in time order would test the vector of every row it passes).
     """
-    postgres = connection.vendor == "postgresql"
+    postgres = is_postgres()
     if filters.q and postgres:
         return []
     if mine:
