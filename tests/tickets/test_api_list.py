@@ -162,10 +162,18 @@ def test_list_runs_a_bounded_number_of_queries(
     # given tickets with different assignees, customers, teams and first owners
     for i in range(count):
         actor = agent if i % 2 else agent_b
-        make_ticket(actor, team=org.aftersales1 if i % 3 else org.aftersales2)
+        team = org.aftersales1 if i % 3 else org.aftersales2
+        make_ticket(actor, team=team, description=f"第{i}单")
     api = api_as(supervisor)
     api.get(URL)  # the token's last-used stamp is written once a minute
     # when / then
     with django_assert_max_num_queries(3):
         response = api.get(URL, {"limit": 50, "status": "open", "q": "少发"})
-    assert len(response.json()["items"]) == count
+    items = response.json()["items"]
+    assert len(items) == count
+    # and each row carries the description and the names of its related rows (loaded in the query)
+    assert {i["assignee_name"] for i in items} <= {agent.name, agent_b.name, None}
+    assert {i["first_owner_name"] for i in items} == {agent.name, agent_b.name}
+    assert {i["team_name"] for i in items} == {org.aftersales1.name, org.aftersales2.name}
+    assert {i["description"] for i in items} == {f"第{i}单" for i in range(count)}
+    assert all(i["customer_name"] for i in items)

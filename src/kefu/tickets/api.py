@@ -72,9 +72,7 @@ def ticket_list(
     """The tickets in the caller's scope, filtered, newest first unless ``ordering`` says."""
     clamp_limit(limit)
     filters = TicketFilters.parse(query.dict(exclude_none=True))
-    qs = selectors.ticket_list_for(user=request.user, filters=filters)
-    # the API row carries the description too (the page rows do not)
-    qs = qs.defer(None).defer("search_text")
+    qs = selectors.ticket_list_for(user=request.user, filters=filters, description=True)
     branches = selectors.ticket_branches_for(user=request.user, filters=filters)
     return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit, branches=branches)
 
