@@ -1,11 +1,11 @@
-"""/api/v1/kb (mounted here under /kbapi/v1/kb as kefu/api.py will mount it)."""
+"""/api/v1/kb: search, articles and quick replies through the real URL and API stack."""
 
 import pytest
 
 from kefu.knowledge.models import Article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("knowledge.urls")]
-BASE = "/kbapi/v1/kb"
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/kb"
 
 
 def test_search_returns_ranked_results_with_snippets(kb, api_as, agent):

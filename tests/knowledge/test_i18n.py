@@ -15,7 +15,6 @@ def test_knowledge_catalogue_is_complete():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("knowledge.urls")
 def test_public_help_page_in_chinese(kb, client, settings):
     compile_all()
     settings.LANGUAGE_CODE = "zh-hans"

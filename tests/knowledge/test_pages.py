@@ -5,7 +5,7 @@ import pytest
 from kefu.knowledge import services
 from kefu.knowledge.models import Article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("knowledge.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_public_help_page_lists_only_published_public_articles_of_its_line(kb, client, lead):

@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import include, path
 
-from kefu import urls as kefu_urls
 from kefu.tickets import complaints
 from kefu.tickets.models_sla import ComplaintCase, RoutingRule, SlaPolicy, Task
 from kefu.tickets.sla_services import sla_check
 
 # until kefu/urls.py includes the SLA pages, this module serves them at the same path
-urlpatterns = [path("sla/", include("kefu.tickets.urls_sla")), *kefu_urls.urlpatterns]
-pytestmark = pytest.mark.urls(__name__)
 SH = dt.timezone(dt.timedelta(hours=8))
 MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SH)
 

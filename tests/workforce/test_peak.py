@@ -17,7 +17,7 @@ from kefu.workforce.services import (
     roster_run_create,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("workforce.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_double11_template_defaults(manager):

@@ -16,7 +16,7 @@ from kefu.workforce.roster_model import Assignment, roster_violations
 from kefu.workforce.services import assignment_pin, roster_reoptimise, roster_run_create
 from kefu.workforce.services.rosters import build_problem
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("workforce.urls")]
+pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2025, 11, 3)
 
 

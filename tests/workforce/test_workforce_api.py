@@ -9,8 +9,8 @@ import pytest
 
 from kefu.workforce.services import peak_plan_from_template
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("workforce.urls")]
-BASE = "/wfmapi/v1/workforce"
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/workforce"
 MONDAY = dt.date(2025, 11, 3)
 
 

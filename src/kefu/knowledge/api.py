@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Router, Status
 
 from kefu.core.pagination import paginate
 from kefu.knowledge import language, selectors, services
@@ -59,7 +59,7 @@ def article_list(
 @router.post("/articles", response={201: ArticleDetailOut})
 def article_create(request, payload: ArticleCreateIn):
     article = services.article_create_from_input(actor=request.user, **payload.dict())
-    return 201, _detail(article)
+    return Status(201, _detail(article))
 
 
 @router.get("/articles/{article_id}", response=ArticleDetailOut)
@@ -106,7 +106,7 @@ def phrase_list(
 
 @router.post("/phrases", response={201: PhraseOut})
 def phrase_create(request, payload: PhraseCreateIn):
-    return 201, services.phrase_create_from_input(actor=request.user, **payload.dict())
+    return Status(201, services.phrase_create_from_input(actor=request.user, **payload.dict()))
 
 
 @router.get("/phrases/shortcut", response=list[PhraseFilledOut])
@@ -123,7 +123,7 @@ def phrase_shortcut(request, typed: str = "", ticket: int | None = None):
 def phrase_use(request, phrase_id: int):
     phrase = selectors.phrase_get_for(user=request.user, pk=phrase_id)
     services.phrase_use(agent=request.user, phrase=phrase)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/phrase-sets/{set_id}/switch", response=PhraseSetOut)
@@ -155,7 +155,7 @@ def rule_list(request):
 
 @router.post("/language/rules", response={201: RuleOut})
 def rule_create(request, payload: RuleIn):
-    return 201, services.language_rule_create(actor=request.user, **payload.dict())
+    return Status(201, services.language_rule_create(actor=request.user, **payload.dict()))
 
 
 @router.get("/synonyms", response=list[SynonymOut])
@@ -165,12 +165,12 @@ def synonym_list(request):
 
 @router.post("/synonyms", response={201: SynonymOut})
 def synonym_create(request, payload: SynonymIn):
-    return 201, services.synonym_group_save(actor=request.user, terms=payload.terms)
+    return Status(201, services.synonym_group_save(actor=request.user, terms=payload.terms))
 
 
 @router.post("/dictionary", response={201: WordOut})
 def word_add(request, payload: WordIn):
-    return 201, services.dictionary_word_add(actor=request.user, word=payload.word)
+    return Status(201, services.dictionary_word_add(actor=request.user, word=payload.word))
 
 
 @router.get("/auto-reply", response={200: AutoReplyOut, 204: None})
@@ -178,4 +178,4 @@ def auto_reply(request, channel: str):
     reply = selectors.auto_reply_for(
         business_line_id=request.user.business_line_id, channel=channel
     )
-    return (200, reply) if reply else (204, None)
+    return Status(200, reply) if reply else Status(204, None)

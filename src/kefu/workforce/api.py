@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from kefu.core.errors import Invalid
@@ -70,7 +70,7 @@ def forecast_create(request, payload: ForecastCreateIn):
         else None
     )
     f = services.forecast_create(actor=request.auth, group=group, **payload.dict(exclude={"group"}))
-    return 201, _forecast(f, detail=True)
+    return Status(201, _forecast(f, detail=True))
 
 
 @router.get("/forecasts/{pk}", response=ForecastDetailOut)
@@ -144,7 +144,7 @@ def roster_run_list(request, cursor: str | None = None, limit: int | None = None
 def roster_run_create(request, payload: RosterRunCreateIn):
     run = services.roster_run_create(actor=request.auth, **payload.dict())
     run.refresh_from_db()
-    return 201, _run(run)
+    return Status(201, _run(run))
 
 
 @router.get("/roster-runs/{pk}", response=RosterOut)
@@ -184,7 +184,7 @@ def roster_reoptimise(request, pk: int):
     run = selectors.roster_run_get_for(user=request.auth, pk=pk)
     services.roster_reoptimise(actor=request.auth, run=run)
     run.refresh_from_db()
-    return 202, _run(run)
+    return Status(202, _run(run))
 
 
 @router.get("/schedule", response=ScheduleOut)
@@ -241,7 +241,7 @@ def peak_plan_create(request, payload: PeakPlanCreateIn):
     plan = services.peak_plan_from_template(
         actor=request.auth, year=payload.year, name=payload.name
     )
-    return 201, _plan(plan, detail=True)
+    return Status(201, _plan(plan, detail=True))
 
 
 @router.get("/peak-plans/{pk}", response=PeakPlanDetailOut)
