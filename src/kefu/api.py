@@ -6,12 +6,15 @@ Errors are always ``{"error": {"code", "message", "fields"}}`` with a 4xx status
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from kefu.accounts.auth import API_AUTH
 from kefu.core.errors import DomainError
@@ -89,6 +92,20 @@ class KefuParser(Parser):
         return _without_nul(super().parse_querydict(data, list_fields, request))
 
 
+class UTCEncoder(NinjaJSONEncoder):
+    """Every time in UTC ("…Z"): read from the database or computed in Asia/Shanghai (a due time
+    just set), the same instant is written the same way."""
+
+    def default(self, o):
+        if isinstance(o, datetime) and o.utcoffset() is not None:
+            o = o.astimezone(UTC)
+        return super().default(o)
+
+
+class KefuRenderer(JSONRenderer):
+    encoder_class = UTCEncoder
+
+
 api = KefuAPI(
     title="Kefu API",
     version="1",
@@ -98,6 +115,7 @@ api = KefuAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=KefuParser(),
+    renderer=KefuRenderer(),
 )
 
 

@@ -50,6 +50,23 @@ def test_post_ticket_returns_201_with_the_ticket(api_as, agent, make_customer):
         assert key in body
 
 
+def test_get_ticket_answers_what_intake_answered_in_three_queries(
+    api_as, agent, make_customer, django_assert_max_num_queries
+):
+    # given a ticket taken through the API
+    api = api_as(agent)
+    created = api.post(URL, _create_body(make_customer())).json()
+    api.get(URL)  # the token's last-used stamp is written once a minute
+    # when it is read back: the token, its user and the ticket with its names
+    with django_assert_max_num_queries(3):
+        response = api.get(f"{URL}/{created['id']}")
+    # then every field is the same, the names of its team, customer and people included
+    assert response.status_code == 200
+    assert response.json() == created
+    assert created["customer_name"] and created["team_name"]
+    assert created["assignee_name"] == created["first_owner_name"] == agent.name
+
+
 def test_post_ticket_with_caller_phone_creates_the_customer(api_as, agent, org):
     body = {
         "title": "查询物流",

@@ -79,7 +79,7 @@ def ticket_list(
 
 @router.get("/{ticket_id}", response=TicketOut)
 def ticket_detail(request, ticket_id: Id):
-    return selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    return selectors.ticket_row_for(user=request.user, pk=ticket_id)
 
 
 @router.patch("/{ticket_id}", response=TicketOut)

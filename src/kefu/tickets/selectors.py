@@ -17,17 +17,17 @@ MAX_ID = 2**63 - 1
 # a list row shows one name of each related row: whole rows (a user's flags and dates, a
 # customer's profile) took longer to parse than the page's query took to run (bench/README.md)
 _USER_NAME = ("display_name", "first_name", "last_name", "username")
-ROW_RELATED_FIELDS = (
+_ROW_NAMES = (
     "team__name",
     "customer__name",
     *(f"{owner}__{field}" for owner in ("assignee", "first_owner") for field in _USER_NAME),
 )
 
 
-def _row_fields(*, description: bool) -> list[str]:
+def _as_rows(qs: QuerySet[Ticket], *, description: bool) -> QuerySet[Ticket]:
     skip = {"search_text"} if description else {"search_text", "description"}
     own = [f.name for f in Ticket._meta.concrete_fields if f.name not in skip]
-    return [*own, *ROW_RELATED_FIELDS]
+    return qs.select_related("team", "assignee", "customer", "first_owner").only(*own, *_ROW_NAMES)
 
 
 def ticket_qs_for(user) -> QuerySet[Ticket]:
@@ -36,23 +36,28 @@ def ticket_qs_for(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(scope.records_q(user, owners=OWNER_FIELDS))
 
 
-def ticket_get_for(*, user, pk) -> Ticket:
-    """One ticket in ``user``'s scope; NotFound for a ticket outside it or that does not exist."""
+def _one(qs: QuerySet[Ticket], pk) -> Ticket:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
     if not 1 <= pk <= MAX_ID:
         raise NotFound()
-    ticket = (
-        ticket_qs_for(user)
-        .select_related("team", "department", "assignee", "first_owner", "customer", "category")
-        .filter(pk=pk)
-        .first()
-    )
+    ticket = qs.filter(pk=pk).first()
     if ticket is None:
         raise NotFound()
     return ticket
+
+
+def ticket_get_for(*, user, pk) -> Ticket:
+    """One ticket in ``user``'s scope; NotFound for a ticket outside it or that does not exist."""
+    related = ("team", "department", "assignee", "first_owner", "customer", "category")
+    return _one(ticket_qs_for(user).select_related(*related), pk)
+
+
+def ticket_row_for(*, user, pk) -> Ticket:
+    """``ticket_get_for`` shaped like an API list row (TicketOut), for reading only."""
+    return _one(_as_rows(ticket_qs_for(user), description=True), pk)
 
 
 def ticket_list_for(*, user, filters: TicketFilters, description: bool = False) -> QuerySet[Ticket]:
@@ -83,9 +88,7 @@ def ticket_list_for(*, user, filters: TicketFilters, description: bool = False) 
         qs = qs.filter(updated_at__lt=filters.updated_before)
     if filters.q:
         qs = search.filter_queryset(qs, filters.q)
-    return qs.select_related("team", "assignee", "customer", "first_owner").only(
-        *_row_fields(description=description)
-    )
+    return _as_rows(qs, description=description)
 
 
 def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> list[Q]:
