@@ -11,7 +11,6 @@ urlpatterns = [
     path("accounts/", include("kefu.accounts.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("tickets/", include("kefu.tickets.urls")),
-    path("reports/", include("kefu.reports.urls")),
     path("followups/", include("kefu.followups.urls")),
     path("kb/", include("kefu.knowledge.urls")),
     path("surveys/", include("kefu.surveys.urls")),
