@@ -422,7 +422,11 @@ def main() -> int:
     data_dir = wb.data_dir_for(args.db, args.tickets, None)
     data_dir.mkdir(parents=True, exist_ok=True)
     result["kefu_build"] = wb.build_data(args.db, data_dir, args.tickets, None)
-    with wb.server(args.db, data_dir, args.kefu_port) as env:
+    # on a copy of the data, as web_bench does: the creates of one run are not in the next
+    with (
+        wb.scratch_copy(args.db, data_dir) as run_dir,
+        wb.server(args.db, run_dir, args.kefu_port) as env,
+    ):
         result["kefu"] = kefu_workloads(args.db, args.kefu_port, env, args.creates)
     result["kefu_over_peer"] = ratios(result["kefu"], result["peer"])
     text = json.dumps(result, ensure_ascii=False, indent=2)
