@@ -26,8 +26,10 @@ install: $(VENV)/.installed messages
 messages: $(VENV)/.installed
 	@$(BIN)/python -m kefu.core.i18n
 
+PORT ?= 8000
+
 run: install
-	$(BIN)/kefu serve --demo
+	$(BIN)/kefu serve --demo --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -59,6 +59,23 @@ def database_is_empty() -> bool:
     return not User.objects.exists()
 
 
+def _wait_for_port(host: str, port: int, web: subprocess.Popen, timeout: float = 180) -> bool:
+    """Poll until the web server answers on ``host:port``; False when it exited first (its own
+    error is on stderr) or did not answer within ``timeout`` seconds."""
+    import socket
+    import time
+
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host  # nosec B104
+    deadline = time.monotonic() + timeout
+    while web.poll() is None and time.monotonic() < deadline:
+        try:
+            with socket.create_connection((target, port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -100,11 +117,12 @@ def cmd_serve(args) -> int:
         procs.append(subprocess.Popen([sys.executable, "-m", "kefu", "worker"]))
     from django.utils.translation import gettext as _
 
-    print(
-        _("Kefu is serving on %(url)s  (data: %(dir)s)")
-        % {"url": f"http://{args.host}:{args.port}", "dir": settings.DATA_DIR}
-    )
-    print(_("Press Ctrl-C to stop."), flush=True)
+    if _wait_for_port(args.host, args.port, procs[0]):
+        print(
+            _("Kefu started: serving on %(url)s  (data: %(dir)s)")
+            % {"url": f"http://{args.host}:{args.port}", "dir": settings.DATA_DIR}
+        )
+        print(_("Press Ctrl-C to stop."), flush=True)
 
     def stop(signum, frame):
         for p in procs:

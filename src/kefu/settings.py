@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # /api/v1/docs: Swagger UI from ninja's own static files, not a CDN
     "huey.contrib.djhuey",
     "kefu.core",
     "kefu.accounts",
