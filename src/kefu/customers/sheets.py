@@ -14,12 +14,13 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kefu.core import xlsx
 from kefu.core.masking import normalize_phone
 
 TAG_SPLIT = re.compile(r"[,，、;；]")
 TAG_MAX = 30
 TAGS_MAX_TOTAL = 480
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = xlsx.FORMULA_PREFIXES
 
 # canonical key → accepted header labels (compared case-insensitively, spaces trimmed)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -107,11 +108,7 @@ def split_tags(raw: str) -> list[str]:
     return seen
 
 
-def safe_cell(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+safe_cell = xlsx.safe_cell  # one rule for every export (kefu.core.xlsx)
 
 
 def map_headers(header: tuple) -> tuple[dict[str, int], dict[int, str], list[RowError]]:

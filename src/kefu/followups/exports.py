@@ -12,27 +12,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from kefu.core.xlsx import safe_cell, safe_row
 from kefu.customers.selectors import shown_phone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50000  # one export; narrow the dates for more
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe(value):
-    """A cell value that cannot run as a formula: text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+safe = safe_cell  # kept for callers; the rule lives in kefu.core.xlsx
 
 
 def _book(title: str, headers: list[str], rows) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
-    sheet.append([title])
-    sheet.append(headers)
+    sheet.append(safe_row([title]))
+    sheet.append(safe_row(headers))
     for row in rows:
-        sheet.append([safe(v) for v in row])
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

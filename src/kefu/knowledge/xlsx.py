@@ -6,6 +6,7 @@ import io
 
 from openpyxl import Workbook
 
+from kefu.core.xlsx import safe_row
 from kefu.knowledge.models import Article, QuickReply
 
 ARTICLE_HEADERS = ["标题", "内容", "分类", "标签", "状态", "受众"]
@@ -18,9 +19,9 @@ EXPORT_BATCH = 2000  # rows fetched per query so a large base streams in flat me
 def _workbook_bytes(headers: list[str], rows) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -7,15 +7,10 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from kefu.core.xlsx import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """Text that a spreadsheet would run as a formula is written with a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+safe = safe_cell  # the rule lives in kefu.core.xlsx
 
 
 def roster_xlsx(*, run, grid: dict) -> bytes:
