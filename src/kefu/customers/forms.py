@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.forms import BootstrapMixin
+from kefu.core.widgets import DateInput
 from kefu.customers.loyalty import GENERAL, LOST, LOYAL
 from kefu.customers.models import Gender, Tier
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 SEGMENT_CHOICES = [
     ("", _("Any segment")),
     (LOYAL, _("Loyal")),

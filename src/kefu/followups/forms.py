@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.widgets import DateInput, DateTimeLocalInput
 from kefu.customers.forms import SEGMENT_CHOICES
 from kefu.customers.models import Tier
 from kefu.followups.models import CallResult, Direction, LetterChannel, LetterKind
@@ -71,7 +72,7 @@ class CallRegisterForm(CustomerPickMixin, BootstrapForm):
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     started_at = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     duration_seconds = forms.IntegerField(
@@ -91,9 +92,7 @@ class LetterRegisterForm(CustomerPickMixin, BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=LetterKind.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=LetterChannel.choices)
     tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=60)
-    sent_on = forms.DateField(
-        label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput())
     subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -118,9 +117,7 @@ class EventCreateForm(BootstrapForm):
 
     business_line = forms.TypedChoiceField(label=_("Business line"), coerce=int, choices=())
     title = forms.CharField(label=_("Title"), max_length=200)
-    happens_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    happens_on = forms.DateField(label=_("Date"), widget=DateInput())
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.widgets import DateInput, TimeInput
 from kefu.workforce.models import (
     ForecastSource,
     LeaveKind,
@@ -34,9 +35,7 @@ class ForecastForm(BootstrapForm):
     group = forms.ModelChoiceField(queryset=None, label=_("Skill group"))
     source = forms.ChoiceField(choices=ForecastSource.choices, label=_("History"))
     channel = forms.ChoiceField(required=False, label=_("Channel"))
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=62, initial=14)
     weeks = forms.IntegerField(label=_("Weeks of history"), min_value=2, max_value=52, initial=8)
     interval_minutes = forms.TypedChoiceField(
@@ -77,9 +76,7 @@ class ImportForm(BootstrapForm):
 
 class RosterForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
     time_limit_seconds = forms.IntegerField(
         label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
@@ -137,7 +134,7 @@ class ShiftTemplateForm(BootstrapForm):
     code = forms.CharField(label=_("Code"), max_length=10)
     label = forms.CharField(label=_("Label"), max_length=60)
     kind = forms.ChoiceField(choices=ShiftKind.choices, label=_("Kind"))
-    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label=_("Start"), widget=TimeInput())
     duration_hours = forms.DecimalField(
         label=_("Duration (hours)"),
         min_value=0,
@@ -148,7 +145,7 @@ class ShiftTemplateForm(BootstrapForm):
     second_start = forms.TimeField(
         label=_("Second part starts (split shift)"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimeInput(),
     )
     second_duration_hours = forms.DecimalField(
         label=_("Second part (hours)"), min_value=0, max_digits=4, decimal_places=2, required=False
@@ -206,8 +203,8 @@ class AgentProfileForm(BootstrapForm):
 class LeaveForm(BootstrapForm):
     user = forms.ModelChoiceField(queryset=None, label=_("Agent"))
     kind = forms.ChoiceField(choices=LeaveKind.choices, label=_("Kind"))
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    end_date = forms.DateField(label=_("To"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
     def __init__(self, *args, users, **kwargs):
@@ -240,7 +237,7 @@ class SkillGroupForm(BootstrapForm):
 
 class ChecklistItemForm(BootstrapForm):
     owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)
-    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,9 +247,7 @@ class ChecklistItemForm(BootstrapForm):
 
 class EnteredRequirementForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
     interval_minutes = forms.TypedChoiceField(
         choices=[(30, _("30 minutes")), (15, _("15 minutes")), (60, _("60 minutes"))],
