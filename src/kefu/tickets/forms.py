@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
+from kefu.core.widgets import DateInput
 from kefu.tickets.filters import ORDERINGS
 from kefu.tickets.models import Category, Channel, Priority, Status, TicketType
 from kefu.tickets.selectors import assignable_users_for
@@ -101,17 +102,11 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
         # the customer list's "Created from" is 建档 (filed); a ticket's is 创建
         label=pgettext_lazy("ticket filter", "Created from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
-    created_before = forms.CharField(
-        label=_("Created before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    updated_after = forms.CharField(
-        label=_("Updated from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    updated_before = forms.CharField(
-        label=_("Updated before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    created_before = forms.CharField(label=_("Created before"), required=False, widget=DateInput())
+    updated_after = forms.CharField(label=_("Updated from"), required=False, widget=DateInput())
+    updated_before = forms.CharField(label=_("Updated before"), required=False, widget=DateInput())
     ordering = forms.CharField(
         label=_("Sort"),
         required=False,
