@@ -267,7 +267,8 @@ def test_reply_note_timeline(api_as, agent, make_ticket):
     notes = api.get(f"{URL}/{ticket.pk}/notes").json()["items"]
     assert [m["body"] for m in notes] == ["快递公司已回电"]
     timeline = api.get(f"{URL}/{ticket.pk}/timeline").json()["items"]
-    assert [e["kind"] for e in timeline] == ["created", "reply", "note"]
+    # the first reply moved the ticket from 新建 to 处理中
+    assert [e["kind"] for e in timeline] == ["created", "reply", "status", "note"]
     assert timeline[1]["message_body"] == "您好，已为您催促快递"
     assert api.get(f"{URL}/{ticket.pk}").json()["first_response_at"] is not None
 

@@ -244,7 +244,8 @@ def test_reply_sets_first_response_once(agent, agent_b, make_ticket):
     ticket.refresh_from_db()
     assert ticket.first_response_at == first
     kinds = [e.kind for e in ticket_timeline(ticket=ticket)]
-    assert kinds == ["created", "reply", "reply", "note"]
+    # the first reply also moved the ticket from 新建 to 处理中
+    assert kinds == ["created", "reply", "status", "reply", "note"]
 
 
 def test_empty_reply_is_refused(agent, make_ticket):

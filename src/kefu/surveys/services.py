@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from kefu.core.mail import header_safe
 from kefu.core.sms import send_sms
 from kefu.surveys import conf, metrics, periods
 from kefu.surveys.models import (
@@ -669,7 +670,9 @@ def invitation_deliver(*, invitation_id: int) -> SurveyInvitation | None:
     channels = []
     if customer.email:
         send_mail(
-            _("Your opinion matters: %(name)s") % {"name": invitation.questionnaire.name},
+            header_safe(
+                _("Your opinion matters: %(name)s") % {"name": invitation.questionnaire.name}
+            ),
             text,
             None,
             [customer.email],

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -209,6 +212,26 @@ class Ticket(VersionedModel):
         return self.status in OPEN_STATUSES
 
 
+DELIVERY_STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a reply to the customer stands. ``recorded``: the channel has no outbound (a phone
+    call, a visit), ``not_sent``: the customer has no address or number for it."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    RECORDED = "recorded", _("Recorded only")
+    NOT_SENT = "not_sent", _("Not sent")
+
+
 class TicketMessage(TimestampedModel):
     """A reply to the customer or an internal note."""
 
@@ -228,12 +251,34 @@ class TicketMessage(TimestampedModel):
         related_name="+",
     )
     body = models.TextField(_("text"))
+    # delivery of a reply to the customer (tickets.outbound); empty for internal notes
+    delivery_channel = models.CharField(
+        _("sent by"), max_length=10, choices=DeliveryChannel.choices, blank=True
+    )
+    delivery_status = models.CharField(
+        _("delivery"), max_length=12, choices=DeliveryStatus.choices, blank=True
+    )
+    delivery_error = models.TextField(_("delivery problem"), blank=True)
+    delivery_at = models.DateTimeField(_("delivery state since"), null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["id"]
         indexes = [models.Index(fields=["ticket", "id"], name="message_ticket")]
+
+    @property
+    def delivery_retryable(self) -> bool:
+        """A failed or unsent reply may be sent again; so may one queued or sending for longer
+        than ``DELIVERY_STUCK_AFTER`` (its job was lost with a worker)."""
+        if self.delivery_status in (DeliveryStatus.FAILED, DeliveryStatus.NOT_SENT):
+            return True
+        if self.delivery_status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+            return self.delivery_at is not None and (
+                self.delivery_at < timezone.now() - DELIVERY_STUCK_AFTER
+            )
+        return False
 
 
 class TicketEvent(models.Model):

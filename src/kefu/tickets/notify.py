@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kefu.core.mail import header_safe
 from kefu.core.sms import send_sms
 from kefu.tickets.models_sla import Clock, Level, Notification, NotifyProfile
 
@@ -42,12 +43,12 @@ def _deliver(email_to: list[tuple[str, str]], sms_to: list[str], subject: str, b
     for address, _name in email_to:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except OSError:
+        except Exception:  # one bad address or a mail server down never stops the others
             log.exception("e-mail notification to %s failed", address)
     for phone in sms_to:
         try:
             send_sms(phone, body)
-        except OSError:
+        except Exception:
             log.exception("SMS notification failed")
 
 
@@ -76,7 +77,8 @@ def notify(
             body = sla_text(number=ticket.number, title=ticket.title, clock=clock, level=level)
         else:
             body = text
-        subject = _("[Kefu] %(text)s") % {"text": body[:120]}
+        # a title or a name may hold a line break, which Django refuses in a header
+        subject = header_safe(_("[Kefu] %(text)s") % {"text": header_safe(body, 120)})
     email_to, sms_to = [], []
     for user in users:
         profile = profiles.get(user.pk)

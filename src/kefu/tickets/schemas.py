@@ -214,10 +214,20 @@ class MessageOut(Schema):
     author: int | None = Field(None, alias="author_id")
     author_name: str | None
     created_at: datetime
+    # a reply's delivery to the customer (tickets.outbound); empty for notes
+    delivery_channel: str = ""
+    delivery_status: str = ""
+    delivery_status_label: str = ""
+    delivery_error: str = ""
+    delivery_at: datetime | None = None
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
         return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_delivery_status_label(obj) -> str:
+        return str(obj.get_delivery_status_display()) if obj.delivery_status else ""
 
     @staticmethod
     def resolve_author_name(obj) -> str | None:

@@ -646,9 +646,11 @@ def _clean_body(body) -> str:
     return body
 
 
-def _message(*, actor, ticket: Ticket, body, kind: str, event_kind: str) -> TicketMessage:
+def _message(
+    *, actor, ticket: Ticket, body, kind: str, event_kind: str, fields: dict | None = None
+) -> TicketMessage:
     message = TicketMessage.objects.create(
-        ticket=ticket, kind=kind, author=actor, body=_clean_body(body)
+        ticket=ticket, kind=kind, author=actor, body=_clean_body(body), **(fields or {})
     )
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=event_kind, message=message)
     audit.record(
@@ -662,25 +664,61 @@ def _message(*, actor, ticket: Ticket, body, kind: str, event_kind: str) -> Tick
 
 @transaction.atomic
 def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
-    """A reply to the customer; the first one sets ``first_response_at`` (never moved later).
+    """A reply to the customer, sent by e-mail or SMS when the ticket's channel is one of them
+    (``tickets.outbound``: queued now, sent by a job after commit; other channels record it).
 
-    The caller obtained ``ticket`` through ``ticket_get_for``."""
+    The first reply sets ``first_response_at`` (never moved later; it meets the SLA's
+    first-response clock) and moves a 新建 ticket to 处理中, each with a version bump and an
+    audit record. Service-language findings count against the agent (knowledge). The caller
+    obtained ``ticket`` through ``ticket_get_for``."""
+    from kefu.tickets import outbound
+
+    body = _clean_body(body)
+    # the row lock orders this reply after any write in flight; its state is what we update
+    current = (
+        Ticket.objects.select_for_update()
+        .only("version", "status", "first_response_at")
+        .get(pk=ticket.pk)
+    )
+    ticket.version, ticket.status = current.version, current.status
+    ticket.first_response_at = current.first_response_at
     message = _message(
         actor=actor,
         ticket=ticket,
         body=body,
         kind=TicketMessage.Kind.REPLY,
         event_kind=TicketEvent.Kind.REPLY,
+        fields=outbound.initial_state(ticket),
     )
     if ticket.first_response_at is None:
-        Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
-            first_response_at=message.created_at
+        at = message.created_at
+        Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(
+            first_response_at=at, updated_at=timezone.now(), version=F("version") + 1
         )
-        ticket.refresh_from_db(fields=["first_response_at"])
+        ticket.first_response_at = at
+        ticket.version += 1
+        audit.record(
+            actor=actor,
+            action="ticket.update",
+            obj=ticket,
+            changes={"first_response_at": [None, at.isoformat()]},
+        )
         # SLA hook: the first reply meets the first-response clock
         from kefu.tickets.sla_services import sla_first_response
 
-        sla_first_response(ticket=ticket, at=ticket.first_response_at)
+        sla_first_response(ticket=ticket, at=at)
+    if ticket.status == Status.NEW:
+        ticket_update(
+            actor=actor,
+            ticket=ticket,
+            version=ticket.version,
+            changes={"status": Status.IN_PROGRESS},
+        )
+    # knowledge hook: what is sent is checked, and its findings count (quality review)
+    from kefu.knowledge.services import language_check_record
+
+    language_check_record(agent=actor, text=body, source=ticket.number)
+    outbound.schedule(message)
     return message
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.tickets import views
+from kefu.tickets import views, views_replies
 
 app_name = "tickets"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("views/<int:pk>/delete/", views.saved_view_delete, name="view_delete"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/assignees/", views.assignee_options, name="assignee_options"),
+    path(
+        "<int:pk>/replies/<int:message_pk>/retry/",
+        views_replies.reply_retry,
+        name="reply_retry",
+    ),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

@@ -279,8 +279,10 @@ def _apply(action: str, *, user, ticket: Ticket, form) -> str:
             return _("The ticket is now unassigned.")
         return _("The ticket is assigned to %(name)s.") % {"name": ticket.assignee.name}
     if action == "reply":
-        services.ticket_reply(actor=user, ticket=ticket, body=data["body"])
-        return _("Your reply is recorded.")
+        reply = services.ticket_reply(actor=user, ticket=ticket, body=data["body"])
+        from kefu.tickets.outbound import describe
+
+        return describe(reply)
     if action == "note":
         services.ticket_note(actor=user, ticket=ticket, body=data["body"])
         return _("Your internal note is added.")

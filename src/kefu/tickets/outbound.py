@@ -1,0 +1,217 @@
+"""Outbound delivery of replies to the customer: e-mail for e-mail tickets, SMS for SMS tickets.
+
+The one home of reply delivery, so that it can later sit behind a ``reply.created`` event
+subscriber. A reply is written with its first delivery state (``initial_state``); when it is
+queued, the Huey job ``tickets.tasks.deliver_reply_job`` is enqueued after the transaction
+commits (``schedule``) and sends it outside any transaction (``deliver``), recording sent or
+failed with the error text and the time. ``reply_retry`` queues a failed reply again.
+
+Channels without an outbound (phone, visit, IM, letter, web form, API) record the reply only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kefu.core import audit
+from kefu.core.errors import Conflict, Invalid, NotFound
+from kefu.core.mail import header_safe
+from kefu.core.sms import send_sms
+from kefu.tickets.models import (
+    Channel,
+    DeliveryChannel,
+    DeliveryStatus,
+    Ticket,
+    TicketMessage,
+)
+
+log = logging.getLogger("kefu.tickets.outbound")
+
+OUTBOUND = {Channel.EMAIL: DeliveryChannel.EMAIL, Channel.SMS: DeliveryChannel.SMS}
+MAX_ERROR = 1000
+
+
+def _address(customer, channel: str) -> str:
+    if channel == DeliveryChannel.EMAIL:
+        return (customer.email or "").strip()
+    return (customer.phone or "").strip()
+
+
+def initial_state(ticket: Ticket) -> dict:
+    """The delivery fields of a new reply on ``ticket`` (its customer loaded)."""
+    now = timezone.now()
+    channel = OUTBOUND.get(ticket.channel)
+    if channel is None:
+        return {"delivery_status": DeliveryStatus.RECORDED, "delivery_at": now}
+    status = DeliveryStatus.QUEUED
+    if not _address(ticket.customer, channel):
+        status = DeliveryStatus.NOT_SENT
+    return {"delivery_channel": channel, "delivery_status": status, "delivery_at": now}
+
+
+def schedule(message: TicketMessage) -> None:
+    """Enqueue the delivery job once the current transaction commits (a rolled-back reply sends
+    nothing). A queue that cannot be reached marks the reply failed, so it can be retried."""
+    if message.delivery_status != DeliveryStatus.QUEUED:
+        return
+    pk = message.pk
+
+    def enqueue() -> None:
+        from kefu.tickets.tasks import deliver_reply_job
+
+        try:
+            deliver_reply_job(pk)
+        except Exception as exc:  # the queue (Redis, the Huey file) is down: say so, keep the reply
+            log.exception("reply %s: could not queue its delivery", pk)
+            _finish(pk, DeliveryStatus.FAILED, _error_text(exc), expect=DeliveryStatus.QUEUED)
+
+    transaction.on_commit(enqueue)
+
+
+def _error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text[:MAX_ERROR]
+
+
+def _finish(pk: int, status: str, error: str = "", *, expect: str) -> bool:
+    done = TicketMessage.objects.filter(pk=pk, delivery_status=expect).update(
+        delivery_status=status, delivery_error=error, delivery_at=timezone.now()
+    )
+    return bool(done)
+
+
+def _send_email(message: TicketMessage, address: str) -> None:
+    ticket = message.ticket
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Re: %(title)s [%(number)s]") % {
+            "title": ticket.title,
+            "number": ticket.number,
+        }
+    EmailMessage(
+        subject=header_safe(subject),
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"X-Kefu-Ticket": ticket.number},
+    ).send(fail_silently=False)
+
+
+def _send_sms(message: TicketMessage, phone: str) -> None:
+    line = header_safe(message.ticket.business_line.name, 20)
+    send_sms(phone, f"【{line}】{message.body}" if line else message.body)
+
+
+def deliver(message_id: int) -> str | None:
+    """Send one queued reply (the Huey job's body); returns its new state, or None when it was
+    not queued (already sent, or another worker took it). Never raises for a sending problem:
+    the error text is recorded on the reply for the agent to see and retry."""
+    claimed = TicketMessage.objects.filter(
+        pk=message_id, delivery_status=DeliveryStatus.QUEUED
+    ).update(
+        delivery_status=DeliveryStatus.SENDING,
+        delivery_at=timezone.now(),
+        delivery_attempts=F("delivery_attempts") + 1,
+    )
+    if not claimed:
+        return None
+    message = TicketMessage.objects.select_related(
+        "ticket__customer", "ticket__business_line"
+    ).get(pk=message_id)
+    status, error = DeliveryStatus.SENT, ""
+    address = _address(message.ticket.customer, message.delivery_channel)
+    try:
+        if not address:
+            status = DeliveryStatus.NOT_SENT
+        elif message.delivery_channel == DeliveryChannel.EMAIL:
+            _send_email(message, address)
+        else:
+            _send_sms(message, address)
+    except Exception as exc:  # SMTP refusals, a bad address, the SMS gateway: all recorded
+        log.warning("reply %s: delivery by %s failed", message_id, message.delivery_channel)
+        status, error = DeliveryStatus.FAILED, _error_text(exc)
+    with transaction.atomic():
+        _finish(message_id, status, error, expect=DeliveryStatus.SENDING)
+        audit.record(
+            actor=None,
+            action="ticket.reply_delivery",
+            obj=message.ticket,
+            changes={"message": message_id, "status": status, "channel": message.delivery_channel},
+        )
+    return status
+
+
+def reply_get(*, ticket: Ticket, pk) -> TicketMessage:
+    """One reply of ``ticket`` (which the caller got through ``ticket_get_for``); NotFound else."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    message = TicketMessage.objects.filter(
+        pk=pk, ticket_id=ticket.pk, kind=TicketMessage.Kind.REPLY
+    ).first()
+    if message is None:
+        raise NotFound()
+    message.ticket = ticket
+    return message
+
+
+@transaction.atomic
+def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessage:
+    """Queue a failed (or unsent, or stuck) reply again; audited as ``ticket.reply_retry``.
+
+    A reply that was sent or is on its way is refused (Conflict), and so is a reply whose
+    customer still has no address for its channel (Invalid): nothing changes."""
+    if not message.delivery_retryable:
+        raise Conflict(
+            _("This reply is not waiting to be sent again."), code="not_retryable"
+        )
+    channel = message.delivery_channel
+    if not _address(ticket.customer, channel):
+        raise Invalid(
+            _("The customer has no e-mail address: add one to the customer, then retry.")
+            if channel == DeliveryChannel.EMAIL
+            else _("The customer has no phone number: add one to the customer, then retry."),
+            fields={"customer": _("No address for this channel.")},
+        )
+    before = message.delivery_status
+    written = TicketMessage.objects.filter(pk=message.pk, delivery_status=before).update(
+        delivery_status=DeliveryStatus.QUEUED, delivery_error="", delivery_at=timezone.now()
+    )
+    if not written:
+        raise Conflict(_("This reply is not waiting to be sent again."), code="not_retryable")
+    message.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="ticket.reply_retry",
+        obj=ticket,
+        changes={"message": message.pk, "status": [before, DeliveryStatus.QUEUED]},
+    )
+    schedule(message)
+    return message
+
+
+def describe(message: TicketMessage) -> str:
+    """What happened to a reply just written, for the agent's success message."""
+    status, channel = message.delivery_status, message.delivery_channel
+    if status == DeliveryStatus.RECORDED:
+        return _("Your reply is recorded. This channel sends nothing to the customer.")
+    if status == DeliveryStatus.NOT_SENT:
+        if channel == DeliveryChannel.EMAIL:
+            return _("Your reply is saved but not sent: the customer has no e-mail address.")
+        return _("Your reply is saved but not sent: the customer has no phone number.")
+    if status == DeliveryStatus.FAILED:
+        return _("Your reply is saved but sending it failed. Retry it from the timeline.")
+    if status == DeliveryStatus.SENT:
+        if channel == DeliveryChannel.EMAIL:
+            return _("Your reply is sent to the customer by e-mail.")
+        return _("Your reply is sent to the customer by SMS.")
+    if channel == DeliveryChannel.EMAIL:
+        return _("Your reply is saved and is being sent by e-mail.")
+    return _("Your reply is saved and is being sent by SMS.")
