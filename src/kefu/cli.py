@@ -112,37 +112,48 @@ def cmd_serve(args) -> int:
         "--access-logfile",
         "-" if args.access_log else "/dev/null",
     ]
-    procs = [subprocess.Popen(web)]
-    if not args.no_worker:
-        procs.append(subprocess.Popen([sys.executable, "-m", "kefu", "worker"]))
+    from kefu.core.processes import Worker
+
+    server = subprocess.Popen(web)
+    worker = None if args.no_worker else Worker()
+    if worker:
+        worker.start()
     from django.utils.translation import gettext as _
 
-    if _wait_for_port(args.host, args.port, procs[0]):
+    if _wait_for_port(args.host, args.port, server):
         print(
             _("Kefu started: serving on %(url)s  (data: %(dir)s)")
             % {"url": f"http://{args.host}:{args.port}", "dir": settings.DATA_DIR}
         )
         print(_("Press Ctrl-C to stop."), flush=True)
 
+    stopping = []
+
     def stop(signum, frame):
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
+        stopping.append(signum)
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+        if worker:
+            worker.stop()
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        while all(p.poll() is None for p in procs):
+        # the web server's exit ends serve; the worker's exit only restarts the worker
+        while server.poll() is None and not stopping:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                procs[0].wait(timeout=1)
+                server.wait(timeout=1)
+            if worker and not stopping:
+                worker.check()
     except KeyboardInterrupt:
         pass
     finally:
         stop(None, None)
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if worker:
+            worker.wait(timeout=15)
     print(_("Kefu stopped."))
     return 0
 

@@ -45,3 +45,15 @@ def next_id(model) -> int:
                 [table],
             )
         return cursor.fetchone()[0]
+
+
+def lock_keys(keys: list[str]) -> None:
+    """``lock_key`` for many keys in one round trip, in the order given (sort them, so two
+    transactions taking overlapping sets never wait on each other in a cycle)."""
+    if is_postgres() and keys:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
+                " FROM unnest(%s::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
+                [keys],
+            )

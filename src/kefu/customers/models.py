@@ -249,3 +249,54 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return self.card_no
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not loaded")
+
+
+class CustomerImport(models.Model):
+    """One import of one workbook into one business line, committed batch by batch.
+
+    ``loaded_through`` is the last sheet row whose batch is committed, written in that batch's
+    transaction, so an import that was killed resumes after it when the same file is imported
+    again; a file whose import is running (its heartbeat fresh) cannot be started a second time.
+    """
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    sha256 = models.CharField(_("file checksum"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    loaded_through = models.PositiveIntegerField(_("loaded through row"), default=0)
+    created = models.PositiveIntegerField(_("customers created"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last progress"))
+    # "host:pid" of the process importing, so a run whose process is gone is resumed at once
+    owner = models.CharField(_("process"), max_length=100, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_line", "sha256"],
+                condition=models.Q(status="running"),
+                name="customerimport_one_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.get_status_display()})"

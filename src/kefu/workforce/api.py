@@ -118,7 +118,7 @@ def _run(run) -> dict:
         "interval_minutes": run.interval_minutes,
         "status": run.status,
         "summary": run.summary,
-        "message": run.message,
+        "message": run.message_text,
         "version": run.version,
     }
 

@@ -265,6 +265,9 @@ class RosterRun(VersionedModel):
     # {"group code": [[scheduled per interval] per day]}
     scheduled = models.JSONField(_("scheduled"), default=dict, blank=True)
     message = models.CharField(_("message"), max_length=200, blank=True)
+    # while solving: the time by which the job must have stored its result; a run still solving
+    # after it lost its worker (kill -9, OOM, a restart) and is marked failed by the reaper
+    lease_until = models.DateTimeField(_("solving until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -272,6 +275,9 @@ class RosterRun(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    # ``message`` of a run whose worker stopped; shown in the reader's language
+    WORKER_STOPPED = "worker-stopped"
 
     class Meta:
         verbose_name = _("roster")
@@ -281,6 +287,14 @@ class RosterRun(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def message_text(self) -> str:
+        if self.message == self.WORKER_STOPPED:
+            return _(
+                "The job worker stopped while solving this roster. Press Retry to solve it again."
+            )
+        return self.message
 
 
 class RosterAssignment(models.Model):

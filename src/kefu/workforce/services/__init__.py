@@ -25,6 +25,7 @@ from kefu.workforce.services.rosters import (
     roster_reoptimise,
     roster_run_create,
     roster_run_solve,
+    roster_runs_reap,
     shift_templates_ensure,
 )
 from kefu.workforce.services.setup import (
@@ -65,6 +66,7 @@ __all__ = [
     "roster_run_create",
     "roster_run_create_entered",
     "roster_run_solve",
+    "roster_runs_reap",
     "shift_template_create",
     "shift_template_set_active",
     "shift_template_update",

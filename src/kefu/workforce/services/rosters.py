@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import audit
@@ -31,6 +32,10 @@ from kefu.workforce.selectors import require_planner, requirement_for
 from kefu.workforce.services.forecasts import _line_of
 
 log = logging.getLogger("kefu.workforce")
+
+# time a solve may take beyond its own limit (building the problem, storing the result) before a
+# run still marked solving is taken for one whose worker stopped
+LEASE_GRACE_SECONDS = 120
 
 MAX_RUN_DAYS = 35
 MAX_TIME_LIMIT = 600
@@ -351,7 +356,8 @@ def roster_run_solve(*, run_id: int) -> RosterRun:
     The solve runs outside a transaction (it may take the whole time limit); the result is
     written in one. A bad problem marks the run failed with its message."""
     run = RosterRun.objects.get(pk=run_id)
-    RosterRun.objects.filter(pk=run_id).update(status=RunStatus.RUNNING)
+    lease = timezone.now() + dt.timedelta(seconds=run.time_limit_seconds + LEASE_GRACE_SECONDS)
+    RosterRun.objects.filter(pk=run_id).update(status=RunStatus.RUNNING, lease_until=lease)
     try:
         problem, _agents, shift_ids, group_ids = build_problem(run)
         previous = [
@@ -371,7 +377,9 @@ def roster_run_solve(*, run_id: int) -> RosterRun:
             result = solve_roster(problem, time_limit_seconds=run.time_limit_seconds)
     except (rm.RosterInputError, Invalid) as exc:
         RosterRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, message=str(getattr(exc, "message", exc))[:200]
+            status=RunStatus.FAILED,
+            message=str(getattr(exc, "message", exc))[:200],
+            lease_until=None,
         )
         return RosterRun.objects.get(pk=run_id)
     pinned = {(str(p.agent_id), p.day) for p in problem.pins}
@@ -416,6 +424,7 @@ def roster_run_solve(*, run_id: int) -> RosterRun:
                 for e in result.explanations
             ],
             message=result.message[:200],
+            lease_until=None,
             version=F("version") + 1,
         )
     log.info("roster %s solved: %s", run_id, summary)
@@ -506,3 +515,20 @@ def roster_reoptimise(*, actor, run: RosterRun) -> RosterRun:
     audit.record(actor=actor, action="workforce.roster_reoptimise", obj=run)
     _enqueue(run.pk)
     return run
+
+
+def roster_runs_reap(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every run still solving after its lease ran out: its worker stopped (kill -9,
+    out of memory, a restart) and Huey does not run a task twice. The page offers Retry."""
+    stale = RosterRun.objects.filter(
+        status=RunStatus.RUNNING, lease_until__lt=now or timezone.now()
+    )
+    count = stale.update(
+        status=RunStatus.FAILED,
+        message=RosterRun.WORKER_STOPPED,
+        lease_until=None,
+        version=F("version") + 1,
+    )
+    if count:
+        log.warning("marked %d roster run(s) failed: their worker stopped", count)
+    return count
