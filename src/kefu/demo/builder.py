@@ -157,7 +157,7 @@ def build_demo(
             ticket_maker = TicketMaker(rng=rng, ids=ids, now=now, lines=setups)
             build_tickets(maker=ticket_maker, total=total, bar=bar)
     _finish()
-    _seed_capabilities(lines.values(), now=now)
+    _seed_capabilities(lines.values(), now=now, seed=seed)
     return BuildResult(
         business_lines=len(lines),
         users=len(users),
@@ -277,9 +277,11 @@ RECENT_RESOLVED_DAYS = 10  # resolved this recently: the first callback (days 3�
 MAX_DEMO_CALLBACK_TICKETS = 400  # enough to fill every agent's workbench, bounded for --size large
 
 
-def _seed_capabilities(lines, *, now) -> None:
+def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     """What the capabilities built on tickets start with: callback policies and the callbacks
-    of recently resolved tickets, the knowledge base and quick replies, the surveys."""
+    of recently resolved tickets, the knowledge base and quick replies, the surveys, SLA
+    policies, and the history of callbacks, surveys, grades and SLA events (demo.story)."""
+    from kefu.demo.story import build_story
     from kefu.followups.services.callbacks import ticket_status_changed
     from kefu.followups.services.jobs import cadence_run
     from kefu.followups.services.policies import policies_seed
@@ -303,7 +305,21 @@ def _seed_capabilities(lines, *, now) -> None:
                 actor=ticket.first_owner, ticket=ticket, before="in_progress", after="resolved"
             )
     cadence_run(now=now)
+    _seed_sla_policies(lines)
+    build_story(lines, now=now, seed=seed)
     _seed_workforce(lines, now=now)
+
+
+def _seed_sla_policies(lines) -> None:
+    """Each line's template SLA policies, loaded by its supervisor as on day one."""
+    from kefu.tickets.sla_services import sla_policies_seed
+
+    for line in lines:
+        actor = (
+            User.objects.filter(business_line=line, role="supervisor").order_by("id").first()
+            or User.objects.filter(role="admin").order_by("id").first()
+        )
+        sla_policies_seed(actor=actor, business_line=line)
 
 
 TEAM_GROUPS = {"售前组": "presale", "催付组": "reminder", "退款组": "refund"}  # others: 售后
@@ -327,9 +343,18 @@ def _seed_workforce(lines, *, now) -> None:
             actor=manager, user=user, groups=[groups[code]], max_weekly_hours=44, cost_per_hour=30
         )
     today = timezone.localdate(now)
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     for group in groups.values():
         if not group.ticket_types:  # 催付 works orders, not tickets: nothing to forecast from
             continue
+        # last month's and this month's forecasts, made at their start: plan against actuals
+        for first, days in (
+            (last_month, (this_month - last_month).days),
+            (this_month, (today - this_month).days),
+        ):
+            if days:
+                forecasts.forecast_create(actor=manager, group=group, start_date=first, days=days)
         forecasts.forecast_create(actor=manager, group=group, start_date=today, days=14)
     rosters.roster_run_create(
         actor=manager, name="本周排班", start_date=today, days=7, time_limit_seconds=20

@@ -299,10 +299,11 @@ class TicketMaker:
         at = created + dt.timedelta(minutes=rng.uniform(0.5, 8))
         if first_owner[0] not in {a[0] for a in staff.agents} and at < now:
             tl.event(at, first_owner, TicketEvent.Kind.TRANSFERRED, "team", front.name, team.name)
-        # how long it takes: most within target, a tail beyond it, a few stuck for good
+        # how long it takes: most within target, a tail beyond it (2–5 %: complaints take
+        # longer), a few stuck for good
         stuck = rng.random() < self.stuck_share
         resolve_after = (
-            hours * rng.lognormvariate(-0.9, 0.75) * (1.6 if type_ == "complaint" else 1)
+            hours * rng.lognormvariate(-1.15, 0.55) * (1.3 if type_ == "complaint" else 1)
         )
         resolve_at = created + dt.timedelta(hours=resolve_after)
         first_response = created + dt.timedelta(

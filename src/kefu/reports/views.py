@@ -9,6 +9,7 @@ from kefu.core import scope
 from kefu.core.business_calendar import COVERAGE_DAYS, calendar_coverage_warning
 from kefu.core.errors import Invalid
 from kefu.reports import charts, selectors
+from kefu.reports.month_figures import month_figures
 
 
 def _ticket_link(ticket) -> str:
@@ -50,7 +51,11 @@ def home(request):
     figures = selectors.home_figures(user=request.user)
     for ticket in figures.my_open:
         ticket.link = _ticket_link(ticket)
+    this_month, last_month, by_month = month_figures(user=request.user)
     context = {
+        "this_month": this_month,
+        "last_month": last_month,
+        "by_month": by_month,
         "figures": figures,
         "total": sum(n for _c, _l, n in figures.by_status),
         "type_chart": _chart("chart-type", _("Tickets by type"), figures.by_type),
