@@ -191,8 +191,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# sign-in: a back-off of 1, 2, 4 … minutes (at most KEFU_LOGIN_LOCK_MINUTES) after
+# KEFU_LOGIN_MAX_FAILURES failures in a row; one address may fail so often per window
 KEFU_LOGIN_MAX_FAILURES = 5
 KEFU_LOGIN_LOCK_MINUTES = 15
+KEFU_LOGIN_SOURCE_MAX_FAILURES = int(os.environ.get("KEFU_LOGIN_SOURCE_MAX_FAILURES", "50"))
+KEFU_LOGIN_SOURCE_WINDOW_MINUTES = 15
+# behind N reverse proxies the client's address is the Nth last in X-Forwarded-For
+KEFU_TRUSTED_PROXIES = int(os.environ.get("KEFU_TRUSTED_PROXIES", "0") or 0)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kefu.accounts.models import BusinessLine, Department, Industry, Role, Team, User
 from kefu.accounts.templates import ALL_TYPES
@@ -50,22 +51,37 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is wrong. Note that both are case-sensitive."),
-        "locked": _(
-            "This account is locked for %(minutes)s minutes after too many failed sign-ins. "
-            "Try again later or ask an administrator to reset the password."
-        ),
     }
 
     def clean(self):
         try:
             return super().clean()
         except forms.ValidationError:
+            minutes = getattr(self.request, "kefu_lock_minutes", 1)
             if getattr(self.request, "kefu_locked", False):
                 raise forms.ValidationError(
-                    self.error_messages["locked"],
+                    ngettext(
+                        "Too many failed sign-ins: this account is locked for %(minutes)s minute. "
+                        "Try again then or ask an administrator to reset the password.",
+                        "Too many failed sign-ins: this account is locked for %(minutes)s minutes. "
+                        "Try again then or ask an administrator to reset the password.",
+                        minutes,
+                    ),
                     code="locked",
-                    params={"minutes": getattr(self.request, "kefu_lock_minutes", 1)},
-                )
+                    params={"minutes": minutes},
+                ) from None
+            if getattr(self.request, "kefu_throttled", False):
+                raise forms.ValidationError(
+                    ngettext(
+                        "Too many failed sign-ins from your network. "
+                        "Try again in %(minutes)s minute.",
+                        "Too many failed sign-ins from your network. "
+                        "Try again in %(minutes)s minutes.",
+                        minutes,
+                    ),
+                    code="throttled",
+                    params={"minutes": minutes},
+                ) from None
             raise
 
 

@@ -181,3 +181,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per source (``ip:<address>``) and per unknown user name
+    (``name:<username>``), so the sign-in page throttles a guessing source and answers an
+    unknown name exactly like a known one (see ``accounts.backends``)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    failures = models.PositiveIntegerField(_("failed sign-ins"), default=0)
+    window_started_at = models.DateTimeField(_("counting since"))
+    locked_until = models.DateTimeField(_("refused until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last attempt"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return self.key

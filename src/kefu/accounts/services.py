@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kefu.accounts.models import ApiToken, BusinessLine, Department, Role, Team, User
+from kefu.accounts.models import (
+    ApiToken,
+    BusinessLine,
+    Department,
+    Role,
+    SignInThrottle,
+    Team,
+    User,
+)
 from kefu.accounts.templates import ALL_TYPES, TEMPLATES, template
 from kefu.core import audit
 from kefu.core.errors import Invalid, NotFound
@@ -388,37 +397,142 @@ def lock_minutes_left(user: User) -> int:
     """Whole minutes (rounded up) until a locked account opens again; 0 when not locked."""
     if not is_locked(user):
         return 0
-    seconds = (user.locked_until - timezone.now()).total_seconds()
-    return max(1, -(-int(seconds) // 60))
+    return _minutes_until(user.locked_until, timezone.now())
 
 
 def is_locked(user: User) -> bool:
     return bool(user.locked_until and user.locked_until > timezone.now())
 
 
+# -- sign-in throttling ----------------------------------------------------------------------
+#
+# Every attempt first *claims* a try (one short transaction, rows locked), then the password is
+# checked outside it. A claim counts the try against the source address and the account (or,
+# for a name nobody has, a throttle row of that name, so both answer alike); a success gives the
+# try back. So parallel attempts cannot slip past the limit between a check and a count, and
+# no more than KEFU_LOGIN_MAX_FAILURES passwords are tried before the back-off starts.
+# Back-off per account: 1, 2, 4, 8 … minutes after each further failure, capped at
+# KEFU_LOGIN_LOCK_MINUTES; a try during the back-off is refused without extending it, so a
+# stranger cannot lock an account out for longer than the cap after their last try; the
+# source limit (KEFU_LOGIN_SOURCE_MAX_FAILURES per KEFU_LOGIN_SOURCE_WINDOW_MINUTES) stops one
+# address from trying many accounts.
+
+FORGET_AFTER = timedelta(days=1)  # a back-off this old starts again from the first step
+
+
+@dataclass
+class SignInClaim:
+    allowed: bool
+    reason: str = ""  # "" | "locked" (account or name backs off) | "source" (address throttled)
+    minutes: int = 0  # until the refusal ends, or the back-off this try started
+    user_id: int | None = None
+    ip: str | None = None
+    locked_now: bool = False
+
+
+def _minutes_until(when, now) -> int:
+    return max(1, -(-int((when - now).total_seconds()) // 60))
+
+
+def backoff_minutes(failures: int) -> int:
+    """Minutes an account waits after ``failures`` failed tries in a row (0 below the limit)."""
+    first = settings.KEFU_LOGIN_MAX_FAILURES
+    if failures < first:
+        return 0
+    return min(2 ** min(failures - first, 20), settings.KEFU_LOGIN_LOCK_MINUTES)
+
+
+def _throttle_row(key: str, now) -> SignInThrottle:
+    SignInThrottle.objects.bulk_create(
+        [SignInThrottle(key=key, window_started_at=now, updated_at=now)], ignore_conflicts=True
+    )
+    return SignInThrottle.objects.select_for_update().get(key=key)
+
+
+def _claim_source(ip: str, now) -> SignInClaim | None:
+    """Count a try from ``ip``; a refusal when the address used up its window's failures."""
+    row = _throttle_row(f"ip:{ip}"[:200], now)
+    window = timedelta(minutes=settings.KEFU_LOGIN_SOURCE_WINDOW_MINUTES)
+    if row.window_started_at <= now - window:
+        row.window_started_at, row.failures, row.locked_until = now, 0, None
+    row.updated_at = now
+    if row.failures >= settings.KEFU_LOGIN_SOURCE_MAX_FAILURES:
+        row.locked_until = row.window_started_at + window
+        row.save()
+        return SignInClaim(False, "source", _minutes_until(row.locked_until, now), ip=ip)
+    row.failures += 1
+    row.save()
+    return None
+
+
+def _claim_account(failures: int, locked_until, now) -> tuple[bool, int, object]:
+    """(allowed, failures, locked_until) after one more try on an account or a name."""
+    if locked_until and locked_until > now:
+        return False, failures, locked_until
+    if locked_until and locked_until <= now - FORGET_AFTER:
+        failures = 0
+    failures += 1
+    minutes = backoff_minutes(failures)
+    return True, failures, (now + timedelta(minutes=minutes)) if minutes else locked_until
+
+
+@transaction.atomic
+def sign_in_claim(*, username: str, ip: str | None = None) -> SignInClaim:
+    """Claim one sign-in try for ``username`` from ``ip`` (see above); refused or allowed."""
+    now = timezone.now()
+    if ip:
+        refused = _claim_source(ip, now)
+        if refused is not None:
+            return refused
+    user = User.objects.select_for_update().filter(username=username).first()
+    row = None if user is not None else _throttle_row(f"name:{username}"[:200], now)
+    target = user if user is not None else row
+    failures = target.failed_logins if user is not None else row.failures
+    allowed, failures, locked_until = _claim_account(failures, target.locked_until, now)
+    if not allowed:
+        return SignInClaim(
+            False, "locked", _minutes_until(locked_until, now), getattr(user, "pk", None), ip
+        )
+    locked_now = locked_until is not None and locked_until > now
+    if user is not None:
+        User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+    else:
+        row.failures, row.locked_until, row.updated_at = failures, locked_until, now
+        row.save()
+    minutes = _minutes_until(locked_until, now) if locked_now else 0
+    return SignInClaim(True, "", minutes, getattr(user, "pk", None), ip, locked_now)
+
+
+@transaction.atomic
+def sign_in_failed(*, claim: SignInClaim) -> None:
+    """The claimed try had a wrong password: audit it (the claim already counted it)."""
+    if claim.user_id is not None:
+        user = User.objects.get(pk=claim.user_id)
+        changes = {"failed_logins": user.failed_logins}
+        if claim.locked_now:
+            changes["locked_until"] = user.locked_until.isoformat()
+        audit.record(actor=None, action="login.failed", obj=user, changes=changes, ip=claim.ip)
+    # throttle rows nobody touched for a day carry no state worth keeping
+    SignInThrottle.objects.filter(updated_at__lt=timezone.now() - FORGET_AFTER).delete()
+
+
 @transaction.atomic
 def login_failed(*, username: str, ip: str | None = None) -> bool:
-    """Count a failed sign-in; lock the account for a while after too many in a row.
-
-    Returns True when this failure locked the account."""
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None:
-        return False
-    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-    user.refresh_from_db(fields=["failed_logins"])
-    changes = {"failed_logins": user.failed_logins}
-    if user.failed_logins >= settings.KEFU_LOGIN_MAX_FAILURES:
-        user.locked_until = timezone.now() + timedelta(minutes=settings.KEFU_LOGIN_LOCK_MINUTES)
-        user.failed_logins = 0
-        user.save(update_fields=["locked_until", "failed_logins"])
-        changes["locked_until"] = user.locked_until.isoformat()
-    audit.record(actor=None, action="login.failed", obj=user, changes=changes, ip=ip)
-    return "locked_until" in changes
+    """Count a failed sign-in whose password was already checked; True when it started a
+    back-off (the account is locked for a while)."""
+    claim = sign_in_claim(username=username, ip=ip)
+    if claim.allowed:
+        sign_in_failed(claim=claim)
+    return claim.locked_now
 
 
 @transaction.atomic
 def login_succeeded(*, user: User, ip: str | None = None) -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    if ip:  # the try claimed from the address was no failure
+        SignInThrottle.objects.filter(key=f"ip:{ip}"[:200], failures__gt=0).update(
+            failures=F("failures") - 1
+        )
     audit.record(actor=user, action="login.success", obj=user, ip=ip)
 
 
