@@ -103,9 +103,7 @@ def test_phone_and_visit_replies_are_recorded_only(agent, make_ticket, reply, sm
     assert "sends nothing" in outbound.describe(message)
 
 
-def test_customer_without_email_keeps_the_reply_and_says_why(
-    agent, make_ticket, reply, web_as
-):
+def test_customer_without_email_keeps_the_reply_and_says_why(agent, make_ticket, reply, web_as):
     ticket = make_ticket(agent, channel="email")  # the fixture's customer has no e-mail
     message = reply(agent, ticket, "您好，请留意邮件")
     assert message.delivery_status == DeliveryStatus.NOT_SENT
@@ -150,9 +148,7 @@ def test_retry_by_htmx_swaps_the_delivery_state_in_place(
     agent, make_customer, make_ticket, reply, settings, web_as, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenMail"
-    ticket = make_ticket(
-        agent, customer=make_customer(email="he@example.com"), channel="email"
-    )
+    ticket = make_ticket(agent, customer=make_customer(email="he@example.com"), channel="email")
     message = reply(agent, ticket)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -282,3 +278,78 @@ def test_reply_page_says_what_happened_in_chinese(
     box = re.search(r'<li class="reply".*?</li>', html, re.S).group(0)
     assert "已发送" in box and "邮件" in box
     assert len(mail.outbox) == 1
+
+
+# -- the reply box: service-language check before sending, quick replies ------------------------
+
+
+@pytest.fixture
+def rude_rule(admin_user):
+    from kefu.knowledge.services import language_rule_create
+
+    return language_rule_create(
+        actor=admin_user, kind="improper", pattern="不知道", suggestion="我帮您确认一下"
+    )
+
+
+def test_language_check_runs_before_the_reply_is_sent(
+    agent, make_customer, make_ticket, web_as, rude_rule, django_capture_on_commit_callbacks
+):
+    from kefu.knowledge.models import LanguageHit
+
+    ticket = make_ticket(agent, customer=make_customer(email="c@example.com"), channel="email")
+    client = web_as(agent)
+    url = f"/tickets/{ticket.pk}/reply/"
+    data = {"reply-version": 1, "reply-body": "这个我不知道"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "我帮您确认一下" in html and "不知道" in html  # the warning, inline in the reply box
+    assert 'name="reply-confirm"' in html
+    assert "这个我不知道</textarea>" in html  # the text is kept
+    assert not TicketMessage.objects.filter(ticket=ticket).exists()
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {**data, "reply-confirm": "1"})
+    assert sent.status_code == 302
+    assert TicketMessage.objects.filter(ticket=ticket, kind="reply").count() == 1
+    assert LanguageHit.objects.filter(agent=agent, rule=rude_rule).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_clean_reply_is_sent_without_asking(agent, make_ticket, web_as, rude_rule):
+    ticket = make_ticket(agent)
+    response = web_as(agent).post(
+        f"/tickets/{ticket.pk}/reply/", {"reply-version": 1, "reply-body": "您好，马上为您查询"}
+    )
+    assert response.status_code == 302
+    assert TicketMessage.objects.filter(ticket=ticket).count() == 1
+
+
+def test_reply_box_carries_the_assistant_for_this_ticket(agent, make_ticket, web_as):
+    ticket = make_ticket(agent)
+    html = web_as(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    form = re.search(r'<form[^>]*id="reply-form".*?</form>', html, re.S).group(0)
+    assert 'data-kb-box="id_reply-body"' in form
+    assert f'data-kb-ticket="{ticket.pk}"' in form
+    assert 'id="id_reply-body-shortcuts"' in form and 'id="id_reply-body-check"' in form
+    assert "knowledge/kb.js" in html
+
+
+def test_quick_reply_for_the_ticket_is_filled_from_it(agent, lead, make_ticket, web_as, org):
+    from kefu.knowledge.services import phrase_create
+
+    phrase_create(
+        actor=lead,
+        business_line=org.shop,
+        category="售后",
+        shortcut="dh",
+        title="道歉",
+        body="{客户姓名}您好，工单{工单号}由{客服姓名}为您跟进。",
+    )
+    ticket = make_ticket(agent)
+    response = web_as(agent).get(
+        "/kb/assist/shortcut/", {"typed": "dh", "ticket": ticket.pk}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert f"张三您好，工单{ticket.number}由agent为您跟进。" in html

@@ -215,6 +215,7 @@ def _render_detail(
     bound=None,
     stale_since: int | None = None,
     status: int = 200,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The detail page. ``bound`` is the (action, form) the user submitted; its input is kept,
     with the hidden version refreshed to the current one so a deliberate resubmit applies."""
@@ -243,6 +244,7 @@ def _render_detail(
         "now": timezone.now(),
         "version": ticket.version,
         "seen": seen,
+        **(extra or {}),
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
@@ -306,6 +308,14 @@ def ticket_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespons
     )
     if not form.is_valid():
         return _render_detail(request, ticket, bound=(action, form), status=400)
+    if action == "reply":
+        # the service-language check runs before a reply goes out: findings ask to confirm
+        from kefu.tickets.views_replies import language_gate
+
+        check = language_gate(request, form.cleaned_data["body"])
+        if check:
+            extra = {"reply_check": check}
+            return _render_detail(request, ticket, bound=(action, form), extra=extra)
     try:
         message = _apply(action, user=request.user, ticket=ticket, form=form)
     except StaleWrite:

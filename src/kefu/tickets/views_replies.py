@@ -1,4 +1,5 @@
-"""The ticket page's reply delivery: retry a failed reply (htmx swaps its state in place)."""
+"""The ticket page's reply box: the service-language check before sending, and retrying a
+failed delivery (htmx swaps its state in place)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,20 @@ def reply_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
         return render(request, "tickets/_delivery.html", context, status=status)
     messages.success(request, _("The reply is queued to be sent again."))
     return redirect(reverse("tickets:detail", args=[ticket.pk]) + f"#delivery-{message.pk}")
+
+
+CONFIRM_FIELD = "reply-confirm"
+
+
+def language_gate(request: HttpRequest, body: str) -> dict | None:
+    """The service-language findings of a reply about to be sent (knowledge.language), unless
+    the agent already saw them and chose to send anyway; None when there is nothing to say."""
+    if request.POST.get(CONFIRM_FIELD):
+        return None
+    from kefu.knowledge import language
+    from kefu.knowledge.services import language_rules
+
+    findings = language.check(body, language_rules(request.user.business_line_id))
+    if not findings:
+        return None
+    return {"findings": findings, "polite": language.polite(body, findings), "text": body}

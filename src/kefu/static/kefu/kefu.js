@@ -75,3 +75,14 @@ document.addEventListener("click", (event) => {
     if (next) next.focus();
   });
 })();
+
+// htmx swaps no 4xx answer by default; an element marked [data-swap-errors] (the reply's "send
+// again", the callback's "show number") shows the message the server rendered for it in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (status >= 400 && status < 500 && elt && elt.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

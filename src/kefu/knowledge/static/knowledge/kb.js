@@ -6,6 +6,7 @@
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
   function load(url, params, target) {
+    if (!target) return Promise.resolve();
     const qs = new URLSearchParams(params).toString();
     return fetch(url + "?" + qs, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then((r) => (r.ok ? r.text() : ""))
@@ -31,10 +32,42 @@
       const m = before.match(/(^|\s)\/([^\s\/]*)$/);
       return m ? m[2] : null;
     }
+    // the quick-reply picker: ↑/↓ move the highlighted phrase, Enter (or Tab) inserts it,
+    // Escape closes; the first phrase is highlighted when the list arrives
+    function options() { return Array.from(shortcuts.querySelectorAll("[data-kb-insert]")); }
+    function highlight(i) {
+      const list = options();
+      list.forEach((el, j) => {
+        el.classList.toggle("active", j === i);
+        el.setAttribute("aria-selected", j === i ? "true" : "false");
+      });
+      if (list[i]) list[i].scrollIntoView({ block: "nearest" });
+    }
+    function current() { return options().findIndex((el) => el.classList.contains("active")); }
+    box.addEventListener("keydown", (event) => {
+      const list = options();
+      if (!list.length || typedShortcut() === null) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        highlight((current() + step + list.length) % list.length);
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+        event.preventDefault();
+        (list[current()] || list[0]).click();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        shortcuts.innerHTML = "";
+      }
+    });
     const refresh = debounce(() => {
       const typed = typedShortcut();
-      if (typed !== null) load(panel.dataset.kbShortcut, { typed: typed, ticket: ticket }, shortcuts);
-      else shortcuts.innerHTML = "";
+      if (typed !== null) {
+        load(panel.dataset.kbShortcut, { typed: typed, ticket: ticket }, shortcuts).then(() => {
+          options().forEach((el) => el.setAttribute("role", "option"));
+          highlight(0);
+        });
+      } else shortcuts.innerHTML = "";
       load(panel.dataset.kbCheck, { text: box.value }, check);
       load(panel.dataset.kbSuggest, { text: box.value }, suggest);
     }, 300);
