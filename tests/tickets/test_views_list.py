@@ -103,7 +103,7 @@ def test_bad_filter_is_a_400_with_a_message_not_a_500(web_as, agent, tickets):
 def test_empty_state_helps(web_as, agent2):
     html = web_as(agent2).get(URL).content.decode()
     assert 'id="ticket-empty"' in html
-    assert "You hold no tickets and have taken no calls yet." in html
+    assert "You hold no open tickets and no open calls you took." in html
 
 
 def test_overdue_due_time_is_highlighted(web_as, agent, make_ticket, time_machine):

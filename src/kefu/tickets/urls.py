@@ -13,6 +13,7 @@ urlpatterns = [
         name="intake_customer",
     ),
     path("new/", views.ticket_new, name="new"),
+    path("bulk/", views.ticket_bulk, name="bulk"),
     path("views/", views.saved_view_create, name="view_save"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="view_delete"),
     path("<int:pk>/", views.ticket_detail, name="detail"),

@@ -6,9 +6,10 @@ fragment template (leading underscore) is rendered. Changes only by POST, then P
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from kefu.core.errors import DomainError, Invalid, NotFound, StaleWrite
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get_for, customer_search_for, shown_phone
-from kefu.tickets import services, workflow
+from kefu.tickets import bulk, queues, services, workflow
 from kefu.tickets.filters import TicketFilters
 from kefu.tickets.forms import (
     AttachmentForm,
@@ -44,7 +45,8 @@ from kefu.tickets.selectors import (
 )
 
 PAGE_SIZE = 25
-TABS = ("mine", "team", "all")
+TAB_COOKIE = "kefu_ticket_tab"
+TAB_COOKIE_AGE = 365 * 24 * 3600
 SEARCH_RESULTS = 8
 HISTORY_RECENT = 5
 HISTORY_OPEN = 10
@@ -72,25 +74,51 @@ def _detail_url(ticket: Ticket) -> str:
 # -- list ------------------------------------------------------------------------------------
 
 
-def _tab_queryset(qs, tab: str, user):
-    if tab == "mine":
-        return qs.filter(Q(assignee_id=user.pk) | Q(first_owner_id=user.pk))
-    if tab == "team":
-        if not user.team_id:
-            return qs.none()
-        return qs.filter(team_id=user.team_id, status__in=OPEN_STATUSES)
-    return qs
+def _chosen_tab(request: HtmxHttpRequest, params: QueryDict) -> tuple[str, bool]:
+    """(tab, whether to remember it): the tab asked for, else the one this user chose last time
+    in this browser (a signed cookie: no write per page), else the role's."""
+    asked = params.get("tab")
+    remembered = request.get_signed_cookie(TAB_COOKIE, default="", salt=TAB_COOKIE)
+    user_pk, _sep, tab = remembered.partition(":")
+    remembered = tab if user_pk == str(request.user.pk) and tab in queues.TABS else ""
+    if asked in queues.TABS:
+        return asked, asked != remembered
+    return remembered or queues.default_tab(request.user), False
 
 
-@login_required
-@require_safe
-def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
-    form = TicketFilterForm(request.GET, user=request.user)
-    page, status = None, 200
+def _with_tab_defaults(params: QueryDict, tab: str) -> tuple[QueryDict, set[str]]:
+    """``params`` with the tab's default filters where the user gave none (an empty value is a
+    choice: "any status"); and the names of the filters so filled in."""
+    data = params.copy()
+    filled = set()
+    for name, value in queues.TAB_DEFAULTS[tab].items():
+        if name not in data:
+            data[name] = value
+            filled.add(name)
+    return data, filled
+
+
+def _bulk_context(user) -> dict:
+    """The bulk-action bar: the status targets, and for those who dispatch, people and teams."""
+    context = {"bulk_statuses": Status.choices, "bulk_max": bulk.MAX_ITEMS}
+    context["bulk_dispatch"] = bulk.may_dispatch(user)
+    if context["bulk_dispatch"]:
+        context["bulk_assignees"] = list(bulk.assignees_for(user))
+        context["bulk_teams"] = list(bulk.teams_for(user))
+    return context
+
+
+def _render_list(request: HtmxHttpRequest, params: QueryDict, *, status: int = 200):
+    tab, remember = _chosen_tab(request, params)
+    data, filled = _with_tab_defaults(params, tab)
+    form = TicketFilterForm(data, user=request.user)
+    page = None
     try:
-        filters = TicketFilters.parse(request.GET)
-        qs = _tab_queryset(ticket_list_for(user=request.user, filters=filters), tab, request.user)
+        filters = TicketFilters.parse(data)
+        filters.active = [name for name in filters.active if name not in filled]
+        qs = queues.queue_filter(
+            ticket_list_for(user=request.user, filters=filters), tab, request.user
+        )
         branches = (
             []
             if tab == "team"
@@ -99,24 +127,22 @@ def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
         page = paginate(
             qs,
             ordering=filters.ordering,
-            cursor=request.GET.get("cursor"),
+            cursor=params.get("cursor"),
             limit=PAGE_SIZE,
             branches=branches,
         )
     except Invalid as exc:
         form.show_filter_errors(exc.fields or {"__all__": exc.message})
         filters, status = None, 400
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("cursor", None)
+    query.pop("csrfmiddlewaretoken", None)
     filter_query = query.copy()
     filter_query.pop("tab", None)
+    query["tab"] = tab
     context = {
         "tab": tab,
-        "tabs": [
-            ("mine", _("Mine")),
-            ("team", _("My team's queue")),
-            ("all", _("All in scope")),
-        ],
+        "tabs": queues.tabs_for(request.user),
         "form": form,
         "filters": filters,
         "page": page,
@@ -125,10 +151,61 @@ def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     if _fragment(request):
-        return render(request, "tickets/_ticket_rows.html", context, status=status)
-    context["saved_views"] = list(request.user.saved_views.all())
-    context["save_form"] = SavedViewForm()
-    return render(request, "tickets/ticket_list.html", context, status=status)
+        response = render(request, "tickets/_ticket_rows.html", context, status=status)
+    else:
+        context["saved_views"] = list(request.user.saved_views.all())
+        context["save_form"] = SavedViewForm()
+        context.update(_bulk_context(request.user))
+        response = render(request, "tickets/ticket_list.html", context, status=status)
+    if remember:
+        response.set_signed_cookie(
+            TAB_COOKIE,
+            f"{request.user.pk}:{tab}",
+            salt=TAB_COOKIE,
+            max_age=TAB_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@login_required
+@require_safe
+def ticket_list(request: HtmxHttpRequest) -> HttpResponse:
+    return _render_list(request, request.GET)
+
+
+BULK_VALUES = {"assign": "assignee", "transfer": "team", "status": "status"}
+
+
+@login_required
+@require_POST
+def ticket_bulk(request: HtmxHttpRequest) -> HttpResponse:
+    """One action on the tickets ticked in the list (at most bulk.MAX_ITEMS): each ticket's
+    outcome is reported; a request that cannot be understood is a 4xx that changes nothing."""
+    action = request.POST.get("action", "")
+    back = QueryDict(request.POST.get("query", "")[:2000], mutable=True)
+    try:
+        items = bulk.parse_selection(request.POST.getlist("t"))
+        if action == "export":
+            content, _rows = bulk.tickets_export_xlsx(actor=request.user, items=items)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            response = HttpResponse(content, content_type=bulk.XLSX)
+            response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.xlsx"'
+            return response
+        value = request.POST.get(BULK_VALUES.get(action, ""), "")
+        result = bulk.tickets_bulk_update(
+            actor=request.user, items=items, action=action, value=value
+        )
+    except DomainError as exc:
+        messages.error(request, _flat(exc))
+        return _render_list(request, back, status=exc.status)
+    if result.skipped:
+        messages.warning(request, result.summary())
+    else:
+        messages.success(request, result.summary())
+    return _done(request, f"{reverse('tickets:list')}?{back.urlencode()}")
 
 
 @login_required
