@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kefu.core import audit
+from kefu.core import audit, db
 from kefu.core.errors import Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.core.scope import LEAD, at_least, is_admin
 from kefu.knowledge import language, search
@@ -356,6 +356,8 @@ def articles_import(*, actor, business_line, items: list[dict]) -> dict:
     the line already has gets a new version. All or nothing."""
     if actor is not None:
         require_editor(actor, business_line.pk)
+    # two imports of one file at once would each find no article by its titles and add both
+    db.lock_key(f"kb-import:{business_line.pk}")
     search.load_dictionary()
     editor = actor if getattr(actor, "pk", None) else None
     cats = {
@@ -535,11 +537,17 @@ def phrase_set_switch(*, actor, phrase_set: PhraseSet, on: bool) -> PhraseSet:
 # --- dictionary and synonyms (administrators) ----------------------------------------------------
 
 
-def _enqueue_reindex() -> None:
+def _enqueue_reindex(words: Iterable[str] = ()) -> None:
+    """After the commit: rebuild the knowledge index, and cut again the other indexed text
+    (tickets) that contains one of the changed ``words`` (core.search)."""
+    from kefu.core.tasks import resegment_job
     from kefu.knowledge.tasks import reindex_knowledge
 
     search.forget_dictionary()
+    changed = sorted({w for w in words if w})
     transaction.on_commit(lambda: reindex_knowledge())
+    if changed:
+        transaction.on_commit(lambda: resegment_job(changed))
 
 
 @transaction.atomic
@@ -551,7 +559,7 @@ def dictionary_word_add(*, actor, word: str) -> DictionaryWord:
         raise Invalid(_("Enter one word without spaces."), fields={"word": _("Not valid.")})
     obj, _created = DictionaryWord.objects.get_or_create(word=word)
     audit.record(actor=actor, action="kb.dictionary.add", obj=obj, changes={"word": word})
-    _enqueue_reindex()
+    _enqueue_reindex([word])
     return obj
 
 
@@ -563,7 +571,7 @@ def dictionary_word_remove(*, actor, word_id: int) -> None:
         raise NotFound()
     audit.record(actor=actor, action="kb.dictionary.remove", obj=obj, changes={"word": obj.word})
     obj.delete()
-    _enqueue_reindex()
+    _enqueue_reindex([obj.word])
 
 
 @transaction.atomic
@@ -578,13 +586,14 @@ def synonym_group_save(
         raise Invalid(
             _("A synonym group needs at least two words."), fields={"terms": _("Too few.")}
         )
+    before = list(group.terms or []) if group is not None else []
     if group is None:
         group = SynonymGroup.objects.create(terms=items)
     else:
         group.terms = items
         group.save(update_fields=["terms", "updated_at"])
     audit.record(actor=actor, action="kb.synonyms.save", obj=group, changes={"terms": items})
-    _enqueue_reindex()
+    _enqueue_reindex([*before, *items])
     return group
 
 
@@ -598,7 +607,7 @@ def synonym_group_delete(*, actor, group_id: int) -> None:
         actor=actor, action="kb.synonyms.delete", obj=group, changes={"terms": group.terms}
     )
     group.delete()
-    _enqueue_reindex()
+    _enqueue_reindex(group.terms or [])
 
 
 def search_reindex(*, business_line_id: int | None = None, batch: int = 500) -> int:

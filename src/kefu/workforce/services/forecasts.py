@@ -14,7 +14,7 @@ from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Cast, ExtractHour, ExtractMinute, Floor, TruncDate
 from django.utils.translation import gettext as _
 
-from kefu.core import audit
+from kefu.core import audit, db
 from kefu.core.errors import Invalid
 from kefu.workforce import forecast as fc
 from kefu.workforce import staffing
@@ -504,6 +504,9 @@ def intervals_import(
     if group is None or group.business_line_id != line.pk:
         raise Invalid(_("Unknown skill group."), fields={"group": _("Unknown.")})
     rows = parse_intervals(filename, content, interval_minutes=interval_minutes)
+    # two imports for one group at once: the second waits, then replaces the first's intervals
+    # (without the lock both delete nothing and the second insert breaks the unique constraint)
+    db.lock_key(f"intervals-import:{group.pk}")
     starts = [r[0] for r in rows]
     existing = IntervalRecord.objects.filter(business_line=line, group=group)
     for i in range(0, len(starts), BULK_BATCH):
