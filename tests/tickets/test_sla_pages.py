@@ -26,7 +26,7 @@ def test_ticket_page_shows_the_sla_and_complaint_panels(urgent, agent, web_as):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="sla-panel"' in html and 'id="complaint-panel"' in html
-    assert "complaint:urgent" in html
+    assert "Complaint · Urgent" in html  # the default policy, named by its conditions
 
 
 def test_stage_form_refuses_not_valid_without_explanation(urgent, agent, web_as):

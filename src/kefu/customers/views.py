@@ -55,6 +55,22 @@ def _line(user):
     return user.business_line
 
 
+def _create_line(request):
+    """The line a new customer or an import goes to: the user's own; an administrator (no line
+    of their own) chooses one on the form. Returns (line or None on GET, the choices)."""
+    from kefu.accounts import lines
+
+    choices = lines.line_choices(request.user)
+    if not choices:
+        return _line(request.user), choices, None
+    if request.method != "POST":
+        return None, choices, None
+    try:
+        return lines.line_for(request.user, request.POST.get("business_line")), choices, None
+    except Invalid as exc:
+        return None, choices, exc
+
+
 @login_required
 def customer_list(request: HtmxHttpRequest):
     form = CustomerFilterForm(request.GET or None, agents=_agents(request.user))
@@ -200,11 +216,13 @@ def service_record_create(request, pk: int, vehicle_pk: int):
 
 @login_required
 def customer_create(request):
-    line = _line(request.user)
+    line, line_choices, line_error = _create_line(request)
     agents = _agents(request.user)
     form = CustomerForm(request.POST or None, agents=agents)
     existing = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and line_error is not None:
+        form.add_domain_error(line_error)
+    elif request.method == "POST" and form.is_valid():
         data = form.changes()
         try:
             customer = services.customer_create(
@@ -225,7 +243,13 @@ def customer_create(request):
     return render(
         request,
         "customers/customer_form.html",
-        {"form": form, "existing": existing, "creating": True},
+        {
+            "form": form,
+            "existing": existing,
+            "creating": True,
+            "line": line,
+            "line_choices": line_choices,
+        },
         status=409 if existing else status,
     )
 
@@ -306,10 +330,12 @@ def customer_merge(request, pk: int):
 
 @login_required
 def customer_import(request):
-    line = _line(request.user)
+    line, line_choices, line_error = _create_line(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and line_error is not None:
+        form.add_domain_error(line_error)
+    elif request.method == "POST" and form.is_valid():
         try:
             result = imports.customers_import(
                 actor=request.user,
@@ -322,5 +348,5 @@ def customer_import(request):
     status = 400 if request.method == "POST" and (result is None or result.error_count) else 200
     if result is not None and result.loaded:
         status = 200
-    context = {"form": form, "result": result}
+    context = {"form": form, "result": result, "line": line, "line_choices": line_choices}
     return render(request, "customers/customer_import.html", context, status=status)

@@ -24,11 +24,15 @@ from kefu.accounts.selectors import business_line_list_for
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
 from kefu.customers.selectors import (
+    FULL,
+    REVEAL,
     CustomerFilters,
+    contact_access,
     customer_list_for,
     customer_search_for,
     shown_phone,
 )
+from kefu.customers.services import contact_reveal
 from kefu.followups import selectors, services
 from kefu.followups.exports import XLSX
 from kefu.followups.forms import (
@@ -51,19 +55,15 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _reveal_url(customer_id: int) -> str | None:
-    try:
-        return reverse("customers:reveal", args=[customer_id])
-    except NoReverseMatch:
-        return None
-
-
 def _workbench_context(request, *, error: str = "", done: str = "") -> dict:
     today = timezone.localdate()
     tasks = selectors.workbench_for(user=request.user, today=today)
+    access = contact_access(request.user)
     for task in tasks:
         task.phone_shown = shown_phone(request.user, task.customer.phone)
-        task.reveal_url = _reveal_url(task.customer_id)
+        # the full number is a tel: link at once, or after an audited reveal (POST)
+        task.phone_full = task.customer.phone if access == FULL else ""
+        task.can_reveal = access == REVEAL
         task.overdue = task.window_end < today
     return {
         "tasks": tasks,
@@ -118,6 +118,34 @@ def callback_outcome(request: HtmxHttpRequest, pk: int):
     else:
         messages.success(request, done)
     return redirect("followups:workbench")
+
+
+@login_required
+@require_POST
+def callback_reveal(request: HtmxHttpRequest, pk: int):
+    """Show the full number of a callback's customer to dial it: scope-checked (404 outside),
+    audited and rate-limited as a reveal (customers.services.contact_reveal); htmx swaps the
+    number in place as a tel: link."""
+    task = selectors.callback_get_for(user=request.user, pk=pk)
+    try:
+        revealed = contact_reveal(
+            actor=request.user, customer=task.customer, ip=request.META.get("REMOTE_ADDR")
+        )
+    except DomainError as exc:
+        if not request.htmx:
+            raise  # the error page of its status (403 masked role, 429 too many reveals)
+        task.phone_shown = shown_phone(request.user, task.customer.phone)
+        task.can_reveal = contact_access(request.user) == REVEAL
+        context = {"task": task, "reveal_error": str(exc.message)}
+        return render(request, "followups/_phone.html", context, status=exc.status)
+    if request.htmx:
+        task.phone_full = revealed["phone"]
+        return render(request, "followups/_phone.html", {"task": task})
+    context = _workbench_context(request)
+    for shown in context["tasks"]:
+        if shown.pk == task.pk:
+            shown.phone_full = revealed["phone"]
+    return render(request, "followups/workbench.html", context)
 
 
 def _require(user, role: str) -> None:
@@ -347,7 +375,13 @@ def register_export(request, register: str):
 def policies(request):
     _require(request.user, scope.SUPERVISOR)
     status = 200
-    items = selectors.policies_for(request.user)
+    # an administrator has no line of their own: they choose the line whose policies they edit
+    from kefu.accounts import lines
+    from kefu.followups.services.policies import policies_by_kind
+
+    raw = request.POST.get("business_line") or request.GET.get("line")
+    line = lines.line_shown(request.user, raw)
+    items = list(policies_by_kind(line).values()) if line else []
     if request.method == "POST":
         by_id = {str(p.pk): p for p in items}
         policy = by_id.get(request.POST.get("policy", ""))
@@ -364,11 +398,14 @@ def policies(request):
             changes["working_days"] = request.POST.get("working_days") == "on"
             services.policy_update(actor=request.user, policy=policy, changes=changes)
             messages.success(request, _("Policy saved."))
+            if lines.may_choose(request.user):
+                return redirect(f"{reverse('followups:policies')}?line={line.pk}")
             return redirect("followups:policies")
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = 400
-    return render(request, "followups/policies.html", {"policies": items}, status=status)
+    context = {"policies": items, "line": line, "line_choices": lines.line_choices(request.user)}
+    return render(request, "followups/policies.html", context, status=status)
 
 
 def _back_to_ticket(ticket_pk: int):

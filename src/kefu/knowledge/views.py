@@ -83,7 +83,11 @@ def _article_form_save(request, form, article=None):
         "review_on": data["review_on"],
     }
     if article is None:
-        return services.article_create_from_input(actor=request.user, **fields)
+        # an administrator (no line of their own) chose the line on the form
+        line = request.POST.get("business_line", "")
+        return services.article_create_from_input(
+            actor=request.user, business_line=int(line) if line.isdigit() else None, **fields
+        )
     return services.article_update_from_input(
         actor=request.user, article=article, version=data["version"] or 0, **fields
     )
@@ -101,7 +105,10 @@ def article_create(request):
         else:
             messages.success(request, _("The article is saved."))
             return redirect("knowledge:article", article_id=article.pk)
-    return render(request, "knowledge/article_form.html", {"form": form, "article": None})
+    from kefu.accounts import lines
+
+    context = {"form": form, "article": None, "line_choices": lines.line_choices(request.user)}
+    return render(request, "knowledge/article_form.html", context)
 
 
 @kb_view
@@ -191,7 +198,8 @@ def kb_import(request):
         try:
             rows = read_sheet(upload)
             items = services.parse_article_rows(rows)
-            line = services.line_for_user(request.user, None)
+            chosen = request.POST.get("business_line", "")
+            line = services.line_for_user(request.user, int(chosen) if chosen.isdigit() else None)
             result = services.articles_import(actor=request.user, business_line=line, items=items)
         except (UsageError, Invalid) as exc:
             form.add_error("file", str(getattr(exc, "message", exc)))
@@ -202,7 +210,10 @@ def kb_import(request):
             )
             return redirect("knowledge:articles")
     status = 400 if request.method == "POST" else 200
-    return render(request, "knowledge/import.html", {"form": form}, status=status)
+    from kefu.accounts import lines
+
+    context = {"form": form, "line_choices": lines.line_choices(request.user)}
+    return render(request, "knowledge/import.html", context, status=status)
 
 
 @kb_view

@@ -152,12 +152,18 @@ def questionnaire_new(request):
     _require_lead(request.user)
     values = {"name": "", "intro": "", "status": "draft", "after_close": False, "link_days": 14}
     errors: dict = {}
+    from kefu.accounts import lines
+
+    line_choices = lines.line_choices(request.user)
     if request.method == "POST":
         values = _settings_values(request.POST)
         try:
+            # an administrator (no line of their own) chooses the line on the form
             q = services.questionnaire_create(
                 actor=request.user,
-                business_line=selectors.business_line_for(user=request.user),
+                business_line=lines.line_for(request.user, request.POST.get("business_line"))
+                if line_choices
+                else selectors.business_line_for(user=request.user),
                 **values,
             )
         except Invalid as exc:
@@ -168,7 +174,12 @@ def questionnaire_new(request):
     return render(
         request,
         "surveys/questionnaire_form.html",
-        {"values": values, "errors": errors, "statuses": QuestionnaireStatus.choices},
+        {
+            "values": values,
+            "errors": errors,
+            "statuses": QuestionnaireStatus.choices,
+            "line_choices": line_choices,
+        },
     )
 
 

@@ -94,9 +94,10 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
     team = forms.CharField(label=_("Team"), required=False, widget=forms.Select())
     assignee = forms.CharField(label=_("Assignee"), required=False, widget=forms.Select())
     customer = forms.CharField(
-        label=_("Customer number"),
+        label=_("Customer"),
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or phone digits")}),
     )
     created_after = forms.CharField(
         # the customer list's "Created from" is 建档 (filed); a ticket's is 创建
@@ -276,6 +277,25 @@ class IntakeForm(BootstrapMixin, forms.Form):
         if not allow_new_caller:
             del self.fields["customer_name"]
             del self.fields["customer_phone"]
+        from kefu.accounts import lines
+
+        if lines.may_choose(user):
+            # an administrator has no team of their own: they say which team takes the ticket
+            self.fields["team"] = forms.ChoiceField(
+                label=_("Team"),
+                required=False,
+                choices=[("", _("By the routing rules"))]
+                + [
+                    (str(team.pk), f"{team.business_line.name} · {team.name}")
+                    for team in Team.objects.filter(is_active=True, business_line__is_active=True)
+                    .select_related("business_line")
+                    .order_by("business_line_id", "id")
+                ],
+                help_text=_(
+                    "Required for a new caller: the team's business line keeps the customer."
+                ),
+            )
+            self.fields["team"].widget.attrs["class"] = "form-select"
 
     def clean(self):
         data = super().clean()
@@ -299,4 +319,5 @@ class IntakeForm(BootstrapMixin, forms.Form):
             "title": data["title"],
             "description": data["description"],
             "category": data["category"] or None,
+            **({"team": int(data["team"])} if data.get("team") else {}),
         }

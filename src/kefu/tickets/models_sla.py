@@ -4,6 +4,8 @@ responsible units (责任单位) with hand-offs, and promises to customers as ta
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,58 @@ class Level(models.IntegerChoices):
     BREACH = 1, _("Breached")
     SUPERVISOR = 2, _("Escalated to the supervisor")
     MANAGER = 3, _("Escalated to the manager")
+
+
+# the names the template's default policies are stored under (tickets.sla.builtin_policies):
+# pages show them as the translated description of their conditions
+BUILTIN_NAME = re.compile(r"^[a-z_]+:[a-z_]+$")
+
+
+def describe_conditions(
+    *,
+    ticket_type: str = "",
+    priority: str = "",
+    customer_tier: str = "",
+    channel: str = "",
+    category: str = "",
+) -> str:
+    """What a policy applies to, in the user's language: “投诉 · 紧急 · 电话” / “Complaint ·
+    Urgent · Phone”; “所有工单” / “All tickets” stands for any ticket type."""
+    from kefu.customers.models import Tier
+    from kefu.tickets.models import Channel, Priority, TicketType
+
+    def label(choices, value):
+        return str(dict(choices.choices).get(value, value))
+
+    parts = [label(TicketType, ticket_type) if ticket_type else str(_("All tickets"))]
+    if priority:
+        parts.append(label(Priority, priority))
+    if customer_tier:
+        parts.append(str(_("%(tier)s customers") % {"tier": label(Tier, customer_tier)}))
+    if channel:
+        parts.append(label(Channel, channel))
+    if category:
+        parts.append(category)
+    return " · ".join(parts)
+
+
+def policy_label(name: str) -> str:
+    """A policy's name as pages show it: a default policy's stored code (``priority:normal``)
+    becomes the description of its conditions; a name a person gave stays as it is."""
+    if not BUILTIN_NAME.match(name or ""):
+        return name
+    from kefu.tickets import sla
+
+    for rule in sla.builtin_policies("property", None):
+        if rule.name == name:
+            return describe_conditions(
+                ticket_type=rule.ticket_type or "",
+                priority=rule.priority or "",
+                customer_tier=rule.customer_tier or "",
+                channel=rule.channel or "",
+                category=rule.category or "",
+            )
+    return name
 
 
 class SlaPolicy(TimestampedModel):
@@ -70,7 +124,22 @@ class SlaPolicy(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def conditions_label(self) -> str:
+        return describe_conditions(
+            ticket_type=self.ticket_type,
+            priority=self.priority,
+            customer_tier=self.customer_tier,
+            channel=self.channel,
+            category=self.category,
+        )
+
+    @property
+    def label(self) -> str:
+        """The name shown: a default policy's code reads as its conditions, translated."""
+        return self.conditions_label if BUILTIN_NAME.match(self.name or "") else self.name
 
 
 class SlaClock(models.Model):

@@ -224,7 +224,11 @@ def sla_policies_seed(*, actor, business_line) -> int:
         for index, rule in enumerate(rules)
         if rule.name not in existing
     ]
-    SlaPolicy.objects.bulk_create(new)
+    # pressing the button twice (or two people at once) adds nothing twice: names are unique
+    # per line and a concurrent insert of the same name is skipped
+    SlaPolicy.objects.bulk_create(new, ignore_conflicts=True)
+    after = set(SlaPolicy.objects.filter(business_line=business_line).values_list("name", flat=True))
+    new = [p for p in new if p.name in after - existing]
     line_settings.changed(business_line.pk)  # bulk_create sends no signal
     if business_line.industry == "property":
         from kefu.tickets.models import Category

@@ -17,10 +17,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kefu.accounts import lines
 from kefu.accounts.models import Team
 from kefu.core import scope
 from kefu.core.errors import DomainError, NotFound, PermissionDenied
 from kefu.core.pagination import paginate
+from kefu.core.redirects import safe_next
 from kefu.customers.models import Tier
 from kefu.tickets import complaints, routing_services, sla_selectors, sla_services
 from kefu.tickets.models import Channel, Priority, TicketType
@@ -44,10 +46,24 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, f"{exc.message} {details}".strip())
 
 
-def _line(user):
-    if user.business_line is None:
-        raise NotFound()
-    return user.business_line
+def _write_line(request: HttpRequest):
+    """The line a settings write goes to: the user's own; an administrator's choice."""
+    return lines.line_for(request.user, request.POST.get("business_line"))
+
+
+def _shown(request: HttpRequest) -> tuple:
+    """The line a settings page shows and the context of its line switch (administrators)."""
+    line = lines.line_shown(request.user, request.GET.get("line"))
+    return line, {"line": line, "line_choices": lines.line_choices(request.user)}
+
+
+def _settings_page(request: HttpRequest, name: str) -> HttpResponse:
+    """Back to a settings page, on the line an administrator was working in."""
+    url = reverse(name)
+    chosen = request.POST.get("business_line", "")
+    if lines.may_choose(request.user) and chosen.isdigit():
+        url += f"?line={chosen}"
+    return redirect(url)
 
 
 def _choices_context() -> dict:
@@ -65,10 +81,16 @@ def _choices_context() -> dict:
 @login_required
 @require_safe
 def policy_list(request: HttpRequest) -> HttpResponse:
-    policies = list(sla_selectors.policies_for(request.user)[: PAGE_SIZE * 4])
+    line, line_context = _shown(request)
+    policies = list(
+        sla_selectors.policies_for(request.user).filter(business_line=line)[: PAGE_SIZE * 4]
+        if line
+        else []
+    )
     context = {
         "policies": policies,
-        "can_edit": scope.at_least(request.user, scope.SUPERVISOR),
+        "can_edit": line is not None and scope.at_least(request.user, scope.SUPERVISOR),
+        **line_context,
         **_choices_context(),
     }
     return render(request, "tickets/sla/policy_list.html", context)
@@ -99,20 +121,21 @@ def policy_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if pk is None:
             sla_services.sla_policy_create(
                 actor=request.user,
-                business_line=_line(request.user),
+                business_line=_write_line(request),
                 **_policy_values(request.POST),
             )
         else:
             policy = sla_selectors.policy_get_for(user=request.user, pk=pk)
-            sla_services.sla_policy_update(
-                actor=request.user, policy=policy, changes=_policy_values(request.POST)
-            )
+            changes = _policy_values(request.POST)
+            if changes.get("name", "").strip() == policy.label:
+                changes.pop("name")  # a default policy keeps its code: its label translates
+            sla_services.sla_policy_update(actor=request.user, policy=policy, changes=changes)
         messages.success(request, _("The SLA policy is saved."))
     except (PermissionDenied, NotFound):
         raise  # the 403 / 404 page: an agent has no business here
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:policies")
+    return _settings_page(request, "sla:policies")
 
 
 @login_required
@@ -120,12 +143,17 @@ def policy_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def policy_seed(request: HttpRequest) -> HttpResponse:
     try:
         created = sla_services.sla_policies_seed(
-            actor=request.user, business_line=_line(request.user)
+            actor=request.user, business_line=_write_line(request)
         )
-        messages.success(request, _("%(n)d default policies added.") % {"n": created})
+        if created:
+            messages.success(request, _("%(n)d default policies added.") % {"n": created})
+        else:
+            messages.info(request, _("The template's default policies are all loaded already."))
+    except (PermissionDenied, NotFound):
+        raise
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:policies")
+    return _settings_page(request, "sla:policies")
 
 
 # -- routing -------------------------------------------------------------------------------
@@ -134,14 +162,25 @@ def policy_seed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def routing_page(request: HttpRequest) -> HttpResponse:
+    line, line_context = _shown(request)
+    line_id = line.pk if line else 0
     context = {
-        "rules": list(routing_services.rules_for(request.user)[: PAGE_SIZE * 4]),
-        "strategies": routing_services.team_strategies_for(request.user),
-        "strategy_choices": Strategy.choices,
-        "teams": Team.objects.filter(scope.business_line_q(request.user), is_active=True).order_by(
-            "id"
+        "rules": list(
+            routing_services.rules_for(request.user).filter(business_line_id=line_id)[
+                : PAGE_SIZE * 4
+            ]
         ),
-        "can_edit": scope.at_least(request.user, scope.SUPERVISOR),
+        "strategies": [
+            row
+            for row in routing_services.team_strategies_for(request.user)
+            if row[0].business_line_id == line_id
+        ],
+        "strategy_choices": Strategy.choices,
+        "teams": Team.objects.filter(
+            scope.business_line_q(request.user), business_line_id=line_id, is_active=True
+        ).order_by("id"),
+        "can_edit": line is not None and scope.at_least(request.user, scope.SUPERVISOR),
+        **line_context,
         **_choices_context(),
     }
     return render(request, "tickets/sla/routing.html", context)
@@ -154,7 +193,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
     try:
         routing_services.routing_rule_create(
             actor=request.user,
-            business_line=_line(request.user),
+            business_line=_write_line(request),
             name=post.get("name", ""),
             position=post.get("position") or 0,
             ticket_type=post.get("ticket_type", ""),
@@ -166,7 +205,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The routing rule is saved."))
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:routing")
+    return _settings_page(request, "sla:routing")
 
 
 @login_required
@@ -179,7 +218,7 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:routing")
+    return _settings_page(request, "sla:routing")
 
 
 @login_required
@@ -195,7 +234,7 @@ def team_strategy(request: HttpRequest, team_pk: int) -> HttpResponse:
         messages.success(request, _("The team's assignment is saved."))
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:routing")
+    return _settings_page(request, "sla:routing")
 
 
 # -- responsible units ---------------------------------------------------------------------
@@ -204,10 +243,13 @@ def team_strategy(request: HttpRequest, team_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def unit_list(request: HttpRequest) -> HttpResponse:
+    line, line_context = _shown(request)
+    units = sla_selectors.units_for(request.user).filter(business_line_id=line.pk if line else 0)
     context = {
-        "units": list(sla_selectors.units_for(request.user)[: PAGE_SIZE * 4]),
+        "units": list(units[: PAGE_SIZE * 4]),
         "kinds": UnitKind.choices,
-        "can_edit": scope.at_least(request.user, scope.SUPERVISOR),
+        "can_edit": line is not None and scope.at_least(request.user, scope.SUPERVISOR),
+        **line_context,
     }
     return render(request, "tickets/sla/unit_list.html", context)
 
@@ -218,7 +260,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     try:
         complaints.unit_create(
             actor=request.user,
-            business_line=_line(request.user),
+            business_line=_write_line(request),
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
             contact=request.POST.get("contact", ""),
@@ -226,7 +268,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The responsible unit is added."))
     except DomainError as exc:
         _error(request, exc)
-    return redirect("sla:units")
+    return _settings_page(request, "sla:units")
 
 
 # -- tasks and notifications ---------------------------------------------------------------
@@ -254,11 +296,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The task is done."))
     except DomainError as exc:
         _error(request, exc)
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/")
-        else reverse("sla:tasks")
-    )
+    return redirect(safe_next(request, request.POST.get("next"), reverse("sla:tasks")))
 
 
 @login_required

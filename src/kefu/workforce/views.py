@@ -123,6 +123,7 @@ def forecast_import(request):
     try:
         n = services.intervals_import(
             actor=request.user,
+            business_line=form.cleaned_data["group"].business_line_id,  # an admin's: the group's
             group=form.cleaned_data["group"],
             filename=upload.name,
             content=upload.read(),
@@ -503,13 +504,16 @@ def staffing_calculator(request):
             "service_level": d["service_level"],
             "shrinkage": d["shrinkage"],
         }
-        try:
-            results = [
-                calculator.erlang("erlang-c", **common),
-                calculator.erlang("erlang-a", patience_seconds=d["patience"], **common),
-            ]
-        except staffing.StaffingError as exc:
-            error = _staffing_message(exc)
+        # each model answers on its own: a patience Erlang A refuses still leaves Erlang C
+        results, errors = [], []
+        for model, extra in (("erlang-c", {}), ("erlang-a", {"patience_seconds": d["patience"]})):
+            try:
+                results.append(calculator.erlang(model, **common, **extra))
+            except staffing.StaffingError as exc:
+                message = _staffing_message(exc)
+                if message not in errors:
+                    errors.append(message)
+        error = " ".join(errors)
         sources = calculator.sources(
             **{
                 k: d[k]
@@ -531,6 +535,10 @@ def staffing_calculator(request):
 
 
 def _staffing_message(exc: staffing.StaffingError) -> str:
+    if isinstance(exc, staffing.TooLarge):
+        from kefu.workforce.staffing_messages import too_large
+
+        return too_large(exc)
     if isinstance(exc, staffing.Unreachable):
         return _(
             "The target cannot be met with any number of agents: answering every contact "

@@ -55,3 +55,30 @@ def unread_notifications(context) -> int:
     """The signed-in user's unread notifications (one COUNT on the notification index)."""
     request = context.get("request")
     return sla_selectors.unread_count(getattr(request, "user", None))
+
+
+@register.filter
+def policy_label(name: str) -> str:
+    """A clock's policy name as people read it (a default policy's code → its conditions)."""
+    from kefu.tickets.models_sla import policy_label as label
+
+    return label(name)
+
+
+@register.filter
+def rule_conditions(rule) -> str:
+    """A routing rule's conditions in words (“投诉 · 电话”, “所有工单” for any)."""
+    from kefu.tickets.models_sla import describe_conditions
+
+    return describe_conditions(
+        ticket_type=rule.ticket_type, channel=rule.channel, category=rule.category
+    )
+
+
+@register.simple_tag(takes_context=True)
+def may_edit_settings(context) -> bool:
+    """Whether the signed-in user edits the department's settings (supervisors and above)."""
+    from kefu.core import scope
+
+    user = context.get("user")
+    return bool(user and user.is_authenticated and scope.at_least(user, scope.SUPERVISOR))
