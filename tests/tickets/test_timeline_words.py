@@ -31,6 +31,7 @@ def test_status_changes_follow_the_page_language(web_as, agent, make_ticket):
     english = _timeline(client, ticket, "en")
     chinese = _timeline(client, ticket, "zh-hans")
 
+    assert "Status: <span" in english
     assert "New</span> → <span" in english and "In progress" in english
     assert "新建" not in english and "处理中" not in english
     assert "状态：" in chinese and "新建</span> → <span" in chinese and "处理中" in chinese

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.models import Ticket
@@ -34,7 +35,7 @@ def field_label(name: str) -> str:
     if name in TIMELINE_FIELDS:
         return str(TIMELINE_FIELDS[name])
     try:
-        return str(Ticket._meta.get_field(name).verbose_name)
+        return capfirst(str(Ticket._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
         return str(_("Other field"))
 
