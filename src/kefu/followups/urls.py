@@ -6,6 +6,7 @@ app_name = "followups"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("callbacks/<int:pk>/outcome/", views.callback_outcome, name="outcome"),
+    path("callbacks/<int:pk>/reveal/", views.callback_reveal, name="reveal"),
     path("rates/", views.rates, name="rates"),
     path("complaints/", views.complaints, name="complaints"),
     path("deputies/", views.deputies, name="deputies"),
