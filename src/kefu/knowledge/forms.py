@@ -71,6 +71,12 @@ class RuleForm(_Bootstrap):
     situation = forms.CharField(label=_("Situation"), max_length=30, required=False)
     pattern = forms.CharField(label=_("Phrase to flag"), max_length=200)
     is_regex = forms.BooleanField(label=_("Regular expression"), required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("For a regular expression: what it flags, in words. Pages show this."),
+    )
     suggestion = forms.CharField(label=_("Polite wording"), max_length=200, required=False)
 
 

@@ -355,6 +355,14 @@ class LanguageRule(TimestampedModel):
         help_text=_("The phrase to flag; a regular expression when “regular expression” is on."),
     )
     is_regex = models.BooleanField(_("regular expression"), default=False)
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the rule flags, in words; pages show it instead of a regular expression."
+        ),
+    )
     suggestion = models.CharField(_("polite wording"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -144,6 +144,7 @@ class RuleIn(Schema):
     suggestion: str = ""
     is_regex: bool = False
     situation: str = ""
+    description: str = ""
 
 
 class RuleOut(Schema):
@@ -153,6 +154,7 @@ class RuleOut(Schema):
     suggestion: str
     is_regex: bool
     situation: str
+    description: str
     is_active: bool
 
 

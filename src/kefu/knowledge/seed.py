@@ -39,11 +39,18 @@ def seed_shared() -> None:
                 pattern=pattern,
                 suggestion=polite,
                 is_regex=is_regex,
+                description=demo_data.RULE_DESCRIPTIONS.get(pattern, "") if is_regex else "",
             )
             for situation, pattern, polite, is_regex in demo_data.LANGUAGE_RULES
         ]
         rules += [
-            LanguageRule(kind=RuleKind.PROMISE, situation=situation, pattern=pattern, is_regex=True)
+            LanguageRule(
+                kind=RuleKind.PROMISE,
+                situation=situation,
+                pattern=pattern,
+                is_regex=True,
+                description=demo_data.RULE_DESCRIPTIONS.get(pattern, ""),
+            )
             for situation, pattern in demo_data.PROMISE_RULES
         ]
         LanguageRule.objects.bulk_create(rules)

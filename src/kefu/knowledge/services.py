@@ -649,7 +649,9 @@ def search_reindex(*, business_line_id: int | None = None, batch: int = 500) -> 
 # --- service language (CH-7, KB-2) ---------------------------------------------------------------
 
 
-def _clean_rule(kind: str, pattern: str, is_regex: bool, suggestion: str, situation: str) -> dict:
+def _clean_rule(
+    kind: str, pattern: str, is_regex: bool, suggestion: str, situation: str, description: str = ""
+) -> dict:
     pattern, suggestion = (pattern or "").strip(), (suggestion or "").strip()
     fields = {}
     if kind not in RuleKind.values:
@@ -667,6 +669,7 @@ def _clean_rule(kind: str, pattern: str, is_regex: bool, suggestion: str, situat
         "is_regex": is_regex,
         "suggestion": suggestion[:200],
         "situation": (situation or "").strip()[:30],
+        "description": (description or "").strip()[:200],
     }
 
 
@@ -679,11 +682,13 @@ def language_rule_create(
     suggestion: str = "",
     is_regex: bool = False,
     situation: str = "",
+    description: str = "",
     business_line=None,
 ) -> LanguageRule:
-    """A service-language rule (administrators)."""
+    """A service-language rule (administrators). ``description`` says in words what a regular
+    expression flags; pages show it instead of the pattern."""
     require_admin(actor)
-    data = _clean_rule(kind, pattern, is_regex, suggestion, situation)
+    data = _clean_rule(kind, pattern, is_regex, suggestion, situation, description)
     rule = LanguageRule.objects.create(business_line=business_line, **data)
     audit.record(actor=actor, action="kb.rule.create", obj=rule, changes=data)
     return rule
@@ -700,9 +705,15 @@ def language_rule_update(
     is_regex: bool,
     situation: str,
     is_active: bool,
+    description: str | None = None,
 ) -> LanguageRule:
     require_admin(actor)
-    data = {**_clean_rule(kind, pattern, is_regex, suggestion, situation), "is_active": is_active}
+    if description is None:
+        description = rule.description
+    data = {
+        **_clean_rule(kind, pattern, is_regex, suggestion, situation, description),
+        "is_active": is_active,
+    }
     before = {k: getattr(rule, k) for k in data}
     for k, v in data.items():
         setattr(rule, k, v)
