@@ -6,6 +6,9 @@ An archive is one ``.tar.gz`` holding ``manifest.json``, the database and the up
   the server keeps writing; WAL readers never block writers).
 * PostgreSQL: ``database.dump``, ``pg_dump -Fc`` run on a snapshot exported from a repeatable-read
   transaction, and the manifest's checksums are computed in that same snapshot.
+* ``secret_key``: the signing key (``KEFU_SECRET_KEY`` or the generated ``DATA_DIR/secret_key``),
+  so signed survey links and sessions still verify on the machine a backup is restored to. The
+  archive is written with mode 0600: keep it as secret as the key itself.
 
 The manifest records, per table, the row count and a sha256 over the rows in primary-key order
 (read in keyset-paginated chunks, so memory stays flat on a million tickets). A backup is
@@ -39,6 +42,7 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
 UPLOADS = "uploads"
+SECRET_FILE = "secret_key"
 # rows read per query when checksumming: bounded memory, few round trips
 CHUNK = 5000
 # a restore that waits longer than this for a table lock fails instead of hanging on a server
@@ -65,10 +69,12 @@ class Result:
     path: Path
     manifest: dict
     verified: list[str] = field(default_factory=list)
+    secret_key: dict = field(default_factory=dict)  # restore: what happened to the signing key
 
     def as_dict(self) -> dict:
         tables = self.manifest["tables"]
         return {
+            **({"secret_key": self.secret_key} if self.secret_key else {}),
             "path": str(self.path),
             "vendor": self.manifest["database"]["vendor"],
             "created_at": self.manifest["created_at"],
@@ -424,6 +430,11 @@ def backup(*, out: Path | None = None, say: Callable[[str], None] = lambda _m: N
             },
             "tables": tables,
             "uploads": uploads_summary(media),
+            "secret_key": {
+                "file": SECRET_FILE,
+                "source": "environment" if os.environ.get("KEFU_SECRET_KEY") else "file",
+                "sha256": _key_digest(settings.SECRET_KEY),
+            },
         }
         say(f"Packing {len(tables)} tables and {manifest['uploads']['files']} uploaded files …")
         partial = work / "archive.tar.gz"
@@ -434,10 +445,19 @@ def backup(*, out: Path | None = None, say: Callable[[str], None] = lambda _m: N
             info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
             tar.addfile(info, io.BytesIO(data))
             tar.add(work / manifest["database"]["file"], arcname=manifest["database"]["file"])
+            key = settings.SECRET_KEY.encode()
+            info = tarfile.TarInfo(SECRET_FILE)
+            info.size, info.mode, info.mtime = (
+                len(key),
+                0o600,
+                int(dt.datetime.now(dt.UTC).timestamp()),
+            )
+            tar.addfile(info, io.BytesIO(key))
             for path in _upload_files(media):
                 tar.add(path, arcname=f"{UPLOADS}/{path.relative_to(media).as_posix()}")
         say("Verifying the archive …")
         verified = verify_archive(partial, manifest=manifest)
+        partial.chmod(0o600)  # it holds the signing key and every customer's data
         os.replace(partial, out)
     return Result(path=out, manifest=manifest, verified=verified)
 
@@ -548,11 +568,82 @@ def verify_archive(path: Path, *, manifest: dict | None = None) -> list[str]:
             actual = _scratch_checksums(db_file)
         _check("the archive", manifest["tables"], actual)
         _check_uploads("the archive", manifest["uploads"], work / UPLOADS)
+        if "secret_key" in manifest:
+            _archived_key(work, manifest)
     rows = sum(t["rows"] for t in manifest["tables"].values())
     return [
         f"{len(manifest['tables'])} tables, {rows} rows: counts and checksums match",
         f"{manifest['uploads']['files']} uploaded files match",
+        *(["the secret key matches"] if "secret_key" in manifest else []),
     ]
+
+
+# --- the signing key -----------------------------------------------------------------------------
+
+
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _archived_key(work: Path, manifest: dict) -> str:
+    """The archive's signing key, checked against the manifest's digest."""
+    path = work / manifest["secret_key"].get("file", SECRET_FILE)
+    try:
+        key = path.read_text()
+    except OSError:
+        raise BackupError(f"the archive lacks its secret key file {path.name}")
+    if _key_digest(key) != manifest["secret_key"].get("sha256"):
+        raise BackupError("verification failed: the secret key differs from the manifest")
+    return key
+
+
+def secret_key_path() -> Path:
+    """Where ``kefu`` keeps a generated signing key (``settings._secret_key`` reads it)."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "secret_key"
+
+
+def _restore_secret_key(work: Path, manifest: dict, say: Callable[[str], None]) -> dict:
+    """Put the archive's signing key where this machine reads it, unless the environment
+    decides the key (then say whether it matches)."""
+    if "secret_key" not in manifest:
+        message = (
+            "This backup holds no secret key (it was made by an older Kefu): survey links and "
+            "sessions signed before it verify only if this machine has the same key."
+        )
+        say(message)
+        return {"restored": False, "reason": "not in backup", "message": message}
+    key = _archived_key(work, manifest)
+    env_key = os.environ.get("KEFU_SECRET_KEY")
+    if env_key:
+        same = env_key == key
+        message = (
+            "KEFU_SECRET_KEY is set and equals the backup's key: signed links keep working."
+            if same
+            else "KEFU_SECRET_KEY is set and differs from the backup's key, so the key was not "
+            "restored: survey links and sessions signed before the backup will not verify. Set "
+            "KEFU_SECRET_KEY to the old key (the secret_key file in the archive) to keep them."
+        )
+        say(message)
+        return {"restored": False, "reason": "environment", "matches": same, "message": message}
+    path = secret_key_path()
+    if path.is_file() and path.read_text().strip() == key.strip():
+        message = f"The secret key in {path} already equals the backup's."
+        say(message)
+        return {"restored": False, "reason": "unchanged", "path": str(path), "message": message}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.parent / f".{path.name}-{uuid.uuid4().hex[:8]}"
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    os.replace(fresh, path)
+    message = (
+        f"Restored the secret key into {path}; restart the web and worker processes so they "
+        "sign and verify with it."
+    )
+    say(message)
+    return {"restored": True, "path": str(path), "message": message}
 
 
 # --- restore -------------------------------------------------------------------------------------
@@ -663,12 +754,15 @@ def restore(
         )
     media = Path(settings.MEDIA_ROOT)
     with _unpacked(path, manifest) as work:
+        if "secret_key" in manifest:
+            _archived_key(work, manifest)  # a damaged key file stops the restore before it begins
         db_file = work / manifest["database"]["file"]
         say(f"Loading the {db_vendor} database …")
         actual = _load_sqlite(db_file) if db_vendor == "sqlite" else _load_postgres(db_file)
         _check("the restored database", manifest["tables"], actual)
         say("Restoring the uploads …")
         _swap_uploads(work / UPLOADS, media)
+        secret = _restore_secret_key(work, manifest, say)
     _check_uploads("the restored uploads", manifest["uploads"], media)
     total = sum(t["rows"] for t in manifest["tables"].values())
     return Result(
@@ -678,4 +772,5 @@ def restore(
             f"{len(manifest['tables'])} tables, {total} rows: counts and checksums match",
             f"{manifest['uploads']['files']} uploaded files match",
         ],
+        secret_key=secret,
     )
