@@ -161,7 +161,7 @@ def test_hundred_percent_target_is_rejected_with_a_clear_message():
         ("aht_seconds", "abc", "aht"),
         ("answer_seconds", float("nan"), "target_answer"),
         ("service_level", "1.2", "service_level"),
-        ("service_level", 0, "service_level"),
+        ("service_level", "-0.1", "service_level"),
         ("shrinkage", 1, "shrinkage"),
         ("max_occupancy", "inf", "max_occupancy"),
         ("patience_seconds", 0, "patience"),

@@ -21,7 +21,7 @@ NUMBER_OPTIONS = {
     "interval_seconds": ("--interval-seconds", "positive"),
     "aht": ("--aht", "positive"),
     "target_answer": ("--target-answer", "non_negative"),
-    "service_level": ("--service-level", "fraction"),
+    "service_level": ("--service-level", "unit"),
     "shrinkage": ("--shrinkage", "shrinkage"),
     "max_occupancy": ("--max-occupancy", "fraction"),
     "max_asa": ("--max-asa", "positive"),
@@ -46,6 +46,7 @@ def _rule_message(rule: str, option: str, value) -> str:
         "non_negative": _("%(option)s must be at least 0 (got %(value)s)"),
         "positive": _("%(option)s must be greater than 0 (got %(value)s)"),
         "fraction": _("%(option)s must be greater than 0 and at most 1 (got %(value)s)"),
+        "unit": _("%(option)s must be at least 0 and at most 1 (got %(value)s)"),
         "shrinkage": _("%(option)s must be at least 0 and less than 1 (got %(value)s)"),
         "count": _("%(option)s must be a whole number of at least 0 (got %(value)s)"),
         "required": _("%(option)s is required"),
@@ -146,6 +147,10 @@ def cmd_erlang(args) -> int:
                 if agents is None
                 else staffing.evaluate_erlang_a(req, agents)
             )
+    except staffing.TooLarge as exc:
+        from kefu.workforce.staffing_messages import too_large
+
+        raise UsageError(too_large(exc))
     except staffing.InvalidInput as exc:
         dest = FIELD_TO_DEST.get(exc.field or "", "arrivals")
         raise _usage_error(NUMBER_OPTIONS[dest][1], dest, getattr(args, dest, None))

@@ -245,12 +245,25 @@ def _queue_sums(x: float, y: float) -> tuple[float, float, float, float]:
     return log_peak, sum0, sum1, sum_w
 
 
+def _log_full_lower(x: float, y: float) -> float:
+    """log of x·e^y·y^{−(x+1)}·γ(x+1, y)."""
+    a = x + 1.0
+    if y < a + 1.0:
+        return math.log(x) + math.log(_gamma_series(a, y))
+    log_k = math.log(x) + y - a * math.log(y) + math.lgamma(a)
+    _, q = regularized_gamma(a, y)
+    return log_k + math.log1p(-q)
+
+
 def _log_served_after_wait_scaled(x: float, y: float, u: float) -> float:
     """log of π_N-free term x·e^y·y^{−(x+1)}·[γ(x+1, y) − γ(x+1, y·u)], with 0 < u ≤ 1."""
     a = x + 1.0
     z = y * u
     if u >= 1.0:
         return -math.inf
+    if u <= 0.0:
+        # e^{−θT} underflowed (T ≫ patience): the whole lower part, γ(x+1, 0) being 0
+        return _log_full_lower(x, y)
     log_u = math.log(u)
     if z < a + 1.0:
         # both via the lower series, or the upper part through the full lower value

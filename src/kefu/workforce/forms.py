@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +106,7 @@ class StaffingForm(BootstrapForm):
         label=_("Service-level target (0–1)"), min_value=0, max_value=1, initial="0.8"
     )
     shrinkage = forms.DecimalField(
-        label=_("Shrinkage (0–1)"), min_value=0, max_value="0.99", initial="0.3"
+        label=_("Shrinkage (0–1)"), min_value=0, max_value=Decimal("0.99"), initial="0.3"
     )
     patience = forms.DecimalField(
         label=_("Mean patience for Erlang A (s)"), min_value=1, initial=120
@@ -125,7 +127,7 @@ class StaffingForm(BootstrapForm):
         label=_("Working days in the month"), min_value=1, required=False, initial=22
     )
     processing_cycle_days = forms.DecimalField(
-        label=_("Refund processing cycle (days)"), min_value="0.01", required=False
+        label=_("Refund processing cycle (days)"), min_value=Decimal("0.01"), required=False
     )
 
 

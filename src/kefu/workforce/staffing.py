@@ -23,6 +23,17 @@ from kefu.workforce.erlang import QueueMetrics
 
 Exact = int | float | str | Fraction | Decimal
 
+# The largest offered load (Erlangs) and agent count the calculator computes. The biggest contact
+# centre queue is a few thousand agents; 20,000 Erlangs solves in well under a second, while
+# 10^10 Erlangs once held a server thread for four minutes.
+MAX_TRAFFIC_ERLANGS = 20_000
+MAX_AGENTS = 50_000
+# Erlang A: load × patience ÷ AHT at most this (its sums grow with it; callers that patient
+# hardly ever hang up, so Erlang C answers). 20,000 Erlangs with patience 100 × AHT: ≈ 0.6 s.
+MAX_ERLANG_A_SCALE = 2_000_000
+# Inputs are read exactly; none is meaningful beyond 10^±15 (and 1e100000000 would take minutes).
+MAX_EXPONENT = 15
+
 
 class StaffingError(ValueError):
     """Bad input or an unreachable target; ``field`` names the offending input (or None)."""
@@ -37,6 +48,16 @@ class InvalidInput(StaffingError):
     """An input is missing, not a number, not finite or out of range."""
 
 
+class TooLarge(InvalidInput):
+    """The load or the agent count is beyond what the calculator computes (``MAX_TRAFFIC_ERLANGS``,
+    ``MAX_AGENTS``): refused at once instead of holding a worker for minutes."""
+
+    def __init__(self, message: str, field: str | None, limit: int, value: float):
+        super().__init__(message, field)
+        self.limit = limit
+        self.value = value
+
+
 class Unreachable(StaffingError):
     """No number of agents can meet the target (e.g. 100 % answered with any traffic)."""
 
@@ -47,16 +68,24 @@ def exact(value: Exact, field: str) -> Fraction:
         raise InvalidInput(f"{field} must be a number", field)
     try:
         if isinstance(value, Fraction | int):
-            return Fraction(value)
+            value = Fraction(value)
+            if value and not 10**-MAX_EXPONENT <= abs(value) < 10 ** (MAX_EXPONENT + 1):
+                raise InvalidInput(f"{field} is out of range", field)
+            return value
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise InvalidInput(f"{field} must be a finite number", field)
-            return Fraction(repr(value))
+            value = repr(value)
         dec = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
         raise InvalidInput(f"{field} must be a number, not {value!r}", field)
     if not dec.is_finite():
         raise InvalidInput(f"{field} must be a finite number", field)
+    if dec.is_zero():
+        return Fraction(0)
+    if not -MAX_EXPONENT <= dec.adjusted() <= MAX_EXPONENT:
+        # 1e100000000 would take minutes to turn into an exact fraction
+        raise InvalidInput(f"{field} is out of range (got {value!r})", field)
     return Fraction(dec)
 
 
@@ -145,8 +174,12 @@ def staffing_request(
     """Validate every input and return the exact request; raises InvalidInput naming the field.
 
     Ranges: arrivals ≥ 0 (fractional allowed); interval, AHT, patience > 0; answer time ≥ 0;
-    service level in (0, 1] (1 is accepted here and refused as unreachable when there is
-    traffic); shrinkage in [0, 1); max occupancy, max abandon in (0, 1]; max ASA > 0.
+    service level in [0, 1] (0: no waiting-time target, only a stable queue and the occupancy
+    cap; 1 is accepted here and refused as unreachable when there is traffic); shrinkage in
+    [0, 1); max occupancy, max abandon in (0, 1]; max ASA > 0. Every number lies within
+    10^±15; the offered load A = arrivals × AHT ÷ interval is at most ``MAX_TRAFFIC_ERLANGS``,
+    A × patience ÷ AHT at most ``MAX_ERLANG_A_SCALE`` and an evaluated staffing at most
+    ``MAX_AGENTS`` agents (``TooLarge`` beyond, raised before any computation).
     """
     zero, one = Fraction(0), Fraction(1)
     req = {
@@ -163,7 +196,6 @@ def staffing_request(
             "service_level",
             low=zero,
             high=one,
-            low_open=True,
         )
     if shrinkage is not None:
         req["shrinkage"] = _check(
@@ -189,7 +221,32 @@ def staffing_request(
         req["max_abandon"] = _check(
             exact(max_abandon, "max_abandon"), "max_abandon", low=zero, high=one, low_open=True
         )
+    traffic = traffic_erlangs(req["arrivals"], req["interval_seconds"], req["aht_seconds"])
+    if traffic > MAX_TRAFFIC_ERLANGS:
+        raise TooLarge(
+            f"the offered load is {float(traffic):g} Erlangs; the calculator handles at most "
+            f"{MAX_TRAFFIC_ERLANGS} (split the queue or check the units)",
+            "arrivals",
+            MAX_TRAFFIC_ERLANGS,
+            float(traffic),
+        )
+    patience = req.get("patience_seconds")
+    if patience is not None and traffic * patience / req["aht_seconds"] > MAX_ERLANG_A_SCALE:
+        raise TooLarge(
+            f"load × patience ÷ AHT must be at most {MAX_ERLANG_A_SCALE} for Erlang A "
+            f"(got {float(traffic * patience / req['aht_seconds']):g}); use Erlang C",
+            "patience",
+            MAX_ERLANG_A_SCALE,
+            float(traffic * patience / req["aht_seconds"]),
+        )
     return StaffingRequest(**req)
+
+
+def _check_agents(agents: int) -> None:
+    if agents < 0:
+        raise InvalidInput("agents must be at least 0", "agents")
+    if agents > MAX_AGENTS:
+        raise TooLarge(f"agents must be at most {MAX_AGENTS}", "agents", MAX_AGENTS, agents)
 
 
 @dataclass(frozen=True)
@@ -279,8 +336,7 @@ def _has_targets(req: StaffingRequest) -> bool:
 
 def evaluate_erlang_c(req: StaffingRequest, agents: int) -> StaffingResult:
     """Erlang C metrics of a given staffing (``agents`` on the queue)."""
-    if agents < 0:
-        raise InvalidInput("agents must be at least 0", "agents")
+    _check_agents(agents)
     m = erlang.erlang_c_metrics(
         req.traffic, agents, float(req.aht_seconds), float(req.answer_seconds)
     )
@@ -335,8 +391,7 @@ def evaluate_erlang_a(req: StaffingRequest, agents: int) -> StaffingResult:
     """Erlang A metrics of a given staffing (``agents`` on the queue)."""
     if req.patience_seconds is None:
         raise InvalidInput("patience is required for Erlang A", "patience")
-    if agents < 0:
-        raise InvalidInput("agents must be at least 0", "agents")
+    _check_agents(agents)
     m = erlang.erlang_a_metrics(
         req.traffic,
         agents,
