@@ -353,3 +353,27 @@ def test_quick_reply_for_the_ticket_is_filled_from_it(agent, lead, make_ticket, 
     )
     html = response.content.decode()
     assert f"张三您好，工单{ticket.number}由agent为您跟进。" in html
+
+
+def test_api_shows_the_delivery_state_and_retries(
+    api_as, agent, agent2, make_customer, make_ticket, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenMail"
+    ticket = make_ticket(agent, customer=make_customer(email="api@example.com"), channel="email")
+    api = api_as(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(f"/api/v1/tickets/{ticket.pk}/replies", {"body": "您好"})
+    assert created.status_code == 201
+    assert created.json()["delivery_status"] == "queued"  # as it left the request
+    reply = api.get(f"/api/v1/tickets/{ticket.pk}/replies").json()["items"][0]
+    assert reply["delivery_status"] == "failed" and reply["delivery_status_label"] == "Failed"
+    assert "550" in reply["delivery_error"]
+    url = f"/api/v1/tickets/{ticket.pk}/replies/{reply['id']}/retry"
+    assert api_as(agent2).post(url).status_code == 404
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = api.post(url)
+    assert retried.status_code == 200 and retried.json()["delivery_status"] == "queued"
+    again = api.post(url)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "not_retryable"
+    assert len(mail.outbox) == 1

@@ -117,6 +117,17 @@ def reply_create(request, ticket_id: Id, payload: MessageCreateIn):
     return Status(201, message)
 
 
+@router.post("/{ticket_id}/replies/{message_id}/retry", response=MessageOut)
+def reply_retry(request, ticket_id: Id, message_id: Id):
+    """Send a failed (or unsent) reply again: 409 when it is sent or on its way, 400 while the
+    customer has no address for its channel."""
+    from kefu.tickets import outbound
+
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    message = outbound.reply_get(ticket=ticket, pk=message_id)
+    return outbound.reply_retry(actor=request.user, ticket=ticket, message=message)
+
+
 @router.get("/{ticket_id}/notes", response=MessagePageOut)
 def note_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
     return _messages(request, ticket_id, TicketMessage.Kind.NOTE, cursor, limit)
