@@ -111,15 +111,11 @@ class StaffingForm(BootstrapForm):
     patience = forms.DecimalField(
         label=_("Mean patience for Erlang A (s)"), min_value=1, initial=120
     )
-    daily_enquiries = forms.DecimalField(
-        label=_("Daily enquiries (STF-1)"), min_value=0, required=False
-    )
+    daily_enquiries = forms.DecimalField(label=_("Daily enquiries"), min_value=0, required=False)
     enquiries_per_agent_day = forms.DecimalField(
         label=_("Enquiries one agent handles per day"), min_value=1, required=False
     )
-    monthly_refunds = forms.DecimalField(
-        label=_("Monthly refunds (STF-2)"), min_value=0, required=False
-    )
+    monthly_refunds = forms.DecimalField(label=_("Monthly refunds"), min_value=0, required=False)
     refunds_per_agent_day = forms.DecimalField(
         label=_("Refunds one specialist closes per day"), min_value=1, required=False
     )

@@ -320,6 +320,7 @@ def peak_edit(request, pk: int):
                     "phase": phase,
                     "value": request.POST.get(f"size-{phase}-{g}")
                     if error
+                    "label": Phase(phase).label,
                     else plan.group_sizes.get(phase, {}).get(g, 0),
                 }
                 for phase in Phase.values
