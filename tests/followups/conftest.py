@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from testkit import agree_solution
 
 _phones = itertools.count(13900000001)
 
@@ -50,6 +51,7 @@ def resolve():
 
     def _resolve(ticket, actor):
         ticket = Ticket.objects.get(pk=ticket.pk)
+        agree_solution(ticket, actor)  # a complaint is resolved once a solution is agreed
         return ticket_update(
             actor=actor, ticket=ticket, version=ticket.version, changes={"status": "resolved"}
         )

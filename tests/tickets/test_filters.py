@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from testkit import agree_solution
 
 from kefu.core.errors import Invalid
 from kefu.tickets import services
@@ -71,6 +72,7 @@ def test_status_open_and_comma_lists_select_the_right_tickets(agent, make_ticket
     pending = make_ticket(agent, type="refund")
     services.ticket_update(actor=agent, ticket=pending, version=1, changes={"status": "pending"})
     done = make_ticket(agent, type="complaint")
+    agree_solution(done, agent)
     services.ticket_update(actor=agent, ticket=done, version=1, changes={"status": "resolved"})
     # then
     assert _ids(agent, status="open") == {new.pk, pending.pk}

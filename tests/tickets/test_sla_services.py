@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from django.core import mail
+from testkit import agree_solution
 
 from kefu.accounts.services import user_update
 from kefu.core.errors import Invalid, PermissionDenied
@@ -152,6 +153,7 @@ def test_resolution_stops_and_reopen_resumes_without_counting_the_resolved_time(
     urgent, agent, time_machine
 ):
     time_machine.move_to(at(2026, 11, 23, 11, 0), tick=False)
+    agree_solution(urgent, agent)
     urgent = services.ticket_update(
         actor=agent, ticket=urgent, version=1, changes={"status": "resolved"}
     )

@@ -65,7 +65,7 @@ def test_ticket_of_another_team_is_not_found_for_an_agent(web_as, agent, agent2,
 
 
 def test_status_buttons_match_the_status_machine(web_as, agent, make_ticket):
-    ticket = make_ticket(agent)
+    ticket = make_ticket(agent, type="consult")
     client = web_as(agent)
     # a new ticket may start, wait for the customer or be resolved, not closed
     assert _status_buttons(client.get(_url(ticket)).content.decode()) == {

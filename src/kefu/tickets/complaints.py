@@ -152,6 +152,33 @@ def complaint_advance(
     return case
 
 
+def complaint_resolve_check(ticket: Ticket, *, type: str | None = None) -> None:
+    """Refuse to resolve a complaint before its solution is agreed (CMP-1: 受理安抚 → 澄清判定
+    → 方案协商 → 跟进落实). A complaint judged not valid may be resolved once the explanation
+    given to the customer is recorded (澄清判定). Every path to 已解决 (page, API, bulk) goes
+    through ``ticket_update``, which calls this."""
+    if (type or ticket.type) != TicketType.COMPLAINT:
+        return
+    case = ComplaintCase.objects.filter(ticket_id=ticket.pk).first()
+    stage = Stage(case.stage) if case else Stage.ACCEPTED
+    if STAGES.index(stage) >= STAGES.index(Stage.SOLUTION):
+        return
+    if stage == Stage.CLARIFIED and case.validity == Validity.NOT_VALID:
+        return
+    raise Invalid(
+        _(
+            "A complaint is resolved only after a solution is agreed with the customer. It is "
+            "at “%(stage)s”: move it through the complaint stages to “%(solution)s” first."
+        )
+        % {"stage": stage.label, "solution": Stage.SOLUTION.label},
+        fields={
+            "status": _("The complaint has not reached “%(solution)s”.")
+            % {"solution": Stage.SOLUTION.label}
+        },
+        code="complaint_stage_required",
+    )
+
+
 # -- responsible units and hand-offs ------------------------------------------------------
 
 

@@ -573,6 +573,11 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
                     fields={"status": _("Not allowed from the current status.")},
                     code="invalid_transition",
                 )
+            if target == Status.RESOLVED:
+                # complaint stages (CMP-1): resolved only once a solution is agreed
+                from kefu.tickets.complaints import complaint_resolve_check
+
+                complaint_resolve_check(ticket, type=values.get("type", ticket.type))
             if target == Status.CLOSED:
                 # followups hook: a complaint closes only after a successful callback
                 from kefu.followups.services import ticket_close_check
@@ -585,6 +590,14 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             )
             values.update(_status_values(ticket, target, now))
             event(kind, "status", _label(Status, ticket.status), _label(Status, target))
+    if values.get("type") == TicketType.COMPLAINT and values.get("status", ticket.status) in (
+        Status.RESOLVED,
+        Status.CLOSED,
+    ):
+        # a resolved ticket retyped as a complaint would skip the complaint stages
+        from kefu.tickets.complaints import complaint_resolve_check
+
+        complaint_resolve_check(ticket, type=TicketType.COMPLAINT)
     if not values:
         if not Ticket.objects.filter(pk=ticket.pk, version=version).exists():
             raise StaleWrite()
