@@ -361,6 +361,8 @@ def _apply(action: str, *, user, ticket: Ticket, form) -> str:
         reply = services.ticket_reply(actor=user, ticket=ticket, body=data["body"])
         from kefu.tickets.outbound import describe
 
+        # the delivery job was queued on commit; a worker that ran it already left its state
+        reply.refresh_from_db(fields=["delivery_status", "delivery_error"])
         return describe(reply)
     if action == "note":
         services.ticket_note(actor=user, ticket=ticket, body=data["body"])
