@@ -14,8 +14,14 @@ def _warm() -> None:
     from django.db import connections
     from django.urls import get_resolver
 
+    from kefu.core import search
+
     get_resolver().url_patterns  # noqa: B018 (the import is the point)
     jieba.initialize()
+    try:
+        search.ensure_dictionary()  # the business words too (each use checks them again)
+    except Exception:  # a database not ready yet: the first use loads them
+        search.forget_dictionary()
     connections.close_all()
 
 

@@ -90,23 +90,62 @@ def customer_get_for(*, user, pk: int) -> Customer:
 def _digits_query(q: str) -> str:
     """The digits of ``q`` when ``q`` is a phone fragment (4+ digits, no letters), else ''."""
     digits = normalize_phone(q)
-    if (
-        len(digits) >= 4
-        and digits == "".join(ch for ch in q if ch.isdigit())
-        and not any(ch.isalpha() for ch in q)
-    ):
-        return digits
+    if len(digits) >= 4 and all(ch.isdigit() or ch in " +-()" for ch in q):
+        return digits  # also as written with +86 or 0086, spaces and dashes
     return ""
 
 
-def _phone_filter(qs: QuerySet[Customer], user, digits: str) -> QuerySet[Customer]:
-    grams = PhoneGram.objects.filter(gram=digits[:4]).values("customer_id")
+def _phone_filter(
+    qs: QuerySet[Customer], user, digits: str, *, tail_only: bool = False
+) -> QuerySet[Customer]:
+    """Customers with ``digits`` in a phone (found through the 4-digit index); ``tail_only``:
+    as the phone's last digits only (what a masked phone shows)."""
+    grams = PhoneGram.objects.filter(gram=digits[-4:] if tail_only else digits[:4])
+    grams = grams.values("customer_id")
     if not scope.is_admin(user):
         grams = grams.filter(business_line_id=user.business_line_id)
     qs = qs.filter(pk__in=grams)
-    if len(digits) > 4:
+    if tail_only:
+        qs = qs.filter(Q(phone__endswith=digits) | Q(phone2__endswith=digits))
+    elif len(digits) > 4:
         qs = qs.filter(Q(phone__contains=digits) | Q(phone2__contains=digits))
     return qs
+
+
+def phone_search(qs: QuerySet[Customer], user, digits: str, *, field: str = "q"):
+    """``_phone_filter`` for ``user``: a search beyond what a masked phone shows is a reveal
+    (customers.phone_search: audited, rate-limited, or refused)."""
+    from kefu.customers.phone_search import guard_digits
+
+    tail_only = guard_digits(user=user, digits=digits, field=field)
+    return _phone_filter(qs, user, digits, tail_only=tail_only)
+
+
+def _name_prefix_q(q: str) -> Q:
+    """Names that begin with ``q``, read from the name index on both databases (SQLite's LIKE
+    ignores the index; a range over the code points does not)."""
+    from kefu.core.db import is_postgres
+
+    if is_postgres():
+        return Q(name__startswith=q)
+    return Q(name__gte=q, name__lt=q + "\U0010ffff")
+
+
+def customer_match_qs(*, user, q: str, field: str = "q") -> QuerySet[Customer] | None:
+    """Customers of ``user``'s scope that ``q`` names: 4+ phone digits (as ``phone_search``) or
+    the beginning of the name; None for an empty ``q``. For filters and searches of other
+    lists (tickets), which take the first ``MATCHES`` of them."""
+    q = (q or "").strip()
+    if not q:
+        return None
+    qs = customer_qs_for(user)
+    digits = _digits_query(q)
+    if digits:
+        return phone_search(qs, user, digits, field=field)
+    return qs.filter(_name_prefix_q(q))
+
+
+MATCHES = 200  # customers a ticket search or filter looks at, at most
 
 
 def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
@@ -115,7 +154,7 @@ def customer_search_for(*, user, q: str, limit: int = 20) -> list[Customer]:
     qs = customer_qs_for(user)
     digits = _digits_query(q)
     if digits:
-        return list(_phone_filter(qs, user, digits).order_by("-id")[:limit])
+        return list(phone_search(qs, user, digits).order_by("-id")[:limit])
     if not q:
         return []
     starts = list(qs.filter(name__istartswith=q).order_by("-id")[:limit])
@@ -231,7 +270,7 @@ def customer_list_for(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
     if filters.q:
         digits = _digits_query(filters.q)
         if digits:
-            qs = _phone_filter(qs, user, digits)
+            qs = phone_search(qs, user, digits)
         else:
             qs = qs.filter(name__icontains=filters.q)
     if filters.tier:

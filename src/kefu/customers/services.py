@@ -381,6 +381,9 @@ def contact_reveal(*, actor, customer: Customer, ip: str | None = None) -> dict:
 
     if contact_access(actor) == MASKED:
         raise PermissionDenied(_("Your role may not see customers' full contact data."))
+    from kefu.customers.phone_search import check_reveal_budget
+
+    check_reveal_budget(actor)  # the budget that searches beyond the mask share (429)
     audit.record(
         actor=actor,
         action="customer.reveal",

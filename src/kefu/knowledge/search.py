@@ -10,23 +10,20 @@ Scope (business line, status, audience) is the caller's: pass it in.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import jieba
 from django.db import connection
-from django.db.models import Max
 
+from kefu.core import search as core_search
 from kefu.knowledge import textsearch as ts
 from kefu.knowledge.models import Article, DictionaryWord, QuickReply, SynonymGroup
 
 TITLE_WEIGHT = 4.0  # a word in the title counts four times a word in the body
 GRAM_SCALE = 0.5  # bigram matches rank below any word match of similar strength
-DICTIONARY_RECHECK_SECONDS = 30  # other processes pick up dictionary edits within this time
 
 _lock = threading.Lock()
-_state: dict = {"signature": None, "checked": 0.0, "synonyms": {}, "words": set()}
+_state: dict = {"signature": None, "synonyms": {}}
 
 
 @dataclass
@@ -44,52 +41,41 @@ class Hit:
 
 # --- dictionary and synonyms ---------------------------------------------------------------------
 
+# changes whenever a word or a synonym group is added, edited or removed (ids only grow)
+_PART = (
+    "(SELECT CAST(count(*) AS TEXT) || '.' || CAST(coalesce(max(id), 0) AS TEXT) || '.' || "
+    "coalesce(CAST(max(updated_at) AS TEXT), '') FROM {table})"
+)
+SIGNATURE_SQL = (
+    _PART.format(table="knowledge_dictionaryword")
+    + " || '|' || "
+    + _PART.format(table="knowledge_synonymgroup")
+)
 
-def _signature() -> tuple:
-    w = DictionaryWord.objects.aggregate(n=Max("id"), t=Max("updated_at"))
-    s = SynonymGroup.objects.aggregate(n=Max("id"), t=Max("updated_at"))
-    return (
-        w["n"],
-        w["t"],
-        s["n"],
-        s["t"],
-        DictionaryWord.objects.count(),
-        SynonymGroup.objects.count(),
-    )
+
+def dictionary_words() -> set[str]:
+    """The business dictionary and every synonym term: the words jieba keeps whole."""
+    words = set(DictionaryWord.objects.values_list("word", flat=True))
+    for group in SynonymGroup.objects.values_list("terms", flat=True):
+        words.update(t for t in group or () if t)
+    return words
 
 
 def load_dictionary(force: bool = False) -> dict[str, list[str]]:
-    """Teach jieba the business dictionary and synonym terms; return the synonym map.
-
-    Checked against the database at most every DICTIONARY_RECHECK_SECONDS per process."""
-    now = time.monotonic()
-    if not force and now - _state["checked"] < DICTIONARY_RECHECK_SECONDS:
-        return _state["synonyms"]
-    with _lock:
-        sig = _signature()
-        _state["checked"] = now
-        if sig == _state["signature"] and not force:
-            return _state["synonyms"]
-        groups = list(SynonymGroup.objects.values_list("terms", flat=True))
-        words = set(DictionaryWord.objects.values_list("word", flat=True))
-        words.update(t for g in groups for t in g if t)
-        original = _state.setdefault("original", {})
-        for w in _state["words"] - words:
-            # give back jieba's own frequency: 快递 must stay a word after a synonym goes
-            if original.get(w):
-                jieba.add_word(w, freq=original[w])
-            else:
-                jieba.del_word(w)
-        for w in words:
-            original.setdefault(w, jieba.get_FREQ(w) or 0)
-            jieba.add_word(w, freq=max(original[w], 20000))
-        _state.update(signature=sig, synonyms=ts.synonym_map(groups), words=words)
-        return _state["synonyms"]
+    """Make jieba cut with the database's dictionary (core.search: every process, checked on
+    every use); return the synonym map of that dictionary."""
+    signature = core_search.ensure_dictionary(force=force)
+    if force or _state["signature"] != signature:
+        with _lock:
+            groups = list(SynonymGroup.objects.values_list("terms", flat=True))
+            _state.update(signature=signature, synonyms=ts.synonym_map(groups))
+    return _state["synonyms"]
 
 
 def forget_dictionary() -> None:
-    """Make the next search reload the dictionary (after an edit in this process)."""
-    _state["checked"] = 0.0
+    """Make the next use read the dictionary again (after an edit in this process)."""
+    core_search.forget_dictionary()
+    _state["signature"] = None
 
 
 # --- indexing ------------------------------------------------------------------------------------

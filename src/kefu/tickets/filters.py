@@ -85,6 +85,8 @@ class TicketFilters:
     team: int | None = None
     assignee: int | str | None = None
     customer: int | None = None
+    # a customer's name or phone digits (the list page's text box; non-numeric text in the API)
+    customer_q: str = ""
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     updated_after: dt.datetime | None = None
@@ -95,10 +97,12 @@ class TicketFilters:
     active: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def parse(cls, params: Mapping[str, str]) -> TicketFilters:
+    def parse(cls, params: Mapping[str, str], *, customer_text: bool = False) -> TicketFilters:
         """Validated filters from query parameters; Invalid(fields={name: message}) otherwise.
 
         Empty values count as absent, so a submitted form with blank fields filters nothing.
+        ``customer`` is a customer id, or (``customer_text``, the list page; or any value that
+        is not a number) a customer's name or phone digits.
         """
         out = cls()
         errors: dict[str, str] = {}
@@ -113,7 +117,16 @@ class TicketFilters:
                     setattr(out, name, _parse_list(name, raw(name), allowed))
                 except ValueError as exc:
                     errors[name] = str(exc)
+        customer = raw("customer")
+        number = customer.removeprefix("-")  # "-1" is a bad id, not a name
+        if customer and (customer_text or not (number.isascii() and number.isdigit())):
+            out.customer_q = customer
+            if len(customer) > MAX_Q:
+                errors["customer"] = _("Use at most %(n)d characters.") % {"n": MAX_Q}
+            customer = ""
         for name in ID_FIELDS:
+            if name == "customer" and not customer:
+                continue
             if raw(name):
                 try:
                     setattr(out, name, _parse_id(raw(name)))
@@ -149,6 +162,6 @@ class TicketFilters:
         out.active = [
             name
             for name in (*LIST_FIELDS, *ID_FIELDS, "assignee", *DATE_FIELDS, "q")
-            if getattr(out, name) not in (None, "")
+            if getattr(out, name) not in (None, "") or (name == "customer" and out.customer_q)
         ]
         return out

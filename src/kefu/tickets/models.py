@@ -175,6 +175,8 @@ class Ticket(VersionedModel):
     search_text = models.TextField(blank=True, editable=False)
     # on PostgreSQL its tsvector is a stored generated column, unknown to the ORM (migration 0006)
     SEARCH_VECTOR = "search_tsv"
+    # the fields whose text ``search_text`` is cut from (core.search.resegment_containing)
+    SEARCH_FIELDS = ("title", "description")
 
     class Meta:
         verbose_name = _("ticket")

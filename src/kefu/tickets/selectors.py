@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import re
+
+from django.db.models import Count, Max, Q, QuerySet, Subquery
 
 from kefu.accounts.models import Role, Team, User
 from kefu.core import scope, search
 from kefu.core.db import is_postgres
 from kefu.core.errors import NotFound
+from kefu.customers.selectors import customer_match_qs
 from kefu.tickets.filters import ME, NONE, TicketFilters
 from kefu.tickets.models import Status, Ticket, TicketEvent, TicketMessage
 
@@ -72,6 +75,9 @@ def ticket_list_for(*, user, filters: TicketFilters, description: bool = False) 
         qs = qs.filter(team_id=filters.team)
     if filters.customer is not None:
         qs = qs.filter(customer_id=filters.customer)
+    if filters.customer_q:
+        customers = customer_match_qs(user=user, q=filters.customer_q, field="customer")
+        qs = qs.filter(customer_id__in=_first_ids(customers))
     if filters.assignee == ME:
         qs = qs.filter(assignee_id=user.pk)
     elif filters.assignee == NONE:
@@ -87,8 +93,58 @@ def ticket_list_for(*, user, filters: TicketFilters, description: bool = False) 
     if filters.updated_before is not None:
         qs = qs.filter(updated_at__lt=filters.updated_before)
     if filters.q:
-        qs = search.filter_queryset(qs, filters.q)
+        qs = search.filter_queryset(qs, filters.q, also=_search_also(user, filters.q))
     return _as_rows(qs, description=description)
+
+
+# at most this many ids a number's tail may stand for (a 4-digit tail: up to 10,000,000 tickets)
+TAIL_CANDIDATES = 1000
+_NUMBER = re.compile(r"([Tt]?)(\d{4,20})")
+
+
+def _first_ids(customers) -> Subquery:
+    from kefu.customers.selectors import MATCHES
+
+    return Subquery(customers.order_by().values("pk")[:MATCHES])
+
+
+def _number_q(q: str) -> Q | None:
+    """Tickets whose number is ``q`` (T2612060010001, with or without the T) or ends with its
+    digits (0010001, 10001): the number ends with the zero-padded id, so a tail stands for the
+    ids that end with it, looked up by primary key."""
+    from kefu.tickets.services import NUMBER_DIGITS
+
+    m = _NUMBER.fullmatch(q.replace(" ", ""))
+    if m is None:
+        return None
+    prefix, digits = m.groups()
+    if prefix:
+        return Q(number=f"T{digits}")
+    tail = digits[-NUMBER_DIGITS:]
+    step = 10 ** len(tail)
+    top = Ticket.objects.aggregate(top=Max("id"))["top"] or 0
+    if top // step >= TAIL_CANDIDATES:
+        return Q(number=f"T{digits}")
+    ids = [int(tail) + n * step for n in range(top // step + 1)]
+    cond = Q(pk__in=[i for i in ids if 0 < i <= top])
+    if len(digits) > len(tail):
+        cond &= Q(number__endswith=digits)
+    return cond
+
+
+def _search_also(user, q: str) -> Q | None:
+    """What a ticket search finds besides its words: the ticket's number or its tail, and the
+    tickets of the customers the text names (a name's beginning, or 4+ phone digits: a search
+    beyond what a masked phone shows is a reveal, customers.phone_search)."""
+    q = q.strip()
+    also = _number_q(q)
+    if also is not None and q[:1] in "Tt":
+        return also
+    customers = customer_match_qs(user=user, q=q)
+    if customers is not None:
+        by_customer = Q(customer_id__in=_first_ids(customers))
+        also = by_customer if also is None else also | by_customer
+    return also
 
 
 def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> list[Q]:
@@ -107,7 +163,7 @@ def ticket_branches_for(*, user, filters: TicketFilters, mine: bool = False) -> 
         return []
     if mine:
         return [] if postgres else [Q(**{field: user.pk}) for field in OWNER_FIELDS]
-    narrowed = filters.team is not None or filters.customer is not None
+    narrowed = filters.team is not None or filters.customer is not None or bool(filters.customer_q)
     if not postgres and not narrowed and filters.assignee is None:
         terms = scope.own_terms(user, owners=OWNER_FIELDS)
         if terms:

@@ -114,7 +114,7 @@ def _render_list(request: HtmxHttpRequest, params: QueryDict, *, status: int = 2
     form = TicketFilterForm(data, user=request.user)
     page = None
     try:
-        filters = TicketFilters.parse(data)
+        filters = TicketFilters.parse(data, customer_text=True)
         filters.active = [name for name in filters.active if name not in filled]
         qs = queues.queue_filter(
             ticket_list_for(user=request.user, filters=filters), tab, request.user
