@@ -8,6 +8,7 @@ from kefu.reports import views as report_views
 
 urlpatterns = [
     path("", report_views.home, name="home"),
+    path("home/month/", report_views.home_month, name="home_month"),
     path("accounts/", include("kefu.accounts.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("tickets/", include("kefu.tickets.urls")),

@@ -311,18 +311,18 @@ def _line_story(line, *, rng, now, supervisors, story: Story) -> None:
                 grade = Grade.REPEAT
             if rng.random() < 0.025:
                 grade, flags = Grade.MALIGNANT, [rng.choice(["media", "legal"])]
-            grades.append(
-                ComplaintGrade(
-                    ticket_id=row["id"],
-                    business_line_id=line.pk,
-                    grade=grade,
-                    repeat_count=0 if grade == Grade.ORDINARY else 1,
-                    failures_counted=tries - (0 if failed else 1),
-                    flags=flags,
-                    created_at=resolved,
-                    updated_at=tasks[-1].done_at,
-                )
+            graded = ComplaintGrade(
+                ticket_id=row["id"],
+                business_line_id=line.pk,
+                grade=grade,
+                repeat_count=0 if grade == Grade.ORDINARY else 1,
+                failures_counted=tries - (0 if failed else 1),
+                flags=flags,
+                created_at=resolved,
+                updated_at=tasks[-1].done_at,
             )
+            graded.unit = (row["department_id"], row["team_id"])  # for a later GradeChange
+            grades.append(graded)
             if grade != Grade.ORDINARY:
                 rule = (
                     GradeChange.Rule.FLAG
@@ -345,7 +345,7 @@ def _line_story(line, *, rng, now, supervisors, story: Story) -> None:
                         created_at=tasks[-1].done_at,
                     )
                 )
-        if failed and (complaint or rng.random() < 0.25):
+        if failed:  # missed three times or dissatisfied: the supervisor takes it over
             escalations.append(
                 Escalation(
                     callback_id=tasks[-1].pk,
@@ -395,11 +395,27 @@ def _malignant_every_month(grades: list, changes: list, *, tz) -> None:
     for month in by_month.values():
         if any(g.grade == Grade.MALIGNANT for g in month):
             continue
-        grade = next((g for g in month if g.grade == Grade.REPEAT), None)
-        change = grade and changed.get(grade.ticket_id)
-        if change is None:
+        repeats = [g for g in month if g.grade == Grade.REPEAT]
+        # keep the month's repeat complaints when it has only one
+        grade = (
+            repeats[0]
+            if len(repeats) > 1
+            else next((g for g in month if g.grade == Grade.ORDINARY), None)
+        )
+        if grade is None:
             continue
-        grade.grade, grade.flags = Grade.MALIGNANT, ["media"]
+        change = changed.get(grade.ticket_id)
+        if change is None:
+            change = GradeChange(
+                ticket_id=grade.ticket_id,
+                business_line_id=grade.business_line_id,
+                department_id=grade.unit[0],
+                team_id=grade.unit[1],
+                before=Grade.ORDINARY,
+                created_at=grade.updated_at,
+            )
+            changes.append(change)
+        grade.grade, grade.flags, grade.repeat_count = Grade.MALIGNANT, ["media"], 1
         change.after, change.rule = Grade.MALIGNANT, GradeChange.Rule.SUPERVISOR
         change.reason = "客户多次投诉并扬言向媒体曝光，主管标记为恶性投诉"
 
