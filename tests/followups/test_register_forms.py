@@ -70,7 +70,7 @@ def test_a_call_registered_through_the_form_is_listed_and_on_the_timeline(
     assert call.recording_ref == "rec-20261123-0940"
     page = client.get(REGISTERS).content.decode()
     assert "客户确认已收到补发" in page and "139****5678" in page
-    timeline = customer_timeline(customer=customer)
+    timeline = customer_timeline(customer=customer, user=None)
     assert [e.kind for e in timeline if e.kind == "call"] == ["call"]
 
 
@@ -88,7 +88,7 @@ def test_a_letter_registered_by_searching_the_customer_is_listed_and_on_the_time
     assert (letter.customer_id, letter.kind, letter.channel) == (customer.pk, "reply", "post")
     assert (letter.tracking_number, letter.sent_on) == ("SF1234567890", dt.date(2026, 11, 23))
     assert "SF1234567890" in client.get(REGISTERS).content.decode()
-    entry = next(e for e in customer_timeline(customer=customer) if e.kind == "letter")
+    entry = next(e for e in customer_timeline(customer=customer, user=None) if e.kind == "letter")
     assert "SF1234567890" in entry.detail
 
 

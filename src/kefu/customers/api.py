@@ -126,7 +126,7 @@ def note_create(request, customer_id: Id, payload: NoteCreateIn):
 @router.get("/{customer_id}/timeline", response=TimelineOut)
 def customer_timeline(request, customer_id: Id):
     customer = selectors.customer_get_for(user=request.user, pk=customer_id)
-    return {"items": selectors.customer_timeline(customer=customer)}
+    return {"items": selectors.customer_timeline(customer=customer, user=request.user)}
 
 
 @router.post("/{customer_id}/merge", response=CustomerDetailOut)

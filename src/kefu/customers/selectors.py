@@ -227,14 +227,20 @@ class CustomerFilters:
         return f
 
 
-def with_visits(qs: QuerySet[Customer], now: dt.datetime | None = None) -> QuerySet[Customer]:
-    """Annotate ``visits_12m``: tickets of the customer created in the last 365 days."""
+def with_visits(
+    qs: QuerySet[Customer], now: dt.datetime | None = None, *, user=None
+) -> QuerySet[Customer]:
+    """Annotate ``visits_12m``: tickets of the customer created in the last 365 days; with a
+    ``user``, only the tickets that user may see (a count never tells of hidden tickets)."""
     from kefu.tickets.models import Ticket
+    from kefu.tickets.selectors import OWNER_FIELDS
 
     since = (now or timezone.now()) - YEAR
+    tickets = Ticket.objects.filter(customer_id=OuterRef("pk"), created_at__gte=since)
+    if user is not None:
+        tickets = tickets.filter(scope.records_q(user, owners=OWNER_FIELDS))
     visits = (
-        Ticket.objects.filter(customer_id=OuterRef("pk"), created_at__gte=since)
-        .order_by()
+        tickets.order_by()
         .values("customer_id")
         .annotate(n=Count("id"))
         .values("n")
@@ -287,7 +293,7 @@ def customer_list_for(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
         qs = qs.filter(created_at__gte=filters.created_after)
     if filters.created_before:
         qs = qs.filter(created_at__lt=filters.created_before)
-    qs = with_visits(qs, now)
+    qs = with_visits(qs, now, user=user)
     if filters.segment:
         lines = (
             list(BusinessLine.objects.all())
@@ -319,7 +325,8 @@ def customer_detail_for(*, user, pk) -> Customer:
     """One customer with loyalty figures and every asset the page shows (bounded rows)."""
     customer_get_for(user=user, pk=pk)
     qs = with_visits(
-        Customer.objects.filter(pk=pk).select_related("business_line", "dedicated_agent")
+        Customer.objects.filter(pk=pk).select_related("business_line", "dedicated_agent"),
+        user=user,
     ).prefetch_related(
         Prefetch(
             "vehicles",
@@ -352,16 +359,22 @@ class TimelineEntry:
     ref: dict = field(default_factory=dict)
 
 
-def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+def customer_timeline(
+    *, customer: Customer, user, limit: int = TIMELINE_LIMIT
+) -> list[TimelineEntry]:
     """Tickets, notes, audit events, calls, letters and callbacks of the customer (and of entries
-    merged into it), newest first, at most ``limit`` entries in seven queries."""
+    merged into it), newest first, at most ``limit`` entries in seven queries. Tickets, calls,
+    letters and callbacks are only those ``user`` may see (their team's, line's …), as on their
+    own lists; ``user=None`` for the whole history (system use)."""
     from kefu.core.models import AuditEvent
     from kefu.tickets.models import Ticket
+    from kefu.tickets.selectors import ticket_qs_for
 
     ids = [customer.pk, *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True)]
     entries: list[TimelineEntry] = []
     tickets = (
-        Ticket.objects.filter(customer=customer)
+        (Ticket.objects.all() if user is None else ticket_qs_for(user))
+        .filter(customer=customer)
         .only("id", "number", "title", "status", "type", "created_at")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -421,7 +434,7 @@ def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> lis
         TimelineEntry(
             at=c.at, kind=c.kind, title=c.title, detail=c.detail, actor=c.actor, ref=c.ref
         )
-        for c in contacts_for_customer(customer, limit=limit)
+        for c in contacts_for_customer(customer, limit=limit, user=user)
     )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

@@ -117,7 +117,7 @@ def _detail_context(request, pk, **extra) -> dict:
     context = {
         "customer": customer,
         "access": selectors.contact_access(request.user),
-        "timeline": selectors.customer_timeline(customer=customer),
+        "timeline": selectors.customer_timeline(customer=customer, user=request.user),
         "note_form": NoteForm(),
         "asset_forms": {kind: form(prefix=kind) for kind, form in ASSET_FORMS.items()},
         "service_form": ServiceRecordForm(prefix="service"),

@@ -363,12 +363,18 @@ class ContactEntry:
     ref: dict = field(default_factory=dict)
 
 
-def contacts_for_customer(customer, limit: int = CONTACT_LIMIT) -> list[ContactEntry]:
+def contacts_for_customer(
+    customer, limit: int = CONTACT_LIMIT, *, user=None
+) -> list[ContactEntry]:
     """Calls, letters and logged callbacks of ``customer``, newest first, at most ``limit``, in
-    three queries, for the customer's timeline. The caller holds scope on the customer."""
+    three queries, for the customer's timeline. The caller holds scope on the customer; with a
+    ``user`` only the rows that user's registers and callback lists show are included."""
     entries: list[ContactEntry] = []
+    calls_qs = CallRecord.objects.all() if user is None else call_qs_for(user)
+    letters_qs = LetterRecord.objects.all() if user is None else letter_qs_for(user)
+    callbacks_qs = CallbackTask.objects.all() if user is None else callback_qs_for(user)
     calls = (
-        CallRecord.objects.filter(customer_id=customer.pk)
+        calls_qs.filter(customer_id=customer.pk)
         .select_related("agent")
         .order_by("-started_at", "-id")[:limit]
     )
@@ -386,7 +392,7 @@ def contacts_for_customer(customer, limit: int = CONTACT_LIMIT) -> list[ContactE
     )
     tz = timezone.get_default_timezone()
     letters = (
-        LetterRecord.objects.filter(customer_id=customer.pk)
+        letters_qs.filter(customer_id=customer.pk)
         .select_related("agent")
         .order_by("-sent_on", "-id")[:limit]
     )
@@ -403,7 +409,7 @@ def contacts_for_customer(customer, limit: int = CONTACT_LIMIT) -> list[ContactE
         for letter in letters
     )
     done = (
-        CallbackTask.objects.filter(customer_id=customer.pk, status=TaskStatus.DONE)
+        callbacks_qs.filter(customer_id=customer.pk, status=TaskStatus.DONE)
         .exclude(outcome="")
         .select_related("done_by")
         .order_by("-done_at", "-id")[:limit]
