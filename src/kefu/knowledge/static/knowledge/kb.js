@@ -45,6 +45,8 @@
     }
     function current() { return options().findIndex((el) => el.classList.contains("active")); }
     box.addEventListener("keydown", (event) => {
+      // a Chinese input method's Enter confirms the pinyin, not the phrase
+      if (event.isComposing || event.keyCode === 229) return;
       const list = options();
       if (!list.length || typedShortcut() === null) return;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
