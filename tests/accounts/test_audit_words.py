@@ -46,3 +46,19 @@ def test_audit_log_names_actions_objects_and_changes_in_words(web_as, admin_user
     assert "Status: New → In progress" in english
     assert "工单已修改" in chinese and "工单已创建" in chinese
     assert "状态：新建 → 处理中" in chinese
+
+
+def test_a_change_named_like_a_reverse_relation_is_shown(web_as, admin_user, agent, org):
+    """A change key that is a reverse relation of the object (a questionnaire's questions, a
+    ticket's events) has no choices: the page shows it instead of failing."""
+    customer = customer_create(
+        actor=agent, business_line=org.shop, name="李四", phone="13800000002"
+    )
+    ticket = ticket_create(
+        actor=agent, title="咨询", customer=customer, type="consult", channel="phone"
+    )
+    audit.record(actor=agent, action="ticket.update", obj=ticket, changes={"events": 3})
+
+    rows = _audit_page(web_as(admin_user), "en")
+
+    assert "3" in rows and "Ticket changed" in rows

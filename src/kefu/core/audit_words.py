@@ -206,7 +206,7 @@ def _value(field, value) -> str:
         return "; ".join(f"{_key_label(None, k)}: {_value(None, v)}" for k, v in value.items())
     if isinstance(value, list):
         return "、".join(_value(field, v) for v in value)
-    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
     if value in choices:
         return str(choices[value])
     return str(value)
@@ -214,7 +214,7 @@ def _value(field, value) -> str:
 
 def _key_label(model, key: str) -> str:
     field = _field(model, key)
-    if field is not None and hasattr(field, "verbose_name"):
+    if getattr(field, "verbose_name", None):
         return str(field.verbose_name)
     if key in KEY_LABELS:
         return str(KEY_LABELS[key])
