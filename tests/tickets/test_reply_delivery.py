@@ -377,3 +377,43 @@ def test_api_shows_the_delivery_state_and_retries(
     again = api.post(url)
     assert again.status_code == 409 and again.json()["error"]["code"] == "not_retryable"
     assert len(mail.outbox) == 1
+
+
+def test_a_reply_stuck_with_a_lost_job_can_be_sent_again(
+    agent, make_customer, make_ticket, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    ticket = make_ticket(agent, customer=make_customer(email="s@example.com"), channel="email")
+    with django_capture_on_commit_callbacks(execute=False):  # the worker died with the job
+        message = services.ticket_reply(actor=agent, ticket=ticket, body="您好")
+    TicketMessage.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.SENDING)
+    message.refresh_from_db()
+    assert not message.delivery_retryable  # a job may still be sending it
+    TicketMessage.objects.filter(pk=message.pk).update(
+        delivery_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    message.refresh_from_db()
+    assert message.delivery_retryable
+    with django_capture_on_commit_callbacks(execute=True):
+        outbound.reply_retry(actor=agent, ticket=ticket, message=message)
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENT and len(mail.outbox) == 1
+
+
+def test_a_queue_that_cannot_be_reached_marks_the_reply_failed(
+    agent, make_customer, make_ticket, reply, monkeypatch
+):
+    from kefu.tickets import tasks
+
+    def down(message_id):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks, "deliver_reply_job", down)
+    ticket = make_ticket(agent, customer=make_customer(email="r@example.com"), channel="email")
+    message = reply(agent, ticket)  # the reply is kept, the request does not fail
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert "Redis is down" in message.delivery_error
+    assert message.delivery_retryable
