@@ -85,8 +85,10 @@ def customer_list(request: HtmxHttpRequest):
         if page.next:
             next_url = "?" + urlencode({**filters.raw, "cursor": page.next})
         export_query = urlencode(filters.raw)
-    except (Invalid, ValueError, TypeError):
-        error = _("Some filters are not valid.")
+    except (Invalid, ValueError, TypeError) as exc:
+        # a search beyond the phone mask says why it is refused (customers.phone_search)
+        refused = isinstance(exc, Invalid) and exc.status != 400
+        error = str(exc.message) if refused else _("Some filters are not valid.")
         export_query = ""
     context = {
         "form": form,
