@@ -134,3 +134,17 @@ def test_saving_a_default_policy_unchanged_keeps_its_translated_name(org, manage
 
     assert policy.first_response_minutes == 120
     assert policy.name == "priority:normal"
+
+
+def test_the_administrator_seeds_a_line_through_the_api_once(org, admin_user, api_as):
+    client = api_as(admin_user)
+    url = f"/api/v1/sla/policies/seed?business_line={org.auto.pk}"
+
+    first = client.post(url)
+    second = client.post(url)
+
+    assert first.status_code == 200 and first.json()["created"] >= 5
+    assert second.status_code == 200 and second.json()["created"] == 0
+    unnamed = client.post("/api/v1/sla/policies/seed")
+    assert unnamed.status_code == 400
+    assert unnamed.json()["error"]["fields"] == {"business_line": "Required."}

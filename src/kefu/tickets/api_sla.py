@@ -326,24 +326,31 @@ def policy_list(request, cursor: str | None = None, limit: int | None = None):
     )
 
 
-def _line(user):
-    if user.business_line is None:
+def _line(user, business_line: int | None = None):
+    """The user's own line; an administrator (no line of their own) names one with the
+    ``business_line`` query parameter (or there is only one)."""
+    from kefu.accounts import lines
+
+    if user.business_line is None and not lines.may_choose(user):
         raise NotFound()
-    return user.business_line
+    return lines.line_for(user, business_line)
 
 
 @router.post("/policies", response={201: PolicyOut})
-def policy_create(request, payload: PolicyCreateIn):
+def policy_create(request, payload: PolicyCreateIn, business_line: int | None = None):
     policy = sla_services.sla_policy_create(
-        actor=request.user, business_line=_line(request.user), **payload.dict()
+        actor=request.user, business_line=_line(request.user, business_line), **payload.dict()
     )
     return Status(201, policy)
 
 
 @router.post("/policies/seed", response=SeedOut)
-def policy_seed(request):
-    """Copy the industry template's defaults into the line's editable policies."""
-    created = sla_services.sla_policies_seed(actor=request.user, business_line=_line(request.user))
+def policy_seed(request, business_line: int | None = None):
+    """Copy the industry template's defaults into the line's editable policies (an
+    administrator names the line with ``business_line``); a second call adds nothing."""
+    created = sla_services.sla_policies_seed(
+        actor=request.user, business_line=_line(request.user, business_line)
+    )
     return {"created": created}
 
 
@@ -371,9 +378,9 @@ def rule_list(request, cursor: str | None = None, limit: int | None = None):
 
 
 @router.post("/routing/rules", response={201: RuleOut})
-def rule_create(request, payload: RuleCreateIn):
+def rule_create(request, payload: RuleCreateIn, business_line: int | None = None):
     rule = routing_services.routing_rule_create(
-        actor=request.user, business_line=_line(request.user), **payload.dict()
+        actor=request.user, business_line=_line(request.user, business_line), **payload.dict()
     )
     return Status(201, rule)
 
@@ -423,9 +430,9 @@ def unit_list(request, cursor: str | None = None, limit: int | None = None):
 
 
 @router.post("/units", response={201: UnitOut})
-def unit_create(request, payload: UnitCreateIn):
+def unit_create(request, payload: UnitCreateIn, business_line: int | None = None):
     unit = complaints.unit_create(
-        actor=request.user, business_line=_line(request.user), **payload.dict()
+        actor=request.user, business_line=_line(request.user, business_line), **payload.dict()
     )
     return Status(201, unit)
 
