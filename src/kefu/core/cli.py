@@ -25,6 +25,7 @@ from kefu.core.calendar import (
 
 
 def register(sub) -> None:
+    register_events(sub)
     sla = sub.add_parser("sla", help="SLA clocks on the business calendar")
     sla_sub = sla.add_subparsers(dest="sla_command", required=True, metavar="COMMAND")
     p = sla_sub.add_parser(
@@ -85,6 +86,48 @@ def register(sub) -> None:
     p.add_argument("--yes", action="store_true", help="replace a database that already holds data")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_restore)
+
+
+def register_events(sub) -> None:
+    p = sub.add_parser("events", help="the domain event log (what webhooks deliver)")
+    events_sub = p.add_subparsers(dest="events_command", required=True, metavar="COMMAND")
+    p = events_sub.add_parser(
+        "list",
+        help="events after a cursor, oldest first",
+        description=(
+            "Print the events published after CURSOR (from the start without it), oldest first. "
+            "Each item has its own cursor; 'next' is the cursor of the next page, or null when "
+            "there is nothing more now."
+        ),
+    )
+    p.add_argument("--after", metavar="CURSOR", default=None)
+    p.add_argument("--limit", type=int, default=100, help="at most this many (1–1000)")
+    p.add_argument("--business-line", metavar="ID", type=int, default=None)
+    p.add_argument("--json", action="store_true", help='print {"items": [...], "next": ...}')
+    p.set_defaults(func=cmd_events_list)
+
+
+def cmd_events_list(args) -> int:
+    from kefu.cli import UsageError, print_json
+    from kefu.core.events import MAX_PAGE, BadCursor, log_page
+
+    if not 1 <= args.limit <= MAX_PAGE:
+        raise UsageError(f"--limit must be between 1 and {MAX_PAGE}")
+    lines = None if args.business_line is None else [args.business_line]
+    try:
+        page = log_page(after=args.after, limit=args.limit, business_line_ids=lines)
+    except BadCursor:
+        raise UsageError(f"not a cursor of the event log: {args.after}")
+    if args.json:
+        print_json(page)
+        return 0
+    for item in page["items"]:
+        print(
+            f"{item['cursor']:>10}  {item['occurred_at']}  {item['type']:<22} "
+            f"{item['object_type']}#{item['object_id']}"
+        )
+    print(f"next: {page['next'] or '-'}")
+    return 0
 
 
 def parse_start(text: str) -> dt.datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -116,3 +117,57 @@ class CalendarDay(TimestampedModel):
     def __str__(self) -> str:
         label = _("%(date)s: workday") if self.is_workday else _("%(date)s: day off")
         return label % {"date": f"{self.date:%Y-%m-%d}"}
+
+
+class FormSubmission(models.Model):
+    """One create form's idempotency token (``core.idempotency``): the first POST claims it, a
+    second POST with the same token (a double click, a refresh) is sent to the first result."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(_("token"), max_length=64)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="core_formsubmission_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class DomainEvent(models.Model):
+    """One published domain event (``core.events``): the event log and transactional outbox.
+
+    Written in the transaction of the change it describes; ``id`` orders the log (the cursor of
+    ``kefu events list``), ``uid`` is the stable id receivers de-duplicate by.
+    """
+
+    uid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("event"), max_length=40)
+    occurred_at = models.DateTimeField(_("time"))
+    object_type = models.CharField(_("object type"), max_length=30)
+    object_id = models.BigIntegerField(_("object id"))
+    business_line_id = models.BigIntegerField(_("business line"), null=True, blank=True)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # PostgreSQL: the writing transaction's id, so a reader of the log skips events of
+    # transactions still running (their ids may be lower than ones already committed)
+    txid = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["business_line_id", "id"], name="event_line"),
+            models.Index(fields=["object_type", "object_id", "id"], name="event_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_type}#{self.object_id}"

@@ -11,3 +11,11 @@ def resegment_job(words: list[str]) -> int:
     from kefu.core.search import resegment_containing
 
     return resegment_containing(words)
+
+
+@db_task()
+def event_dispatch_job(event_id: int) -> int:
+    """Run the after-commit subscribers of one domain event (core.events)."""
+    from kefu.core.events import dispatch_after_commit
+
+    return dispatch_after_commit(event_id)

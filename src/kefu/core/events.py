@@ -1,0 +1,276 @@
+"""Domain events: every event Kefu publishes, its payload, and the one way to publish and listen.
+
+A service that changes something calls ``publish(...)`` inside its transaction. That
+
+1. writes the event to the event log (``DomainEvent``) in the same transaction, so nothing is
+   published for a change that is rolled back and nothing is lost for one that commits: the log
+   is the transactional outbox that webhooks and ``kefu events list`` read;
+2. runs the subscribers that share the transaction (a callback task made on resolution, a
+   complaint regraded): they may refuse with a ``DomainError``, which rolls the change back;
+3. after the commit, enqueues one job that runs the after-commit subscribers (mail, SMS,
+   search indexing, webhook delivery), so a slow or failing side effect never holds a lock or
+   undoes the change.
+
+Apps subscribe in their ``AppConfig.ready()`` with ``subscribe(...)``; an app never imports another
+app's services to react to its changes (import-linter holds the layering in ``make test``).
+Payloads carry ids and codes, never translated labels: a receiver renders them in its language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import BigIntegerField, Func, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+log = logging.getLogger("kefu.events")
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    object_type: str
+    payload: tuple[str, ...]
+    doc: str
+
+
+# Every event, its object and the keys of its payload. Adding an event starts here.
+EVENT_TYPES: dict[str, EventType] = {
+    e.name: e
+    for e in (
+        EventType(
+            "ticket.created",
+            "ticket",
+            (
+                "number",
+                "title",
+                "type",
+                "channel",
+                "priority",
+                "status",
+                "team",
+                "assignee",
+                "customer",
+                "first_owner",
+            ),
+            "A ticket was recorded (intake, API, import).",
+        ),
+        EventType(
+            "ticket.updated",
+            "ticket",
+            ("changed", "version"),
+            "Fields of a ticket changed; ``changed`` is {field: [before, after]} (ids and codes).",
+        ),
+        EventType(
+            "ticket.status_changed",
+            "ticket",
+            ("before", "after", "version"),
+            "A ticket moved between statuses (status codes).",
+        ),
+        EventType(
+            "reply.created",
+            "ticket",
+            ("message", "author", "delivery_status"),
+            "A reply to the customer was written on a ticket.",
+        ),
+        EventType(
+            "note.created",
+            "ticket",
+            ("message", "author"),
+            "An internal note was written on a ticket.",
+        ),
+        EventType(
+            "callback.logged",
+            "callback",
+            ("ticket", "customer", "outcome", "attempt"),
+            "A callback attempt was logged with its outcome code.",
+        ),
+        EventType(
+            "complaint.graded",
+            "ticket",
+            ("grade", "before", "reason"),
+            "A complaint's grade (一般/重复/恶性) was set or changed (grade codes).",
+        ),
+        EventType(
+            "customer.created",
+            "customer",
+            ("name",),
+            "A customer entered the archive.",
+        ),
+        EventType(
+            "customer.updated",
+            "customer",
+            ("changed", "version"),
+            "Fields of a customer changed; contact data is never in the payload.",
+        ),
+        EventType(
+            "customer.merged",
+            "customer",
+            ("merged_into",),
+            "A duplicate customer was merged into another (the object is the merged one).",
+        ),
+        EventType(
+            "survey.answered",
+            "survey_invitation",
+            ("ticket", "customer", "questionnaire", "csi", "nps"),
+            "A customer answered a satisfaction survey.",
+        ),
+    )
+}
+
+Handler = Callable[["DomainEvent"], None]  # noqa: F821  (kefu.core.models.DomainEvent)
+_in_transaction: dict[str, list[Handler]] = defaultdict(list)
+_after_commit: dict[str, list[Handler]] = defaultdict(list)
+ANY = "*"
+
+
+class UnknownEvent(ValueError):
+    """A programming error: an event name or payload that ``EVENT_TYPES`` does not list."""
+
+
+def subscribe(name: str, handler: Handler | None = None, *, after_commit: bool = False):
+    """Register ``handler(event)`` for ``name`` (or ``ANY``); usable as a decorator.
+
+    In-transaction handlers run in the publisher's transaction, in registration order; after-commit
+    handlers run in the job worker once the transaction has committed."""
+    if name != ANY and name not in EVENT_TYPES:
+        raise UnknownEvent(name)
+
+    def register(fn: Handler) -> Handler:
+        table = _after_commit if after_commit else _in_transaction
+        if fn not in table[name]:
+            table[name].append(fn)
+        return fn
+
+    return register(handler) if handler is not None else register
+
+
+def publish(
+    name: str,
+    *,
+    object_id: int,
+    business_line_id: int | None,
+    payload: dict,
+    actor=None,
+):
+    """Record the event in the caller's transaction and run its subscribers (see the module)."""
+    from kefu.core.audit import _jsonable
+    from kefu.core.db import is_postgres
+    from kefu.core.models import DomainEvent
+
+    spec = EVENT_TYPES.get(name)
+    if spec is None:
+        raise UnknownEvent(name)
+    if set(payload) != set(spec.payload):
+        raise UnknownEvent(f"{name} payload keys {sorted(payload)} ≠ {sorted(spec.payload)}")
+    event = DomainEvent.objects.create(
+        txid=Func(function="txid_current", output_field=BigIntegerField())
+        if is_postgres()
+        else None,
+        type=name,
+        object_type=spec.object_type,
+        object_id=object_id,
+        business_line_id=business_line_id,
+        actor_id=getattr(actor, "pk", None),
+        occurred_at=timezone.now(),
+        payload=_jsonable(payload),
+    )
+    for handler in (*_in_transaction[name], *_in_transaction[ANY]):
+        handler(event)
+    if _after_commit[name] or _after_commit[ANY]:
+        from kefu.core.tasks import event_dispatch_job
+
+        transaction.on_commit(lambda: event_dispatch_job(event.pk))
+    return event
+
+
+def dispatch_after_commit(event_id: int) -> int:
+    """Run the after-commit handlers of one event (the job); each failure is logged and the
+    others still run. Returns the number of handlers that ran without error."""
+    from kefu.core.models import DomainEvent
+
+    event = DomainEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    done = 0
+    for handler in (*_after_commit[event.type], *_after_commit[ANY]):
+        try:
+            handler(event)
+            done += 1
+        except Exception:
+            log.exception("after-commit handler %s failed for event %s", handler, event.uid)
+    return done
+
+
+def subscribers(name: str) -> dict[str, list[str]]:
+    """Who listens to ``name`` (for the docs page and tests): qualified handler names."""
+
+    def names(handlers: list[Handler]) -> list[str]:
+        return [f"{h.__module__}.{h.__qualname__}" for h in handlers]
+
+    return {
+        "in_transaction": names(_in_transaction[name] + _in_transaction[ANY]),
+        "after_commit": names(_after_commit[name] + _after_commit[ANY]),
+    }
+
+
+def settled(queryset):
+    """The events of ``queryset`` whose transactions have all ended, so a reader that moves a
+    cursor past an id never skips an event committed later with a lower id (PostgreSQL hands
+    ids out at insert; SQLite writes one transaction at a time, so every visible row counts)."""
+    from kefu.core.db import is_postgres
+
+    if not is_postgres():
+        return queryset
+    # the reader's own transaction sees its own events
+    running_from = RawSQL("txid_snapshot_xmin(txid_current_snapshot())", [])
+    own = RawSQL("txid_current_if_assigned()", [])
+    return queryset.filter(Q(txid__lt=running_from) | Q(txid=own))
+
+
+MAX_PAGE = 1000
+
+
+class BadCursor(ValueError):
+    """A cursor that ``log_page`` did not hand out."""
+
+
+def log_page(*, after: str | None = None, limit: int = 100, business_line_ids=None) -> dict:
+    """One page of the event log after the opaque cursor ``after`` (None: from the start):
+    ``{"items": [...], "next": cursor or None}``; ``business_line_ids`` limits it to those lines.
+    ``next`` is None when the log has nothing more now; each item carries its ``cursor``, so a
+    reader polls again later from the last one it handled."""
+    from kefu.core.models import DomainEvent
+
+    if after in (None, ""):
+        last = 0
+    elif isinstance(after, str) and after.isdigit() and len(after) < 19:
+        last = int(after)
+    else:
+        raise BadCursor(after)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    qs = DomainEvent.objects.filter(id__gt=last)
+    if business_line_ids is not None:
+        qs = qs.filter(business_line_id__in=list(business_line_ids))
+    rows = list(settled(qs).order_by("id")[: limit + 1])
+    items = [{**event_json(e), "cursor": str(e.pk)} for e in rows[:limit]]
+    return {"items": items, "next": items[-1]["cursor"] if len(rows) > limit else None}
+
+
+def event_json(event) -> dict:
+    """An event as integrators read it (webhook bodies, the event export)."""
+    return {
+        "id": str(event.uid),
+        "type": event.type,
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "business_line": event.business_line_id,
+        "payload": event.payload,
+    }
