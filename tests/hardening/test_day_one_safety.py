@@ -118,3 +118,121 @@ def test_the_customer_list_and_export_count_only_visible_tickets(shared, agent, 
     visits = next(i for i, h in enumerate(header) if "12" in str(h))
     assert row[1] == "共享客户"
     assert row[visits] == 1
+
+
+# --- knowledge: an agent never reads a draft's text ------------------------------------------
+
+DRAFT = "内部草稿：赔付上限可以提到五百元"
+LIVE = "退款在审核通过后三个工作日内原路退回。"
+
+
+def _update(article, actor, **changes):
+    from kefu.knowledge import services as kb
+
+    article.refresh_from_db()
+    fields = {
+        "title": article.title,
+        "body": article.body,
+        "category": None,
+        "tags": "",
+        "status": article.status,
+        "audience": article.audience,
+    }
+    fields.update(changes)
+    return kb.article_update(actor=actor, article=article, version=article.version, **fields)
+
+
+@pytest.fixture
+def drafted(org, lead):
+    """An article written as a draft (v1), then published with other text (v2); and an
+    article that is still a draft."""
+    from kefu.knowledge import services as kb
+
+    article = kb.article_create(
+        actor=lead, business_line=org.shop, title="退款时效", body=DRAFT, status="draft"
+    )
+    _update(article, lead, body=LIVE, status="published")
+    still_draft = kb.article_create(
+        actor=lead, business_line=org.shop, title="未发布的赔付口径", body=DRAFT, status="draft"
+    )
+    return article, still_draft
+
+
+def test_an_agent_sees_only_published_versions_in_history_and_diff(drafted, agent, web_as):
+    article, _still_draft = drafted
+    web = web_as(agent)
+
+    page = web.get(reverse("knowledge:article", args=[article.pk])).content.decode()
+    v1 = web.get(reverse("knowledge:article_diff", args=[article.pk, 1]))
+    v2 = web.get(reverse("knowledge:article_diff", args=[article.pk, 2]))
+
+    assert reverse("knowledge:article_diff", args=[article.pk, 2]) in page
+    assert reverse("knowledge:article_diff", args=[article.pk, 1]) not in page
+    assert v1.status_code == 404
+    assert v2.status_code == 200
+    assert DRAFT not in v2.content.decode()
+    assert "赔付上限" not in v2.content.decode()
+
+
+def test_an_editor_still_sees_every_version(drafted, lead, web_as):
+    article, _still_draft = drafted
+    web = web_as(lead)
+
+    v2 = web.get(reverse("knowledge:article_diff", args=[article.pk, 2])).content.decode()
+
+    assert web.get(reverse("knowledge:article_diff", args=[article.pk, 1])).status_code == 200
+    assert "赔付上限" in v2  # the change from the draft is shown to editors
+
+
+def test_the_versions_api_follows_the_same_rule(drafted, agent, lead, api_as):
+    article, _still_draft = drafted
+    url = f"/api/v1/kb/articles/{article.pk}/versions"
+
+    agent_versions = api_as(agent).get(url).json()
+    lead_versions = api_as(lead).get(url).json()
+
+    assert [v["number"] for v in agent_versions] == [2]
+    assert DRAFT not in str(agent_versions)
+    assert [v["number"] for v in lead_versions] == [2, 1]
+
+
+def test_publishing_a_draft_unchanged_makes_its_version_readable(org, lead, agent, web_as):
+    from kefu.knowledge import services as kb
+
+    article = kb.article_create(
+        actor=lead, business_line=org.shop, title="发票开具", body=LIVE, status="draft"
+    )
+    _update(article, lead, status="published")  # no new text, no new version
+
+    response = web_as(agent).get(reverse("knowledge:article_diff", args=[article.pk, 1]))
+
+    assert response.status_code == 200
+    assert "三个工作日" in response.content.decode()
+
+
+def test_the_knowledge_export_has_no_drafts_for_agents(drafted, agent, lead, web_as):
+    def titles(user) -> list[str]:
+        response = web_as(user).get(reverse("knowledge:export"))
+        book = load_workbook(io.BytesIO(response.content))
+        return [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+
+    assert titles(agent) == ["退款时效"]
+    assert sorted(titles(lead)) == sorted(["退款时效", "未发布的赔付口径"])
+
+
+def test_the_migration_marks_each_published_articles_live_text_only(drafted):
+    import importlib
+
+    from django.apps import apps
+
+    from kefu.knowledge.models import ArticleVersion
+
+    migration = importlib.import_module("kefu.knowledge.migrations.0004_version_published")
+    article, _still_draft = drafted
+    ArticleVersion.objects.update(published=False)  # as the field arrives on old rows
+
+    migration.mark_live_versions(apps, None)
+
+    assert set(ArticleVersion.objects.filter(published=True).values_list("article", "number")) == {
+        (article.pk, 2)
+    }

@@ -79,7 +79,7 @@ def article_update(request, article_id: int, payload: ArticleUpdateIn):
 @router.get("/articles/{article_id}/versions", response=list[VersionOut])
 def article_versions(request, article_id: int):
     article = selectors.article_get_for(user=request.user, pk=article_id)
-    return selectors.article_versions(article=article)
+    return selectors.article_versions(article=article, user=request.user)
 
 
 @router.get("/search", response=SearchOut)

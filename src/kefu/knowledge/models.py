@@ -151,6 +151,9 @@ class ArticleVersion(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    # the text was live for agents at some time (saved as, or later switched to, published);
+    # agents' history and diffs show only these versions, never a draft's text
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         verbose_name = _("article version")

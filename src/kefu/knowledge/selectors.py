@@ -95,14 +95,26 @@ def article_list_for(
     return qs
 
 
-def article_versions(*, article: Article) -> list[ArticleVersion]:
-    return list(article.versions.select_related("editor").order_by("-number"))
+def _versions_for(user, article: Article):
+    """The versions ``user`` may read: all for editors (leads and above); for agents only the
+    ones whose text was published (a draft's text is never shown to them)."""
+    qs = article.versions.all()
+    if user is not None and not at_least(user, LEAD):
+        qs = qs.filter(published=True)
+    return qs
 
 
-def article_version_diff(*, article: Article, number: int) -> dict:
-    """The change that version ``number`` made to the one before it."""
+def article_versions(*, article: Article, user) -> list[ArticleVersion]:
+    return list(_versions_for(user, article).select_related("editor").order_by("-number"))
+
+
+def article_version_diff(*, article: Article, number: int, user) -> dict:
+    """The change that version ``number`` made to the one before it (for an agent: the
+    published version before it)."""
+    number = _int(number)
     versions = {
-        v.number: v for v in article.versions.filter(number__lte=number).order_by("-number")[:2]
+        v.number: v
+        for v in _versions_for(user, article).filter(number__lte=number).order_by("-number")[:2]
     }
     new = versions.get(number)
     if new is None:

@@ -173,7 +173,14 @@ def article_create(
         review_on=review_on,
     )
     article.tags.set(_tags(business_line, split_tags(tags)))
-    ArticleVersion.objects.create(article=article, number=1, title=title, body=body, editor=actor)
+    ArticleVersion.objects.create(
+        article=article,
+        number=1,
+        title=title,
+        body=body,
+        editor=actor,
+        published=status == ArticleStatus.PUBLISHED,
+    )
     search.load_dictionary()
     search.reindex_article(article)
     audit.record(actor=actor, action="kb.article.create", obj=article, changes={"title": title})
@@ -224,6 +231,9 @@ def article_update(
         ArticleVersion.objects.create(
             article=article, number=article.version, title=title, body=body, editor=actor
         )
+    if status == ArticleStatus.PUBLISHED:  # the newest text is now live: it may be shown
+        latest = article.versions.order_by("-number").values("pk")[:1]
+        ArticleVersion.objects.filter(pk__in=latest, published=False).update(published=True)
     search.load_dictionary()
     search.reindex_article(article)
     after = {"title": title, "body": body, "status": status, "audience": audience}
@@ -401,7 +411,14 @@ def articles_import(*, actor, business_line, items: list[dict]) -> dict:
     )
     ArticleVersion.objects.bulk_create(
         [
-            ArticleVersion(article=a, number=a.version, title=a.title, body=a.body, editor=editor)
+            ArticleVersion(
+                article=a,
+                number=a.version,
+                title=a.title,
+                body=a.body,
+                editor=editor,
+                published=a.status == ArticleStatus.PUBLISHED,
+            )
             for a in every
         ],
         batch_size=500,

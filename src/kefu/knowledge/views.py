@@ -120,7 +120,7 @@ def article_detail(request, article_id: int):
         {
             "article": article,
             "tags": [t.name for t in article.tags.all()],
-            "versions": selectors.article_versions(article=article),
+            "versions": selectors.article_versions(article=article, user=request.user),
             "attachments": list(article.attachments.all()),
             "can_edit": services.can_edit(request.user, article.business_line_id),
         },
@@ -159,7 +159,7 @@ def article_edit(request, article_id: int):
 @kb_view
 def article_diff(request, article_id: int, number: int):
     article = selectors.article_get_for(user=request.user, pk=article_id)
-    diff = selectors.article_version_diff(article=article, number=number)
+    diff = selectors.article_version_diff(article=article, number=number, user=request.user)
     return render(request, "knowledge/article_diff.html", {"article": article, **diff})
 
 
@@ -220,7 +220,11 @@ def kb_import(request):
 def kb_export(request):
     line = services.line_for_user(request.user, None)
     what = request.GET.get("what")
-    data = xlsx.export_phrases(line) if what == "phrases" else xlsx.export_articles(line)
+    data = (  # what the user may read, as on the pages: no drafts for agents
+        xlsx.export_phrases(line, request.user)
+        if what == "phrases"
+        else xlsx.export_articles(line, request.user)
+    )
     name = "phrases.xlsx" if what == "phrases" else "articles.xlsx"
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -35,14 +35,15 @@ def _category_path(category) -> str:
     return "/".join(reversed(names))
 
 
-def export_articles(line) -> bytes:
-    """Every article of a line, readable back by ``kefu kb import``."""
-    qs = (
-        Article.objects.filter(business_line=line)
-        .select_related("category__parent")
-        .prefetch_related("tags")
-        .order_by("id")
-    )
+def export_articles(line, user=None) -> bytes:
+    """Every article of a line, readable back by ``kefu kb import``; with a ``user``, only the
+    articles that user may read (an agent: the published ones, never a draft)."""
+    from kefu.knowledge.selectors import visible_statuses
+
+    qs = Article.objects.filter(business_line=line)
+    if user is not None:
+        qs = qs.filter(status__in=visible_statuses(user))
+    qs = qs.select_related("category__parent").prefetch_related("tags").order_by("id")
 
     def rows():
         for a in qs.iterator(chunk_size=EXPORT_BATCH):
@@ -58,8 +59,14 @@ def export_articles(line) -> bytes:
     return _workbook_bytes(ARTICLE_HEADERS, rows())
 
 
-def export_phrases(line) -> bytes:
-    qs = QuickReply.objects.filter(business_line=line).select_related("phrase_set").order_by("id")
+def export_phrases(line, user=None) -> bytes:
+    """The quick replies of a line; with a ``user``, only those that user may use."""
+    from kefu.knowledge.selectors import phrase_qs_for
+
+    qs = QuickReply.objects.filter(business_line=line)
+    if user is not None:
+        qs = qs.filter(pk__in=phrase_qs_for(user).filter(business_line=line).values("pk"))
+    qs = qs.select_related("phrase_set").order_by("id")
     return _workbook_bytes(
         PHRASE_HEADERS,
         (
