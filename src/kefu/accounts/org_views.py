@@ -26,6 +26,7 @@ from kefu.accounts.forms import (
     UserFilterForm,
 )
 from kefu.core.errors import DomainError, Invalid, NotFound, PermissionDenied
+from kefu.core.idempotency import once
 
 
 def admin_required(view):
@@ -106,6 +107,7 @@ def line_detail(request, pk: int):
 
 @admin_required
 @require_POST
+@once
 def department_create(request, pk: int):
     line = selectors.business_line_get(actor=request.user, pk=pk)
     form = UnitCreateForm(request.POST)
@@ -142,6 +144,7 @@ def department_edit(request, pk: int):
 
 @admin_required
 @require_POST
+@once
 def team_create(request, pk: int):
     dept = selectors.department_get(actor=request.user, pk=pk)
     form = UnitCreateForm(request.POST)
@@ -201,6 +204,7 @@ def user_list(request):
 
 
 @admin_required
+@once
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

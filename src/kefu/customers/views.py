@@ -17,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kefu.core import scope
 from kefu.core.errors import Conflict, DomainError, Invalid, PermissionDenied, StaleWrite
+from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.customers import assets, imports, selectors, services
 from kefu.customers.forms import (
@@ -153,6 +154,7 @@ def customer_reveal(request: HtmxHttpRequest, pk: int):
 
 @login_required
 @require_POST
+@once
 def note_create(request, pk: int):
     customer = selectors.customer_get_for(user=request.user, pk=pk)
     form = NoteForm(request.POST)
@@ -178,6 +180,7 @@ ASSET_SERVICES = {
 
 @login_required
 @require_POST
+@once
 def asset_create(request, pk: int, kind: str):
     customer = selectors.customer_get_for(user=request.user, pk=pk)
     if kind not in ASSET_FORMS:
@@ -198,6 +201,7 @@ def asset_create(request, pk: int, kind: str):
 
 @login_required
 @require_POST
+@once
 def service_record_create(request, pk: int, vehicle_pk: int):
     customer = selectors.customer_get_for(user=request.user, pk=pk)
     vehicle = Vehicle.objects.filter(pk=vehicle_pk, customer=customer).first()
@@ -217,6 +221,7 @@ def service_record_create(request, pk: int, vehicle_pk: int):
 
 
 @login_required
+@once
 def customer_create(request):
     line, line_choices, line_error = _create_line(request)
     agents = _agents(request.user)

@@ -23,6 +23,7 @@ from django_htmx.middleware import HtmxDetails
 from kefu.accounts.selectors import business_line_list_for
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
+from kefu.core.idempotency import once
 from kefu.customers.selectors import (
     FULL,
     REVEAL,
@@ -301,6 +302,7 @@ def _picked_customer(request, form) -> int | None:
 
 @login_required
 @require_POST
+@once
 def register_call(request):
     form = CallRegisterForm(request.POST, prefix="call")
     customer = _picked_customer(request, form) if form.is_valid() else None
@@ -330,6 +332,7 @@ def register_call(request):
 
 @login_required
 @require_POST
+@once
 def register_letter(request):
     form = LetterRegisterForm(request.POST, prefix="letter")
     customer = _picked_customer(request, form) if form.is_valid() else None
@@ -524,6 +527,7 @@ def _event_submit(request, form, lines) -> Event | None:
 
 
 @login_required
+@once
 def events(request):
     _require(request.user, scope.LEAD)
     lines = list(business_line_list_for(user=request.user).filter(is_active=True))

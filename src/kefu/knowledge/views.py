@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.cli import UsageError
 from kefu.core.errors import DomainError, Invalid, NotFound, PermissionDenied
+from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.core.scope import LEAD, at_least, is_admin
 from kefu.knowledge import language, selectors, services, xlsx
@@ -94,6 +95,7 @@ def _article_form_save(request, form, article=None):
 
 
 @kb_view
+@once
 def article_create(request):
     services.require_editor(request.user, request.user.business_line_id)
     form = ArticleForm(request.POST or None, initial={"status": "draft"})
@@ -237,6 +239,7 @@ def kb_export(request):
 
 
 @kb_view
+@once
 def phrase_list(request):
     category = request.GET.get("category") or None
     phrases = list(selectors.phrase_list_for(user=request.user, category=category)[:500])

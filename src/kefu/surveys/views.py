@@ -17,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kefu.core import scope
 from kefu.core.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
+from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import shown_phone
 from kefu.surveys import charts, selectors, services
@@ -148,6 +149,7 @@ def _settings_values(post) -> dict:
 
 
 @login_required
+@once
 def questionnaire_new(request):
     _require_lead(request.user)
     values = {"name": "", "intro": "", "status": "draft", "after_close": False, "link_days": 14}
@@ -231,6 +233,7 @@ def questionnaire_detail(request, pk: int):
 
 @login_required
 @require_POST
+@once
 def question_add(request, pk: int):
     q = selectors.questionnaire_get_for(user=request.user, pk=pk)
     data = {

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from kefu.core.errors import DomainError, Invalid, NotFound, StaleWrite
+from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get_for, customer_search_for, shown_phone
 from kefu.tickets import bulk, queues, services, workflow
@@ -551,6 +552,7 @@ def _intake(request: HtmxHttpRequest, *, new_caller: bool) -> HttpResponse:
 
 
 @login_required
+@once
 def ticket_intake(request: HtmxHttpRequest) -> HttpResponse:
     """The phone-call screen: find or create the caller and record the contact (golden path 1)."""
     if request.method not in ("GET", "HEAD", "POST"):
@@ -559,6 +561,7 @@ def ticket_intake(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@once
 def ticket_new(request: HtmxHttpRequest) -> HttpResponse:
     """A new ticket for an existing customer chosen by search."""
     if request.method not in ("GET", "HEAD", "POST"):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from kefu.core.errors import Conflict, Invalid
+from kefu.core.idempotency import once
 from kefu.workforce import selectors, services
 from kefu.workforce.forms import (
     AgentProfileForm,
@@ -178,6 +179,7 @@ def agent_profile_active(request: HtmxHttpRequest, user_id: int):
 
 # -- leave and unavailable days -----------------------------------------------------------------
 @login_required
+@once
 def leaves(request):
     page = selectors.leaves_for(user=request.user, cursor=request.GET.get("cursor"), limit=PAGE)
     form = LeaveForm(request.POST or None, users=selectors.line_agent_choices(user=request.user))
@@ -318,9 +320,9 @@ def peak_edit(request, pk: int):
             "cells": [
                 {
                     "phase": phase,
+                    "label": Phase(phase).label,
                     "value": request.POST.get(f"size-{phase}-{g}")
                     if error
-                    "label": Phase(phase).label,
                     else plan.group_sizes.get(phase, {}).get(g, 0),
                 }
                 for phase in Phase.values

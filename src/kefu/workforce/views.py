@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, NotFound
+from kefu.core.idempotency import once
 from kefu.workforce import calculator, charts, selectors, services, staffing
 from kefu.workforce import forecast as fc
 from kefu.workforce.exports import XLSX, roster_xlsx
@@ -73,6 +74,7 @@ def index(request):
 
 # -- forecasts ----------------------------------------------------------------------------------
 @login_required
+@once
 def forecasts(request):
     if not scope.at_least(request.user, scope.LEAD):
         raise NotFound()
@@ -182,6 +184,7 @@ def forecast_detail(request, pk: int):
 
 # -- rosters ------------------------------------------------------------------------------------
 @login_required
+@once
 def rosters(request):
     if not scope.at_least(request.user, scope.LEAD):
         raise NotFound()
@@ -362,6 +365,7 @@ def my_schedule(request):
 
 # -- peak-event plans ---------------------------------------------------------------------------
 @login_required
+@once
 def peaks(request):
     if not scope.at_least(request.user, scope.LEAD):
         raise NotFound()
