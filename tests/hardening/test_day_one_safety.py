@@ -236,3 +236,20 @@ def test_the_migration_marks_each_published_articles_live_text_only(drafted):
     assert set(ArticleVersion.objects.filter(published=True).values_list("article", "number")) == {
         (article.pk, 2)
     }
+
+
+def test_the_register_exports_are_scoped_and_masked_like_the_registers(shared, agent, web_as):
+    web = web_as(agent)
+
+    def texts(name: str) -> str:
+        book = load_workbook(io.BytesIO(web.get(reverse(name)).content))
+        return " ".join(
+            str(v) for row in book.worksheets[0].iter_rows(values_only=True) for v in row if v
+        )
+
+    calls, letters = texts("followups:export_calls"), texts("followups:export_letters")
+
+    assert "我方回访电话" in calls and "售前组的通话" not in calls
+    assert "我方信函" in letters and "售前组的信函" not in letters
+    assert "13811112222" not in calls + letters
+    assert "138****2222" in calls
