@@ -94,3 +94,14 @@ def test_a_role_that_sees_full_numbers_gets_the_tel_link_at_once(web_as, supervi
     assert 'href="tel:13912345678"' in html
     assert _reveal_url(task) not in html
 
+
+def test_reveals_are_rate_limited(web_as, agent, task, settings):
+    settings.KEFU_REVEAL_LIMIT = 2
+    client = web_as(agent)
+    for _ in range(2):
+        assert client.post(_reveal_url(task), HTTP_HX_REQUEST="true").status_code == 200
+    third = client.post(_reveal_url(task), HTTP_HX_REQUEST="true")
+    assert third.status_code == 429
+    html = third.content.decode()
+    assert "13912345678" not in html and 'role="alert"' in html
+    assert AuditEvent.objects.filter(action="customer.reveal").count() == 2
