@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from kefu.api import api
+from kefu.reports import search_views
 from kefu.reports import views as report_views
 
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("home/month/", report_views.home_month, name="home_month"),
+    path("search/", search_views.global_search, name="search"),
     path("accounts/", include("kefu.accounts.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("tickets/", include("kefu.tickets.urls")),
