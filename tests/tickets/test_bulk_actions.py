@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kefu.core.errors import Invalid, PermissionDenied
@@ -30,8 +31,8 @@ def _selection(*tickets):
 
 @pytest.fixture
 def team_tickets(agent, make_ticket):
-    """Three open tickets of 售后一组, taken by agent and not yet assigned to anyone else."""
-    return [make_ticket(agent, title=f"批量工单{i}") for i in range(3)]
+    """Three open enquiries of 售后一组, taken by agent."""
+    return [make_ticket(agent, title=f"批量工单{i}", type="consult") for i in range(3)]
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -93,6 +94,20 @@ def test_a_stale_and_an_unseen_ticket_are_skipped_with_their_reasons(
     assert elsewhere.number not in text  # its number is not the lead's to know
 
 
+def test_the_outcome_reads_in_chinese(lead, team_tickets):
+    stale = team_tickets[1]
+    seen = _items(*team_tickets)
+    services.ticket_update(
+        actor=lead, ticket=stale, version=stale.version, changes={"priority": "high"}
+    )
+    with translation.override("zh-hans"):
+        result = bulk.tickets_bulk_update(actor=lead, items=seen, action="status", value="pending")
+        text = result.summary()
+    assert text == (
+        f"已更新 2 张工单，跳过 1 张：{stale.number} 加载列表后已被他人修改，请刷新后重试。"
+    )
+
+
 def test_the_state_machine_refuses_per_ticket_and_the_rest_goes_on(lead, team_tickets):
     # given one ticket already resolved (resolved → closed is allowed, new → closed is not)
     done = team_tickets[0]
@@ -107,6 +122,20 @@ def test_the_state_machine_refuses_per_ticket_and_the_rest_goes_on(lead, team_ti
     for ticket in team_tickets[1:]:
         assert "cannot go from “New” to “Closed”" in skipped[ticket.pk]
         assert Ticket.objects.get(pk=ticket.pk).status == "new"
+
+
+def test_a_complaint_is_not_resolved_in_bulk_before_its_solution_step(
+    lead, agent, team_tickets, make_ticket
+):
+    complaint = make_ticket(agent, title="投诉：少发一件", type="complaint")
+    result = bulk.tickets_bulk_update(
+        actor=lead, items=_items(complaint, *team_tickets), action="status", value="resolved"
+    )
+    assert {t.pk for t in result.updated} == {t.pk for t in team_tickets}
+    [skipped] = result.skipped
+    assert skipped.number == complaint.number
+    assert "resolved only after a solution is agreed" in skipped.reason
+    assert Ticket.objects.get(pk=complaint.pk).status == "new"
 
 
 def test_an_agent_may_not_assign_or_transfer_in_bulk(agent, agent_b, org, team_tickets):

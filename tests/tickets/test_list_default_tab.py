@@ -59,7 +59,7 @@ def queue(agent, agent_b, make_ticket, time_machine):
     services.ticket_update(
         actor=agent, ticket=unassigned, version=unassigned.version, changes={"assignee": None}
     )
-    assigned = make_ticket(agent, title="有人在办的工单")
+    assigned = make_ticket(agent, title="有人在办的工单", type="consult")
     return {"overdue": overdue, "unassigned": unassigned, "assigned": assigned}
 
 
@@ -68,6 +68,16 @@ def test_a_manager_sees_what_needs_attention(web_as, manager, queue):
     assert _active_tab(response) == "attention"
     # overdue first, then the unassigned; the fresh assigned ticket needs nobody's attention
     assert _rows(response) == [queue["overdue"].pk, queue["unassigned"].pk]
+
+
+def test_an_escalated_ticket_needs_attention_even_when_assigned_and_on_time(web_as, manager, queue):
+    from kefu.tickets.models_sla import Level, SlaEvent
+
+    escalated = queue["assigned"]
+    SlaEvent.objects.create(
+        ticket=escalated, clock="resolution", level=Level.SUPERVISOR, due_at=escalated.due_at
+    )
+    assert escalated.pk in _rows(web_as(manager).get(URL))
 
 
 def test_a_supervisor_sees_the_department_queue_most_overdue_first(web_as, supervisor, queue):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook
 
 from kefu.accounts.models import Team, User
@@ -74,20 +74,24 @@ class BulkResult:
     skipped: list[Skipped] = field(default_factory=list)
 
     def summary(self) -> str:
-        """ "8 updated, 2 skipped: T… reason; T… reason" in the user's language."""
-        text = ngettext("%(n)d ticket updated", "%(n)d tickets updated", len(self.updated)) % {
+        """ "8 tickets updated, 2 skipped: T… reason; T… reason." in the user's language."""
+        updated = ngettext("%(n)d ticket updated", "%(n)d tickets updated", len(self.updated)) % {
             "n": len(self.updated)
         }
-        if self.skipped:
-            text += ", " + ngettext("%(n)d skipped", "%(n)d skipped", len(self.skipped)) % {
-                "n": len(self.skipped)
-            }
-            shown = "; ".join(f"{s.number} {s.reason}" for s in self.skipped[:SHOWN_SKIPS])
-            text += ": " + shown
-            more = len(self.skipped) - SHOWN_SKIPS
-            if more > 0:
-                text += "; " + ngettext("and %(n)d more", "and %(n)d more", more) % {"n": more}
-        return text + "."
+        if not self.skipped:
+            return _("%(updated)s.") % {"updated": updated}
+        skipped = ngettext("%(n)d skipped", "%(n)d skipped", len(self.skipped)) % {
+            "n": len(self.skipped)
+        }
+        reasons = [f"{s.number} {s.reason}" for s in self.skipped[:SHOWN_SKIPS]]
+        more = len(self.skipped) - SHOWN_SKIPS
+        if more > 0:
+            reasons.append(ngettext("and %(n)d more", "and %(n)d more", more) % {"n": more})
+        return _("%(updated)s, %(skipped)s: %(reasons)s.") % {
+            "updated": updated,
+            "skipped": skipped,
+            "reasons": pgettext("between the reasons of skipped tickets", "; ").join(reasons),
+        }
 
 
 def parse_selection(values: list[str]) -> list[tuple[int, int | None]]:
@@ -133,7 +137,7 @@ def _changes(actor, action: str, value) -> dict:
             raise Invalid(_("Choose the status to set."), fields={"status": _("Choose a status.")})
         return {"status": raw}
     if action == "assign":
-        if raw in ("", "none"):
+        if raw == "none":
             return {"assignee": None}
         user = assignees_for(actor).filter(pk=int(raw)).first() if _number(raw) else None
         if user is None:
