@@ -371,3 +371,37 @@ def test_the_403_page_never_sends_an_administrator_to_the_administrator(
     assert response.status_code == 403
     assert "ask your administrator" not in body
     assert "Organisation pages" in body
+
+
+def test_the_administrator_plans_a_lines_forecast_and_peak(org, admin_user, world, web_as):
+    from kefu.workforce.models import Forecast, PeakPlan
+
+    client = web_as(admin_user)
+    assert 'name="business_line"' in client.get(reverse("workforce:peaks")).content.decode()
+
+    forecast = client.post(
+        reverse("workforce:forecasts"),
+        {
+            "group": world["group"].pk,
+            "source": "tickets",
+            "start_date": "2026-12-07",
+            "days": "7",
+            "weeks": "4",
+            "interval_minutes": "30",
+        },
+        follow=True,
+    )
+    peak = client.post(
+        reverse("workforce:peaks"),
+        {"business_line": org.shop.pk, "year": "2026", "name": "双11 2026"},
+        follow=True,
+    )
+
+    # the shop has no ticket history in the test: the forecast is refused for that reason,
+    # never because the administrator has no business line
+    assert forecast.status_code == 200
+    assert "no history" in forecast.content.decode()
+    assert "Choose a business line" not in forecast.content.decode()
+    assert not Forecast.objects.exists()
+    _assert_worked("workforce:peaks", peak)
+    assert PeakPlan.objects.filter(business_line=org.shop, name="双11 2026").exists()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
+from kefu.accounts import lines
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, NotFound
 from kefu.core.idempotency import once
@@ -72,6 +73,11 @@ def index(request):
     return render(request, "workforce/index.html", {"can_plan": selectors.can_plan(request.user)})
 
 
+def _chosen_line(request, line_choices):
+    """The line an administrator chose on the form (None: the user's own line)."""
+    return lines.line_for(request.user, request.POST.get("business_line")) if line_choices else None
+
+
 # -- forecasts ----------------------------------------------------------------------------------
 @login_required
 @once
@@ -86,6 +92,7 @@ def forecasts(request):
         try:
             obj = services.forecast_create(
                 actor=request.user,
+                business_line=d["group"].business_line_id,  # an admin's: the group's
                 group=d["group"],
                 channel=d["channel"],
                 source=d["source"],
@@ -189,11 +196,13 @@ def rosters(request):
     if not scope.at_least(request.user, scope.LEAD):
         raise NotFound()
     form = RosterForm(request.POST or None)
+    line_choices = lines.line_choices(request.user)  # an administrator chooses the line
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             run = services.roster_run_create(
                 actor=request.user,
+                business_line=_chosen_line(request, line_choices),
                 name=d["name"],
                 start_date=d["start_date"],
                 days=d["days"],
@@ -206,7 +215,12 @@ def rosters(request):
     return render(
         request,
         "workforce/rosters.html",
-        {"page": page, "form": form, "can_plan": selectors.can_plan(request.user)},
+        {
+            "page": page,
+            "form": form,
+            "can_plan": selectors.can_plan(request.user),
+            "line_choices": line_choices,
+        },
     )
 
 
@@ -370,10 +384,14 @@ def peaks(request):
     if not scope.at_least(request.user, scope.LEAD):
         raise NotFound()
     form = PeakPlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    line_choices = lines.line_choices(request.user)  # an administrator chooses the line
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.peak_plan_from_template(
-                actor=request.user, year=form.cleaned_data["year"], name=form.cleaned_data["name"]
+                actor=request.user,
+                business_line=_chosen_line(request, line_choices),
+                year=form.cleaned_data["year"],
+                name=form.cleaned_data["name"],
             )
             return redirect("workforce:peak", pk=plan.pk)
         except DomainError as exc:
@@ -382,7 +400,12 @@ def peaks(request):
     return render(
         request,
         "workforce/peaks.html",
-        {"page": page, "form": form, "can_plan": selectors.can_plan(request.user)},
+        {
+            "page": page,
+            "form": form,
+            "can_plan": selectors.can_plan(request.user),
+            "line_choices": line_choices,
+        },
     )
 
 
