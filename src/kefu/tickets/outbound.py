@@ -121,9 +121,9 @@ def deliver(message_id: int) -> str | None:
     )
     if not claimed:
         return None
-    message = TicketMessage.objects.select_related(
-        "ticket__customer", "ticket__business_line"
-    ).get(pk=message_id)
+    message = TicketMessage.objects.select_related("ticket__customer", "ticket__business_line").get(
+        pk=message_id
+    )
     status, error = DeliveryStatus.SENT, ""
     address = _address(message.ticket.customer, message.delivery_channel)
     try:
@@ -169,9 +169,7 @@ def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessa
     A reply that was sent or is on its way is refused (Conflict), and so is a reply whose
     customer still has no address for its channel (Invalid): nothing changes."""
     if not message.delivery_retryable:
-        raise Conflict(
-            _("This reply is not waiting to be sent again."), code="not_retryable"
-        )
+        raise Conflict(_("This reply is not waiting to be sent again."), code="not_retryable")
     channel = message.delivery_channel
     if not _address(ticket.customer, channel):
         raise Invalid(
