@@ -171,25 +171,3 @@ class DomainEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.object_type}#{self.object_id}"
-
-class FormSubmission(models.Model):
-    """One create form's idempotency token (``core.idempotency``): the first POST claims it, a
-    second POST with the same token (a double click, a refresh) is sent to the first result."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
-    )
-    token = models.CharField(_("token"), max_length=64)
-    result_url = models.CharField(_("result"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "token"], name="core_formsubmission_once")
-        ]
-
-    def __str__(self) -> str:
-        return self.token
-
