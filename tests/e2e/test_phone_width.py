@@ -116,18 +116,37 @@ def test_english_navigation_is_one_line_at_1400_px(browser, live_server, org, ad
             path=str(ARTIFACTS / "nav-1400-en.png"),
             clip={"x": 0, "y": 0, "width": 1400, "height": 120},
         )
-        tops = page.evaluate(
-            """() => [...document.querySelectorAll('#nav > *, #nav .navbar-nav > .nav-item')]
+        # every link and control of the bar: its text on one line, all of them on one row
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll(
+                     '#nav .nav-link, #nav .btn, #nav select, #nav input[type=search]')]
                  .filter(el => el.offsetParent !== null)
-                 .map(el => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2))"""
+                 .map(el => {
+                   const range = document.createRange();
+                   range.selectNodeContents(el);
+                   const rows = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                   const box = el.getBoundingClientRect();
+                   return {text: el.innerText || el.value || el.tagName, rows: rows.size,
+                           middle: Math.round(box.top + box.height / 2), width: box.width,
+                           right: box.right};
+                 })"""
         )
         toggler_shown = page.evaluate(
             "getComputedStyle(document.querySelector('.navbar-toggler')).display !== 'none'"
+        )
+        bar_height = page.evaluate(
+            "document.querySelector('nav.navbar').getBoundingClientRect().height"
         )
     finally:
         context.close()
 
     assert not toggler_shown, "the navigation is collapsed at 1,400 px"
-    assert tops and max(tops) - min(tops) <= 4, (
-        f"the navigation wraps: centres at {sorted(set(tops))}"
-    )
+    wrapped = [item["text"] for item in lines if item["rows"] > 1]
+    assert not wrapped, f"labels broken over lines: {wrapped}"
+    middles = [item["middle"] for item in lines]
+    assert max(middles) - min(middles) <= 6, f"the bar wraps: {lines}"
+    squeezed = [item["text"] for item in lines if item["width"] < 40]
+    assert not squeezed, f"squeezed controls: {squeezed}"
+    assert bar_height <= 64
+    cut = [item["text"] for item in lines if item["right"] > 1400]
+    assert not cut, f"beyond the right edge: {cut}"
