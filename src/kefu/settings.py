@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kefu.surveys",
     "kefu.workforce",
     "kefu.reports",
+    "kefu.integrations",
     "kefu.demo",
 ]
 
