@@ -109,3 +109,31 @@ def test_a_chosen_tab_is_remembered_for_that_user(client, lead, agent, queue):
     # another user in the same browser starts on their own role's tab
     client.force_login(agent)
     assert _active_tab(client.get(URL)) == "mine"
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_each_roles_default_page_runs_a_bounded_number_of_queries(
+    web_as,
+    agent,
+    agent_b,
+    lead,
+    supervisor,
+    manager,
+    admin_user,
+    make_ticket,
+    make_customer,
+    django_assert_max_num_queries,
+    time_machine,
+    count,
+):
+    # tickets from long ago, so they are overdue and need a manager's attention too
+    time_machine.move_to("2026-01-05 09:00 +08:00", tick=False)
+    for i in range(count):
+        make_ticket(agent if i % 2 else agent_b, customer=make_customer(name=f"客户{i}"))
+    time_machine.move_to("2026-03-02 09:00 +08:00", tick=False)
+    for user in (agent, lead, supervisor, manager, admin_user):
+        client = web_as(user)
+        # the same number of queries for 5 and for 30 tickets: no query per row
+        with django_assert_max_num_queries(12):
+            response = client.get(URL)
+        assert _rows(response), user.username
