@@ -159,6 +159,16 @@ def _not_found(request, exc):
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request, exc: OverflowError):
+    """A number or date beyond what Python or the database holds (an id of 10^20, a day after
+    9999-12-31) that no schema bounded: the client's mistake, not a 500."""
+    from django.utils.translation import gettext as _
+
+    body = error_body("invalid", _("A number or date in the request is out of range."))
+    return api.create_response(request, body, status=400)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     code = {

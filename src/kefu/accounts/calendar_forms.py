@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.forms import BootstrapMixin
 from kefu.core.calendar import ALWAYS, CN
+from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput
 
 MAX_DAYS_LISTED = 366
@@ -76,7 +77,7 @@ class CalendarSettingsForm(BootstrapMixin, forms.Form):
 
 
 class CalendarDayForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"), widget=DateInput())
     is_workday = forms.TypedChoiceField(
         label=_("The day is"),
         choices=[("0", _("a holiday (day off)")), ("1", _("a workday (e.g. a make-up workday)"))],
@@ -86,7 +87,7 @@ class CalendarDayForm(BootstrapMixin, forms.Form):
 
 
 class CalendarDayDeleteForm(forms.Form):
-    date = forms.DateField()
+    date = DateField()
 
 
 class CalendarYearForm(BootstrapMixin, forms.Form):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.forms import BootstrapMixin
+from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput
 from kefu.customers.loyalty import GENERAL, LOST, LOYAL
 from kefu.customers.models import Gender, Tier
@@ -27,8 +28,8 @@ class CustomerFilterForm(BootstrapMixin, forms.Form):
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     agent = forms.ChoiceField(label=_("Dedicated agent"), required=False)
     segment = forms.ChoiceField(label=_("Segment"), required=False, choices=SEGMENT_CHOICES)
-    created_after = forms.DateField(label=_("Created from"), required=False, widget=DATE)
-    created_before = forms.DateField(label=_("Created until"), required=False, widget=DATE)
+    created_after = DateField(label=_("Created from"), required=False, widget=DATE)
+    created_before = DateField(label=_("Created until"), required=False, widget=DATE)
 
     def __init__(self, *args, agents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ class CustomerForm(BootstrapMixin, forms.Form):
     )
     source_channel = forms.CharField(label=_("Source"), max_length=20, required=False)
     dedicated_agent = forms.ChoiceField(label=_("Dedicated agent"), required=False)
-    first_visit_on = forms.DateField(label=_("First visit"), required=False, widget=DATE)
+    first_visit_on = DateField(label=_("First visit"), required=False, widget=DATE)
     wanted_services = forms.CharField(
         label=_("Services wanted"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -114,11 +115,11 @@ class VehicleForm(BootstrapMixin, forms.Form):
     maintenance_interval_days = forms.IntegerField(
         label=_("Maintenance interval (days)"), required=False, min_value=1, max_value=3650
     )
-    next_maintenance_on = forms.DateField(label=_("Next maintenance"), required=False, widget=DATE)
+    next_maintenance_on = DateField(label=_("Next maintenance"), required=False, widget=DATE)
 
 
 class ServiceRecordForm(BootstrapMixin, forms.Form):
-    serviced_on = forms.DateField(label=_("Service date"), widget=DATE)
+    serviced_on = DateField(label=_("Service date"), widget=DATE)
     items = forms.CharField(label=_("Repair/maintenance items"), max_length=2000)
     mileage_km = forms.IntegerField(label=_("Mileage (km)"), required=False, min_value=1)
     amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, max_digits=10)
@@ -141,7 +142,7 @@ class OrderForm(BootstrapMixin, forms.Form):
     platform = forms.CharField(label=_("Platform"), max_length=30, required=False)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=12)
     status = forms.CharField(label=_("Order status"), max_length=20, required=False)
-    placed_at = forms.DateField(label=_("Placed on"), required=False, widget=DATE)
+    placed_at = DateField(label=_("Placed on"), required=False, widget=DATE)
 
 
 class MembershipForm(BootstrapMixin, forms.Form):
@@ -150,7 +151,7 @@ class MembershipForm(BootstrapMixin, forms.Form):
     lesson_hours = forms.DecimalField(
         label=_("Lesson hours"), required=False, min_value=0, max_digits=8, decimal_places=1
     )
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
+    expires_on = DateField(label=_("Expires on"), required=False, widget=DATE)
 
 
 ASSET_FORMS = {

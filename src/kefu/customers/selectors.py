@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.core import scope
 from kefu.core.errors import Invalid, NotFound
+from kefu.core.inputs import date_in_range
 from kefu.core.masking import mask_address, mask_phone, normalize_phone
 from kefu.customers import loyalty
 from kefu.customers.models import (
@@ -176,10 +177,12 @@ def _moment(value: str, name: str, *, end: bool) -> dt.datetime:
         parsed = parse_datetime(value)
         if parsed is None:
             day = parse_date(value)
-            if day is not None:
+            if day is not None and date_in_range(day):
                 day = day + dt.timedelta(days=1) if end else day
                 parsed = dt.datetime.combine(day, dt.time())
     except ValueError:
+        parsed = None
+    if parsed is not None and not date_in_range(parsed):  # 0001-01-01 overflows in UTC
         parsed = None
     if parsed is None:
         raise Invalid(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput, DateTimeLocalInput
 from kefu.customers.forms import SEGMENT_CHOICES
 from kefu.customers.models import Tier
@@ -92,7 +93,7 @@ class LetterRegisterForm(CustomerPickMixin, BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=LetterKind.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=LetterChannel.choices)
     tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=60)
-    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput())
+    sent_on = DateField(label=_("Sent on"), widget=DateInput())
     subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -117,7 +118,7 @@ class EventCreateForm(BootstrapForm):
 
     business_line = forms.TypedChoiceField(label=_("Business line"), coerce=int, choices=())
     title = forms.CharField(label=_("Title"), max_length=200)
-    happens_on = forms.DateField(label=_("Date"), widget=DateInput())
+    happens_on = DateField(label=_("Date"), widget=DateInput())
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

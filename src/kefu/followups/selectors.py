@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
 from kefu.core import scope
 from kefu.core.errors import Invalid, NotFound
+from kefu.core.inputs import lenient_date
 from kefu.followups import cadence
 from kefu.followups.models import (
     CadencePolicy,
@@ -107,10 +107,7 @@ class CallbackFilters:
         for name in ("due_after", "due_before"):
             raw = str(params.get(name) or "").strip()
             if raw:
-                try:
-                    day = parse_date(raw)
-                except ValueError:
-                    day = None
+                day = lenient_date(raw)
                 if day is None:
                     bad(name, _("Enter a date such as 2026-11-30."))
                 setattr(f, name, day)
@@ -328,10 +325,7 @@ def parse_day(name: str, raw) -> dt.date | None:
     raw = str(raw or "").strip()
     if not raw:
         return None
-    try:
-        day = parse_date(raw)
-    except ValueError:
-        day = None
+    day = lenient_date(raw)  # None for 2026-02-30 and for days out of range (0001-01-01)
     if day is None:
         raise Invalid(
             _("Some filters are not valid."), fields={name: _("Enter a date such as 2026-11-30.")}

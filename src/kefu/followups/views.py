@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
@@ -24,6 +23,7 @@ from kefu.accounts.selectors import business_line_list_for
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
 from kefu.core.idempotency import once
+from kefu.core.inputs import lenient_date
 from kefu.customers.selectors import (
     FULL,
     REVEAL,
@@ -185,11 +185,7 @@ def complaints(request):
 
 def _day(request, name: str):
     raw = (request.POST.get(name) or "").strip()
-    day = None
-    try:
-        day = parse_date(raw) if raw else None
-    except ValueError:
-        day = None
+    day = lenient_date(raw)
     if day is None:
         raise Invalid(_("Enter a date such as 2026-11-30."), fields={name: _("Required.")})
     return day

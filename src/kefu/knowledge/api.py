@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
+from kefu.core.inputs import Id
 from kefu.core.pagination import paginate
 from kefu.knowledge import language, selectors, services
 from kefu.knowledge.schemas import (
@@ -47,7 +48,7 @@ def _detail(article):
 def article_list(
     request,
     status: str | None = None,
-    category: int | None = None,
+    category: Id | None = None,
     tag: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
@@ -83,7 +84,7 @@ def article_versions(request, article_id: int):
 
 
 @router.get("/search", response=SearchOut)
-def search(request, q: str, limit: int = 10, business_line: int | None = None):
+def search(request, q: str, limit: int = 10, business_line: Id | None = None):
     hits = selectors.article_search_for(
         user=request.user, q=q, limit=limit, business_line=business_line
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput
 from kefu.knowledge.models import ArticleStatus, Audience, RuleKind
 
@@ -40,7 +41,7 @@ class ArticleForm(_Bootstrap):
     )
     status = forms.ChoiceField(label=_("Status"), choices=ArticleStatus.choices)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
-    review_on = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
+    review_on = DateField(label=_("Review date"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

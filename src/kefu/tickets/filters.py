@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import Invalid
+from kefu.core.inputs import date_in_range, date_range_message
 from kefu.tickets.models import OPEN_STATUSES, Channel, Priority, Status, TicketType
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -65,12 +66,15 @@ def parse_moment(raw: str) -> dt.datetime:
     try:
         if len(raw) == 10:
             day = dt.date.fromisoformat(raw)
-            return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ)
-        moment = dt.datetime.fromisoformat(raw)
+            moment = dt.datetime.combine(day, dt.time.min)
+        else:
+            moment = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(
             _("Enter a date (2026-11-23) or a date and time (2026-11-23T09:30:00+08:00).")
         ) from None
+    if not date_in_range(moment):  # 0001-01-01 in Shanghai is before the first UTC moment
+        raise ValueError(date_range_message())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
     return moment

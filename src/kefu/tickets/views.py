@@ -21,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kefu.core.errors import DomainError, Invalid, NotFound, StaleWrite
 from kefu.core.idempotency import once
+from kefu.core.inputs import id_or_none
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get_for, customer_search_for, shown_phone
 from kefu.tickets import bulk, queues, services, workflow
@@ -426,7 +427,7 @@ def assignee_options(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The assignee <option>s for the team chosen in the transfer form."""
     ticket = ticket_get_for(user=request.user, pk=pk)
     raw = request.GET.get("transfer-team", "")
-    team = int(raw) if raw.isascii() and raw.isdigit() else ticket.team_id
+    team = id_or_none(raw) or ticket.team_id
     choices = assignee_choices(user=request.user, team=team)
     return render(request, "tickets/_assignee_options.html", {"choices": choices})
 

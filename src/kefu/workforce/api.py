@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from kefu.core.errors import Invalid
+from kefu.core.inputs import Day, Id
 from kefu.workforce import calculator, selectors, services, staffing
 from kefu.workforce.schemas import (
     AssignmentPinIn,
@@ -97,7 +98,7 @@ def intervals_import(
 
 
 @router.get("/requirement", response=RequirementOut)
-def requirement(request, start_date: dt.date, days: int = 7, interval_minutes: int = 30):
+def requirement(request, start_date: Day, days: int = 7, interval_minutes: int = 30):
     groups = selectors.requirement_api_for(
         user=request.auth, start=start_date, days=days, interval_minutes=interval_minutes
     )
@@ -164,7 +165,7 @@ def roster_get(request, pk: int):
 
 
 @router.patch("/roster-runs/{pk}/assignments/{user_id}/{date}", response=RosterOut)
-def assignment_pin(request, pk: int, user_id: int, date: dt.date, payload: AssignmentPinIn):
+def assignment_pin(request, pk: int, user_id: int, date: Day, payload: AssignmentPinIn):
     run = selectors.roster_run_get_for(user=request.auth, pk=pk)
     services.assignment_pin(
         actor=request.auth,
@@ -188,7 +189,7 @@ def roster_reoptimise(request, pk: int):
 
 
 @router.get("/schedule", response=ScheduleOut)
-def schedule(request, user: int | None = None, start: dt.date | None = None, days: int = 14):
+def schedule(request, user: Id | None = None, start: Day | None = None, days: int = 14):
     target, items = selectors.schedule_for(
         viewer=request.auth, user_id=user, start=start or timezone.localdate(), days=days
     )
@@ -250,7 +251,7 @@ def peak_plan_get(request, pk: int):
 
 
 @router.get("/peak-plans/{pk}/intraday", response=list[IntradayRowOut])
-def peak_intraday(request, pk: int, date: dt.date | None = None):
+def peak_intraday(request, pk: int, date: Day | None = None):
     plan = selectors.peak_plan_get_for(user=request.auth, pk=pk)
     return selectors.intraday(business_line_id=plan.business_line_id, day=date or plan.start_date)
 

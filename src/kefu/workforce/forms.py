@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput, TimeInput
 from kefu.workforce.models import (
     ForecastSource,
@@ -37,7 +38,7 @@ class ForecastForm(BootstrapForm):
     group = forms.ModelChoiceField(queryset=None, label=_("Skill group"))
     source = forms.ChoiceField(choices=ForecastSource.choices, label=_("History"))
     channel = forms.ChoiceField(required=False, label=_("Channel"))
-    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    start_date = DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=62, initial=14)
     weeks = forms.IntegerField(label=_("Weeks of history"), min_value=2, max_value=52, initial=8)
     interval_minutes = forms.TypedChoiceField(
@@ -78,7 +79,7 @@ class ImportForm(BootstrapForm):
 
 class RosterForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    start_date = DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
     time_limit_seconds = forms.IntegerField(
         label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
@@ -201,8 +202,8 @@ class AgentProfileForm(BootstrapForm):
 class LeaveForm(BootstrapForm):
     user = forms.ModelChoiceField(queryset=None, label=_("Agent"))
     kind = forms.ChoiceField(choices=LeaveKind.choices, label=_("Kind"))
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
-    end_date = forms.DateField(label=_("To"), widget=DateInput())
+    start_date = DateField(label=_("From"), widget=DateInput())
+    end_date = DateField(label=_("To"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
     def __init__(self, *args, users, **kwargs):
@@ -235,7 +236,7 @@ class SkillGroupForm(BootstrapForm):
 
 class ChecklistItemForm(BootstrapForm):
     owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)
-    due_date = forms.DateField(label=_("Due"), widget=DateInput())
+    due_date = DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,7 +246,7 @@ class ChecklistItemForm(BootstrapForm):
 
 class EnteredRequirementForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    start_date = DateField(label=_("First day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=35, initial=7)
     interval_minutes = forms.TypedChoiceField(
         choices=[(30, _("30 minutes")), (15, _("15 minutes")), (60, _("60 minutes"))],

@@ -21,6 +21,7 @@ from kefu.accounts import lines
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, NotFound
 from kefu.core.idempotency import once
+from kefu.core.inputs import lenient_date
 from kefu.workforce import calculator, charts, selectors, services, staffing
 from kefu.workforce import forecast as fc
 from kefu.workforce.exports import XLSX, roster_xlsx
@@ -63,7 +64,8 @@ def _svg(markup: str):
 
 
 def _date(value, default: dt.date) -> dt.date:
-    return parse_date(value or "") or default
+    """A date from a query parameter; a bad or far-off one (2026-02-30, 0001-01-01) is ignored."""
+    return lenient_date(value) or default
 
 
 @login_required
@@ -282,7 +284,7 @@ def roster_detail(request, pk: int):
 @login_required
 def roster_cell(request: HtmxHttpRequest, pk: int, user_id: int, date: str):
     run = selectors.roster_run_get_for(user=request.user, pk=pk)
-    day = parse_date(date)
+    day = lenient_date(date)
     if day is None:
         raise NotFound()
     error = ""
