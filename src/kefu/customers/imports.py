@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, db, scope
+from kefu.core import audit, db, events, scope
 from kefu.core.errors import Conflict, Invalid, PermissionDenied
 from kefu.customers import sheets
 from kefu.customers.models import (
@@ -243,6 +243,20 @@ def _insert(
             units.append(PropertyUnit(customer_id=customer.pk, **row.unit))
     Vehicle.objects.bulk_create(vehicles)
     PropertyUnit.objects.bulk_create(units)
+    # one customer.created per customer, written with the batch in one bulk INSERT (core.events)
+    events.publish_many(
+        "customer.created",
+        [
+            {
+                "object_id": c.pk,
+                "business_line_id": line_id,
+                "payload": {"name": c.name},
+                "subject": c,
+            }
+            for c in customers
+        ],
+        actor=actor,
+    )
     run.loaded_through, run.heartbeat_at = through, timezone.now()
     run.created += len(customers)
     run.save(update_fields=["loaded_through", "heartbeat_at", "created"])
@@ -308,7 +322,13 @@ def _alive(owner: str) -> bool:
 
 
 def _finish(run: CustomerImport, status: str) -> None:
-    CustomerImport.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now())
+    """Close the run; one that never committed a row leaves nothing behind (a refused file
+    changes nothing)."""
+    run.refresh_from_db(fields=["loaded_through"])
+    if run.loaded_through == 0:
+        CustomerImport.objects.filter(pk=run.pk).delete()
+    else:
+        CustomerImport.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now())
 
 
 def customers_import(
