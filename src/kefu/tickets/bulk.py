@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from kefu.accounts.models import Team, User
 from kefu.core import audit, scope
 from kefu.core.errors import DomainError, Invalid, PermissionDenied, StaleWrite
+from kefu.core.xlsx import safe_cell
 from kefu.customers.selectors import shown_phone
 from kefu.tickets import services
 from kefu.tickets.models import Status, Ticket
@@ -31,8 +32,6 @@ MAX_ITEMS = 100
 SHOWN_SKIPS = 10  # the message names the first ten skipped tickets; the audit record all
 UPDATES = ("assign", "transfer", "status")
 DISPATCH = ("assign", "transfer")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_dispatch(user) -> bool:
@@ -214,8 +213,7 @@ def tickets_bulk_update(*, actor, items: list[tuple[int, int | None]], action: s
 
 def _cell(value) -> str:
     """Every cell is text; text a spreadsheet would run as a formula starts with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def _local(moment) -> str:

@@ -23,6 +23,7 @@ from kefu.core.errors import DomainError, Invalid, NotFound, StaleWrite
 from kefu.core.idempotency import once
 from kefu.core.inputs import id_or_none
 from kefu.core.pagination import paginate
+from kefu.core.xlsx import XLSX
 from kefu.customers.selectors import customer_get_for, customer_search_for, shown_phone
 from kefu.tickets import bulk, queues, services, workflow
 from kefu.tickets.filters import TicketFilters
@@ -193,7 +194,7 @@ def ticket_bulk(request: HtmxHttpRequest) -> HttpResponse:
         if action == "export":
             content, _rows = bulk.tickets_export_xlsx(actor=request.user, items=items)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            response = HttpResponse(content, content_type=bulk.XLSX)
+            response = HttpResponse(content, content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.xlsx"'
             return response
         value = request.POST.get(BULK_VALUES.get(action, ""), "")
