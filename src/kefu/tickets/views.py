@@ -103,7 +103,11 @@ def _with_tab_defaults(params: QueryDict, tab: str) -> tuple[QueryDict, set[str]
 
 def _bulk_context(user) -> dict:
     """The bulk-action bar: the status targets, and for those who dispatch, people and teams."""
-    context = {"bulk_statuses": Status.choices, "bulk_max": bulk.MAX_ITEMS}
+    reachable = set().union(*(workflow.allowed_targets(s) for s in Status.values))
+    context = {
+        "bulk_statuses": [(v, label) for v, label in Status.choices if v in reachable],
+        "bulk_max": bulk.MAX_ITEMS,
+    }
     context["bulk_dispatch"] = bulk.may_dispatch(user)
     if context["bulk_dispatch"]:
         context["bulk_assignees"] = list(bulk.assignees_for(user))
