@@ -10,9 +10,10 @@ from kefu.workforce import staffing
 
 def too_large(exc: staffing.TooLarge) -> str:
     """Why a load, a patience or an agent count is beyond what the calculator computes."""
+    value = round(exc.value, 2)
     params = {
         "limit": number_format(exc.limit, force_grouping=True),
-        "value": number_format(round(exc.value, 2), force_grouping=True),
+        "value": number_format(int(value) if value == int(value) else value, force_grouping=True),
     }
     if exc.field == "agents":
         return _("Agents must be at most %(limit)s (got %(value)s).") % params
