@@ -34,6 +34,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=kefu.settings > /dev/null
 
 browser:

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, db, scope
+from kefu.core import audit, db, events, scope
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.core.masking import normalize_phone
 from kefu.customers.models import Customer, CustomerNote, PhoneGram, Tier
@@ -173,7 +173,33 @@ def customer_create(
     customer.save()
     _index_phones(customer)
     audit.record(actor=actor, action="customer.create", obj=customer, changes={"name": name})
+    events.publish(
+        "customer.created",
+        object_id=customer.pk,
+        business_line_id=business_line.pk,
+        payload={"name": name},
+        actor=actor,
+        subject=customer,
+    )
     return customer
+
+
+# never in an event's payload: a changed one reads null
+CONTACT_FIELDS = ("phone", "phone2", "email", "address")
+
+
+def _event_changes(before: dict, after: dict) -> dict:
+    """{field: [before, after]} of the fields that changed, ids for users, contact data withheld."""
+    changed = {}
+    for key, old in before.items():
+        new = after[key]
+        if old == new:
+            continue
+        if key in CONTACT_FIELDS:
+            changed[key] = None
+        else:
+            changed[key] = [getattr(old, "pk", old), getattr(new, "pk", new)]
+    return changed
 
 
 def _full_clean(customer: Customer) -> None:
@@ -255,6 +281,16 @@ def customer_update(*, actor, customer: Customer, version: int, changes: dict) -
         if key in changed:
             changed[key] = ["…", "…"]  # the audit log does not copy contact data
     audit.record(actor=actor, action="customer.update", obj=customer, changes=changed)
+    payload_changes = _event_changes(before, {k: values[k] for k in before})
+    if payload_changes:
+        events.publish(
+            "customer.updated",
+            object_id=customer.pk,
+            business_line_id=customer.business_line_id,
+            payload={"changed": payload_changes, "version": customer.version},
+            actor=actor,
+            subject=customer,
+        )
     return customer
 
 
@@ -370,6 +406,14 @@ def customer_merge(*, actor, keep: Customer, merge: Customer) -> Customer:
         changes={"merged": merge.pk, "name": merge.name, "moved": moved},
     )
     audit.record(actor=actor, action="customer.merged_into", obj=merge, changes={"into": keep.pk})
+    events.publish(
+        "customer.merged",
+        object_id=merge.pk,
+        business_line_id=merge.business_line_id,
+        payload={"merged_into": keep.pk},
+        actor=actor,
+        subject=merge,
+    )
     return keep
 
 

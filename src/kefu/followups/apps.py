@@ -6,3 +6,11 @@ class FollowupsConfig(AppConfig):
     name = "kefu.followups"
     label = "followups"
     verbose_name = _("Callbacks and contact registers")
+
+    def ready(self) -> None:
+        # tickets publish, followups react in the same transaction (core.events)
+        from kefu.core.events import subscribe
+        from kefu.followups.services import reactions
+
+        subscribe("ticket.closing", reactions.on_ticket_closing)
+        subscribe("ticket.status_changed", reactions.on_ticket_status_changed)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, events, scope
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from kefu.core.mail import header_safe
 from kefu.core.sms import send_sms
@@ -491,6 +491,19 @@ def invite_after_close(ticket) -> SurveyInvitation | None:
     return invitation
 
 
+def on_ticket_status_changed(event) -> None:
+    """``ticket.status_changed`` subscriber (``SurveysConfig.ready``): a ticket just closed
+    invites its customer, in the ticket's transaction; the link is sent after the commit."""
+    if event.payload["after"] != "closed":
+        return
+    from kefu.tickets.models import Ticket
+
+    ticket = getattr(event, "subject", None)
+    if not isinstance(ticket, Ticket):
+        ticket = Ticket.objects.get(pk=event.object_id)
+    invite_after_close(ticket)
+
+
 def invite_closed_tickets() -> int:
     """The periodic catch-up: invite for tickets closed since the after-close questionnaire was
     created that have no invitation yet (idempotent; at most CLOSED_BATCH per line and run)."""
@@ -749,6 +762,25 @@ def clean_answers(questions: list[Question], raw: dict) -> list[dict]:
     return cleaned
 
 
+def _answer_scores(cleaned: list[dict]) -> dict:
+    """One answer's CSI (percent, as a string) and 0–10 recommend score, for ``survey.answered``."""
+    scored = [r for r in cleaned if r["score"] is not None]
+    stats = [
+        metrics.QuestionStat(
+            question_id=r["question"].pk,
+            dimension=r["question"].dimension,
+            max_score=metrics.SCALE_MAX[r["question"].kind],
+            count=1,
+            total=r["score"],
+            top_two=0,
+        )
+        for r in scored
+    ]
+    csi = metrics.compute(stats).csi
+    ten = [r["score"] for r in scored if r["question"].kind == "scale10"]
+    return {"csi": None if csi is None else str(csi), "nps": ten[0] if ten else None}
+
+
 def already_answered_error() -> Conflict:
     return Conflict(_("This survey has already been answered. Thank you!"), code="already_answered")
 
@@ -801,6 +833,19 @@ def response_submit(
                         str(r["question"].pk): r["score"] for r in cleaned if r["score"] is not None
                     },
                 },
+            )
+            events.publish(
+                "survey.answered",
+                object_id=invitation.pk,
+                business_line_id=invitation.business_line_id,
+                payload={
+                    "ticket": invitation.ticket_id,
+                    "customer": invitation.customer_id,
+                    "questionnaire": invitation.questionnaire_id,
+                    **_answer_scores(cleaned),
+                },
+                actor=recorded_by,
+                subject=invitation,
             )
     except IntegrityError:
         raise already_answered_error() from None

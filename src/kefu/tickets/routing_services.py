@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.accounts.absences import absent_user_ids
 from kefu.accounts.models import Role, Team, User
 from kefu.core import audit, line_settings, scope
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
@@ -89,8 +90,6 @@ def _rules(business_line) -> list[routing.Rule]:
 
 def available_agents(*, team: Team, at: dt.datetime | None = None) -> list[int]:
     """Ids of the team's active agents and leads who are neither on leave nor off shift at ``at``."""
-    from kefu.followups.services.people import absent_user_ids
-
     at = at or timezone.now()
     local = timezone.localtime(at)
     ids = list(

@@ -15,7 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, Team, User
-from kefu.core import audit, line_settings, scope, search
+from kefu.core import audit, events, line_settings, scope, search
 from kefu.core.business_calendar import calendar_for, calendar_overrides
 from kefu.core.db import next_id
 from kefu.core.errors import Conflict, Invalid, NotFound, StaleWrite
@@ -412,6 +412,25 @@ def ticket_create(
             "customer": customer.pk,
         },
     )
+    events.publish(
+        "ticket.created",
+        object_id=ticket.pk,
+        business_line_id=line.pk,
+        payload={
+            "number": ticket.number,
+            "title": title,
+            "type": type,
+            "channel": channel,
+            "priority": priority,
+            "status": ticket.status,
+            "team": team.pk,
+            "assignee": assignee.pk if assignee else None,
+            "customer": customer.pk,
+            "first_owner": actor.pk,
+        },
+        actor=actor,
+        subject=ticket,
+    )
     return ticket
 
 
@@ -500,10 +519,10 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
     line = ticket.business_line
     now = timezone.now()
     values: dict = {}
-    events: list[TicketEvent] = []
+    timeline: list[TicketEvent] = []
 
     def event(kind, field, before, after):
-        events.append(
+        timeline.append(
             TicketEvent(
                 ticket=ticket,
                 actor=actor,
@@ -579,10 +598,16 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
 
                 complaint_resolve_check(ticket, type=values.get("type", ticket.type))
             if target == Status.CLOSED:
-                # followups hook: a complaint closes only after a successful callback
-                from kefu.followups.services import ticket_close_check
-
-                ticket_close_check(ticket)
+                # a guard: subscribers may refuse the close (followups: a complaint closes only
+                # after a successful callback)
+                events.publish(
+                    "ticket.closing",
+                    object_id=ticket.pk,
+                    business_line_id=ticket.business_line_id,
+                    payload={"before": ticket.status, "version": version},
+                    actor=actor,
+                    subject=ticket,
+                )
             kind = (
                 TicketEvent.Kind.REOPENED
                 if workflow.is_reopen(ticket.status, target)
@@ -615,7 +640,7 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
     ticket.updated_at = now
     if "title" in values or "description" in values:
         _index(ticket)
-    TicketEvent.objects.bulk_create(events)
+    TicketEvent.objects.bulk_create(timeline)
     audit.record(
         actor=actor,
         action="ticket.update",
@@ -631,17 +656,45 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
         )
     if {"type", "priority", "channel", "category"} & set(values):
         sla_services.sla_retarget(ticket=ticket)
+    _publish_updated(actor, ticket, before, values)
     if "status" in values:
-        # followups hook: resolution makes the callback tasks; a reopen regrades the complaint
-        from kefu.followups.services import ticket_status_changed
-
-        ticket_status_changed(actor=actor, ticket=ticket, before=status_before, after=ticket.status)
-        if ticket.status == Status.CLOSED:
-            # surveys hook: a closed ticket invites its customer once (sent after commit)
-            from kefu.surveys.services import invite_after_close
-
-            invite_after_close(ticket)
+        # followups make the callback tasks on resolution and regrade a reopened complaint;
+        # surveys invite the customer of a closed ticket (core.events subscribers)
+        events.publish(
+            "ticket.status_changed",
+            object_id=ticket.pk,
+            business_line_id=ticket.business_line_id,
+            payload={"before": status_before, "after": ticket.status, "version": ticket.version},
+            actor=actor,
+            subject=ticket,
+        )
     return ticket
+
+
+def _event_value(value):
+    """A field's value as a ``ticket.updated`` payload carries it: ids, codes, ISO times."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _publish_updated(actor, ticket: Ticket, before: dict, after: dict) -> None:
+    changed = {
+        name: None  # changed; the text stays in Kefu (a receiver reads the ticket)
+        if name == "description"
+        else [_event_value(before[name]), _event_value(value)]
+        for name, value in after.items()
+    }
+    events.publish(
+        "ticket.updated",
+        object_id=ticket.pk,
+        business_line_id=ticket.business_line_id,
+        payload={"changed": changed, "version": ticket.version},
+        actor=actor,
+        subject=ticket,
+    )
 
 
 # -- messages and attachments --------------------------------------------------------------
@@ -671,6 +724,18 @@ def _message(
         action=f"ticket.{kind}",
         obj=ticket,
         changes={"message": message.pk},
+    )
+    payload = {"message": message.pk, "author": getattr(actor, "pk", None)}
+    if kind == TicketMessage.Kind.REPLY:
+        payload["delivery_status"] = message.delivery_status
+    # knowledge checks what a reply says and counts its findings (a core.events subscriber)
+    events.publish(
+        "reply.created" if kind == TicketMessage.Kind.REPLY else "note.created",
+        object_id=ticket.pk,
+        business_line_id=ticket.business_line_id,
+        payload=payload,
+        actor=actor,
+        subject=message,
     )
     return message
 
@@ -716,6 +781,7 @@ def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
             obj=ticket,
             changes={"first_response_at": [None, at.isoformat()]},
         )
+        _publish_updated(actor, ticket, {"first_response_at": None}, {"first_response_at": at})
         # SLA hook: the first reply meets the first-response clock
         from kefu.tickets.sla_services import sla_first_response
 
@@ -727,10 +793,6 @@ def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
             version=ticket.version,
             changes={"status": Status.IN_PROGRESS},
         )
-    # knowledge hook: what is sent is checked, and its findings count (quality review)
-    from kefu.knowledge.services import language_check_record
-
-    language_check_record(agent=actor, text=body, source=ticket.number)
     outbound.schedule(message)
     return message
 

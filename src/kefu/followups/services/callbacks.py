@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
-from kefu.core import audit
+from kefu.core import audit, events
 from kefu.core.errors import Conflict, DomainError, Invalid, StaleWrite
 from kefu.customers.models import Customer
 from kefu.followups import cadence
@@ -374,6 +374,19 @@ def callback_log_outcome(
         action="callback.outcome",
         obj=task,
         changes={"outcome": outcome, "attempt": task.attempt, "retry": retry.pk if retry else None},
+    )
+    events.publish(
+        "callback.logged",
+        object_id=task.pk,
+        business_line_id=task.business_line_id,
+        payload={
+            "ticket": task.ticket_id,
+            "customer": task.customer_id,
+            "outcome": outcome,
+            "attempt": task.attempt,
+        },
+        actor=actor,
+        subject=task,
     )
     if task.ticket_id is not None:
         _ticket_consequences(actor=actor, task=task, outcome=outcome, today=today)

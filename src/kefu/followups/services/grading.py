@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, events, scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.followups import cadence
 from kefu.followups.models import (
@@ -76,6 +76,14 @@ def _set_grade(
         action="complaint.grade",
         obj=ticket,
         changes={"grade": [before, after], "rule": rule, "reason": reason},
+    )
+    events.publish(
+        "complaint.graded",
+        object_id=ticket.pk,
+        business_line_id=ticket.business_line_id,
+        payload={"grade": after, "before": before, "rule": rule},
+        actor=actor,
+        subject=ticket,
     )
     return change
 

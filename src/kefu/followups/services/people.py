@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.accounts.absences import absent_user_ids
 from kefu.accounts.models import Role, User
 from kefu.core import audit, scope
 from kefu.core.errors import Invalid, NotFound
@@ -34,15 +35,6 @@ def _staff_in_scope(actor, user, field: str) -> User:
     if not visible:
         raise Invalid(_("Choose a member of your department."), fields={field: _("Unknown user.")})
     return user
-
-
-def absent_user_ids(user_ids, day: dt.date) -> set[int]:
-    """Which of ``user_ids`` are absent on ``day``."""
-    return set(
-        UserAbsence.objects.filter(
-            user_id__in=list(user_ids), starts_on__lte=day, ends_on__gte=day
-        ).values_list("user_id", flat=True)
-    )
 
 
 def deputies_of(user_ids) -> dict[int, int]:

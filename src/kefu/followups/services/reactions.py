@@ -1,0 +1,38 @@
+"""How followups react to tickets' domain events (subscribed in ``FollowupsConfig.ready``), in the
+ticket's transaction: a complaint closes only after a successful callback; resolution makes the
+callback tasks; a reopen cancels open callbacks and regrades the complaint."""
+
+from __future__ import annotations
+
+from kefu.accounts.models import User
+from kefu.followups.services.callbacks import ticket_close_check, ticket_status_changed
+from kefu.tickets.models import Ticket
+
+
+def _ticket(event) -> Ticket:
+    subject = getattr(event, "subject", None)
+    if isinstance(subject, Ticket):
+        return subject
+    return Ticket.objects.select_related("business_line").get(pk=event.object_id)
+
+
+def _actor(event):
+    actor = getattr(event, "actor", None)
+    if actor is None and event.actor_id is not None:
+        actor = User.objects.filter(pk=event.actor_id).first()
+    return actor
+
+
+def on_ticket_closing(event) -> None:
+    """``ticket.closing`` guard: refuses (Invalid ``callback_required``) a complaint's close
+    without a successful callback of its current round."""
+    ticket_close_check(_ticket(event))
+
+
+def on_ticket_status_changed(event) -> None:
+    ticket_status_changed(
+        actor=_actor(event),
+        ticket=_ticket(event),
+        before=event.payload["before"],
+        after=event.payload["after"],
+    )
