@@ -188,6 +188,7 @@ def _register_routers() -> None:
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
     from kefu.integrations.api import router as webhooks_router
+    from kefu.integrations.api_events import router as events_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.surveys.api import router as surveys_router
     from kefu.tickets.api import router as tickets_router
@@ -203,6 +204,7 @@ def _register_routers() -> None:
     api.add_router("/sla", sla_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/webhooks", webhooks_router)
+    api.add_router("/events", events_router)
 
 
 _register_routers()

@@ -69,11 +69,14 @@ def _line_for_create(user, requested: int | None):
 @router.get("", response=CustomerPageOut)
 def customer_list(request, cursor: str | None = None, limit: int | None = None):
     """Filters: q (name, or any 4+ consecutive phone digits), tier, tag, agent (id, ``me`` or
-    ``none``), segment (loyal, general, lost), created_after/created_before (ISO dates)."""
+    ``none``), segment (loyal, general, lost), created_after/created_before (ISO dates).
+    With ``updated_after`` (the incremental export) ordered by ``(updated_at, id)``, merged-away
+    entries included with ``merged_into``."""
     clamp_limit(limit)
     filters = selectors.CustomerFilters.parse(request.GET)
     qs = selectors.customer_list_for(user=request.user, filters=filters)
-    page = _page(qs, ordering="-created_at", cursor=cursor, limit=limit)
+    ordering = "updated_at" if filters.updated_after else "-created_at"
+    page = _page(qs, ordering=ordering, cursor=cursor, limit=limit)
     rows = selectors.attach_segments(page.items)
     return {"items": [customer_out(request.user, c) for c in rows], "next": page.next}
 

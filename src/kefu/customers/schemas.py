@@ -78,6 +78,11 @@ class CustomerOut(Schema):
     dedicated_agent: int | None
     dedicated_agent_name: str | None
     business_line: int
+    merged_into: int | None = Field(
+        None,
+        description="Set when this entry was merged into another (its id): only the "
+        "incremental export (`updated_after`) lists such entries.",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
@@ -223,6 +228,7 @@ def customer_out(user, c: Customer) -> dict:
         "dedicated_agent": c.dedicated_agent_id,
         "dedicated_agent_name": agent.name if agent else None,
         "business_line": c.business_line_id,
+        "merged_into": c.merged_into_id,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
         "version": c.version,

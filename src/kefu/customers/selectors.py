@@ -202,6 +202,9 @@ class CustomerFilters:
     segment: str = ""
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
+    # the incremental export: merged-away entries are listed too (with ``merged_into``)
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
     raw: dict = field(default_factory=dict)
 
     @classmethod
@@ -222,9 +225,23 @@ class CustomerFilters:
             f.created_after = _moment(get("created_after"), "created_after", end=False)
         if get("created_before"):
             f.created_before = _moment(get("created_before"), "created_before", end=True)
+        if get("updated_after"):
+            f.updated_after = _moment(get("updated_after"), "updated_after", end=False)
+        if get("updated_before"):
+            f.updated_before = _moment(get("updated_before"), "updated_before", end=True)
         f.raw = {
             k: get(k)
-            for k in ("q", "tier", "tag", "agent", "segment", "created_after", "created_before")
+            for k in (
+                "q",
+                "tier",
+                "tag",
+                "agent",
+                "segment",
+                "created_after",
+                "created_before",
+                "updated_after",
+                "updated_before",
+            )
             if get(k)
         }
         return f
@@ -242,12 +259,7 @@ def with_visits(
     tickets = Ticket.objects.filter(customer_id=OuterRef("pk"), created_at__gte=since)
     if user is not None:
         tickets = tickets.filter(scope.records_q(user, owners=OWNER_FIELDS))
-    visits = (
-        tickets.order_by()
-        .values("customer_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    visits = tickets.order_by().values("customer_id").annotate(n=Count("id")).values("n")
     return qs.annotate(visits_12m=Coalesce(Subquery(visits, output_field=IntegerField()), Value(0)))
 
 
@@ -275,7 +287,16 @@ def customer_list_for(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
     from kefu.accounts.models import BusinessLine
 
     now = timezone.now()
-    qs = customer_qs_for(user).select_related("business_line", "dedicated_agent")
+    if filters.updated_after or filters.updated_before:
+        # an incremental export also tells of entries merged away since (``merged_into``)
+        qs = Customer.objects.filter(scope.business_line_q(user))
+        if filters.updated_after:
+            qs = qs.filter(updated_at__gte=filters.updated_after)
+        if filters.updated_before:
+            qs = qs.filter(updated_at__lt=filters.updated_before)
+    else:
+        qs = customer_qs_for(user)
+    qs = qs.select_related("business_line", "dedicated_agent")
     if filters.q:
         digits = _digits_query(filters.q)
         if digits:

@@ -390,7 +390,7 @@ def customer_merge(*, actor, keep: Customer, merge: Customer) -> Customer:
     ):
         moved[label] = model.objects.filter(customer=merge).update(customer=keep)
     # entries merged into ``merge`` earlier now point at the survivor too
-    Customer.objects.filter(merged_into=merge).update(merged_into=keep)
+    Customer.objects.filter(merged_into=merge).update(merged_into=keep, updated_at=now)
     values = _fill(keep, merge)
     Customer.objects.filter(pk=keep.pk).update(**values, updated_at=now, version=F("version") + 1)
     Customer.objects.filter(pk=merge.pk).update(

@@ -6,17 +6,19 @@ Handlers parse, call a service or selector, and return; scope comes from ``ticke
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from kefu.core.errors import Invalid
+from kefu.core.errors import Invalid, NotFound
 from kefu.core.pagination import Page, clamp_limit, paginate
 from kefu.tickets import selectors, services
 from kefu.tickets.filters import TicketFilters
 from kefu.tickets.models import TicketMessage
 from kefu.tickets.schemas import (
     AttachmentOut,
+    AttachmentPageOut,
     Id,
     MessageCreateIn,
     MessageOut,
@@ -69,9 +71,16 @@ def ticket_list(
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    """The tickets in the caller's scope, filtered, newest first unless ``ordering`` says."""
+    """The tickets in the caller's scope, filtered, newest first unless ``ordering`` says.
+
+    Incremental export: with ``updated_after`` (and no ``ordering``) the list is ordered by
+    ``(updated_at, id)`` oldest change first, so a reader pages with ``cursor`` and polls again
+    from the last ``updated_at`` it saw (replies, notes, attachments and status changes move it)."""
     clamp_limit(limit)
-    filters = TicketFilters.parse(query.dict(exclude_none=True))
+    params = query.dict(exclude_none=True)
+    if params.get("updated_after") and not params.get("ordering"):
+        params["ordering"] = "updated_at"
+    filters = TicketFilters.parse(params)
     qs = selectors.ticket_list_for(user=request.user, filters=filters, description=True)
     branches = selectors.ticket_branches_for(user=request.user, filters=filters)
     return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit, branches=branches)
@@ -149,3 +158,48 @@ def attachment_create(
         actor=request.user, ticket=ticket, upload=file, message=message
     )
     return Status(201, attachment)
+
+
+@router.get(
+    "/{ticket_id}/attachments",
+    response=AttachmentPageOut,
+    operation_id="ticket_attachment_list",
+)
+def attachment_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
+    """The ticket's files, oldest first; each is read with ``…/attachments/{id}/download``."""
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    return _page(ticket.attachments.all(), ordering="id", cursor=cursor, limit=limit)
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/{ticket_id}/attachments/{attachment_id}/download",
+    response={200: None},
+    operation_id="ticket_attachment_download",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, with its stored `Content-Type` and a "
+                "`Content-Disposition: attachment` naming it (RFC 5987 `filename*` for Chinese "
+                "names).",
+                "content": {"application/octet-stream": _FILE, "*/*": _FILE},
+            }
+        }
+    },
+)
+def attachment_download(request, ticket_id: Id, attachment_id: Id):
+    """One file of the ticket (404 for a ticket outside the caller's scope, or a file of
+    another ticket)."""
+    ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
+    attachment = ticket.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound() from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )

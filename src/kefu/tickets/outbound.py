@@ -137,7 +137,9 @@ def deliver(message_id: int) -> str | None:
         log.warning("reply %s: delivery by %s failed", message_id, message.delivery_channel)
         status, error = DeliveryStatus.FAILED, _error_text(exc)
     with transaction.atomic():
-        _finish(message_id, status, error, expect=DeliveryStatus.SENDING)
+        if _finish(message_id, status, error, expect=DeliveryStatus.SENDING):
+            # the reply's new state is a change of the ticket for incremental exports
+            Ticket.objects.filter(pk=message.ticket_id).update(updated_at=timezone.now())
         audit.record(
             actor=None,
             action="ticket.reply_delivery",
@@ -185,6 +187,7 @@ def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessa
     if not written:
         raise Conflict(_("This reply is not waiting to be sent again."), code="not_retryable")
     message.refresh_from_db()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     audit.record(
         actor=actor,
         action="ticket.reply_retry",

@@ -83,8 +83,14 @@ class TicketListQueryIn(Schema):
         None, description="ISO 8601; a date alone means 00:00 Asia/Shanghai."
     )
     created_before: str | None = None
-    updated_after: str | None = None
-    updated_before: str | None = None
+    updated_after: str | None = Field(
+        None,
+        description="Changed at or after this moment (ISO 8601): the incremental export. "
+        "Without `ordering` the list is then ordered by `(updated_at, id)`, oldest change first; "
+        "replies, notes, attachments, deliveries and status changes move `updated_at`.",
+        examples=["2026-11-23T09:30:00+08:00"],
+    )
+    updated_before: str | None = Field(None, description="Changed before this moment (ISO 8601).")
     q: str | None = Field(None, description="Chinese keywords in the title or description.")
     ordering: str | None = Field(
         None,
@@ -247,3 +253,8 @@ class AttachmentOut(Schema):
     message: int | None = Field(None, alias="message_id")
     uploaded_by: int | None = Field(None, alias="uploaded_by_id")
     created_at: datetime
+
+
+class AttachmentPageOut(Schema):
+    items: list[AttachmentOut]
+    next: str | None

@@ -712,6 +712,15 @@ def _clean_body(body) -> str:
     return body
 
 
+def touch(ticket: Ticket) -> None:
+    """A reply, a note, an attachment or a delivery moves the ticket's ``updated_at`` (what
+    ``GET /tickets?updated_after=`` exports by) without a version bump: nobody's open edit of the
+    ticket turns stale for it."""
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    ticket.updated_at = now
+
+
 def _message(
     *, actor, ticket: Ticket, body, kind: str, event_kind: str, fields: dict | None = None
 ) -> TicketMessage:
@@ -719,6 +728,7 @@ def _message(
         ticket=ticket, kind=kind, author=actor, body=_clean_body(body), **(fields or {})
     )
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=event_kind, message=message)
+    touch(ticket)
     audit.record(
         actor=actor,
         action=f"ticket.{kind}",
@@ -857,6 +867,7 @@ def attachment_add(*, actor, ticket: Ticket, upload, message=None) -> Attachment
     TicketEvent.objects.create(
         ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT, after=name
     )
+    touch(ticket)
     audit.record(
         actor=actor,
         action="ticket.attach",
