@@ -14,14 +14,13 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kefu.core.errors import NotFound
-from kefu.core.events import EVENT_TYPES
 from kefu.core.pagination import paginate
 from kefu.integrations import selectors, services
 from kefu.integrations.models import WebhookAttempt
 
 router = Router(tags=["webhooks"])
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-EventName = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
+EventName = Literal[tuple(services.subscribable_events())]  # type: ignore[valid-type]
 DeliveryState = Literal["pending", "sending", "delivered", "failed", "gave_up"]
 
 

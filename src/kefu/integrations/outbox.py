@@ -78,7 +78,7 @@ def bump_generation() -> None:
 def write_deliveries(event) -> list[int]:
     """The in-transaction subscriber: the outbox rows of ``event`` (ids), sent after commit."""
     line_id = event.business_line_id
-    if line_id is None:
+    if line_id is None or event.pk is None:  # no line, or a guard (asked, never logged)
         return []
     targets = [pk for pk, names in cache.for_line(line_id) if event.type in names]
     if not targets:
@@ -101,8 +101,32 @@ def write_deliveries(event) -> list[int]:
         ]
     )
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: enqueue(ids))
+    _enqueue_after_commit(ids)
     return ids
+
+
+class _Enqueue:
+    """The after-commit job of a transaction's deliveries: a bulk import's thousands of events
+    make a few jobs of up to ``BATCH`` deliveries, not one job each."""
+
+    BATCH = 500
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = list(ids)
+
+    def __call__(self) -> None:
+        enqueue(self.ids)
+
+
+def _enqueue_after_commit(ids: list[int]) -> None:
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and conn.run_on_commit:
+        # still registered (a rolled-back savepoint removes it), so it runs after the commit
+        last = conn.run_on_commit[-1][1]
+        if isinstance(last, _Enqueue) and len(last.ids) < _Enqueue.BATCH:
+            last.ids.extend(ids)
+            return
+    transaction.on_commit(_Enqueue(ids))
 
 
 def enqueue(ids: list[int]) -> None:

@@ -63,6 +63,11 @@ def clean_url(value) -> str:
     return url
 
 
+def subscribable_events() -> list[str]:
+    """Every logged event (guards are questions asked before a change, never sent)."""
+    return [name for name, spec in EVENT_TYPES.items() if not spec.guard]
+
+
 def clean_events(value) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
@@ -75,7 +80,7 @@ def clean_events(value) -> list[str]:
         raise Invalid(
             _("Choose at least one event."), fields={"events": _("Choose at least one event.")}
         )
-    unknown = [n for n in names if n not in EVENT_TYPES]
+    unknown = [n for n in names if n not in EVENT_TYPES or EVENT_TYPES[n].guard]
     if unknown:
         raise Invalid(
             _("Unknown events: %(names)s.") % {"names": ", ".join(unknown)[:200]},

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kefu.accounts import lines
 from kefu.core.errors import DomainError
-from kefu.core.events import EVENT_TYPES
 from kefu.core.pagination import paginate
 from kefu.integrations import selectors, services
 from kefu.integrations.models import DeliveryStatus
@@ -33,7 +32,6 @@ EVENT_LABELS = {
     "ticket.created": gettext_lazy("A ticket was recorded"),
     "ticket.updated": gettext_lazy("A ticket's fields changed"),
     "ticket.status_changed": gettext_lazy("A ticket's status changed"),
-    "ticket.closing": gettext_lazy("A ticket is being closed"),
     "reply.created": gettext_lazy("A reply to the customer"),
     "note.created": gettext_lazy("An internal note"),
     "callback.logged": gettext_lazy("A callback attempt was logged"),
@@ -46,7 +44,7 @@ EVENT_LABELS = {
 
 
 def _event_choices() -> list[tuple[str, str]]:
-    return [(name, EVENT_LABELS.get(name, "")) for name in EVENT_TYPES]
+    return [(name, EVENT_LABELS.get(name, "")) for name in services.subscribable_events()]
 
 
 def _show_secret_once(request: HttpRequest, sub) -> None:
