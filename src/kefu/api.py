@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from http import HTTPStatus
 
 from django.http import Http404
 from ninja import NinjaAPI, Schema
@@ -17,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from kefu.accounts.auth import API_AUTH
+from kefu.core import api_contract
 from kefu.core.errors import DomainError
 
 log = logging.getLogger("kefu.api")
@@ -36,7 +36,7 @@ class ErrorOut(Schema):
 
 #: The client-error statuses every operation may answer (declared in the OpenAPI spec, so
 #: clients and the fuzzer know them). 401 only where the operation needs authentication.
-ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
+ERROR_STATUSES = api_contract.DECLARED_STATUSES
 ERROR_RESPONSES = dict.fromkeys(ERROR_STATUSES, ErrorOut)
 
 
@@ -50,25 +50,19 @@ class KefuAPI(NinjaAPI):
 
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
-        _declare_error_responses(schema)
+        api_contract.declare_errors(schema, ErrorOut)
+        api_contract.parameter_examples(schema)
+        schema["servers"] = api_contract.public_servers()
+        schema["tags"] = api_contract.TAGS
         return schema
 
+    def get_openapi_operation_id(self, operation) -> str:
+        return api_contract.operation_id(operation)
 
-def _declare_error_responses(schema) -> None:
-    definition = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for name, sub in definition.pop("$defs", {}).items():
-        components.setdefault(name, sub)
-    components.setdefault("ErrorOut", definition)
-    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-    for path_item in schema.get("paths", {}).values():
-        for operation in path_item.values():
-            responses = operation.setdefault("responses", {})
-            declared = {str(status) for status in responses}
-            for status in ERROR_STATUSES:
-                if str(status) in declared or (status == 401 and not operation.get("security")):
-                    continue
-                responses[status] = {"description": HTTPStatus(status).phrase, "content": content}
+    def _get_bound_routers(self):
+        routers = super()._get_bound_routers()
+        api_contract.json_405(routers)
+        return routers
 
 
 def _without_nul(value):
@@ -109,7 +103,19 @@ class KefuRenderer(JSONRenderer):
 api = KefuAPI(
     title="Kefu API",
     version="1",
-    description="Kefu 客服运营平台 REST API. Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "Kefu 客服运营平台 REST API. Authenticate with `Authorization: Bearer <token>` "
+        "(`kefu token USER`); a missing or bad token is 401 with `WWW-Authenticate: Bearer`.\n\n"
+        'Every error is `{"error": {"code", "message", "fields"}}` with a 4xx status; '
+        "`code` is a stable slug (each answer lists its codes), `message` and `fields` are in "
+        "the caller's language (`Accept-Language: zh-hans` or `en`).\n\n"
+        "**Validation errors are 422** (`validation_error`): a body, path or query field that "
+        "does not match its schema (type, length, range, enum, an unknown body field). A "
+        "well-formed request that the rules refuse is 400 (`invalid`), a query parameter the "
+        "operation does not declare is 400 (`unknown_parameter`, with the allowed ones), a "
+        "stale `version` is 409 (`stale`), a method a path does not serve is 405.\n\n"
+        'Lists are cursor-paginated: `?cursor=&limit=` → `{"items": [...], "next"}`.'
+    ),
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
@@ -139,9 +145,9 @@ def _validation_error(request, exc: ValidationError):
 
     fields: dict[str, str] = {}
     for err in exc.errors:
-        fields.setdefault(_field_name(err.get("loc", ())), str(err.get("msg", "")))
+        fields.setdefault(_field_name(err.get("loc", ())), api_contract.field_message(err))
     body = error_body("validation_error", _("Some fields are not valid."), fields)
-    return api.create_response(request, body, status=422)
+    return api.create_response(request, body, status=api_contract.VALIDATION_STATUS)
 
 
 @api.exception_handler(AuthenticationError)
@@ -149,7 +155,9 @@ def _auth_error(request, exc):
     from django.utils.translation import gettext as _
 
     body = error_body("unauthorized", _("Sign in or send a valid API token."))
-    return api.create_response(request, body, status=401)
+    response = api.create_response(request, body, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="kefu"'
+    return response
 
 
 @api.exception_handler(Http404)
@@ -207,4 +215,6 @@ def _register_routers() -> None:
     api.add_router("/events", events_router)
 
 
+# a query parameter an operation does not declare is refused (400), not silently ignored
+api.add_decorator(api_contract.refuse_unknown_query, mode="operation")
 _register_routers()

@@ -20,7 +20,7 @@ from kefu.core.pagination import paginate
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response=MeOut, operation_id="me_get")
 def me(request):
     return selectors.me_get(user=request.user)
 

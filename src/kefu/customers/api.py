@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from kefu.core import scope
 from kefu.core.errors import Invalid
@@ -16,6 +16,7 @@ from kefu.customers import selectors, services
 from kefu.customers.schemas import (
     CustomerCreateIn,
     CustomerDetailOut,
+    CustomerListQueryIn,
     CustomerOut,
     CustomerPageOut,
     CustomerUpdateIn,
@@ -67,13 +68,18 @@ def _line_for_create(user, requested: int | None):
 
 
 @router.get("", response=CustomerPageOut)
-def customer_list(request, cursor: str | None = None, limit: int | None = None):
-    """Filters: q (name, or any 4+ consecutive phone digits), tier, tag, agent (id, ``me`` or
-    ``none``), segment (loyal, general, lost), created_after/created_before (ISO dates).
+def customer_list(
+    request,
+    query: Query[CustomerListQueryIn],
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """Customers in the caller's scope, newest first: q (name, or any 4+ consecutive phone
+    digits), tier, tag, agent (id, ``me`` or ``none``), segment, created_after/created_before.
     With ``updated_after`` (the incremental export) ordered by ``(updated_at, id)``, merged-away
     entries included with ``merged_into``."""
     clamp_limit(limit)
-    filters = selectors.CustomerFilters.parse(request.GET)
+    filters = selectors.CustomerFilters.parse(query.dict(exclude_none=True))
     qs = selectors.customer_list_for(user=request.user, filters=filters)
     ordering = "updated_at" if filters.updated_after else "-created_at"
     page = _page(qs, ordering=ordering, cursor=cursor, limit=limit)
@@ -91,7 +97,7 @@ def customer_create(request, payload: CustomerCreateIn):
     return Status(201, _detail(request, customer.pk))
 
 
-@router.get("/{customer_id}", response=CustomerDetailOut)
+@router.get("/{customer_id}", response=CustomerDetailOut, operation_id="customer_get")
 def customer_detail(request, customer_id: Id):
     return _detail(request, customer_id)
 
@@ -113,14 +119,14 @@ def customer_reveal(request, customer_id: Id):
     return services.contact_reveal(actor=request.user, customer=customer, ip=ip)
 
 
-@router.get("/{customer_id}/notes", response=NotePageOut)
+@router.get("/{customer_id}/notes", response=NotePageOut, operation_id="customer_note_list")
 def note_list(request, customer_id: Id, cursor: str | None = None, limit: int | None = None):
     customer = selectors.customer_get_for(user=request.user, pk=customer_id)
     qs = selectors.customer_notes_for(customer=customer)
     return _page(qs, ordering="-created_at", cursor=cursor, limit=limit)
 
 
-@router.post("/{customer_id}/notes", response={201: NoteOut})
+@router.post("/{customer_id}/notes", response={201: NoteOut}, operation_id="customer_note_create")
 def note_create(request, customer_id: Id, payload: NoteCreateIn):
     customer = selectors.customer_get_for(user=request.user, pk=customer_id)
     return Status(201, services.note_add(actor=request.user, customer=customer, body=payload.body))

@@ -8,30 +8,47 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from kefu.customers import selectors
 from kefu.customers.loyalty import SEGMENTS
-from kefu.customers.models import Customer, Tier
+from kefu.customers.models import Customer, Gender, Tier
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+TierCode = Literal[tuple(Tier.values)]  # type: ignore[valid-type]
+SegmentCode = Literal[tuple(SEGMENTS)]  # type: ignore[valid-type]
+GenderCode = Literal[tuple(Gender.values)]  # type: ignore[valid-type]
 
 
 class CustomerCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"name": "张三", "phone": "13800001234"},
+                {
+                    "name": "李四",
+                    "phone": "13900005678",
+                    "email": "lisi@example.com",
+                    "tier": "vip",
+                    "tags": ["老客户"],
+                },
+            ]
+        },
+    )
 
     name: str = Field(..., max_length=100)
     phone: str = Field(..., max_length=40)
     phone2: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     address: str = Field("", max_length=255)
-    gender: str = Field("", max_length=1)
+    gender: GenderCode = ""
     organisation: str = Field("", max_length=150)
-    tier: str = Field("normal", json_schema_extra={"enum": list(Tier.values)})
+    tier: TierCode = "normal"
     tags: list[str] | str = Field(default_factory=list)
     source_channel: str = Field("", max_length=20)
     dedicated_agent: Id | None = None
@@ -50,15 +67,50 @@ class CustomerUpdateIn(Schema):
     phone2: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=255)
-    gender: str | None = Field(None, max_length=1)
+    gender: GenderCode | None = None
     organisation: str | None = Field(None, max_length=150)
-    tier: str | None = Field(None, json_schema_extra={"enum": list(Tier.values)})
+    tier: TierCode | None = None
     tags: list[str] | str | None = None
     source_channel: str | None = Field(None, max_length=20)
     dedicated_agent: Id | None = None
     wanted_services: str | None = Field(None, max_length=5000)
     notes: str | None = Field(None, max_length=5000)
     first_visit_on: dt.date | None = None
+
+
+class CustomerListQueryIn(Schema):
+    """The list filters as query parameters; values are checked by ``CustomerFilters.parse``
+    (a bad one is 400 naming it)."""
+
+    q: str | None = Field(
+        None,
+        description="A name, or any 4+ consecutive digits of a phone (the first 100 characters).",
+        examples=["张", "1234"],
+    )
+    tier: TierCode | None = None
+    tag: str | None = Field(None, description="One tag.")
+    agent: str | None = Field(
+        None, description="The dedicated agent: a user id, `me` or `none`.", examples=["me"]
+    )
+    segment: SegmentCode | None = None
+    created_after: str | None = Field(
+        None,
+        description="ISO 8601; a date alone means 00:00 Asia/Shanghai.",
+        examples=["2026-01-01"],
+    )
+    created_before: str | None = Field(
+        None, description="ISO 8601; a date alone includes that day.", examples=["2026-12-31"]
+    )
+    updated_after: str | None = Field(
+        None,
+        description="Changed at or after this moment (ISO 8601): the incremental export, "
+        "ordered by `(updated_at, id)`, oldest change first. It lists customers merged away "
+        "since, with `merged_into` (the id of the entry that holds them now).",
+        examples=["2026-11-23T09:30:00+08:00"],
+    )
+    updated_before: str | None = Field(
+        None, description="Changed before this moment (ISO 8601); lists merged entries too."
+    )
 
 
 class CustomerOut(Schema):
@@ -69,9 +121,9 @@ class CustomerOut(Schema):
     contact_masked: bool
     email: str
     address: str
-    gender: str
+    gender: GenderCode
     organisation: str
-    tier: str
+    tier: TierCode
     tier_label: str
     tags: list[str]
     source_channel: str
@@ -86,7 +138,7 @@ class CustomerOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
-    segment: str = Field(..., json_schema_extra={"enum": list(SEGMENTS)})
+    segment: SegmentCode
     segment_label: str
     visits_12m: int
     last_contact_at: dt.datetime | None
@@ -109,7 +161,9 @@ class VehicleOut(Schema):
     next_maintenance_on: dt.date | None
 
 
-class UnitOut(Schema):
+class PropertyUnitOut(Schema):
+    """A property unit (房产) of the customer: building, unit, room."""
+
     id: int
     building: str
     unit: str
@@ -142,7 +196,7 @@ class OrderOut(Schema):
 
 class CustomerDetailOut(CustomerOut):
     vehicles: list[VehicleOut]
-    units: list[UnitOut]
+    units: list[PropertyUnitOut]
     memberships: list[MembershipOut]
     buyer_accounts: list[BuyerAccountOut]
     orders: list[OrderOut]

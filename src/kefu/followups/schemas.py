@@ -12,23 +12,42 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kefu.followups.models import CallResult, Direction, LetterChannel, LetterKind, Outcome
+from kefu.core.api_contract import code
+from kefu.followups.models import (
+    CallResult,
+    Direction,
+    Flag,
+    Grade,
+    GradeChange,
+    Kind,
+    LetterChannel,
+    LetterKind,
+    Outcome,
+    TaskStatus,
+)
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _enum(choices, default=...):
-    return Field(default, json_schema_extra={"enum": list(choices.values)})
+CallbackKind = code(Kind)
+CallbackStatus = code(TaskStatus)
+OutcomeCode = code(Outcome)
+OutcomeOrBlank = code(Outcome, blank=True)
+DirectionCode = code(Direction)
+CallResultCode = code(CallResult)
+LetterKindCode = code(LetterKind)
+LetterChannelCode = code(LetterChannel)
+GradeCode = code(Grade)
+GradeRule = code(GradeChange.Rule)
+FlagCode = code(Flag)
 
 
 class CallbackOut(Schema):
     id: int
-    kind: str
+    kind: CallbackKind
     kind_label: str
     sequence: int
     attempt: int
-    status: str
+    status: CallbackStatus
     customer: int
     customer_name: str
     phone: str
@@ -39,7 +58,7 @@ class CallbackOut(Schema):
     window_end: date
     overdue: bool
     script: str
-    outcome: str
+    outcome: OutcomeOrBlank
     outcome_label: str
     notes: str
     done_at: datetime | None
@@ -65,7 +84,7 @@ class CallbackOutcomeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(..., ge=0, le=2**31)
-    outcome: str = _enum(Outcome)
+    outcome: OutcomeCode
     notes: str = Field("", max_length=5000)
     channel: str = Field("phone", max_length=10)
     duration_seconds: int = Field(0, ge=0, le=86400)
@@ -74,11 +93,11 @@ class CallbackOutcomeIn(Schema):
 
 class CallOut(Schema):
     id: int
-    direction: str
+    direction: DirectionCode
     direction_label: str
     started_at: datetime
     duration_seconds: int
-    result: str
+    result: CallResultCode
     result_label: str
     customer: int
     customer_name: str
@@ -99,8 +118,8 @@ class CallCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     customer: Id
-    direction: str = _enum(Direction)
-    result: str = _enum(CallResult)
+    direction: DirectionCode
+    result: CallResultCode
     started_at: datetime | None = None
     duration_seconds: int = Field(0, ge=0, le=86400)
     ticket: Id | None = None
@@ -111,9 +130,9 @@ class CallCreateIn(Schema):
 
 class LetterOut(Schema):
     id: int
-    kind: str
+    kind: LetterKindCode
     kind_label: str
-    channel: str
+    channel: LetterChannelCode
     channel_label: str
     sent_on: date
     tracking_number: str
@@ -135,8 +154,8 @@ class LetterCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     customer: Id
-    kind: str = _enum(LetterKind)
-    channel: str = _enum(LetterChannel)
+    kind: LetterKindCode
+    channel: LetterChannelCode
     sent_on: date | None = None
     tracking_number: str = Field("", max_length=60)
     subject: str = Field("", max_length=200)
@@ -166,8 +185,8 @@ class GradedComplaintOut(Schema):
     title: str
     customer_name: str
     team: str
-    grade: str
-    rule: str
+    grade: GradeCode
+    rule: GradeRule
     reason: str
     changed_at: datetime
 
@@ -187,7 +206,7 @@ class GradeFlagIn(Schema):
 
 class GradeOut(Schema):
     ticket: int
-    grade: str
+    grade: GradeCode
     grade_label: str
     repeat_count: int
-    flags: list[str]
+    flags: list[FlagCode]

@@ -15,14 +15,14 @@ from kefu.knowledge.schemas import (
     AutoReplyOut,
     LanguageCheckIn,
     LanguageCheckOut,
+    LanguageRuleIn,
+    LanguageRuleOut,
     PhraseCreateIn,
     PhraseFilledOut,
     PhraseOut,
     PhrasePageOut,
     PhraseSetOut,
     PhraseSetSwitchIn,
-    RuleIn,
-    RuleOut,
     SearchOut,
     SuggestOut,
     SynonymIn,
@@ -77,13 +77,17 @@ def article_update(request, article_id: int, payload: ArticleUpdateIn):
     return _detail(article)
 
 
-@router.get("/articles/{article_id}/versions", response=list[VersionOut])
+@router.get(
+    "/articles/{article_id}/versions",
+    response=list[VersionOut],
+    operation_id="article_version_list",
+)
 def article_versions(request, article_id: int):
     article = selectors.article_get_for(user=request.user, pk=article_id)
     return selectors.article_versions(article=article, user=request.user)
 
 
-@router.get("/search", response=SearchOut)
+@router.get("/search", response=SearchOut, operation_id="kb_search")
 def search(request, q: str, limit: int = 10, business_line: Id | None = None):
     hits = selectors.article_search_for(
         user=request.user, q=q, limit=limit, business_line=business_line
@@ -91,7 +95,7 @@ def search(request, q: str, limit: int = 10, business_line: Id | None = None):
     return {"results": _results(hits)}
 
 
-@router.get("/suggest", response=SuggestOut)
+@router.get("/suggest", response=SuggestOut, operation_id="kb_suggest")
 def suggest(request, text: str):
     found = selectors.suggestions_for(user=request.user, text=text)
     return {"articles": _results(found["articles"]), "phrases": _results(found["phrases"])}
@@ -149,13 +153,15 @@ def language_check(request, payload: LanguageCheckIn):
     }
 
 
-@router.get("/language/rules", response=list[RuleOut])
+@router.get("/language/rules", response=list[LanguageRuleOut], operation_id="language_rule_list")
 def rule_list(request):
     return selectors.language_rules_for(user=request.user)
 
 
-@router.post("/language/rules", response={201: RuleOut})
-def rule_create(request, payload: RuleIn):
+@router.post(
+    "/language/rules", response={201: LanguageRuleOut}, operation_id="language_rule_create"
+)
+def rule_create(request, payload: LanguageRuleIn):
     return Status(201, services.language_rule_create(actor=request.user, **payload.dict()))
 
 
@@ -169,12 +175,12 @@ def synonym_create(request, payload: SynonymIn):
     return Status(201, services.synonym_group_save(actor=request.user, terms=payload.terms))
 
 
-@router.post("/dictionary", response={201: WordOut})
+@router.post("/dictionary", response={201: WordOut}, operation_id="dictionary_word_add")
 def word_add(request, payload: WordIn):
     return Status(201, services.dictionary_word_add(actor=request.user, word=payload.word))
 
 
-@router.get("/auto-reply", response={200: AutoReplyOut, 204: None})
+@router.get("/auto-reply", response={200: AutoReplyOut, 204: None}, operation_id="auto_reply_get")
 def auto_reply(request, channel: str):
     reply = selectors.auto_reply_for(
         business_line_id=request.user.business_line_id, channel=channel

@@ -6,13 +6,21 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from kefu.core.api_contract import code
+from kefu.knowledge.models import ArticleStatus, Audience, AutoReplyKind, RuleKind
+
+StatusCode = code(ArticleStatus)
+AudienceCode = code(Audience)
+RuleKindCode = code(RuleKind)
+AutoReplyKindCode = code(AutoReplyKind)
+
 
 class ArticleOut(Schema):
     id: int
     slug: str
     title: str
-    status: str
-    audience: str
+    status: StatusCode
+    audience: AudienceCode
     version: int
     business_line: int = Field(..., alias="business_line_id")
     category: int | None = Field(None, alias="category_id")
@@ -37,8 +45,8 @@ class ArticleCreateIn(Schema):
     body: str
     category: str = Field("", description="path such as 售后/退换货; created when missing")
     tags: list[str] = []
-    status: str = "draft"
-    audience: str = "internal"
+    status: StatusCode = "draft"
+    audience: AudienceCode = "internal"
     review_on: dt.date | None = None
     slug: str | None = None
     business_line: int | None = Field(None, description="administrators only; default: yours")
@@ -50,8 +58,8 @@ class ArticleUpdateIn(Schema):
     body: str
     category: str = ""
     tags: list[str] = []
-    status: str
-    audience: str
+    status: StatusCode
+    audience: AudienceCode
     review_on: dt.date | None = None
 
 
@@ -125,7 +133,7 @@ class LanguageCheckIn(Schema):
 
 class FindingOut(Schema):
     rule: int
-    kind: str
+    kind: RuleKindCode
     start: int
     end: int
     text: str
@@ -138,8 +146,8 @@ class LanguageCheckOut(Schema):
     polite: str
 
 
-class RuleIn(Schema):
-    kind: str
+class LanguageRuleIn(Schema):
+    kind: RuleKindCode
     pattern: str
     suggestion: str = ""
     is_regex: bool = False
@@ -147,9 +155,11 @@ class RuleIn(Schema):
     description: str = ""
 
 
-class RuleOut(Schema):
+class LanguageRuleOut(Schema):
+    """A language rule (禁用语, 敏感词 …) the reply check applies."""
+
     id: int
-    kind: str
+    kind: RuleKindCode
     pattern: str
     suggestion: str
     is_regex: bool
@@ -178,5 +188,5 @@ class WordOut(Schema):
 
 class AutoReplyOut(Schema):
     channel: str
-    kind: str
+    kind: AutoReplyKindCode
     message: str

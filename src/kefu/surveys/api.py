@@ -101,7 +101,11 @@ def questionnaire_create(request, payload: QuestionnaireCreateIn):
     return Status(201, _questionnaire(selectors.questionnaire_get_for(user=request.user, pk=q.pk)))
 
 
-@router.get("/questionnaires/{questionnaire_id}", response=QuestionnaireOut)
+@router.get(
+    "/questionnaires/{questionnaire_id}",
+    response=QuestionnaireOut,
+    operation_id="questionnaire_get",
+)
 def questionnaire_detail(request, questionnaire_id: Id):
     return _questionnaire(selectors.questionnaire_get_for(user=request.user, pk=questionnaire_id))
 
@@ -153,7 +157,7 @@ def invitation_list(request, status: str = "", cursor: str | None = None, limit:
     }
 
 
-@router.get("/results", response=ResultsOut)
+@router.get("/results", response=ResultsOut, operation_id="survey_results")
 def results(
     request,
     period: str = "",
@@ -200,7 +204,9 @@ def results(
     }
 
 
-@router.post("/answer/{token}", response={201: ResponseOut}, auth=None)
+@router.post(
+    "/answer/{token}", response={201: ResponseOut}, auth=None, operation_id="survey_answer"
+)
 def answer(request, token: str, payload: AnswerIn):
     """Public: the customer's answer through the signed link (no sign-in). One answer per link:
     a second one is 409 ``already_answered``; a bad link 404, an expired one 410."""
@@ -215,7 +221,11 @@ def answer(request, token: str, payload: AnswerIn):
     return Status(201, _response(response))
 
 
-@router.post("/callbacks/{callback_id}/answers", response={201: ResponseOut})
+@router.post(
+    "/callbacks/{callback_id}/answers",
+    response={201: ResponseOut},
+    operation_id="callback_survey_answer",
+)
 def callback_answers(request, callback_id: Id, payload: CallbackAnswerIn):
     """Answers given during a callback, recorded by the agent making it."""
     response = services.callback_survey_record(

@@ -86,7 +86,7 @@ def ticket_list(
     return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit, branches=branches)
 
 
-@router.get("/{ticket_id}", response=TicketOut)
+@router.get("/{ticket_id}", response=TicketOut, operation_id="ticket_get")
 def ticket_detail(request, ticket_id: Id):
     return selectors.ticket_row_for(user=request.user, pk=ticket_id)
 
@@ -114,19 +114,23 @@ def _messages(request, ticket_id: int, kind: str, cursor: str | None, limit: int
     return _page(messages, ordering="id", cursor=cursor, limit=limit)
 
 
-@router.get("/{ticket_id}/replies", response=MessagePageOut)
+@router.get("/{ticket_id}/replies", response=MessagePageOut, operation_id="ticket_reply_list")
 def reply_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
     return _messages(request, ticket_id, TicketMessage.Kind.REPLY, cursor, limit)
 
 
-@router.post("/{ticket_id}/replies", response={201: MessageOut})
+@router.post("/{ticket_id}/replies", response={201: MessageOut}, operation_id="ticket_reply_create")
 def reply_create(request, ticket_id: Id, payload: MessageCreateIn):
     ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
     message = services.ticket_reply(actor=request.user, ticket=ticket, body=payload.body)
     return Status(201, message)
 
 
-@router.post("/{ticket_id}/replies/{message_id}/retry", response=MessageOut)
+@router.post(
+    "/{ticket_id}/replies/{message_id}/retry",
+    response=MessageOut,
+    operation_id="ticket_reply_retry",
+)
 def reply_retry(request, ticket_id: Id, message_id: Id):
     """Send a failed (or unsent) reply again: 409 when it is sent or on its way, 400 while the
     customer has no address for its channel."""
@@ -137,19 +141,23 @@ def reply_retry(request, ticket_id: Id, message_id: Id):
     return outbound.reply_retry(actor=request.user, ticket=ticket, message=message)
 
 
-@router.get("/{ticket_id}/notes", response=MessagePageOut)
+@router.get("/{ticket_id}/notes", response=MessagePageOut, operation_id="ticket_note_list")
 def note_list(request, ticket_id: Id, cursor: str | None = None, limit: int | None = None):
     return _messages(request, ticket_id, TicketMessage.Kind.NOTE, cursor, limit)
 
 
-@router.post("/{ticket_id}/notes", response={201: MessageOut})
+@router.post("/{ticket_id}/notes", response={201: MessageOut}, operation_id="ticket_note_create")
 def note_create(request, ticket_id: Id, payload: MessageCreateIn):
     ticket = selectors.ticket_get_for(user=request.user, pk=ticket_id)
     message = services.ticket_note(actor=request.user, ticket=ticket, body=payload.body)
     return Status(201, message)
 
 
-@router.post("/{ticket_id}/attachments", response={201: AttachmentOut})
+@router.post(
+    "/{ticket_id}/attachments",
+    response={201: AttachmentOut},
+    operation_id="ticket_attachment_create",
+)
 def attachment_create(
     request, ticket_id: Id, file: File[UploadedFile], message: Form[Id | None] = None
 ):

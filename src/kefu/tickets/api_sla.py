@@ -119,7 +119,9 @@ class SeedOut(Schema):
     created: int
 
 
-class RuleOut(Schema):
+class RoutingRuleOut(Schema):
+    """A routing rule: tickets matching type/channel/category/keywords go to ``team``."""
+
     id: int
     name: str
     position: int
@@ -131,12 +133,12 @@ class RuleOut(Schema):
     is_active: bool
 
 
-class RulePageOut(Schema):
-    items: list[RuleOut]
+class RoutingRulePageOut(Schema):
+    items: list[RoutingRuleOut]
     next: str | None
 
 
-class RuleCreateIn(Schema):
+class RoutingRuleCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(..., max_length=100)
@@ -149,7 +151,7 @@ class RuleCreateIn(Schema):
     is_active: bool = True
 
 
-class RuleUpdateIn(Schema):
+class RoutingRuleUpdateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, max_length=100)
@@ -196,7 +198,9 @@ class StageIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class UnitOut(Schema):
+class ResponsibleUnitOut(Schema):
+    """A unit outside the desk (物业工程部, 维修站) that complaints are handed off to."""
+
     id: int
     name: str
     kind: str
@@ -204,12 +208,12 @@ class UnitOut(Schema):
     is_active: bool
 
 
-class UnitPageOut(Schema):
-    items: list[UnitOut]
+class ResponsibleUnitPageOut(Schema):
+    items: list[ResponsibleUnitOut]
     next: str | None
 
 
-class UnitCreateIn(Schema):
+class ResponsibleUnitCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(..., max_length=100)
@@ -295,7 +299,7 @@ class ReadOut(Schema):
 # -- SLA -----------------------------------------------------------------------------------
 
 
-@router.get("/tickets/{ticket_id}", response=TicketSlaOut)
+@router.get("/tickets/{ticket_id}", response=TicketSlaOut, operation_id="ticket_sla_get")
 def ticket_sla(request, ticket_id: Id):
     """Targets, elapsed and remaining time, paused, warning and breached per clock."""
     ticket = ticket_get_for(user=request.user, pk=ticket_id)
@@ -371,28 +375,30 @@ def policy_delete(request, policy_id: Id):
 # -- routing -------------------------------------------------------------------------------
 
 
-@router.get("/routing/rules", response=RulePageOut)
+@router.get("/routing/rules", response=RoutingRulePageOut, operation_id="routing_rule_list")
 def rule_list(request, cursor: str | None = None, limit: int | None = None):
     qs = routing_services.rules_for(request.user)
     return paginate(qs, ordering="id", cursor=cursor, limit=limit)
 
 
-@router.post("/routing/rules", response={201: RuleOut})
-def rule_create(request, payload: RuleCreateIn, business_line: int | None = None):
+@router.post("/routing/rules", response={201: RoutingRuleOut}, operation_id="routing_rule_create")
+def rule_create(request, payload: RoutingRuleCreateIn, business_line: int | None = None):
     rule = routing_services.routing_rule_create(
         actor=request.user, business_line=_line(request.user, business_line), **payload.dict()
     )
     return Status(201, rule)
 
 
-@router.patch("/routing/rules/{rule_id}", response=RuleOut)
-def rule_update(request, rule_id: Id, payload: RuleUpdateIn):
+@router.patch(
+    "/routing/rules/{rule_id}", response=RoutingRuleOut, operation_id="routing_rule_update"
+)
+def rule_update(request, rule_id: Id, payload: RoutingRuleUpdateIn):
     rule = routing_services.rule_get_for(user=request.user, pk=rule_id)
     changes = payload.dict(exclude_unset=True)
     return routing_services.routing_rule_update(actor=request.user, rule=rule, changes=changes)
 
 
-@router.post("/routing/teams/{team_id}", response=StrategyOut)
+@router.post("/routing/teams/{team_id}", response=StrategyOut, operation_id="team_strategy_set")
 def team_strategy(request, team_id: Id, payload: StrategyIn):
     """Set a team's assignment strategy: manual, round_robin or least_load."""
     team = Team.objects.filter(scope.business_line_q(request.user), pk=team_id).first()
@@ -407,7 +413,9 @@ def team_strategy(request, team_id: Id, payload: StrategyIn):
 # -- complaints ----------------------------------------------------------------------------
 
 
-@router.get("/tickets/{ticket_id}/complaint", response=ComplaintOut)
+@router.get(
+    "/tickets/{ticket_id}/complaint", response=ComplaintOut, operation_id="complaint_stage_get"
+)
 def complaint_get(request, ticket_id: Id):
     ticket = ticket_get_for(user=request.user, pk=ticket_id)
     case = complaints.complaint_case(ticket)
@@ -415,22 +423,26 @@ def complaint_get(request, ticket_id: Id):
     return case
 
 
-@router.post("/tickets/{ticket_id}/complaint", response=ComplaintOut)
+@router.post(
+    "/tickets/{ticket_id}/complaint",
+    response=ComplaintOut,
+    operation_id="complaint_stage_advance",
+)
 def complaint_advance(request, ticket_id: Id, payload: StageIn):
     """Move the complaint to its next stage (accepted → clarified → solution → follow_through)."""
     ticket = ticket_get_for(user=request.user, pk=ticket_id)
     return complaints.complaint_advance(actor=request.user, ticket=ticket, **payload.dict())
 
 
-@router.get("/units", response=UnitPageOut)
+@router.get("/units", response=ResponsibleUnitPageOut, operation_id="responsible_unit_list")
 def unit_list(request, cursor: str | None = None, limit: int | None = None):
     return paginate(
         sla_selectors.units_for(request.user), ordering="id", cursor=cursor, limit=limit
     )
 
 
-@router.post("/units", response={201: UnitOut})
-def unit_create(request, payload: UnitCreateIn, business_line: int | None = None):
+@router.post("/units", response={201: ResponsibleUnitOut}, operation_id="responsible_unit_create")
+def unit_create(request, payload: ResponsibleUnitCreateIn, business_line: int | None = None):
     unit = complaints.unit_create(
         actor=request.user, business_line=_line(request.user, business_line), **payload.dict()
     )
@@ -501,6 +513,6 @@ def notification_list(request, cursor: str | None = None, limit: int | None = No
     }
 
 
-@router.post("/notifications/read", response=ReadOut)
+@router.post("/notifications/read", response=ReadOut, operation_id="notification_mark_read")
 def notification_read(request, payload: ReadIn):
     return {"marked": notifications_mark_read(user=request.user, ids=payload.ids)}

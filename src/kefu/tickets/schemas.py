@@ -13,15 +13,29 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kefu.tickets.models import Channel, Priority, Status, TicketType
+from kefu.core.api_contract import code
+from kefu.tickets.models import (
+    Channel,
+    DeliveryChannel,
+    DeliveryStatus,
+    Priority,
+    Status,
+    TicketEvent,
+    TicketMessage,
+    TicketType,
+)
 
 # ids fit a signed 64-bit column; a larger number is a client mistake, not a database error
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _enum(choices, default=...):
-    return Field(default, json_schema_extra={"enum": list(choices.values)})
+StatusCode = code(Status)
+TypeCode = code(TicketType)
+ChannelCode = code(Channel)
+PriorityCode = code(Priority)
+EventKind = code(TicketEvent.Kind)
+MessageKind = code(TicketMessage.Kind)
+DeliveryChannelCode = code(DeliveryChannel, blank=True)
+DeliveryStatusCode = code(DeliveryStatus, blank=True)
 
 
 def _name(user) -> str | None:
@@ -29,13 +43,29 @@ def _name(user) -> str | None:
 
 
 class TicketCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "快递三天没到",
+                    "description": "订单 20261101 还没有物流信息",
+                    "type": "consult",
+                    "channel": "phone",
+                    "priority": "normal",
+                    "customer_phone": "13800001234",
+                    "customer_name": "张三",
+                },
+                {"title": "退款申请", "type": "refund", "channel": "im", "customer": 42},
+            ]
+        },
+    )
 
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=20000)
-    type: str = _enum(TicketType)
-    channel: str = _enum(Channel)
-    priority: str = _enum(Priority, "normal")
+    type: TypeCode
+    channel: ChannelCode
+    priority: PriorityCode = "normal"
     customer: Id | None = Field(None, description="An existing customer's id …")
     customer_phone: str | None = Field(
         None, max_length=40, description="… or the caller's phone (found or created) …"
@@ -49,18 +79,24 @@ class TicketCreateIn(Schema):
 
 
 class TicketUpdateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"version": 3, "status": "in_progress", "assignee": 7},
+                {"version": 4, "priority": "urgent", "team": 2},
+            ]
+        },
+    )
 
     version: int = Field(..., ge=0, le=2**31, description="The version the client last read.")
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=20000)
-    type: str | None = _enum(TicketType, None)
-    channel: str | None = _enum(Channel, None)
-    priority: str | None = _enum(Priority, None)
-    status: str | None = Field(
-        None,
-        json_schema_extra={"enum": list(Status.values)},
-        description="A target status; resolved/closed → in_progress reopens.",
+    type: TypeCode | None = None
+    channel: ChannelCode | None = None
+    priority: PriorityCode | None = None
+    status: StatusCode | None = Field(
+        None, description="A target status; resolved/closed → in_progress reopens."
     )
     category: Id | None = Field(None, description="null clears the category.")
     team: Id | None = Field(None, description="Transfer to another team of the line.")
@@ -71,11 +107,24 @@ class TicketListQueryIn(Schema):
     """The list filters as query parameters; values are checked by ``TicketFilters.parse``."""
 
     status: str | None = Field(
-        None, description="A status, a comma list, or `open` (new, in_progress, pending)."
+        None,
+        description="A status (new, in_progress, pending, resolved, closed), a comma list, or "
+        "`open` (new, in_progress, pending).",
+        examples=["open", "new,in_progress"],
     )
-    type: str | None = Field(None, description="A ticket type or a comma list.")
-    priority: str | None = Field(None, description="A priority or a comma list.")
-    channel: str | None = Field(None, description="A channel or a comma list.")
+    type: str | None = Field(
+        None,
+        description="A ticket type (consult, complaint, repair, return, refund, suggestion, "
+        "praise) or a comma list.",
+        examples=["complaint"],
+    )
+    priority: str | None = Field(
+        None, description="A priority (low, normal, high, urgent) or a comma list."
+    )
+    channel: str | None = Field(
+        None,
+        description="A channel (phone, im, email, sms, visit, web, letter, api) or a comma list.",
+    )
     team: str | None = Field(None, description="A team id.")
     assignee: str | None = Field(None, description="A user id, `me` or `none`.")
     customer: str | None = Field(None, description="A customer id.")
@@ -101,17 +150,56 @@ class TicketListQueryIn(Schema):
 
 
 class TicketOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1001,
+                    "number": "T20261101-0001",
+                    "title": "快递三天没到",
+                    "description": "订单 20261101 还没有物流信息",
+                    "status": "new",
+                    "status_label": "新建",
+                    "type": "consult",
+                    "type_label": "咨询",
+                    "channel": "phone",
+                    "channel_label": "电话",
+                    "priority": "normal",
+                    "priority_label": "普通",
+                    "business_line": 1,
+                    "team": 3,
+                    "team_name": "售后一组",
+                    "assignee": None,
+                    "assignee_name": None,
+                    "customer": 42,
+                    "customer_name": "张三",
+                    "first_owner": 7,
+                    "first_owner_name": "李客服",
+                    "category": None,
+                    "created_at": "2026-11-01T02:00:00Z",
+                    "updated_at": "2026-11-01T02:00:00Z",
+                    "due_at": "2026-11-02T02:00:00Z",
+                    "first_response_at": None,
+                    "resolved_at": None,
+                    "closed_at": None,
+                    "reopen_count": 0,
+                    "version": 1,
+                }
+            ]
+        }
+    )
+
     id: int
     number: str
     title: str
     description: str
-    status: str
+    status: StatusCode
     status_label: str
-    type: str
+    type: TypeCode
     type_label: str
-    channel: str
+    channel: ChannelCode
     channel_label: str
-    priority: str
+    priority: PriorityCode
     priority_label: str
     business_line: int = Field(..., alias="business_line_id")
     team: int = Field(..., alias="team_id")
@@ -173,7 +261,7 @@ class TicketPageOut(Schema):
 class TicketEventOut(Schema):
     id: int
     created_at: datetime
-    kind: str
+    kind: EventKind
     kind_label: str
     field: str
     before: str
@@ -181,7 +269,7 @@ class TicketEventOut(Schema):
     actor: int | None = Field(None, alias="actor_id")
     actor_name: str | None
     message: int | None = Field(None, alias="message_id")
-    message_kind: str | None
+    message_kind: MessageKind | None
     message_body: str | None
 
     @staticmethod
@@ -214,15 +302,15 @@ class MessageCreateIn(Schema):
 
 class MessageOut(Schema):
     id: int
-    kind: str
+    kind: MessageKind
     kind_label: str
     body: str
     author: int | None = Field(None, alias="author_id")
     author_name: str | None
     created_at: datetime
     # a reply's delivery to the customer (tickets.outbound); empty for notes
-    delivery_channel: str = ""
-    delivery_status: str = ""
+    delivery_channel: DeliveryChannelCode = ""
+    delivery_status: DeliveryStatusCode = ""
     delivery_status_label: str = ""
     delivery_error: str = ""
     delivery_at: datetime | None = None

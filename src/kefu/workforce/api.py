@@ -16,10 +16,13 @@ from kefu.workforce import calculator, selectors, services, staffing
 from kefu.workforce.schemas import (
     AssignmentPinIn,
     ErlangAIn,
+    ErlangAOut,
+    ErlangCOut,
     ErlangIn,
     ForecastCreateIn,
     ForecastDetailOut,
     ForecastPageOut,
+    IntervalsImportedOut,
     IntradayRowOut,
     PeakPlanCreateIn,
     PeakPlanDetailOut,
@@ -79,7 +82,7 @@ def forecast_get(request, pk: int):
     return _forecast(selectors.forecast_get_for(user=request.auth, pk=pk), detail=True)
 
 
-@router.post("/intervals/import")
+@router.post("/intervals/import", response=IntervalsImportedOut)
 def intervals_import(
     request,
     group: int = Form(...),  # ninja declares parameters this way
@@ -97,7 +100,7 @@ def intervals_import(
     return {"imported": n}
 
 
-@router.get("/requirement", response=RequirementOut)
+@router.get("/requirement", response=RequirementOut, operation_id="requirement_get")
 def requirement(request, start_date: Day, days: int = 7, interval_minutes: int = 30):
     groups = selectors.requirement_api_for(
         user=request.auth, start=start_date, days=days, interval_minutes=interval_minutes
@@ -188,7 +191,7 @@ def roster_reoptimise(request, pk: int):
     return Status(202, _run(run))
 
 
-@router.get("/schedule", response=ScheduleOut)
+@router.get("/schedule", response=ScheduleOut, operation_id="schedule_get")
 def schedule(request, user: Id | None = None, start: Day | None = None, days: int = 14):
     target, items = selectors.schedule_for(
         viewer=request.auth, user_id=user, start=start or timezone.localdate(), days=days
@@ -282,11 +285,11 @@ def _erlang(model: str, payload: ErlangIn) -> dict:
         raise staffing_error(exc)
 
 
-@router.post("/staffing/erlang-c")
+@router.post("/staffing/erlang-c", response=ErlangCOut, operation_id="staffing_erlang_c")
 def erlang_c(request, payload: ErlangIn):
     return _erlang("erlang-c", payload)
 
 
-@router.post("/staffing/erlang-a")
+@router.post("/staffing/erlang-a", response=ErlangAOut, operation_id="staffing_erlang_a")
 def erlang_a(request, payload: ErlangAIn):
     return _erlang("erlang-a", payload)

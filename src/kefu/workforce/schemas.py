@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ForecastCreateIn(Schema):
@@ -181,3 +181,27 @@ class ErlangIn(Schema):
 class ErlangAIn(ErlangIn):
     patience: float | str
     max_abandon: float | str | None = None
+
+
+class ErlangCOut(Schema):
+    """The answer of ``kefu staffing erlang-c --json`` (the same keys)."""
+
+    model: str = Field(..., json_schema_extra={"enum": ["erlang-c", "erlang-a"]})
+    raw_agents: int = Field(..., description="Agents on the queue.")
+    agents: int = Field(..., description="Agents to roster, after shrinkage.")
+    traffic_erlangs: float
+    service_level: float = Field(..., description="Fraction answered within the target.")
+    asa_seconds: float | None = Field(..., description="null when infinite or undefined.")
+    occupancy: float | None
+    probability_wait: float
+    meets_target: bool | None
+
+
+class ErlangAOut(ErlangCOut):
+    """Erlang A adds the abandonment rate (patience)."""
+
+    abandon_rate: float | None
+
+
+class IntervalsImportedOut(Schema):
+    imported: int = Field(..., description="Interval rows stored.")
