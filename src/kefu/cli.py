@@ -209,8 +209,8 @@ def cmd_token(args) -> int:
     user = User.objects.filter(username=args.username, is_active=True).first()
     if user is None:
         raise UsageError(f"no such active user: {args.username}")
-    token, raw = services.token_create(user=user, name=args.name or "cli")
-    print(f"API token for {user.username} (id {token.pk}); it is shown once:")
+    token, raw = services.token_create(user=user, name=args.name or "cli", scope=args.scope)
+    print(f"API token for {user.username} (id {token.pk}, scope {token.scope}); it is shown once:")
     print(raw)
     return 0
 
@@ -251,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("token", help="print a new API token for USER (last line)")
     p.add_argument("username", metavar="USER")
     p.add_argument("--name", help="a label for the token")
+    p.add_argument(
+        "--scope",
+        default="admin",
+        choices=["read", "write", "admin"],
+        help="read: GET only; write: also changes; admin (default): also the administration",
+    )
     p.set_defaults(func=cmd_token)
 
     for module in APP_COMMANDS:

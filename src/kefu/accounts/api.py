@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from kefu.accounts import selectors, services
+from kefu.accounts.auth import request_scope
 from kefu.accounts.schemas import (
     BusinessLinePageOut,
     MeOut,
@@ -34,7 +35,14 @@ def token_list(request, cursor: str | None = None, limit: int | None = None):
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request, payload: TokenCreateIn):
-    token, raw = services.token_create(user=request.user, name=payload.name, actor=request.user)
+    within = request_scope(request)
+    token, raw = services.token_create(
+        user=request.user,
+        name=payload.name,
+        actor=request.user,
+        scope=payload.scope or within or "admin",
+        within=within,
+    )
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 

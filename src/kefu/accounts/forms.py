@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kefu.accounts.models import BusinessLine, Department, Industry, Role, Team, User
+from kefu.accounts.models import BusinessLine, Department, Industry, Role, Team, TokenScope, User
 from kefu.accounts.templates import ALL_TYPES
 from kefu.core.errors import DomainError
 
@@ -115,6 +115,17 @@ class TokenCreateForm(BootstrapMixin, forms.Form):
         max_length=100,
         required=False,
         help_text=_("What the token is for, e.g. “call-centre integration”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,  # a form without it (an older page) makes a full token, as before
+        help_text=_(
+            "Read only: the program may only read. Read and write: it may also change tickets, "
+            "customers and the like. Full: also webhooks, SLA policies, routing and language "
+            "rules. Your role still limits what any token can do."
+        ),
     )
 
 

@@ -158,6 +158,19 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, within its user's role: ``read`` only GET, ``write`` the work
+    (tickets, customers, callbacks …), ``admin`` also the administration (webhooks, SLA
+    policies, routing, language rules)."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+    ADMIN = "admin", _("Full, administration included")
+
+
+SCOPE_RANK = {TokenScope.READ: 1, TokenScope.WRITE: 2, TokenScope.ADMIN: 3}
+
+
 class ApiToken(models.Model):
     """A per-user API token; only its SHA-256 is stored, so a leaked database leaks no token."""
 
@@ -170,6 +183,10 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    # tokens made before scopes existed were full tokens, and ``kefu token USER`` still makes one
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.ADMIN
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -17,16 +18,29 @@ class MeOut(Schema):
     team: int | None = Field(None, alias="team_id")
 
 
+ScopeCode = Literal["read", "write", "admin"]
+
+
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: ScopeCode = Field(
+        ...,
+        description="`read`: GET only; `write`: also changes; `admin`: also the administration "
+        "(webhooks, SLA policies, routing, language rules). The role still decides the rest.",
+    )
     created_at: datetime
     last_used_at: datetime | None
 
 
 class TokenCreateIn(Schema):
     name: str = Field("", max_length=100)
+    scope: ScopeCode | None = Field(
+        None,
+        description="The new token's scope; by default that of the token making it (a full "
+        "token from a browser session). It cannot be wider than the caller's token.",
+    )
 
 
 class TokenCreatedOut(TokenOut):

@@ -16,17 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kefu.accounts.models import (
+    SCOPE_RANK,
     ApiToken,
     BusinessLine,
     Department,
     Role,
     SignInThrottle,
     Team,
+    TokenScope,
     User,
 )
 from kefu.accounts.templates import ALL_TYPES, TEMPLATES, template
 from kefu.core import audit
-from kefu.core.errors import Invalid, NotFound
+from kefu.core.errors import Invalid, NotFound, PermissionDenied
 
 TOKEN_PREFIX = "kf_"
 
@@ -353,16 +355,43 @@ def team_update(*, team: Team, actor, name: str, is_active: bool) -> Team:
     return team
 
 
+def insufficient_scope(message=None) -> PermissionDenied:
+    return PermissionDenied(
+        message or _("This API token's scope does not allow this."), code="insufficient_scope"
+    )
+
+
 @transaction.atomic
-def token_create(*, user: User, name: str = "", actor=None) -> tuple[ApiToken, str]:
-    """A new API token; the raw value is returned once and never stored."""
+def token_create(
+    *,
+    user: User,
+    name: str = "",
+    actor=None,
+    scope: str = TokenScope.ADMIN,
+    within: str | None = None,
+) -> tuple[ApiToken, str]:
+    """A new API token of ``scope`` (read, write or admin: a full token by default); the raw
+    value is returned once and never stored. ``within``: the scope of the token the request
+    came with, which a new token may not exceed (a read token cannot mint a full one)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     name = (name or "").strip()
     if len(name) > 100:
         raise Invalid(_("The name is too long."), fields={"name": _("At most 100 characters.")})
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
+    if scope not in TokenScope.values:
+        raise Invalid(
+            _("Choose the token's scope: read, write or admin."),
+            fields={"scope": _("Choose read, write or admin.")},
+        )
+    if within is not None and SCOPE_RANK[scope] > SCOPE_RANK[within]:
+        raise insufficient_scope(_("A token cannot make a token of a wider scope than its own."))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw), scope=scope
+    )
     audit.record(
-        actor=actor or user, action="token.create", obj=user, changes={"prefix": token.prefix}
+        actor=actor or user,
+        action="token.create",
+        obj=user,
+        changes={"prefix": token.prefix, "scope": scope},
     )
     return token, raw
 
@@ -379,6 +408,12 @@ def token_revoke(*, user: User, token_id: int, actor=None) -> None:
 
 def token_user(raw: str) -> User | None:
     """The active user behind a raw token, or None."""
+    token = token_get(raw)
+    return token.user if token is not None else None
+
+
+def token_get(raw: str) -> ApiToken | None:
+    """The working token (with its active user) of a raw value, or None."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(raw), revoked_at=None, user__is_active=True)
@@ -390,7 +425,7 @@ def token_user(raw: str) -> User | None:
     # one write a minute at most, not one per request
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def lock_minutes_left(user: User) -> int:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts import selectors, services
 from kefu.accounts.forms import PasswordChangeForm, SignInForm, TokenCreateForm
+from kefu.accounts.models import TokenScope
 from kefu.core.errors import DomainError, NotFound
 
 
@@ -45,7 +46,10 @@ def token_create(request):
         return _me_page(request, token_form=form, status=400)
     try:
         token, raw = services.token_create(
-            user=request.user, name=form.cleaned_data["name"], actor=request.user
+            user=request.user,
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            scope=form.cleaned_data["scope"] or TokenScope.ADMIN,
         )
     except DomainError as exc:
         form.add_domain_error(exc)
