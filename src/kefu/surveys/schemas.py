@@ -10,12 +10,18 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from kefu.core.api_contract import code
+from kefu.surveys.models import QuestionKind, QuestionnaireStatus, Source
+
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+KindCode = code(QuestionKind)
+StatusCode = code(QuestionnaireStatus)
+SourceCode = code(Source)
 
 
 class QuestionIn(Schema):
-    kind: str = Field(..., description="single, multiple, scale5, scale10 or text")
+    kind: KindCode
     text: str
     dimension: str = ""
     required: bool = True
@@ -26,7 +32,7 @@ class QuestionnaireCreateIn(Schema):
     business_line: Id | None = Field(None, description="defaults to the caller's")
     name: str
     intro: str = ""
-    status: str = "draft"
+    status: StatusCode = "draft"
     after_close: bool = False
     link_days: int = 14
     questions: list[QuestionIn] = []
@@ -36,7 +42,7 @@ class QuestionnaireUpdateIn(Schema):
     version: int
     name: str | None = None
     intro: str | None = None
-    status: str | None = None
+    status: StatusCode | None = None
     after_close: bool | None = None
     link_days: int | None = None
     questions: list[QuestionIn] | None = None
@@ -45,7 +51,7 @@ class QuestionnaireUpdateIn(Schema):
 class QuestionOut(Schema):
     id: int
     order: int
-    kind: str
+    kind: KindCode
     kind_label: str
     text: str
     dimension: str
@@ -58,7 +64,7 @@ class QuestionnaireOut(Schema):
     business_line: int
     name: str
     intro: str
-    status: str
+    status: StatusCode
     status_label: str
     after_close: bool
     link_days: int
@@ -70,7 +76,7 @@ class QuestionnaireListItemOut(Schema):
     id: int
     business_line: int
     name: str
-    status: str
+    status: StatusCode
     after_close: bool
     version: int
 
@@ -83,7 +89,7 @@ class QuestionnairePageOut(Schema):
 class InvitationOut(Schema):
     id: int
     questionnaire: int
-    source: str
+    source: SourceCode
     customer: int
     ticket: int | None
     callback: int | None
@@ -118,7 +124,7 @@ class ResponseOut(Schema):
     id: int
     invitation: int
     submitted_at: datetime
-    channel: str
+    channel: SourceCode
 
 
 class MetricsOut(Schema):

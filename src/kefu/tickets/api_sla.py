@@ -8,25 +8,52 @@ service or selector, and return; scope comes from the selectors.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kefu.accounts.models import Team
 from kefu.core import scope
+from kefu.core.api_contract import code
 from kefu.core.errors import NotFound
 from kefu.core.pagination import paginate
 from kefu.tickets import complaints, routing_services, sla_selectors, sla_services
+from kefu.tickets.models import Channel, Priority, TicketType
+from kefu.tickets.models_sla import (
+    Clock,
+    Notification,
+    Stage,
+    Strategy,
+    Task,
+    UnitKind,
+    Validity,
+)
 from kefu.tickets.notify import notification_text, notifications_mark_read
 from kefu.tickets.selectors import ticket_get_for
 
 router = Router(tags=["sla"])
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+ClockCode = code(Clock)
+AnyType = code(TicketType, blank=True)  # "" matches every type
+AnyPriority = code(Priority, blank=True)
+AnyChannel = code(Channel, blank=True)
+StrategyCode = code(Strategy)
+StageCode = code(Stage)
+ValidityOrBlank = code(Validity, blank=True)
+UnitKindCode = code(UnitKind)
+TaskKind = code(Task.Kind)
+NotificationKind = code(Notification.Kind)
+
+
+def _documented(choices, default):
+    """A code the service checks (a wrong one is its 400 naming the field), listed as an enum
+    in the document; "" matches any."""
+    return Field(default, json_schema_extra={"enum": ["", *choices.values]})
 
 
 class ClockOut(Schema):
-    clock: str
+    clock: ClockCode
     policy: str
     target_seconds: int
     elapsed_seconds: int
@@ -40,7 +67,7 @@ class ClockOut(Schema):
 
 
 class SlaEventOut(Schema):
-    clock: str
+    clock: ClockCode
     level: int
     escalated_to: int | None = Field(None, alias="escalated_to_id")
     created_at: datetime
@@ -58,10 +85,10 @@ class PolicyOut(Schema):
     business_line: int = Field(..., alias="business_line_id")
     name: str
     position: int
-    ticket_type: str
-    priority: str
+    ticket_type: AnyType
+    priority: AnyPriority
     customer_tier: str
-    channel: str
+    channel: AnyChannel
     category: str
     first_response_minutes: int | None
     resolution_minutes: int | None
@@ -82,10 +109,10 @@ class PolicyCreateIn(Schema):
 
     name: str = Field(..., max_length=100)
     position: int = 0
-    ticket_type: str = ""
-    priority: str = ""
+    ticket_type: str = _documented(TicketType, "")
+    priority: str = _documented(Priority, "")
     customer_tier: str = ""
-    channel: str = ""
+    channel: str = _documented(Channel, "")
     category: str = Field("", max_length=100)
     first_response_minutes: int | None = None
     resolution_minutes: int | None = None
@@ -101,10 +128,10 @@ class PolicyUpdateIn(Schema):
 
     name: str | None = Field(None, max_length=100)
     position: int | None = None
-    ticket_type: str | None = None
-    priority: str | None = None
+    ticket_type: str | None = _documented(TicketType, None)
+    priority: str | None = _documented(Priority, None)
     customer_tier: str | None = None
-    channel: str | None = None
+    channel: str | None = _documented(Channel, None)
     category: str | None = Field(None, max_length=100)
     first_response_minutes: int | None = None
     resolution_minutes: int | None = None
@@ -125,8 +152,8 @@ class RoutingRuleOut(Schema):
     id: int
     name: str
     position: int
-    ticket_type: str
-    channel: str
+    ticket_type: AnyType
+    channel: AnyChannel
     category: str
     keywords: str
     team: int = Field(..., alias="team_id")
@@ -143,8 +170,8 @@ class RoutingRuleCreateIn(Schema):
 
     name: str = Field(..., max_length=100)
     position: int = 0
-    ticket_type: str = ""
-    channel: str = ""
+    ticket_type: str = _documented(TicketType, "")
+    channel: str = _documented(Channel, "")
     category: str = Field("", max_length=100)
     keywords: str = Field("", max_length=300)
     team: Id
@@ -156,8 +183,8 @@ class RoutingRuleUpdateIn(Schema):
 
     name: str | None = Field(None, max_length=100)
     position: int | None = None
-    ticket_type: str | None = None
-    channel: str | None = None
+    ticket_type: str | None = _documented(TicketType, None)
+    channel: str | None = _documented(Channel, None)
     category: str | None = Field(None, max_length=100)
     keywords: str | None = Field(None, max_length=300)
     team: Id | None = None
@@ -167,18 +194,18 @@ class RoutingRuleUpdateIn(Schema):
 class StrategyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    strategy: str
+    strategy: StrategyCode
 
 
 class StrategyOut(Schema):
     team: int
-    strategy: str
+    strategy: StrategyCode
 
 
 class ComplaintOut(Schema):
     ticket: int = Field(..., alias="ticket_id")
-    stage: str
-    validity: str
+    stage: StageCode
+    validity: ValidityOrBlank
     explanation: str
     options: list[str]
     agreed_option: str
@@ -189,9 +216,9 @@ class ComplaintOut(Schema):
 class StageIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    stage: str
+    stage: StageCode
     version: int | None = None
-    validity: str = ""
+    validity: ValidityOrBlank = ""
     explanation: str = Field("", max_length=5000)
     options: list[str] = Field(default_factory=list, max_length=10)
     agreed_option: str = Field("", max_length=300)
@@ -203,7 +230,7 @@ class ResponsibleUnitOut(Schema):
 
     id: int
     name: str
-    kind: str
+    kind: UnitKindCode
     contact: str
     is_active: bool
 
@@ -217,7 +244,7 @@ class ResponsibleUnitCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(..., max_length=100)
-    kind: str
+    kind: UnitKindCode
     contact: str = Field("", max_length=200)
 
 
@@ -248,7 +275,7 @@ class HandoffDoneIn(Schema):
 class TaskOut(Schema):
     id: int
     ticket: int = Field(..., alias="ticket_id")
-    kind: str
+    kind: TaskKind
     title: str
     due_at: datetime
     done_at: datetime | None
@@ -271,9 +298,9 @@ class PromiseIn(Schema):
 
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: NotificationKind
     ticket: int | None = Field(None, alias="ticket_id")
-    clock: str
+    clock: ClockCode | Literal[""]
     level: int | None
     text: str
     created_at: datetime
