@@ -165,10 +165,11 @@ class _Visible(HTMLParser):
         for name, value in attrs:
             if value and name in self.ATTRS:
                 self.chunks.append(value)
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.links.append(href)
+        named = dict(attrs)
+        if tag == "a" and named.get("href"):
+            self.links.append(named["href"])
+        if named.get("hx-get"):  # the fragments htmx loads into the page
+            self.links.append(named["hx-get"])
 
     def handle_endtag(self, tag):
         if tag in self.SKIP and self._skip:
