@@ -160,7 +160,22 @@ def test_an_administrator_switches_lines(org, admin_user, manager, web_as):
     )
 
 
-def test_the_page_speaks_chinese(org, manager, web_as, settings):
+def test_the_page_speaks_chinese_with_its_own_words(org, manager, web_as):
+    sub = subscription_create(
+        actor=manager,
+        business_line=org.shop,
+        url="https://crm.example/in",
+        events=["customer.created"],
+    )
+    events.publish(
+        "customer.created", object_id=1, business_line_id=org.shop.pk, payload={"name": "x"}
+    )
     client = web_as(manager)
     page = client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "添加" in page
+    assert "添加 Webhook" in page and "连续失败" in page
+    detail = client.get(
+        reverse("integrations:webhook", args=[sub.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    # words other apps translate differently (待作答 of surveys, 活动 of followups) are not borrowed
+    assert "等待发送" in detail and "推送记录" in detail and ">事件<" in detail
+    assert "待作答" not in detail and "活动" not in detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel
 
@@ -21,7 +22,7 @@ class WebhookSubscription(TimestampedModel):
     )
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    events = models.JSONField(_("events"), default=list)
+    events = models.JSONField(pgettext_lazy("webhook", "events"), default=list)
     # kept as given: the worker signs every delivery with it (shown to people only once)
     secret = models.CharField(_("secret"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
@@ -64,7 +65,7 @@ class SubscriptionGeneration(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
+    PENDING = "pending", pgettext_lazy("webhook", "Waiting")
     SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed, will retry")
@@ -84,14 +85,14 @@ class WebhookDelivery(models.Model):
     )
     event = models.ForeignKey(
         "core.DomainEvent",
-        verbose_name=_("event"),
+        verbose_name=pgettext_lazy("webhook", "event"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    event_uid = models.UUIDField(_("event id"))
-    event_type = models.CharField(_("event"), max_length=40)
+    event_uid = models.UUIDField(pgettext_lazy("webhook", "event id"))
+    event_type = models.CharField(pgettext_lazy("webhook", "event"), max_length=40)
     # the body of a test event (real events are rendered from the event log when sent)
     test_body = models.JSONField(null=True, blank=True)
     status = models.CharField(
@@ -140,11 +141,11 @@ class WebhookAttempt(models.Model):
 
     delivery = models.ForeignKey(
         WebhookDelivery,
-        verbose_name=_("delivery"),
+        verbose_name=pgettext_lazy("webhook", "delivery"),
         on_delete=models.CASCADE,
         related_name="attempt_log",
     )
-    number = models.PositiveSmallIntegerField(_("attempt"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("webhook", "attempt"))
     attempted_at = models.DateTimeField(_("time"))
     status_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
