@@ -6,11 +6,20 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from kefu.core.api_contract import code
+from kefu.workforce.models import ForecastSource, Phase, QueueModel, RunStatus, TrainingStatus
+
+SourceCode = code(ForecastSource)
+RunStatusCode = code(RunStatus)
+PhaseCode = code(Phase)
+TrainingStatusCode = code(TrainingStatus)
+QueueModelCode = code(QueueModel)
+
 
 class ForecastCreateIn(Schema):
     group: int | None = None
     channel: str = ""
-    source: str = "tickets"
+    source: SourceCode = "tickets"
     start_date: dt.date
     days: int = 14
     weeks: int = 8
@@ -23,7 +32,7 @@ class ForecastOut(Schema):
     id: int
     group: int | None
     channel: str
-    source: str
+    source: SourceCode
     interval_minutes: int
     start_date: dt.date
     days: int
@@ -68,7 +77,7 @@ class RosterRunOut(Schema):
     start_date: dt.date
     days: int
     interval_minutes: int
-    status: str
+    status: RunStatusCode
     summary: dict
     message: str
     version: int
@@ -123,7 +132,7 @@ class PeakPlanCreateIn(Schema):
 
 class ChecklistItemOut(Schema):
     id: int
-    phase: str
+    phase: PhaseCode
     spec_ref: str
     title: str
     owner: int | None
@@ -136,7 +145,7 @@ class BorrowedOut(Schema):
     name: str
     from_department: str
     group: str
-    training_status: str
+    training_status: TrainingStatusCode
 
 
 class PeakPlanOut(Schema):
@@ -186,7 +195,7 @@ class ErlangAIn(ErlangIn):
 class ErlangCOut(Schema):
     """The answer of ``kefu staffing erlang-c --json`` (the same keys)."""
 
-    model: str = Field(..., json_schema_extra={"enum": ["erlang-c", "erlang-a"]})
+    model: QueueModelCode
     raw_agents: int = Field(..., description="Agents on the queue.")
     agents: int = Field(..., description="Agents to roster, after shrinkage.")
     traffic_erlangs: float
