@@ -107,3 +107,12 @@ def test_field_messages_follow_accept_language(api_as, agent, make_customer, lan
 
     assert response.status_code == 422
     assert expected in response.json()["error"]["fields"]["priority"]
+
+
+def test_a_filter_value_outside_its_enum_is_a_validation_error_naming_it(api_as, agent):
+    """An unknown article status once listed nothing, silently; now the client is told."""
+    response = api_as(agent).get("/api/v1/kb/articles", {"status": "publised"})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+    assert "published" in response.json()["error"]["fields"]["status"]

@@ -225,3 +225,13 @@ def test_core_operations_carry_examples(doc):
     tickets = _params(doc, "get", "/api/v1/tickets")
     customers = _params(doc, "get", "/api/v1/customers")
     assert tickets["status"].get("examples") and customers["q"].get("examples")
+
+
+def test_coded_query_parameters_list_their_values(doc):
+    invitations = _params(doc, "get", "/api/v1/surveys/invitations")["status"]["schema"]
+    groups = _params(doc, "get", "/api/v1/surveys/results")["group"]["schema"]
+    articles = _params(doc, "get", "/api/v1/kb/articles")["status"]["schema"]
+
+    assert _enum(invitations, doc) == {"", "answered", "waiting", "expired"}
+    assert _enum(groups, doc) == {"agent", "team", "department", "business_line"}
+    assert _enum(articles, doc) == {"draft", "published", "archived"}

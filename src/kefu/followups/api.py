@@ -5,6 +5,7 @@ Handlers parse, call a service or selector, and return; scope comes from the sel
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -210,7 +211,9 @@ def rates(request, period: str | None = None):
 
 
 @router.get("/complaints", response=list[GradedComplaintOut], operation_id="graded_complaint_list")
-def graded_complaints(request, grade: str = "repeat", period: str | None = None):
+def graded_complaints(
+    request, grade: Literal["repeat", "malignant"] = "repeat", period: str | None = None
+):
     """The complaints that became repeat (重复) or malignant (恶性) in the month."""
     rows = selectors.graded_complaints_for(user=request.user, period=period, grade=grade)
     return [

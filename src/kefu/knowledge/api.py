@@ -24,6 +24,7 @@ from kefu.knowledge.schemas import (
     PhraseSetOut,
     PhraseSetSwitchIn,
     SearchOut,
+    StatusCode,
     SuggestOut,
     SynonymIn,
     SynonymOut,
@@ -47,7 +48,7 @@ def _detail(article):
 @router.get("/articles", response=ArticlePageOut)
 def article_list(
     request,
-    status: str | None = None,
+    status: StatusCode | None = None,
     category: Id | None = None,
     tag: str | None = None,
     cursor: str | None = None,

@@ -4,6 +4,8 @@ satisfied rate, NPS per agent/team/department/line and period), the public answe
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -24,6 +26,8 @@ from kefu.surveys.schemas import (
 )
 
 router = Router(tags=["surveys"])
+InvitationState = Literal["", "answered", "waiting", "expired"]
+ResultsGroup = Literal["agent", "team", "department", "business_line"]
 
 
 def _questionnaire(q) -> dict:
@@ -129,7 +133,12 @@ def questionnaire_delete(request, questionnaire_id: Id):
 
 
 @router.get("/invitations", response=InvitationPageOut)
-def invitation_list(request, status: str = "", cursor: str | None = None, limit: int | None = None):
+def invitation_list(
+    request,
+    status: InvitationState = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+):
     """Invitations in the caller's scope; ``status`` answered, waiting or expired."""
     qs = selectors.invitation_list_for(user=request.user, status=status)
     page = paginate(qs, ordering="-id", cursor=cursor, limit=limit)
@@ -163,7 +172,7 @@ def results(
     period: str = "",
     start: str = "",
     end: str = "",
-    group: str = "team",
+    group: ResultsGroup = "team",
     business_line: str = "",
     questionnaire: str = "",
 ):
