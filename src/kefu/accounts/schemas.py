@@ -7,12 +7,18 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from kefu.accounts.models import Industry, Role
+from kefu.core.api_contract import code
+
+RoleCode = code(Role)
+IndustryCode = code(Industry)
+
 
 class MeOut(Schema):
     id: int
     username: str
     name: str
-    role: str
+    role: RoleCode
     business_line: int | None = Field(None, alias="business_line_id")
     department: int | None = Field(None, alias="department_id")
     team: int | None = Field(None, alias="team_id")
@@ -51,7 +57,7 @@ class UserOut(Schema):
     id: int
     username: str
     name: str
-    role: str
+    role: RoleCode
     is_active: bool
     business_line: int | None = Field(None, alias="business_line_id")
     department: int | None = Field(None, alias="department_id")
@@ -76,7 +82,7 @@ class BusinessLineOut(Schema):
     id: int
     name: str
     code: str
-    industry: str
+    industry: IndustryCode
     is_active: bool
     ticket_types: list[str]
 
