@@ -126,3 +126,25 @@ def test_an_event_of_a_line_without_webhooks_costs_no_query_of_its_own(org, hook
         publish(org.property)
     tables = [q["sql"] for q in ctx.captured_queries]
     assert len(tables) == 1 and "core_domainevent" in tables[0], tables
+
+
+def test_deliveries_committed_close_together_are_handed_to_the_queue_in_one_job(monkeypatch):
+    """Off the request's path: a thread of the process hands them over, one job per burst."""
+    import threading
+
+    from huey.contrib.djhuey import HUEY
+
+    jobs, done = [], threading.Event()
+
+    def enqueue(ids):
+        jobs.append(ids)
+        done.set()
+
+    monkeypatch.setattr(outbox, "enqueue", enqueue)
+    monkeypatch.setattr(HUEY, "immediate", False)
+    monkeypatch.setattr(outbox._Nudger, "WINDOW", 0.5)
+    nudger = outbox._Nudger()
+    nudger.add([1])
+    nudger.add([2, 3])
+    assert done.wait(10)
+    assert jobs == [[1, 2, 3]]
