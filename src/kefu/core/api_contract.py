@@ -34,16 +34,29 @@ ERROR_CODES: dict[int, dict[str, str]] = {
         "already_merged": "The customer was merged already.",
     },
     401: {"unauthorized": "No valid `Authorization: Bearer <token>` (nor a session)."},
-    403: {"permission_denied": "The role may not do this."},
+    403: {
+        "permission_denied": "The role may not do this.",
+        "insufficient_scope": "The token's scope does not allow this: a `read` token only reads, "
+        "the administration needs an `admin` token.",
+    },
     404: {"not_found": "Unknown, or outside the caller's scope (never 403 for scope)."},
     405: {"method_not_allowed": "The path does not serve that method; `Allow` lists them."},
     409: {
         "stale": "The `version` sent is not the current one: read the record again and retry.",
         "conflict": "The request conflicts with the record's current state.",
         "already_answered": "The survey link was answered already.",
+        "idempotency_key_in_progress": "A request with this `Idempotency-Key` is still running: "
+        "retry in a moment.",
     },
-    422: {"validation_error": "A field does not match its schema; `fields` maps each to why."},
-    429: {"throttled": "Too many requests: wait and retry."},
+    422: {
+        "validation_error": "A field does not match its schema; `fields` maps each to why.",
+        "idempotency_key_reused": "The `Idempotency-Key` was used for another request (another "
+        "body or path).",
+    },
+    429: {
+        "throttled": "Too many requests for this token: wait `Retry-After` seconds "
+        "(`RateLimit-*` headers on every answer tell the budget).",
+    },
 }
 
 #: Statuses declared on every operation (401 only where a token is needed; 405 on none: it is
@@ -108,16 +121,15 @@ def operation_id(operation) -> str:
 
 
 def public_servers() -> list[dict]:
-    """``servers``: the public address (``KEFU_PUBLIC_URL``), the paths carry ``/api/v1``."""
+    """``servers``: the public address (``KEFU_PUBLIC_URL``; the paths carry ``/api/v1``), or,
+    when it is not set, this server (a relative URL, so the docs page tries operations against
+    the address it was loaded from, whatever the port)."""
     import os
 
     url = os.environ.get("KEFU_PUBLIC_URL", "").strip().rstrip("/")
-    if not url:
-        from django.conf import settings
-
-        host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "127.0.0.1")
-        url = f"http://{host.lstrip('.')}:8000"
-    return [{"url": url, "description": "KEFU_PUBLIC_URL"}]
+    if url:
+        return [{"url": url, "description": "KEFU_PUBLIC_URL"}]
+    return [{"url": "/", "description": "this server (set KEFU_PUBLIC_URL to name it)"}]
 
 
 def _error_description(status: int) -> str:
