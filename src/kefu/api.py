@@ -16,7 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from kefu.accounts.auth import API_AUTH
-from kefu.core import api_contract
+from kefu.core import api_contract, idempotency_api
 from kefu.core.errors import DomainError
 
 log = logging.getLogger("kefu.api")
@@ -52,6 +52,7 @@ class KefuAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         api_contract.declare_errors(schema, ErrorOut)
         api_contract.parameter_examples(schema)
+        idempotency_api.declare(schema)
         schema["servers"] = api_contract.public_servers()
         schema["tags"] = api_contract.TAGS
         return schema
@@ -217,4 +218,6 @@ def _register_routers() -> None:
 
 # a query parameter an operation does not declare is refused (400), not silently ignored
 api.add_decorator(api_contract.refuse_unknown_query, mode="operation")
+# a POST with an Idempotency-Key runs once; a retry gets the first answer (core.idempotency_api)
+api.add_decorator(idempotency_api.idempotent, mode="view")
 _register_routers()

@@ -141,6 +141,30 @@ class FormSubmission(models.Model):
         return self.token
 
 
+class ApiIdempotencyKey(models.Model):
+    """One ``Idempotency-Key`` of an API POST (``core.idempotency_api``): the first request
+    claims it (unique per credential and key, so the claim holds across processes), a retry with
+    the same key and body gets the first answer back. Kept 24 hours."""
+
+    owner = models.CharField(_("owner"), max_length=80)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("API idempotency key")
+        verbose_name_plural = _("API idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="core_api_idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class DomainEvent(models.Model):
     """One published domain event (``core.events``): the event log and transactional outbox.
 
