@@ -42,7 +42,12 @@ PUBLIC_OPERATIONS = {
 }
 # URL kwarg → which object of the *other* business line to put there (see other_objects)
 OBJECT_KWARGS = {
-    "tickets:": {"pk": "ticket", "attachment_pk": "attachment", "customer_pk": "customer"},
+    "tickets:": {
+        "pk": "ticket",
+        "attachment_pk": "attachment",
+        "customer_pk": "customer",
+        "message_pk": "guessed",
+    },
     "tickets:view_delete": {"pk": "saved_view"},
     "customers:": {"pk": "customer", "vehicle_pk": "guessed", "kind": "vehicle"},
     "followups:outcome": {"pk": "guessed"},
@@ -59,6 +64,7 @@ OBJECT_KWARGS = {
     "accounts:token_revoke": {"pk": "token"},
     "accounts:org": {"pk": "line_object"},
     "sla:": {"pk": "guessed", "team_pk": "team"},
+    "integrations:": {"pk": "guessed"},
     "sla:ticket_": {"pk": "ticket"},
     "workforce:": {
         "pk": "guessed",
@@ -79,6 +85,10 @@ OBJECT_PARAMS = {
     "team_id": "team",
     "date": "2026-01-05",
     "handoff_id": "guessed",
+    "message_id": "guessed",
+    "webhook_id": "guessed",
+    "delivery_id": "guessed",
+    "attachment_id": "attachment",
     "policy_id": "guessed",
     "rule_id": "guessed",
     "task_id": "guessed",
