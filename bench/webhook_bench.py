@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web_bench as wb
 
 ROOT = wb.ROOT
+# the per-token API rate limit (600 a minute) would answer 429 to the intake phases: off here
+os.environ.setdefault("KEFU_API_RATE", "0")
 EVENTS = "ticket.created,ticket.updated,ticket.status_changed,reply.created,note.created"
 
 
@@ -125,6 +127,8 @@ def measure(db: str, run_dir: Path, args) -> dict:
             result = intake(args.port, agent, customers, i * n, n)
             result["webhooks"] = "on" if active else "off"
             phases.append(result)
+        if any(p["errors"] for p in phases):
+            raise RuntimeError(f"intake answered errors: {phases}")
         off = [p["rate_per_s"] for p in phases if p["webhooks"] == "off"]
         on = [p["rate_per_s"] for p in phases if p["webhooks"] == "on"]
         out["intake_phases"] = phases
