@@ -63,6 +63,7 @@ class KefuAPI(NinjaAPI):
     def _get_bound_routers(self):
         routers = super()._get_bound_routers()
         api_contract.json_405(routers)
+        api_contract.summaries(routers)
         return routers
 
 
