@@ -150,9 +150,13 @@ def test_unresolved_callback_issue_escalates_to_the_supervisor_after_2_days(
 
 
 def test_resolved_issue_does_not_escalate(agent, make_ticket, resolve, outcome, monday):
+    """CMP-4: a solution the customer was told the same day closes the loop."""
+    from kefu.followups.models import SolutionNotice
+
     ticket = resolve(make_ticket(agent, type="consult"), agent)
     outcome(CallbackTask.objects.get(ticket=ticket), agent, "dissatisfied")
     resolve(ticket, agent)
+    services.notice_done(actor=agent, notice=SolutionNotice.objects.get(ticket=ticket))
     monday.move_to(dt.datetime(2026, 11, 10, 10, 0, tzinfo=SH), tick=False)
     assert services.escalations_run() == 0
 

@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "calendar_year.enter": gettext_lazy("Calendar year entered"),
     "callback.create": gettext_lazy("Callback task created"),
     "callback.issue_resolved": gettext_lazy("Callback issue resolved"),
+    "callback.notice": gettext_lazy("Same-day task to tell the customer created"),
+    "callback.notice_done": gettext_lazy("Customer told the solution"),
     "callback.outcome": gettext_lazy("Callback outcome recorded"),
     "complaint.grade": gettext_lazy("Complaint graded"),
     "complaint.handoff": gettext_lazy("Complaint handed off"),

@@ -455,6 +455,90 @@ class Escalation(TimestampedModel):
         ordering = ["-id"]
 
 
+class SolutionNotice(TimestampedModel):
+    """Tell the customer the solution the same day it is obtained (CMP-4, §9.2): made for the
+    callback's owner when the issue raised in a callback gets its solution, due at the end of
+    that business day. The 2-day escalation checks that it was done."""
+
+    issue = models.OneToOneField(
+        CallbackTask,
+        verbose_name=_("callback"),
+        on_delete=models.CASCADE,
+        related_name="solution_notice",
+    )
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    solution = models.CharField(_("solution"), max_length=500, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("solution notice")
+        verbose_name_plural = _("solution notices")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_at"], name="notice_owner_due"),
+            models.Index(fields=["team", "done_at", "due_at"], name="notice_team_due"),
+        ]
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_at is None and self.due_at < timezone.now()
+
+
 class Direction(models.TextChoices):
     INBOUND = "in", _("Inbound")
     OUTBOUND = "out", _("Outbound")

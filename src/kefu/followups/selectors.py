@@ -25,6 +25,8 @@ from kefu.followups.models import (
     GradeChange,
     Kind,
     LetterRecord,
+    Outcome,
+    SolutionNotice,
     TaskStatus,
     UserAbsence,
 )
@@ -150,6 +152,42 @@ def workbench_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     qs = CallbackTask.objects.filter(owner=user, status=TaskStatus.OPEN, window_start__lte=today)
     return qs.aggregate(total=Count("id"), overdue=Count("id", filter=Q(window_end__lt=today)))
+
+
+def notices_for(user) -> QuerySet[SolutionNotice]:
+    """Same-day "tell the customer" tasks ``user`` may see (CMP-4)."""
+    return SolutionNotice.objects.filter(scope.records_q(user, owners=("owner_id",)))
+
+
+def notice_get_for(*, user, pk) -> SolutionNotice:
+    notice = notices_for(user).select_related("customer", "ticket").filter(pk=_pk(pk)).first()
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+def open_notices_for(user) -> list[SolutionNotice]:
+    """The user's own open "tell the customer" tasks, the earliest due first."""
+    return list(
+        SolutionNotice.objects.filter(owner=user, done_at=None)
+        .select_related("customer", "ticket")
+        .order_by("due_at", "id")[:WORKBENCH_ROWS]
+    )
+
+
+def open_issues_for(user) -> list[CallbackTask]:
+    """Issues customers raised in the user's callbacks outside a ticket (不满意) still without a
+    solution: the workbench asks for the solution (a ticket's issue is solved on the ticket)."""
+    return list(
+        CallbackTask.objects.filter(
+            owner=user,
+            outcome=Outcome.DISSATISFIED,
+            issue_resolved_at=None,
+            ticket__isnull=True,
+        )
+        .select_related("customer")
+        .order_by("done_at", "id")[:WORKBENCH_ROWS]
+    )
 
 
 # -- 回访率 ----------------------------------------------------------------------------------

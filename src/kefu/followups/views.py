@@ -81,7 +81,40 @@ def workbench(request: HtmxHttpRequest):
     context = _workbench_context(request)
     if request.htmx:
         return render(request, "followups/_workbench_rows.html", context)
+    context["notices"] = selectors.open_notices_for(request.user)
+    context["issues"] = selectors.open_issues_for(request.user)
     return render(request, "followups/workbench.html", context)
+
+
+@login_required
+@require_POST
+def notice_done(request, pk: int):
+    """The customer was told the solution (CMP-4): the same-day task is done."""
+    notice = selectors.notice_get_for(user=request.user, pk=pk)
+    try:
+        services.notice_done(actor=request.user, notice=notice, notes=request.POST.get("notes", ""))
+        messages.success(
+            request,
+            _("Done: %(customer)s was told the solution.") % {"customer": notice.customer.name},
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("followups:workbench")
+
+
+@login_required
+@require_POST
+def issue_solution(request, pk: int):
+    """Record the solution of an issue raised in a callback; the owner tells the customer today."""
+    task = selectors.callback_get_for(user=request.user, pk=pk)
+    try:
+        services.callback_issue_resolve(
+            actor=request.user, task=task, notes=request.POST.get("solution", "")
+        )
+        messages.success(request, _("Solution recorded: tell the customer today."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("followups:workbench")
 
 
 @login_required

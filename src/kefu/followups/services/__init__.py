@@ -16,6 +16,7 @@ from kefu.followups.services.jobs import (
     inactivity_run,
     maintenance_run,
 )
+from kefu.followups.services.notices import notice_done, notice_make
 from kefu.followups.services.people import absence_create, deputy_clear, deputy_set
 from kefu.followups.services.policies import (
     line_setting,
@@ -48,6 +49,8 @@ __all__ = [
     "line_setting",
     "line_settings_update",
     "maintenance_run",
+    "notice_done",
+    "notice_make",
     "policies_seed",
     "policy_for",
     "policy_update",

@@ -158,10 +158,20 @@ def ticket_status_changed(*, actor, ticket: Ticket, before: str, after: str) -> 
 
 def _on_resolved(*, actor, ticket: Ticket) -> None:
     now = timezone.now()
-    # a callback issue raised on this ticket is resolved with it (stops its escalation)
-    CallbackTask.objects.filter(
+    # a callback issue raised on this ticket gets its solution with it: the owner tells the
+    # customer the same day (CMP-4), and that task is what the 2-day escalation checks
+    issues = CallbackTask.objects.filter(
         ticket_id=ticket.pk, outcome=Outcome.DISSATISFIED, issue_resolved_at=None
-    ).update(issue_resolved_at=now)
+    )
+    issue_ids = list(issues.values_list("id", flat=True))
+    if issue_ids:
+        issues.update(issue_resolved_at=now)
+        from kefu.followups.services.notices import notice_make
+
+        for issue in CallbackTask.objects.filter(pk__in=issue_ids).select_related(
+            "business_line", "ticket"
+        ):
+            notice_make(actor=actor, issue=issue, at=now)
     CallbackTask.objects.filter(
         ticket_id=ticket.pk, status=TaskStatus.OPEN, round__lt=ticket.reopen_count
     ).update(status=TaskStatus.CANCELLED, version=F("version") + 1)
@@ -443,10 +453,19 @@ def _ticket_consequences(*, actor, task: CallbackTask, outcome: str, today: dt.d
 
 @transaction.atomic
 def callback_issue_resolve(*, actor, task: CallbackTask, notes: str = "") -> CallbackTask:
-    """Mark the issue a customer raised in a callback as resolved (stops its escalation); for a
-    ticket's callback this happens when the ticket is resolved."""
+    """Record the solution of the issue a customer raised in a callback: the owner gets a task
+    to tell the customer by the end of this business day (CMP-4), and the escalation checks
+    that task; for a ticket's callback this happens when the ticket is resolved."""
+    from kefu.followups.services.notices import notice_make
+
     if task.outcome != Outcome.DISSATISFIED:
         raise Invalid(_("Only a callback in which the customer was dissatisfied has an issue."))
+    notes = (notes or "").strip()
+    if not notes:
+        raise Invalid(
+            _("Write down the solution the customer will be told."),
+            fields={"notes": _("Required.")},
+        )
     if task.issue_resolved_at is None:
         task.issue_resolved_at = timezone.now()
         task.save(update_fields=["issue_resolved_at", "updated_at"])
@@ -454,6 +473,7 @@ def callback_issue_resolve(*, actor, task: CallbackTask, notes: str = "") -> Cal
             actor=actor,
             action="callback.issue_resolved",
             obj=task,
-            changes={"notes": (notes or "")[:500]},
+            changes={"notes": notes[:500]},
         )
+        notice_make(actor=actor, issue=task, solution=notes, at=task.issue_resolved_at)
     return task

@@ -185,21 +185,26 @@ def _notify(escalation: Escalation) -> None:
 
 
 def escalations_run(*, now: dt.datetime | None = None) -> int:
-    """Escalate to the supervisor every issue raised in a callback (不满意) that is still
-    unresolved after the line's days (default 2, CMP-4). One escalation per callback."""
+    """Escalate to the supervisor every issue raised in a callback (不满意) whose customer was
+    not told a solution within the line's days (default 2 business days, CMP-4, §9.2): no
+    solution yet, or a solution whose same-day task is not done. One escalation per callback."""
     now = now or timezone.now()
     created = 0
     for line in BusinessLine.objects.filter(is_active=True):
+        # the loop is closed once the customer was told the solution (the same-day task is
+        # done), or the ticket was closed after a successful callback; an issue resolved before
+        # the same-day task existed (no task) counts as closed
         due = (
             CallbackTask.objects.filter(
                 business_line=line,
                 outcome=Outcome.DISSATISFIED,
-                issue_resolved_at=None,
                 done_at__lte=_cutoff(line, now),
                 escalation__isnull=True,
             )
-            .exclude(ticket__status__in=(Status.RESOLVED, Status.CLOSED))
-            .select_related("customer", "ticket")
+            .exclude(solution_notice__done_at__isnull=False)
+            .exclude(issue_resolved_at__isnull=False, solution_notice__isnull=True)
+            .exclude(ticket__status=Status.CLOSED)
+            .select_related("customer", "ticket", "solution_notice")
             .order_by("id")
         )
         while True:
@@ -210,6 +215,17 @@ def escalations_run(*, now: dt.datetime | None = None) -> int:
                 with transaction.atomic():
                     supervisor = _supervisor_for(task)
                     subject = task.ticket.number if task.ticket_id else task.customer.name
+                    day = timezone.localdate(task.done_at)
+                    if task.issue_resolved_at is None:
+                        reason = _(
+                            "The issue raised in the callback of %(subject)s on %(day)s "
+                            "is still unresolved."
+                        ) % {"subject": subject, "day": day}
+                    else:
+                        reason = _(
+                            "The issue raised in the callback of %(subject)s on %(day)s has a "
+                            "solution, but the customer has not been told."
+                        ) % {"subject": subject, "day": day}
                     escalation, made = Escalation.objects.get_or_create(
                         callback=task,
                         defaults={
@@ -218,11 +234,7 @@ def escalations_run(*, now: dt.datetime | None = None) -> int:
                             "team_id": task.team_id,
                             "ticket_id": task.ticket_id,
                             "supervisor": supervisor,
-                            "reason": _(
-                                "The issue raised in the callback of %(subject)s on %(day)s "
-                                "is still unresolved."
-                            )
-                            % {"subject": subject, "day": timezone.localdate(task.done_at)},
+                            "reason": reason[:500],
                         },
                     )
                     if made:
