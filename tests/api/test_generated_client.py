@@ -61,6 +61,20 @@ def kefu_client(tmp_path_factory, django_db_blocker):
         sys.path.remove(str(root))
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_across_requests():
+    """Like Django's test client: the in-process server keeps the test's database connection
+    (request_finished would close it, ending the test's transaction on PostgreSQL)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _module(name: str):
     return importlib.import_module(f"kefu_client.{name}")
 
