@@ -200,6 +200,7 @@ def _register_routers() -> None:
     from kefu.integrations.api import router as webhooks_router
     from kefu.integrations.api_events import router as events_router
     from kefu.knowledge.api import router as knowledge_router
+    from kefu.shiftlogs.api import router as shiftlogs_router
     from kefu.surveys.api import router as surveys_router
     from kefu.tickets.api import router as tickets_router
     from kefu.tickets.api_sla import router as sla_router
@@ -209,6 +210,7 @@ def _register_routers() -> None:
     api.add_router("/tickets", tickets_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/followups", followups_router)
+    api.add_router("/shiftlogs", shiftlogs_router)
     api.add_router("/kb", knowledge_router)
     api.add_router("/surveys", surveys_router)
     api.add_router("/sla", sla_router)

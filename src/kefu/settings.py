@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.knowledge",
     "kefu.followups",
+    "kefu.shiftlogs",
     "kefu.surveys",
     "kefu.workforce",
     "kefu.reports",

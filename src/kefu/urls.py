@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls")),
     path("tickets/", include("kefu.tickets.urls")),
     path("followups/", include("kefu.followups.urls")),
+    path("shiftlogs/", include("kefu.shiftlogs.urls")),
     path("kb/", include("kefu.knowledge.urls")),
     path("surveys/", include("kefu.surveys.urls")),
     path("sla/", include("kefu.tickets.urls_sla")),

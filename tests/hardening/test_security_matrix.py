@@ -65,6 +65,7 @@ OBJECT_KWARGS = {
     "accounts:org": {"pk": "line_object"},
     "sla:": {"pk": "guessed", "team_pk": "team"},
     "integrations:": {"pk": "guessed"},
+    "shiftlogs:": {"pk": "shiftlog_entry"},
     "sla:ticket_": {"pk": "ticket"},
     "workforce:": {
         "pk": "guessed",
@@ -96,6 +97,7 @@ OBJECT_PARAMS = {
     "questionnaire_id": "guessed",
     "user_id": "guessed",
     "token": "guessed",
+    "entry_id": "shiftlog_entry",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
@@ -168,7 +170,24 @@ def other_objects(populated, org, agent, wy_agent, admin_user) -> dict:
         "team": org.wy_front.pk,
         "guessed": GUESSED_ID,
         "2026-01-05": "2026-01-05",
+        "shiftlog_entry": _shiftlog_entry(wy_agent).pk,
     }
+
+
+def _shiftlog_entry(author):
+    """A handover page written by ``author`` (the property office's for shop users)."""
+    from django.utils import timezone
+
+    from kefu.shiftlogs.services import entry_write
+
+    return entry_write(
+        actor=author,
+        kind="handover",
+        shift_date=timezone.localdate(),
+        shift="morning",
+        title="前台交接",
+        body="3号楼电梯困人已派维修",
+    )
 
 
 def test_every_route_is_public_by_intent_or_sends_the_anonymous_to_sign_in(db, other_objects):
@@ -204,6 +223,7 @@ def test_an_object_of_another_business_line_is_not_found(
             "team": org.aftersales1.pk,
             "token": token_create(user=agent, name="shop")[0].pk,
             "saved_view": saved_view_save(user=agent, name="我的", query="status=open").pk,
+            "shiftlog_entry": _shiftlog_entry(agent).pk,
         }
     web = web_as(user)
     caplog.set_level(logging.CRITICAL, logger="django.request")  # 4xx are expected here

@@ -282,6 +282,7 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     of recently resolved tickets, the knowledge base and quick replies, the surveys, SLA
     policies, and the history of callbacks, surveys, grades and SLA events (demo.story)."""
     from kefu.demo.complaint_rows import build_complaint_rows
+    from kefu.demo.shiftlog_rows import build_shiftlog_rows
     from kefu.demo.story import build_story
     from kefu.followups.services.callbacks import ticket_status_changed
     from kefu.followups.services.jobs import cadence_run
@@ -309,6 +310,7 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     _seed_sla_policies(lines)
     build_story(lines, now=now, seed=seed)
     build_complaint_rows(now=now, seed=seed)  # complaint stages and closing callbacks
+    build_shiftlog_rows(now=now, seed=seed, lines={line.code: line for line in lines})
     _seed_workforce(lines, now=now)
 
 
