@@ -35,6 +35,9 @@ except ImportError:  # pragma: no cover
 # tickets per INSERT batch (with ~4 events and ~2 messages each): bounded memory, few commits
 BATCH = 5_000
 DAYS = 180
+# tickets left open for good come from the last days only; their share is scaled up to match
+STUCK_WINDOW = dt.timedelta(days=4)
+STUCK_SCALE = DAYS / 4
 
 # weekday factors Monday..Sunday and hour-of-day weights 0..23, per industry
 WEEKDAY = {
@@ -300,8 +303,10 @@ class TicketMaker:
         if first_owner[0] not in {a[0] for a in staff.agents} and at < now:
             tl.event(at, first_owner, TicketEvent.Kind.TRANSFERRED, "team", front.name, team.name)
         # how long it takes: most within target, a tail beyond it (2–5 %: complaints take
-        # longer), a few stuck for good
-        stuck = rng.random() < self.stuck_share
+        # longer); a share of the last days' tickets still open (a department clears its old
+        # work: tickets stuck for months would make most of the open queue overdue)
+        recent = now - created < STUCK_WINDOW
+        stuck = recent and rng.random() < min(0.5, self.stuck_share * STUCK_SCALE)
         resolve_after = (
             hours * rng.lognormvariate(-1.15, 0.55) * (1.3 if type_ == "complaint" else 1)
         )
