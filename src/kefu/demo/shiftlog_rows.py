@@ -138,10 +138,14 @@ ADDENDA = [
 ]
 
 
-def _fill(text: str, rng: random.Random) -> str:
-    return text.format(
-        n=rng.randint(20, 90), k=rng.randint(1, 9), m=rng.randint(1, 5), b=rng.randint(1, 12)
-    )
+def _numbers(rng: random.Random) -> dict:
+    """One entry's figures, shared by its summary, text and open items."""
+    return {
+        "n": rng.randint(20, 90),
+        "k": rng.randint(1, 9),
+        "m": rng.randint(1, 5),
+        "b": rng.randint(1, 12),
+    }
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -171,7 +175,7 @@ def build_shiftlog_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
         for back in range(DAYS, -1, -1):
             day = today - dt.timedelta(days=back)
             kinds = [("handover", shift) for shift in SHIFT_HOURS]
-            if lead and day.weekday() < 5:
+            if lead and (day.weekday() < 5 or back == 0):
                 kinds.append(("management", "morning"))
             if key == "wy":
                 kinds.append(("patrol", "afternoon"))
@@ -191,6 +195,7 @@ def build_shiftlog_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
                     title, body, items = rng.choice(MANAGEMENT)
                 else:
                     title, body, items, area = rng.choice(PATROL)
+                figures = _numbers(rng)
                 entry = ShiftLogEntry(
                     business_line_id=team.business_line_id,
                     department_id=team.department_id,
@@ -199,10 +204,10 @@ def build_shiftlog_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
                     shift_date=day,
                     shift=shift,
                     author=author,
-                    area=_fill(area, rng),
-                    title=_fill(title, rng),
-                    body=_fill(body, rng),
-                    open_items=_fill(items, rng),
+                    area=area.format(**figures),
+                    title=title.format(**figures),
+                    body=body.format(**figures),
+                    open_items=items.format(**figures),
                     created_at=written,
                     updated_at=written,
                 )
