@@ -59,11 +59,13 @@ def test_target_is_met_at_exactly_93_percent():
 
 
 def test_default_targets_per_industry():
-    """SAT-1: 93 % by default (4S), property 96 %, vehicle maker's 服务满意率 98 % on auto."""
+    """SAT-1: CSI 93 % by default (4S); property 业主满意率 96 % and the vehicle maker's 服务满意率
+    98 % are satisfied rates (issue 23 §1)."""
     assert metrics.default_targets("ecommerce")["csi"] == Decimal("93")
     assert metrics.default_targets("auto")["csi"] == Decimal("93")
     assert metrics.default_targets("auto")["satisfied"] == Decimal("98")
-    assert metrics.default_targets("property")["csi"] == Decimal("96")
+    assert metrics.default_targets("property")["satisfied"] == Decimal("96")
+    assert metrics.default_targets("property")["csi"] is None
 
 
 def test_periods_month_quarter_year():

@@ -196,6 +196,9 @@ def results(
         "met": r.met,
         "satisfied_target": r.satisfied_target,
         "satisfied_met": r.satisfied_met,
+        "nps_target": r.nps_target,
+        "nps_met": r.nps_met,
+        "targets": [vars(c) for c in r.checks],
         "rows": [
             {
                 "id": row.key,
@@ -207,6 +210,9 @@ def results(
                 "dimensions": row.metrics.dimensions,
                 "target": row.target,
                 "met": row.met,
+                "satisfied_target": row.satisfied_target,
+                "satisfied_met": row.satisfied_met,
+                "targets": [vars(c) for c in row.checks],
             }
             for row in r.rows
         ],

@@ -10,6 +10,9 @@ arithmetic over those sums:
   scale answers × 100.
 - NPS (0–10 questions only) = % promoters (9–10) − % detractors (0–6).
 - A target is met when the value is at least the target (93.00 % meets 93 %).
+- Each target names the figure it reads (``FIGURES``): the 4S plan's 「客户满意度CSI全年至少93%以上」 is a
+  CSI; the property office's 「业主满意率达到96%以上」 and the vehicle maker's 「服务满意率98%以上」 are
+  satisfied rates (a share of satisfied customers, not a mean score).
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from decimal import ROUND_HALF_UP, Decimal
 SCALE_MAX = {"scale5": 5, "scale10": 10}
 SCALE_MIN = {"scale5": 1, "scale10": 0}
 DEFAULT_CSI_TARGET = Decimal("93")
-# SAT-1: 4S CSI ≥ 93 %; property 业主满意率 ≥ 96 %; vehicle maker 服务满意率 ≥ 98 % (a satisfied rate)
+# the figures a target may read, in the order pages show them
+FIGURES = ("csi", "satisfied", "nps")
+# SAT-1: 4S CSI ≥ 93 % (a CSI); property 业主满意率 ≥ 96 % and vehicle maker 服务满意率 ≥ 98 %
+# (satisfied rates: the share of answers in the top two points)
 INDUSTRY_TARGETS: dict[str, dict[str, Decimal | None]] = {
-    "property": {"csi": Decimal("96"), "satisfied": None, "nps": None},
+    "property": {"csi": None, "satisfied": Decimal("96"), "nps": None},
     "auto": {"csi": Decimal("93"), "satisfied": Decimal("98"), "nps": None},
 }
 TWO_PLACES = Decimal("0.01")
@@ -106,6 +112,36 @@ def target_met(value: Decimal | None, target: Decimal | None) -> bool | None:
 
 
 def default_targets(industry: str) -> dict[str, Decimal | None]:
-    return INDUSTRY_TARGETS.get(
-        industry, {"csi": DEFAULT_CSI_TARGET, "satisfied": None, "nps": None}
+    return dict(
+        INDUSTRY_TARGETS.get(industry, {"csi": DEFAULT_CSI_TARGET, "satisfied": None, "nps": None})
     )
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target against the figure it reads: ``figure`` is one of ``FIGURES``."""
+
+    figure: str
+    target: Decimal
+    value: Decimal | None
+    met: bool | None
+
+
+def target_checks(m: Metrics, targets: dict[str, Decimal | None]) -> list[TargetCheck]:
+    """Every target that is set, each read against its own figure of ``m``."""
+    out = []
+    for figure in FIGURES:
+        target = targets.get(figure)
+        if target is None:
+            continue
+        value = getattr(m, figure)
+        out.append(TargetCheck(figure, target, value, target_met(value, target)))
+    return out
+
+
+def all_met(checks: list[TargetCheck]) -> bool | None:
+    """True when every target is met, False when one is missed, None when none can be judged."""
+    known = [c.met for c in checks if c.met is not None]
+    if not known:
+        return None
+    return all(known)

@@ -309,8 +309,17 @@ class SurveyAnswer(models.Model):
         ]
 
 
+class Figure(models.TextChoices):
+    """The figure a target reads (decision §9.12)."""
+
+    CSI = "csi", _("CSI (mean score ÷ maximum score)")
+    SATISFIED = "satisfied", _("Satisfied rate (answers in the top two points)")
+    NPS = "nps", _("NPS (% promoters − % detractors)")
+
+
 class SurveyTarget(TimestampedModel):
-    """A business line's targets in percent (SAT-1); absent → the industry default."""
+    """A business line's targets (SAT-1), one per figure, each optional; absent row → the
+    industry default (property: 业主满意率 ≥ 96 % is a satisfied-rate target, not a CSI)."""
 
     business_line = models.OneToOneField(
         "accounts.BusinessLine",
@@ -318,7 +327,9 @@ class SurveyTarget(TimestampedModel):
         on_delete=models.CASCADE,
         related_name="survey_target",
     )
-    csi = models.DecimalField(_("CSI target (%)"), max_digits=5, decimal_places=2)
+    csi = models.DecimalField(
+        _("CSI target (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     satisfied = models.DecimalField(
         _("satisfied-rate target (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )

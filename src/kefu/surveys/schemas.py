@@ -135,6 +135,15 @@ class MetricsOut(Schema):
     dimensions: dict[str, Decimal]
 
 
+class TargetCheckOut(Schema):
+    """One target against the figure it reads: ``figure`` is csi, satisfied or nps."""
+
+    figure: str
+    target: Decimal
+    value: Decimal | None
+    met: bool | None
+
+
 class ResultRowOut(Schema):
     id: int | None
     label: str
@@ -145,6 +154,9 @@ class ResultRowOut(Schema):
     dimensions: dict[str, Decimal]
     target: Decimal | None
     met: bool | None
+    satisfied_target: Decimal | None = None
+    satisfied_met: bool | None = None
+    targets: list[TargetCheckOut] = []
 
 
 class ResultsOut(Schema):
@@ -157,4 +169,7 @@ class ResultsOut(Schema):
     met: bool | None
     satisfied_target: Decimal | None
     satisfied_met: bool | None
+    nps_target: Decimal | None = None
+    nps_met: bool | None = None
+    targets: list[TargetCheckOut] = []
     rows: list[ResultRowOut]

@@ -177,6 +177,10 @@ class ResultRow:
     target: Decimal | None = None
     satisfied_target: Decimal | None = None
     met: bool | None = None
+    satisfied_met: bool | None = None
+    # every target of the row's line, each against the figure it reads (§9.12)
+    checks: list[metrics.TargetCheck] = field(default_factory=list)
+    all_met: bool | None = None
 
 
 @dataclass
@@ -190,6 +194,9 @@ class Results:
     met: bool | None = None
     satisfied_met: bool | None = None
     dimensions: list[str] = field(default_factory=list)
+    nps_target: Decimal | None = None
+    nps_met: bool | None = None
+    checks: list[metrics.TargetCheck] = field(default_factory=list)
 
 
 def parse_results_period(params) -> periods.Period:
@@ -336,6 +343,7 @@ def results_for(
     for (k, row_line), stats in grouped.items():
         m = metrics.compute(stats)
         t = targets.get(row_line, {})
+        checks = metrics.target_checks(m, t)
         rows.append(
             ResultRow(
                 key=k,
@@ -345,6 +353,9 @@ def results_for(
                 target=t.get("csi"),
                 satisfied_target=t.get("satisfied"),
                 met=metrics.target_met(m.csi, t.get("csi")),
+                satisfied_met=metrics.target_met(m.satisfied, t.get("satisfied")),
+                checks=checks,
+                all_met=metrics.all_met(checks),
             )
         )
     rows.sort(key=lambda r: (r.metrics.csi is None, -(r.metrics.csi or 0), r.label))
@@ -362,4 +373,7 @@ def results_for(
         met=metrics.target_met(total.csi, overall.get("csi")),
         satisfied_met=metrics.target_met(total.satisfied, overall.get("satisfied")),
         dimensions=sorted(total.dimensions),
+        nps_target=overall.get("nps"),
+        nps_met=metrics.target_met(total.nps, overall.get("nps")),
+        checks=metrics.target_checks(total, overall),
     )

@@ -398,17 +398,23 @@ def _clean_percent(value, field: str, *, low: int = 0, required: bool = True) ->
     return number.quantize(metrics.TWO_PLACES)
 
 
-def target_set(*, actor, business_line, csi, satisfied=None, nps=None) -> SurveyTarget:
-    """Set a line's CSI / satisfied-rate / NPS targets (managers of the line, admins)."""
+def target_set(*, actor, business_line, csi=None, satisfied=None, nps=None) -> SurveyTarget:
+    """Set a line's CSI / satisfied-rate / NPS targets (managers of the line, admins). Each
+    target reads its own figure and each is optional, but at least one is set (§9.12)."""
     if not scope.at_least(actor, scope.MANAGER):
         raise PermissionDenied(_("Only managers can change satisfaction targets."))
     if not scope.is_admin(actor) and actor.business_line_id != business_line.pk:
         raise NotFound()
     values = {
-        "csi": _clean_percent(csi, "csi"),
+        "csi": _clean_percent(csi, "csi", required=False),
         "satisfied": _clean_percent(satisfied, "satisfied", required=False),
         "nps": _clean_percent(nps, "nps", low=-100, required=False),
     }
+    if all(value is None for value in values.values()):
+        raise Invalid(
+            _("Set at least one target: CSI, satisfied rate or NPS."),
+            fields={"csi": _("Set at least one target.")},
+        )
     with transaction.atomic():
         target, _created = SurveyTarget.objects.update_or_create(
             business_line=business_line, defaults=values

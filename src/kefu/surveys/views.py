@@ -21,7 +21,7 @@ from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import shown_phone
 from kefu.surveys import charts, selectors, services
-from kefu.surveys.models import QuestionKind, QuestionnaireStatus
+from kefu.surveys.models import Figure, QuestionKind, QuestionnaireStatus
 
 INVITATION_ROWS = 50
 
@@ -298,7 +298,13 @@ def results(request):
         business_line=request.GET.get("business_line") or None,
         questionnaire=request.GET.get("questionnaire") or None,
     )
-    target_label = _("Target %(t)s%%") % {"t": r.target} if r.target is not None else ""
+    target_label = _("CSI target %(t)s%%") % {"t": r.target} if r.target is not None else ""
+    short = _figure_short()
+    for row in r.rows:
+        row.target_cells = [_check_cell(c, short) for c in row.checks]
+    reads = [
+        {"label": dict(Figure.choices)[c.figure], "text": _target_text(c, short)} for c in r.checks
+    ]
     # csi_chart escapes every text it draws, so its markup is safe to embed
     # bandit: the chart module escapes every text it writes
     chart = mark_safe(  # nosec B308 B703
@@ -322,8 +328,23 @@ def results(request):
             "groups": _group_labels(),
             "period_text": request.GET.get("period") or period.label,
             "target_line": line,
+            "reads": reads,
         },
     )
+
+
+def _figure_short() -> dict[str, str]:
+    return {"csi": _("CSI"), "satisfied": _("Satisfied rate"), "nps": _("NPS")}
+
+
+def _target_text(check, short: dict[str, str]) -> str:
+    """“满意率 ≥ 96.00%” / “Satisfied rate ≥ 96.00%”; NPS has no percent sign."""
+    unit = "" if check.figure == "nps" else "%"
+    return f"{short[check.figure]} ≥ {check.target.normalize():f}{unit}"
+
+
+def _check_cell(check, short: dict[str, str]) -> dict:
+    return {"text": _target_text(check, short), "met": check.met}
 
 
 def _group_labels() -> list[tuple[str, str]]:
