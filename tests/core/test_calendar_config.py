@@ -83,7 +83,7 @@ def test_an_admin_override_for_a_year_outside_the_package_changes_the_answer(org
     calendar_day_set(actor=admin_user, date=NEW_YEAR_2027, is_workday=False, note="元旦")
     # then the clock skips Fri 1 Jan and the weekend → Mon 4 Jan 10:00
     assert due(org.shop, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
-    assert due(org.property, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
+    assert due(org.auto, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
     assert AuditEvent.objects.filter(action="calendar_day.set").count() == 1
 
 
@@ -93,7 +93,7 @@ def test_a_line_override_wins_over_the_global_one(org, admin_user, manager):
     calendar_day_set(actor=manager, date=NEW_YEAR_2027, is_workday=True, business_line=org.shop)
     # then
     assert due(org.shop, "2026-12-31T17:00", 2) == "2027-01-01T10:00:00+08:00"
-    assert due(org.property, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
+    assert due(org.auto, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
     # and removing the shop's day brings the global holiday back
     assert calendar_day_delete(actor=manager, date=NEW_YEAR_2027, business_line=org.shop)
     assert due(org.shop, "2026-12-31T17:00", 2) == "2027-01-04T10:00:00+08:00"
@@ -105,7 +105,7 @@ def test_an_override_can_make_a_package_holiday_a_workday(org, admin_user):
         actor=admin_user, date=dt.date(2026, 10, 3), is_workday=True, business_line=org.shop
     )
     assert due(org.shop, "2026-10-03T10:00", 1) == "2026-10-03T11:00:00+08:00"
-    assert due(org.property, "2026-10-03T10:00", 1) == "2026-10-08T10:00:00+08:00"
+    assert due(org.auto, "2026-10-03T10:00", 1) == "2026-10-08T10:00:00+08:00"
 
 
 def test_setting_the_same_day_twice_updates_it(org, admin_user):

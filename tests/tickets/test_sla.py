@@ -75,7 +75,8 @@ def test_builtin_defaults_per_priority_and_property_repairs():
     assert rules["priority:normal"].resolution_minutes == 24 * 60
     assert rules["priority:low"].resolution_minutes == 72 * 60
     assert rules["repair:minor"].resolution_days == 0
-    assert rules["repair:major"].resolution_days == 3
+    assert rules["repair:major"].resolution_minutes == 72 * 60  # issue 23: calendar hours
+    assert not rules["repair:major"].business_time
     assert "repair:minor" not in {r.name for r in sla.builtin_policies("ecommerce", None)}
 
 

@@ -41,7 +41,8 @@ def test_policies_editable_by_supervisors_only(
     supervisor, agent, api_as, django_assert_max_num_queries
 ):
     sup = api_as(supervisor)
-    assert sup.post("/api/v1/sla/policies/seed").json() == {"created": 5}
+    # incl. the return and refund windows (RET-1, RET-2)
+    assert sup.post("/api/v1/sla/policies/seed").json() == {"created": 9}
     created = sup.post(
         "/api/v1/sla/policies",
         {

@@ -204,7 +204,8 @@ def test_own_policies_replace_the_defaults_and_vip_tier_matches(
 ):
     # given the line's policies seeded, plus a VIP complaint policy
     time_machine.move_to(MONDAY_10, tick=False)
-    assert sla_policies_seed(actor=supervisor, business_line=org.shop) == 5
+    # 4 priorities, the urgent complaint, return and refund (48 h, VIP 24 h)
+    assert sla_policies_seed(actor=supervisor, business_line=org.shop) == 9
     assert sla_policies_seed(actor=supervisor, business_line=org.shop) == 0
     sla_policy_create(
         actor=supervisor,
@@ -246,4 +247,4 @@ def test_property_minor_repair_is_due_the_same_day(org, wy_agent, make_customer,
         customer=make_customer(org.property),
         category=minor.pk,
     )
-    assert ticket.due_at == at(2026, 11, 25, 18, 0)
+    assert ticket.due_at == at(2026, 11, 25, 23, 59, 59)  # issue 23: end of the calendar day

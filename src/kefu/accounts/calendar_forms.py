@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.forms import BootstrapMixin
-from kefu.core.calendar import ALWAYS, CN
+from kefu.core.calendar import ALWAYS, CN, DAILY
 from kefu.core.inputs import DateField
 from kefu.core.widgets import DateInput
 
@@ -71,6 +71,7 @@ class CalendarSettingsForm(BootstrapMixin, forms.Form):
         label=_("Calendar"),
         choices=[
             (CN, _("Chinese workdays (public holidays and make-up workdays)")),
+            (DAILY, _("Every day within the working hours (holidays included)")),
             (ALWAYS, _("Every day around the clock (24×7)")),
         ],
     )

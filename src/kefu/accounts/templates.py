@@ -8,8 +8,10 @@ from __future__ import annotations
 ALL_TYPES = ["consult", "complaint", "repair", "return", "refund", "suggestion", "praise"]
 
 COMMON_POLICIES: dict = {
-    # resolution target in hours per priority (calendar hours until the SLA engine lands)
+    # resolution target in hours per priority, counted as ``resolution_time`` says:
+    # "business" (the line's working hours on its calendar) or "calendar" (every hour counts)
     "resolution_hours": {"low": 72, "normal": 48, "high": 24, "urgent": 4},
+    "resolution_time": "business",
     # segment thresholds (SEG-1/2): visits in the last 12 months, days since last contact
     "loyal_min_visits_12m": 4,
     "lost_after_days": 180,
@@ -48,7 +50,12 @@ TEMPLATES: dict[str, dict] = {
             "投诉": ["噪音", "卫生", "安全", "停车"],
         },
         "teams": {"客服中心": ["前台组", "管家组"]},
-        "policies": {"resolution_hours": {"low": 72, "normal": 24, "high": 8, "urgent": 2}},
+        "policies": {
+            "resolution_hours": {"low": 72, "normal": 24, "high": 8, "urgent": 2},
+            # SCH-4: the front desk works two shifts, 7:00–14:00 and 14:00–21:00, every day
+            "working_hours": ["07:00-14:00", "14:00-21:00"],
+            "calendar": "daily",
+        },
     },
     "auto": {
         "ticket_types": ["consult", "complaint", "repair", "suggestion", "praise"],

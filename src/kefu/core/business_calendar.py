@@ -3,8 +3,9 @@ pure ``core.calendar.BusinessCalendar``; the services that edit overrides; the c
 
 Policies of a business line (``BusinessLine.policy``):
 ``working_hours`` — a list of ``"HH:MM-HH:MM"`` windows (default ``["09:00-18:00"]``; shifts such
-as ``["07:00-14:00", "14:00-21:00"]``); ``calendar`` — ``"cn"`` (Chinese workdays, default) or
-``"24x7"`` (calendar time).
+as ``["07:00-14:00", "14:00-21:00"]``); ``calendar`` — ``"cn"`` (Chinese workdays, default),
+``"daily"`` (the working hours of every day, holidays included: the property front desk, SCH-4)
+or ``"24x7"`` (calendar time).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from kefu.cli import UsageError
 from kefu.core.calendar import (
     ALWAYS,
     CN,
+    DAILY,
     DEFAULT_WINDOWS,
     KINDS,
     SHANGHAI,
@@ -53,7 +54,10 @@ def register(sub) -> None:
     p.add_argument(
         "--calendar",
         choices=KINDS,
-        help="cn: Chinese workdays, public holidays and 调休 (default); 24x7: every hour counts",
+        help=(
+            "cn: Chinese workdays, public holidays and 调休 (default); daily: the working hours "
+            "of every day; 24x7: every hour counts"
+        ),
     )
     p.add_argument("--json", action="store_true", help='print {"due": "ISO 8601"}')
     p.set_defaults(func=cmd_sla_due)
@@ -180,6 +184,8 @@ def cmd_sla_due(args) -> int:
         return 0
     if calendar.kind == ALWAYS:
         basis = "calendar hours (24x7)"
+    elif calendar.kind == DAILY:
+        basis = f"business hours, {', '.join(map(str, calendar.windows))} every day"
     else:
         basis = f"business hours, {', '.join(map(str, calendar.windows))} on Chinese workdays"
     print(f"Due {due:%Y-%m-%d %H:%M:%S} {due.isoformat()[-6:]} ({due:%A})")

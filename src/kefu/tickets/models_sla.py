@@ -66,7 +66,7 @@ def policy_label(name: str) -> str:
         return name
     from kefu.tickets import sla
 
-    for rule in sla.builtin_policies("property", None):
+    for rule in sla.builtin_policies("property", None, refunds=True):
         if rule.name == name:
             return describe_conditions(
                 ticket_type=rule.ticket_type or "",

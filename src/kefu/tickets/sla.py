@@ -15,7 +15,7 @@ the paused business time. Levels fire in order as active time passes their thres
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kefu.core.calendar import (
@@ -45,6 +45,13 @@ DEFAULT_RESOLUTION_HOURS = {"low": 72, "normal": 48, "high": 24, "urgent": 4}
 MAX_DAYS_AHEAD = 3660
 # category names the property template's repair policies match (「小修不过夜,大修不过三」)
 MINOR_REPAIR, MAJOR_REPAIR = "小修", "大修"
+# 「大修不过三」: 3 days = 72 calendar hours (decision §9.13)
+MAJOR_REPAIR_HOURS = 72
+# a line's ``resolution_time`` policy: its default resolution hours are business or calendar hours
+BUSINESS, CALENDAR = "business", "calendar"
+# RET-1 「确保所有退件在48小时内完成处理」 and RET-2 VIP 「在收到退件的24小时内,完成退款或换货」:
+# calendar hours from receipt (decision §9.6)
+RETURN_HOURS, VIP_RETURN_HOURS = 48, 24
 
 
 @dataclass(frozen=True)
@@ -116,20 +123,62 @@ def best_policy(policies: Iterable[PolicyRule], facts: TicketFacts) -> PolicyRul
     return best
 
 
+def line_builtin_policies(policy: Callable[[str], object], industry: str) -> list[PolicyRule]:
+    """``builtin_policies`` for a line whose policies ``policy(key)`` reads."""
+    return builtin_policies(
+        industry,
+        policy("resolution_hours"),  # type: ignore[arg-type]
+        business_time=(policy("resolution_time") or BUSINESS) != CALENDAR,
+        refunds=bool(policy("refunds_enabled")),
+    )
+
+
 def builtin_policies(
-    industry: str, resolution_hours: Mapping[str, float] | None
+    industry: str,
+    resolution_hours: Mapping[str, float] | None,
+    *,
+    business_time: bool = True,
+    refunds: bool = False,
 ) -> list[PolicyRule]:
     """The defaults a business line starts with (its template's seed): per priority a first
-    response (urgent 1 h, high 2 h, normal 4 h, low 8 h) and the line's resolution hours; an
-    urgent complaint 1 h / 4 h; for property lines 「小修不过夜,大修不过三」 (decision §9.13):
-    a 小修 repair by the end of the same working day, a 大修 repair within 3 working days."""
+    response (urgent 1 h, high 2 h, normal 4 h, low 8 h) and the line's resolution hours,
+    counted in business time unless the line's ``resolution_time`` policy says calendar
+    (``business_time``); an urgent complaint 1 h / 4 h.
+
+    Lines that take returns (``refunds``): return and refund tickets within 48 calendar hours,
+    a VIP's within 24 (RET-1, RET-2). Property lines 「小修不过夜,大修不过三」 (decision §9.13): a
+    小修 repair by 23:59:59 local of the day it was reported, whatever the weekday or holiday, a
+    大修 repair within 72 calendar hours; both count calendar time unless the line's policy
+    says business time explicitly."""
     hours = {**DEFAULT_RESOLUTION_HOURS, **(resolution_hours or {})}
-    rules = [
+    rules: list[PolicyRule] = []
+    if refunds:
+        # listed (and seeded) first: a tie with a priority policy goes to the return window
+        for ticket_type in ("return", "refund"):
+            rules += [
+                PolicyRule(
+                    name=f"{ticket_type}:all",
+                    ticket_type=ticket_type,
+                    first_response_minutes=DEFAULT_FIRST_RESPONSE["normal"],
+                    resolution_minutes=RETURN_HOURS * 60,
+                    business_time=False,
+                ),
+                PolicyRule(
+                    name=f"{ticket_type}:vip",
+                    ticket_type=ticket_type,
+                    customer_tier="vip",
+                    first_response_minutes=DEFAULT_FIRST_RESPONSE["high"],
+                    resolution_minutes=VIP_RETURN_HOURS * 60,
+                    business_time=False,
+                ),
+            ]
+    rules += [
         PolicyRule(
             name=f"priority:{priority}",
             priority=priority,
             first_response_minutes=DEFAULT_FIRST_RESPONSE[priority],
             resolution_minutes=round(float(hours[priority]) * 60),
+            business_time=business_time,
         )
         for priority in ("urgent", "high", "normal", "low")
     ]
@@ -140,6 +189,7 @@ def builtin_policies(
             priority="urgent",
             first_response_minutes=60,
             resolution_minutes=240,
+            business_time=business_time,
         )
     )
     if industry == "property":
@@ -150,13 +200,15 @@ def builtin_policies(
                 category=MINOR_REPAIR,
                 first_response_minutes=30,
                 resolution_days=0,
+                business_time=False,
             ),
             PolicyRule(
                 name="repair:major",
                 ticket_type="repair",
                 category=MAJOR_REPAIR,
                 first_response_minutes=60,
-                resolution_days=3,
+                resolution_minutes=MAJOR_REPAIR_HOURS * 60,
+                business_time=False,
             ),
         ]
     return rules
@@ -169,12 +221,14 @@ def end_of_working_day(
     moment: dt.datetime, calendar: BusinessCalendar, days: int = 0
 ) -> dt.datetime:
     """The end of the working day ``moment`` falls in (the next one when it is outside working
-    time), ``days`` working days later. For a 24×7 calendar: local midnight ``days`` days on."""
+    time), ``days`` working days later. For a 24×7 calendar (calendar time): 23:59:59 local of
+    the day ``moment`` falls in, ``days`` days on, whatever the weekday or holiday."""
     start = next_working_instant(moment, calendar)
     day = calendar.local_date(start)
     if calendar.kind == "24x7":
-        end = dt.datetime.combine(day + dt.timedelta(days=days + 1), dt.time(), tzinfo=calendar.tz)
-        return end
+        return dt.datetime.combine(
+            day + dt.timedelta(days=days), dt.time(23, 59, 59), tzinfo=calendar.tz
+        )
     counted = 0
     for _ in range(MAX_DAYS_AHEAD):
         if calendar.is_workday(day):
@@ -195,7 +249,7 @@ def target_seconds(
         return None if minutes is None else int(minutes) * 60
     if policy.resolution_days is not None:
         deadline = end_of_working_day(start, calendar, int(policy.resolution_days))
-        return int(business_seconds_between(start, deadline, calendar))
+        return max(0, int(business_seconds_between(start, deadline, calendar)))
     if policy.resolution_minutes is None:
         return None
     return int(policy.resolution_minutes) * 60

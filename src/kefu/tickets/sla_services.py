@@ -80,9 +80,7 @@ def line_rules(business_line, *, cached: bool = False) -> list[sla.PolicyRule]:
 
     rows = line_settings.cached(business_line, "sla_policies", load) if cached else load()
     if not rows:
-        return sla.builtin_policies(
-            business_line.industry, business_line.policy("resolution_hours")
-        )
+        return sla.line_builtin_policies(business_line.policy, business_line.industry)
     return [rule for rule, is_active in rows if is_active]
 
 
@@ -207,7 +205,7 @@ def sla_policies_seed(*, actor, business_line) -> int:
     """Copy the template defaults into editable policies of the line (existing names are kept).
     Property lines also get the 小修/大修 categories under their repair categories."""
     _check_may_edit(actor, business_line)
-    rules = sla.builtin_policies(business_line.industry, business_line.policy("resolution_hours"))
+    rules = sla.line_builtin_policies(business_line.policy, business_line.industry)
     existing = set(
         SlaPolicy.objects.filter(business_line=business_line).values_list("name", flat=True)
     )
@@ -227,7 +225,9 @@ def sla_policies_seed(*, actor, business_line) -> int:
     # pressing the button twice (or two people at once) adds nothing twice: names are unique
     # per line and a concurrent insert of the same name is skipped
     SlaPolicy.objects.bulk_create(new, ignore_conflicts=True)
-    after = set(SlaPolicy.objects.filter(business_line=business_line).values_list("name", flat=True))
+    after = set(
+        SlaPolicy.objects.filter(business_line=business_line).values_list("name", flat=True)
+    )
     new = [p for p in new if p.name in after - existing]
     line_settings.changed(business_line.pk)  # bulk_create sends no signal
     if business_line.industry == "property":

@@ -26,7 +26,7 @@ from kefu.core.redirects import safe_next
 from kefu.customers.models import Tier
 from kefu.tickets import complaints, routing_services, sla_selectors, sla_services
 from kefu.tickets.models import Channel, Priority, TicketType
-from kefu.tickets.models_sla import Stage, Strategy, UnitKind, Validity
+from kefu.tickets.models_sla import SlaPolicy, Stage, Strategy, UnitKind, Validity
 from kefu.tickets.notify import notification_text, notifications_mark_read, notify_settings_set
 from kefu.tickets.selectors import ticket_get_for
 
@@ -89,11 +89,48 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "policies": policies,
+        "defaults": _default_rows(line) if line is not None and not policies else [],
+        "basis": _line_basis(line) if line is not None else "",
         "can_edit": line is not None and scope.at_least(request.user, scope.SUPERVISOR),
         **line_context,
         **_choices_context(),
     }
     return render(request, "tickets/sla/policy_list.html", context)
+
+
+def _line_basis(line) -> str:
+    """What the line's business time is: its working hours and the days they apply to."""
+    from kefu.core.business_calendar import calendar_for
+    from kefu.core.calendar import ALWAYS, DAILY
+
+    try:
+        calendar = calendar_for(line)
+    except DomainError:
+        return ""
+    hours = ", ".join(str(w) for w in calendar.windows)
+    if calendar.kind == ALWAYS:
+        return _("Business time of this line: every hour of every day (24×7).")
+    if calendar.kind == DAILY:
+        return _("Business time of this line: %(hours)s every day, holidays included.") % {
+            "hours": hours
+        }
+    return _(
+        "Business time of this line: %(hours)s on Chinese workdays (public holidays and "
+        "make-up workdays)."
+    ) % {"hours": hours}
+
+
+def _default_rows(line) -> list[SlaPolicy]:
+    """The template's default policies the line runs on while it has none of its own, as
+    unsaved policies so the page shows them like its own (time basis included)."""
+    from kefu.tickets import sla
+
+    rules = sla.line_builtin_policies(line.policy, line.industry)
+    fields = {f.name for f in SlaPolicy._meta.fields}
+    return [
+        SlaPolicy(business_line=line, **{k: v for k, v in vars(r).items() if k in fields})
+        for r in rules
+    ]
 
 
 def _policy_values(post) -> dict:

@@ -7,6 +7,7 @@ Django-side construction for a business line lives in ``kefu.core.business_calen
 from kefu.core.calendar.business import (
     ALWAYS,
     CN,
+    DAILY,
     KINDS,
     MAX_HOURS,
     SHANGHAI,
@@ -33,6 +34,7 @@ from kefu.core.calendar.windows import (
 __all__ = [
     "ALWAYS",
     "CN",
+    "DAILY",
     "DEFAULT_WINDOWS",
     "FULL_DAY",
     "KINDS",

@@ -7,6 +7,9 @@ A ``BusinessCalendar`` says which days are workdays and which windows of a workd
   package has no data for (it raises ``NotImplementedError``), Monday to Friday. Such days are
   "not covered" (``covered()``), so the dashboard can ask an administrator to enter them.
 * ``kind="24x7"``: every day, all day (calendar time); windows and holidays are ignored.
+* ``kind="daily"``: every day is a workday with the working windows (a front desk open seven
+  days a week, SCH-4: 07:00–14:00 and 14:00–21:00); public holidays do not close it, only an
+  override does.
 
 The arithmetic steps window by window, never minute by minute, and is exact to the second.
 Windows are local wall-clock times in the calendar's time zone (Asia/Shanghai); inputs and
@@ -30,7 +33,8 @@ from kefu.core.calendar.windows import normalise_windows as _normalise
 
 CN = "cn"
 ALWAYS = "24x7"
-KINDS = (CN, ALWAYS)
+DAILY = "daily"
+KINDS = (CN, ALWAYS, DAILY)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
 ONE_DAY = dt.timedelta(days=1)
@@ -100,13 +104,17 @@ class BusinessCalendar:
             return True
         if day in self.overrides:
             return self.overrides[day]
+        if self.kind == DAILY:
+            return True
         if package_covers_year(day.year):
             return _package_workday(day)
         return day.weekday() < 5
 
     def covered(self, day: dt.date) -> bool:
         """Whether ``day`` is decided by data (an override or the package), not by weekday."""
-        return self.kind == ALWAYS or day in self.overrides or package_covers_year(day.year)
+        return (
+            self.kind in (ALWAYS, DAILY) or day in self.overrides or package_covers_year(day.year)
+        )
 
     def windows_on(self, day: dt.date) -> tuple[Window, ...]:
         """The working windows of ``day`` (none on a day off)."""
