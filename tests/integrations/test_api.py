@@ -135,3 +135,19 @@ def test_schema_names_are_unique_in_the_openapi_document(client):
     names = set(doc["components"]["schemas"])
     assert {"WebhookSubscriptionOut", "WebhookSubscriptionIn", "WebhookDeliveryOut"} <= names
     assert any(p.startswith("/api/v1/webhooks") for p in doc["paths"])
+
+
+def test_without_a_token_every_webhook_operation_is_401(client):
+    for method, path in (
+        ("get", URL),
+        ("post", URL),
+        ("get", f"{URL}/1"),
+        ("patch", f"{URL}/1"),
+        ("delete", f"{URL}/1"),
+        ("post", f"{URL}/1/secret"),
+        ("post", f"{URL}/1/test"),
+        ("get", f"{URL}/1/deliveries"),
+    ):
+        r = getattr(client, method)(path, HTTP_AUTHORIZATION="Bearer ")
+        assert r.status_code == 401, (method, path, r.status_code, r.content[:200])
+        assert r.json()["error"]["code"] == "unauthorized"

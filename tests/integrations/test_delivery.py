@@ -256,3 +256,16 @@ def test_a_test_event_is_sent_once_and_logged(org, hook, receiver, manager):
     assert json.loads(req["body"])["id"] == str(test.event_uid)
     # a test never counts towards disabling the subscription
     assert WebhookSubscription.objects.get(pk=hook.pk).failure_count == 0
+
+
+def test_the_log_of_finished_deliveries_is_pruned_after_30_days_but_not_what_is_still_due(
+    org, hook, receiver
+):
+    publish(org.shop, n=3)
+    delivery.deliver_due()
+    publish(org.shop)  # still waiting
+    WebhookDelivery.objects.update(created_at=timezone.now() - dt.timedelta(days=31))
+    assert WebhookAttempt.objects.count() == 3
+    assert delivery.prune() == 3
+    assert list(WebhookDelivery.objects.values_list("status", flat=True)) == ["pending"]
+    assert not WebhookAttempt.objects.exists()

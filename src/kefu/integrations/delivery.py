@@ -279,3 +279,36 @@ def notice_text(sub: WebhookSubscription, failures: int) -> str:
             "Webhook %(url)s was disabled after %(n)d failed deliveries in a row. "
             "Fix the receiver, then enable it again on the webhooks page."
         ) % {"url": sub.url, "n": failures}
+
+
+KEEP_DAYS = int(os.environ.get("KEFU_WEBHOOK_KEEP_DAYS", "30"))
+
+
+def prune(*, now=None, batch: int = 5000) -> int:
+    """Delete the log of deliveries finished (delivered or given up) more than ``KEEP_DAYS``
+    ago, in batches; the number deleted. Deliveries still to send are never deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=KEEP_DAYS)
+    # ids grow with time: the old rows are the table's first ones, read in id order up to the
+    # first recent one (no index on created_at to keep up on every event)
+    first_recent = (
+        WebhookDelivery.objects.filter(created_at__gte=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    old = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.GAVE_UP], created_at__lt=cutoff
+    )
+    if first_recent is not None:
+        old = old.filter(pk__lt=first_recent)
+    done = 0
+    while True:
+        ids = list(old.order_by("id").values_list("id", flat=True)[:batch])
+        if not ids:
+            return done
+        with transaction.atomic():
+            WebhookAttempt.objects.filter(delivery_id__in=ids).delete()
+            done += WebhookDelivery.objects.filter(pk__in=ids)._raw_delete(
+                WebhookDelivery.objects.db
+            )

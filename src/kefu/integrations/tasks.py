@@ -42,3 +42,11 @@ def _resume_after_restart() -> None:
         import logging
 
         logging.getLogger("kefu.webhooks").exception("could not schedule the webhook sweep")
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def webhooks_prune() -> int:
+    """Every night: forget deliveries finished more than 30 days ago (KEFU_WEBHOOK_KEEP_DAYS)."""
+    from kefu.integrations.delivery import prune
+
+    return prune()

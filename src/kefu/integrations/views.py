@@ -35,6 +35,8 @@ EVENT_LABELS = {
     "reply.created": gettext_lazy("A reply to the customer"),
     "note.created": gettext_lazy("An internal note"),
     "callback.logged": gettext_lazy("A callback attempt was logged"),
+    "call.registered": gettext_lazy("A call was registered"),
+    "letter.registered": gettext_lazy("A letter was registered"),
     "complaint.graded": gettext_lazy("A complaint's grade was set"),
     "customer.created": gettext_lazy("A customer entered the archive"),
     "customer.updated": gettext_lazy("A customer's fields changed"),
