@@ -40,11 +40,15 @@ def _reopen_and_resolve(ticket, actor):
 def test_reopened_complaint_becomes_a_repeat_with_an_audited_reason(
     agent, make_ticket, resolve, outcome, monday
 ):
-    """§9.9: a reopened complaint becomes 重复投诉; the change is audited and on the timeline."""
+    """§9.9: a reopened complaint becomes 重复投诉; the change is audited and on the timeline.
+    (A callback's 不满意 also reopens it, but that is a failed callback: see
+    test_repeat_complaints.py.)"""
     # given
     ticket = resolve(make_ticket(agent), agent)
-    # when the customer is dissatisfied in the callback (the ticket reopens)
-    outcome(CallbackTask.objects.get(ticket=ticket), agent, "dissatisfied")
+    # when the customer comes back about it and the agent reopens it
+    ticket_update(
+        actor=agent, ticket=ticket, version=ticket.version, changes={"status": "in_progress"}
+    )
     # then
     assert _grade(ticket) == "repeat"
     change = GradeChange.objects.get(ticket=ticket)
@@ -56,16 +60,18 @@ def test_reopened_complaint_becomes_a_repeat_with_an_audited_reason(
 def test_complaint_unresolved_after_2_failed_callbacks_becomes_a_repeat(
     agent, make_ticket, resolve, outcome, monday
 ):
-    """§9.9: still unresolved after 2 failed callbacks (default 2) → 重复投诉."""
+    """§9.9: still unresolved after 2 failed callbacks (default 2) → 重复投诉 (a failed callback:
+    the customer says it is unresolved or refuses the solution)."""
     # given
     ticket = resolve(make_ticket(agent), agent)
     first = CallbackTask.objects.get(ticket=ticket)
     # when one callback failed
-    outcome(first, agent, "unreachable")
+    outcome(first, agent, "dissatisfied")
     # then it is still ordinary
     assert not GradeChange.objects.filter(ticket=ticket).exists()
     # when the second failed too
-    outcome(CallbackTask.objects.get(ticket=ticket, attempt=2), agent, "unreachable")
+    ticket = resolve(ticket, agent)
+    outcome(CallbackTask.objects.get(ticket=ticket, status="open"), agent, "dissatisfied")
     # then
     assert _grade(ticket) == "repeat"
     assert GradeChange.objects.get(ticket=ticket).rule == "failed_callbacks"

@@ -99,15 +99,29 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "callback.logged",
             "callback",
-            ("ticket", "customer", "outcome", "attempt"),
-            "A callback attempt was logged with its outcome code.",
+            ("ticket", "customer", "outcome", "attempt", "reached"),
+            "A callback attempt was logged with its outcome code; ``reached`` says whether it "
+            "reached the customer (a contact: it moves the customer's last contact).",
+        ),
+        EventType(
+            "call.registered",
+            "call_record",
+            ("customer", "ticket", "direction", "result", "started_at"),
+            "A call was entered in the call register (direction in/out, result code, ISO start).",
+        ),
+        EventType(
+            "letter.registered",
+            "letter_record",
+            ("customer", "ticket", "kind", "channel", "sent_on"),
+            "A letter was entered in the letter register (kind and channel codes, ISO date).",
         ),
         EventType(
             "complaint.graded",
             "ticket",
             ("grade", "before", "rule"),
             "A complaint's grade (一般/重复/恶性) was set or changed (grade codes and the code of "
-            "the rule that changed it: reopened, failed_callbacks, third_repeat, supervisor, flag).",
+            "the rule that changed it: reopened, failed_callbacks, same_subject, third_repeat, "
+            "supervisor, flag).",
         ),
         EventType(
             "customer.created",

@@ -14,3 +14,4 @@ class FollowupsConfig(AppConfig):
 
         subscribe("ticket.closing", reactions.on_ticket_closing)
         subscribe("ticket.status_changed", reactions.on_ticket_status_changed)
+        subscribe("ticket.created", reactions.on_ticket_created)

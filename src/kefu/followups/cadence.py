@@ -74,6 +74,8 @@ LINE_DEFAULTS: dict[str, object] = {
     "complaint_close_on_satisfied": True,
     "repeat_after_failed_callbacks": 2,
     "malignant_after_repeats": 3,
+    # §9.9: a new complaint of the same customer on the same subject within these days repeats it
+    "repeat_window_days": 30,
     "followup_escalate_days": 2,
 }
 
@@ -175,3 +177,22 @@ def month_bounds(period: str) -> tuple[dt.date, dt.date]:
     first = dt.date(int(year_s), int(month_s), 1)
     nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, nxt
+
+
+# §9.9 "same subject": words of two complaints (title and description, segmented by the search's
+# jieba) that share at least this share of the shorter text's words, and at least two words
+SAME_SUBJECT_SHARE = 0.5
+SAME_SUBJECT_MIN_WORDS = 2
+
+
+def subject_words(tokens: list[str]) -> frozenset[str]:
+    """The words that carry a subject: segmented tokens of two or more characters."""
+    return frozenset(t for t in tokens if len(t) >= 2)
+
+
+def same_subject(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two complaints' words (``subject_words``) name the same subject."""
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared >= SAME_SUBJECT_MIN_WORDS and shared >= SAME_SUBJECT_SHARE * min(len(a), len(b))

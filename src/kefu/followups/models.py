@@ -29,6 +29,8 @@ class Outcome(models.TextChoices):
     UNREACHABLE = "unreachable", _("Not reached")
     REFUSED = "refused", _("Refused the callback")
     WRONG_NUMBER = "wrong_number", _("Wrong number")
+    # reached, and the customer would not accept the solution (a failed callback, §9.9)
+    REJECTED = "rejected_solution", _("Refused the solution")
 
 
 class TaskStatus(models.TextChoices):
@@ -68,6 +70,9 @@ class CadencePolicy(TimestampedModel):
     max_attempts = models.PositiveIntegerField(_("attempts when not reached"), default=3)
     retry_days = models.PositiveIntegerField(_("retry after (days)"), default=1)
     script = models.TextField(_("script"), blank=True)
+    # the periodic job has made every task whose window opened up to this day: after downtime it
+    # catches up from here (the inactivity callback, FU-6), never from the beginning of time
+    checked_through = models.DateField(_("checked through"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cadence policy")
@@ -337,6 +342,15 @@ class ComplaintGrade(TimestampedModel):
         _("grade"), max_length=10, choices=Grade.choices, default=Grade.ORDINARY
     )
     repeat_count = models.PositiveIntegerField(_("times repeated"), default=0)
+    # the earlier complaint of the same customer on the same subject this one repeats (§9.9)
+    repeat_of = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("repeats"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeat_grades",
+    )
     # failed callbacks already counted towards a repeat, so the same failures count once
     failures_counted = models.PositiveIntegerField(default=0)
     flags = models.JSONField(_("flags"), default=list, blank=True)
@@ -355,6 +369,7 @@ class GradeChange(models.Model):
         THIRD_REPEAT = "third_repeat", _("Repeated again")
         FLAG = "flag", _("Flag recorded")
         SUPERVISOR = "supervisor", _("Marked by a supervisor")
+        SAME_SUBJECT = "same_subject", _("Same customer, same subject")
 
     ticket = models.ForeignKey(
         "tickets.Ticket",

@@ -300,13 +300,24 @@ class TicketFollowups:
     grade: ComplaintGrade | None
     callbacks: list[CallbackTask]
     changes: list[GradeChange]
+    # §9.9 repeat links: later complaints of the same customer on the same subject (number, time)
+    repeated_by: list = field(default_factory=list)
 
 
 def ticket_followups(*, ticket) -> TicketFollowups:
-    """What the ticket page shows from followups: grade, callbacks, grade history (3 queries).
-    The caller obtained ``ticket`` through ``ticket_get_for``."""
+    """What the ticket page shows from followups: grade (with the complaint it repeats),
+    callbacks, grade history and the complaints that repeat it (4 queries; the links carry only
+    number and time). The caller obtained ``ticket`` through ``ticket_get_for``."""
     return TicketFollowups(
-        grade=grade_of(ticket),
+        grade=ComplaintGrade.objects.filter(ticket_id=ticket.pk)
+        .select_related("repeat_of")
+        .first(),
+        repeated_by=list(
+            ComplaintGrade.objects.filter(repeat_of_id=ticket.pk)
+            .select_related("ticket")
+            .only("ticket__id", "ticket__number", "ticket__created_at")
+            .order_by("ticket__created_at", "ticket_id")[:20]
+        ),
         callbacks=list(
             CallbackTask.objects.filter(ticket_id=ticket.pk)
             .select_related("owner")

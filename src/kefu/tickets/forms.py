@@ -60,6 +60,9 @@ def _line_categories(business_line_id):
 
 def _type_choices(business_line) -> list[tuple[str, str]]:
     enabled = (business_line.ticket_types if business_line else None) or TicketType.values
+    if business_line is not None and business_line.policy("refunds_enabled") is False:
+        # §9.6: a line whose refunds are switched off offers no return or refund tickets
+        enabled = [t for t in enabled if t not in (TicketType.RETURN, TicketType.REFUND)]
     return [(value, label) for value, label in TicketType.choices if value in enabled]
 
 
@@ -162,7 +165,10 @@ class TicketEditForm(VersionedForm):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = _type_choices(ticket.business_line)
+        choices = _type_choices(ticket.business_line)
+        if ticket.type not in {value for value, _label in choices}:  # e.g. refunds switched off
+            choices.append((ticket.type, ticket.get_type_display()))
+        self.fields["type"].choices = choices
         self.fields["category"].choices = [
             ("", _("None")),
             *((str(c.pk), str(c)) for c in _line_categories(ticket.business_line_id)),

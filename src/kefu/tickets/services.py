@@ -185,6 +185,26 @@ def _clean_type(line, value) -> str:
     return value
 
 
+REFUND_TYPES = (TicketType.RETURN, TicketType.REFUND)
+
+
+def refunds_enabled(line) -> bool:
+    """§9.6: the line's ``refunds_enabled`` policy (on unless the line or its template, e.g. the
+    education desk's 不退费, switches it off)."""
+    return line.policy("refunds_enabled") is not False
+
+
+def _check_refunds(line, value: str) -> None:
+    """Refuse a return or refund ticket on a line whose refunds are switched off (§9.6)."""
+    if value in REFUND_TYPES and not refunds_enabled(line):
+        raise Invalid(
+            _("%(line)s does not take returns or refunds: its refunds are switched off.")
+            % {"line": line.name},
+            fields={"type": _("Returns and refunds are switched off for this business line.")},
+            code="refunds_disabled",
+        )
+
+
 def _clean_team(line, value) -> Team:
     team_id = _id_or_invalid("team", value)
     team = (
@@ -332,6 +352,7 @@ def ticket_create(
     title = _clean_title(title)
     description = _clean_description(description)
     type = _clean_type(line, type)
+    _check_refunds(line, type)
     channel = _clean_choice("channel", channel, Channel)
     priority = _clean_choice("priority", priority or Priority.NORMAL, Priority)
     category = _clean_category(line, category)
@@ -551,6 +572,8 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             if name == "type"
             else _clean_choice(name, changes[name], choices)
         )
+        if name == "type" and value != ticket.type:
+            _check_refunds(line, value)
         if value != getattr(ticket, name):
             values[name] = value
             event(

@@ -28,11 +28,15 @@ from kefu.followups.services.policies import line_setting, policy_for
 from kefu.tickets import workflow
 from kefu.tickets.models import Status, Ticket, TicketEvent, TicketType
 
-REACHED = frozenset({Outcome.SATISFIED, Outcome.DISSATISFIED, Outcome.REFUSED})
-FAILED = frozenset({Outcome.UNREACHABLE, Outcome.REFUSED, Outcome.WRONG_NUMBER})
+REACHED = frozenset(
+    {Outcome.SATISFIED, Outcome.DISSATISFIED, Outcome.REJECTED, Outcome.REFUSED}
+)
+# the customer raised an issue: unresolved, or the solution refused (back to work, escalated)
+ISSUE = (Outcome.DISSATISFIED, Outcome.REJECTED)
 CALL_RESULT = {
     Outcome.SATISFIED: CallResult.ANSWERED,
     Outcome.DISSATISFIED: CallResult.ANSWERED,
+    Outcome.REJECTED: CallResult.ANSWERED,
     Outcome.UNREACHABLE: CallResult.UNREACHABLE,
     Outcome.REFUSED: CallResult.REFUSED,
     Outcome.WRONG_NUMBER: CallResult.WRONG_NUMBER,
@@ -152,7 +156,8 @@ def ticket_status_changed(*, actor, ticket: Ticket, before: str, after: str) -> 
         CallbackTask.objects.filter(ticket_id=ticket.pk, status=TaskStatus.OPEN).update(
             status=TaskStatus.CANCELLED, version=F("version") + 1
         )
-        if ticket.type == TicketType.COMPLAINT:
+        # a failed callback's reopen is counted by the failed-callback rule (§9.9), once
+        if ticket.type == TicketType.COMPLAINT and not grading.is_callback_reopen():
             grading.grade_on_reopen(actor=actor, ticket=ticket)
 
 
@@ -161,7 +166,7 @@ def _on_resolved(*, actor, ticket: Ticket) -> None:
     # a callback issue raised on this ticket gets its solution with it: the owner tells the
     # customer the same day (CMP-4), and that task is what the 2-day escalation checks
     issues = CallbackTask.objects.filter(
-        ticket_id=ticket.pk, outcome=Outcome.DISSATISFIED, issue_resolved_at=None
+        ticket_id=ticket.pk, outcome__in=ISSUE, issue_resolved_at=None
     )
     issue_ids = list(issues.values_list("id", flat=True))
     if issue_ids:
@@ -394,6 +399,7 @@ def callback_log_outcome(
             "customer": task.customer_id,
             "outcome": outcome,
             "attempt": task.attempt,
+            "reached": outcome in REACHED,
         },
         actor=actor,
         subject=task,
@@ -413,18 +419,26 @@ def _ticket_consequences(*, actor, task: CallbackTask, outcome: str, today: dt.d
     )
     _timeline(actor=actor, ticket_id=ticket.pk, text=f"{label} {task.notes}".strip())
     line = ticket.business_line
-    if outcome == Outcome.DISSATISFIED:
+    complaint = ticket.type == TicketType.COMPLAINT
+    if outcome in grading.FAILED_OUTCOMES:
+        # unresolved or the solution refused: back to work, and a failed callback (§9.9)
         if ticket.status in (Status.RESOLVED, Status.CLOSED):
-            ticket_update(
-                actor=actor,
-                ticket=ticket,
-                version=ticket.version,
-                changes={"status": Status.IN_PROGRESS},
-            )
-        return
-    if outcome in FAILED:
-        if ticket.type == TicketType.COMPLAINT and ticket.status != Status.CLOSED:
+            with grading.reopen_by_callback():
+                ticket = ticket_update(
+                    actor=actor,
+                    ticket=ticket,
+                    version=ticket.version,
+                    changes={"status": Status.IN_PROGRESS},
+                )
+        if complaint:
             grading.grade_on_failed_callbacks(actor=actor, ticket=ticket)
+        return
+    if outcome in grading.UNREACHED_OUTCOMES:
+        # counts once the policy has no attempt left (grading.failed_callbacks)
+        if complaint and ticket.status != Status.CLOSED:
+            grading.grade_on_failed_callbacks(actor=actor, ticket=ticket)
+        return
+    if outcome == Outcome.REFUSED:  # 拒访: reached, no verdict on the solution
         return
     # satisfied
     if task.kind == Kind.RESOLUTION_FIRST:
@@ -458,7 +472,7 @@ def callback_issue_resolve(*, actor, task: CallbackTask, notes: str = "") -> Cal
     that task; for a ticket's callback this happens when the ticket is resolved."""
     from kefu.followups.services.notices import notice_make
 
-    if task.outcome != Outcome.DISSATISFIED:
+    if task.outcome not in ISSUE:
         raise Invalid(_("Only a callback in which the customer was dissatisfied has an issue."))
     notes = (notes or "").strip()
     if not notes:

@@ -11,6 +11,7 @@ import logging
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from kefu.accounts.models import BusinessLine, Role, User
 from kefu.core import audit
 from kefu.customers.models import Vehicle
 from kefu.followups import cadence
-from kefu.followups.models import CallbackTask, Escalation, Kind, Outcome
+from kefu.followups.models import CadencePolicy, CallbackTask, Escalation, Kind, Outcome
 from kefu.followups.services.callbacks import make_task, workday_checker
 from kefu.followups.services.policies import line_setting, policies_by_kind
 from kefu.tickets.models import Status, Ticket
@@ -27,6 +28,7 @@ log = logging.getLogger("kefu.followups")
 
 # rows handled per query: keeps one run's memory flat however large the archive is
 BATCH = 500
+CATCH_UP_DAYS = 366  # the longest downtime the inactivity callback catches up on
 
 
 def _owners(customers) -> dict[int, int | None]:
@@ -98,8 +100,12 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def inactivity_run(*, today: dt.date | None = None) -> int:
-    """A callback for customers with no visit or ticket for ≥ 3 weeks (FU-6), once per spell:
-    the task's key is the window that the last contact opens."""
+    """A callback for customers with no contact for ≥ 3 weeks (FU-6), once per spell: the
+    task's key is the window that the last contact opens (a unique constraint).
+
+    It catches up after downtime: a customer whose window opened after the day the job last
+    finished (``CadencePolicy.checked_through``, at most ``CATCH_UP_DAYS`` back) is called even
+    when the window closed while the worker was down (the task is due today)."""
     from kefu.customers.models import Customer
 
     today = today or timezone.localdate()
@@ -110,13 +116,19 @@ def inactivity_run(*, today: dt.date | None = None) -> int:
             continue
         check = workday_checker(line)
         factor = 2 if policy.working_days else 1
+        since = max(
+            policy.checked_through or today - dt.timedelta(days=1),
+            today - dt.timedelta(days=CATCH_UP_DAYS),
+        )
+        earliest = min(
+            today - dt.timedelta(days=policy.end_days * factor),
+            since + dt.timedelta(days=1) - dt.timedelta(days=policy.start_days * factor),
+        )
         customers = (
             Customer.objects.filter(
                 business_line=line,
                 merged_into=None,
-                last_contact_at__gte=_day_start(
-                    today - dt.timedelta(days=policy.end_days * factor)
-                ),
+                last_contact_at__gte=_day_start(earliest),
                 last_contact_at__lt=_day_start(today - dt.timedelta(days=policy.start_days - 1)),
             )
             .only("id", "dedicated_agent_id", "last_contact_at", "business_line_id")
@@ -133,17 +145,21 @@ def inactivity_run(*, today: dt.date | None = None) -> int:
                 for customer in batch:
                     anchor = timezone.localdate(customer.last_contact_at)
                     start, end = cadence.window(anchor, policy, check)
-                    if not start <= today <= end:
+                    # open today, or opened while the job did not run (missed: due today)
+                    if not (start <= today <= end or since < start <= today):
                         continue
                     _task, made = make_task(
                         line=line,
                         customer_id=customer.pk,
                         kind=Kind.INACTIVITY,
                         script=policy.script,
-                        window=(start, end),
+                        window=(start, max(end, today)),
                         owner_id=owners.get(customer.pk),
                     )
                     created += made
+        CadencePolicy.objects.filter(pk=policy.pk).filter(
+            Q(checked_through__isnull=True) | Q(checked_through__lt=today)
+        ).update(checked_through=today)
     return created
 
 
@@ -197,7 +213,7 @@ def escalations_run(*, now: dt.datetime | None = None) -> int:
         due = (
             CallbackTask.objects.filter(
                 business_line=line,
-                outcome=Outcome.DISSATISFIED,
+                outcome__in=(Outcome.DISSATISFIED, Outcome.REJECTED),
                 done_at__lte=_cutoff(line, now),
                 escalation__isnull=True,
             )

@@ -5,6 +5,7 @@ callback tasks; a reopen cancels open callbacks and regrades the complaint."""
 from __future__ import annotations
 
 from kefu.accounts.models import User
+from kefu.followups.services import grading
 from kefu.followups.services.callbacks import ticket_close_check, ticket_status_changed
 from kefu.tickets.models import Ticket
 
@@ -27,6 +28,14 @@ def on_ticket_closing(event) -> None:
     """``ticket.closing`` guard: refuses (Invalid ``callback_required``) a complaint's close
     without a successful callback of its current round."""
     ticket_close_check(_ticket(event))
+
+
+def on_ticket_created(event) -> None:
+    """A new complaint of the same customer on the same subject within the line's window repeats
+    the earlier one (§9.9): linked and graded 重复. Nothing for other types (no query)."""
+    if event.payload.get("type") != "complaint":
+        return
+    grading.grade_on_intake(actor=_actor(event), ticket=_ticket(event))
 
 
 def on_ticket_status_changed(event) -> None:

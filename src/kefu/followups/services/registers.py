@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, events, scope
 from kefu.core.errors import Invalid
 from kefu.customers.models import Customer
 from kefu.followups.models import (
@@ -132,6 +132,21 @@ def register_call(
         obj=record,
         changes={"customer": customer_id, "direction": direction, "result": result},
     )
+    # a contact with the customer: customers move its last-contact time (core.events)
+    events.publish(
+        "call.registered",
+        object_id=record.pk,
+        business_line_id=record.business_line_id,
+        payload={
+            "customer": customer_id,
+            "ticket": ticket_id,
+            "direction": direction,
+            "result": result,
+            "started_at": started_at.isoformat(),
+        },
+        actor=actor,
+        subject=record,
+    )
     return record
 
 
@@ -241,6 +256,20 @@ def letter_record_create(
         action="followups.letter_register",
         obj=record,
         changes={"customer": customer.pk, "kind": kind, "channel": channel},
+    )
+    events.publish(
+        "letter.registered",
+        object_id=record.pk,
+        business_line_id=record.business_line_id,
+        payload={
+            "customer": customer.pk,
+            "ticket": ticket_id,
+            "kind": kind,
+            "channel": channel,
+            "sent_on": sent_on.isoformat(),
+        },
+        actor=actor,
+        subject=record,
     )
     return record
 
