@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # connects the receivers that renew a business line's settings token
-        from kefu.core import line_settings  # noqa: F401
+        from kefu.core import (
+            line_settings,  # noqa: F401
+            request_id,
+        )
+
+        request_id.connect()

@@ -165,6 +165,26 @@ class ApiIdempotencyKey(models.Model):
         return self.key
 
 
+class ApiRateWindow(models.Model):
+    """Requests of one API caller (a token, a signed-in user or an address) in one minute
+    (``core.ratelimit`` without Redis): one row a caller and minute, counted up atomically."""
+
+    caller = models.CharField(_("caller"), max_length=80)
+    minute = models.BigIntegerField(_("minute"))
+    hits = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("API rate window")
+        verbose_name_plural = _("API rate windows")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "minute"], name="core_api_rate_window_once")
+        ]
+        indexes = [models.Index(fields=["minute"], name="core_api_rate_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.caller}@{self.minute}"
+
+
 class DomainEvent(models.Model):
     """One published domain event (``core.events``): the event log and transactional outbox.
 
