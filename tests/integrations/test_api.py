@@ -8,7 +8,7 @@ import pytest
 from kefu.core.models import AuditEvent
 from kefu.integrations.models import WebhookDelivery, WebhookSubscription
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_events")]
 URL = "/api/v1/webhooks"
 
 

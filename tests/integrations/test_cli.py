@@ -12,7 +12,7 @@ from kefu.integrations.models import WebhookSubscription
 
 from .receiver import Receiver
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_events")]
 
 
 def test_add_prints_the_id_and_the_secret(org, capsys):

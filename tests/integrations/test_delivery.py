@@ -21,7 +21,7 @@ from kefu.tickets.models_sla import Notification
 
 from .receiver import Receiver
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_events")]
 SECRET = "test-secret-0123456789"
 
 

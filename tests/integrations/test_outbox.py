@@ -13,7 +13,7 @@ from kefu.integrations import outbox
 from kefu.integrations.models import WebhookDelivery
 from kefu.integrations.services import subscription_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_events")]
 
 
 def publish(line, name="customer.created", object_id=7):

@@ -10,7 +10,7 @@ from kefu.core import events
 from kefu.integrations.models import WebhookDelivery, WebhookSubscription
 from kefu.integrations.services import subscription_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_events")]
 LIST = reverse("integrations:webhooks")
 
 

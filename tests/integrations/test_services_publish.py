@@ -63,7 +63,7 @@ def test_a_guard_event_is_never_delivered_nor_offered(org, manager):
 
 
 def test_a_bulk_publish_makes_a_few_jobs(
-    org, manager, django_capture_on_commit_callbacks, monkeypatch
+    org, manager, django_capture_on_commit_callbacks, monkeypatch, synthetic_events
 ):
     subscription_create(
         actor=manager,

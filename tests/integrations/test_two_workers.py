@@ -26,7 +26,9 @@ EVENTS = 40
     reason="the in-memory SQLite test database locks whole tables between threads; on SQLite "
     "the slow kill -9 test races two worker processes",
 )
-def test_two_workers_at_once_send_every_delivery_exactly_once(org, manager, monkeypatch):
+def test_two_workers_at_once_send_every_delivery_exactly_once(
+    org, manager, monkeypatch, synthetic_events
+):
     from kefu.integrations import outbox
 
     # the deliveries wait in the outbox (no job after each commit): both sweeps find all of them
