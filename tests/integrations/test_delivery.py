@@ -269,3 +269,9 @@ def test_the_log_of_finished_deliveries_is_pruned_after_30_days_but_not_what_is_
     assert delivery.prune() == 3
     assert list(WebhookDelivery.objects.values_list("status", flat=True)) == ["pending"]
     assert not WebhookAttempt.objects.exists()
+
+
+def test_a_sweep_with_no_time_left_leaves_the_rest_to_the_next_one(org, hook, receiver):
+    publish(org.shop, n=2)
+    assert delivery.deliver_due(seconds=0) == {}
+    assert delivery.deliver_due(seconds=50) == {"delivered": 2}

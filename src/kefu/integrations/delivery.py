@@ -255,12 +255,15 @@ def deliver_due(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
+    seconds: float | None = None,
 ) -> dict[str, int]:
-    """Send every delivery due now (retries, ones a dead worker left); counts by status."""
+    """Send every delivery due now (retries, ones a dead worker left); counts by status. With
+    ``seconds``, stop taking new batches after that long (the next sweep goes on)."""
     counts: dict[str, int] = {}
     seen: set[int] = set()
     client = thread_client()
-    while True:
+    deadline = time.monotonic() + seconds if seconds is not None else None
+    while deadline is None or time.monotonic() < deadline:
         batch = [pk for pk in due_ids(limit=200) if pk not in seen]
         if limit is not None:
             batch = batch[: max(limit - len(seen), 0)]
@@ -271,6 +274,7 @@ def deliver_due(
             total(len(batch))
         for status, n in send(batch, client=client, progress=progress).items():
             counts[status] = counts.get(status, 0) + n
+    return counts
 
 
 def notice_text(sub: WebhookSubscription, failures: int) -> str:
