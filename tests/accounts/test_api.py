@@ -81,13 +81,15 @@ def test_token_name_too_long_is_a_validation_error(api_as, agent):
     assert "name" in response.json()["error"]["fields"]
 
 
-def test_users_and_teams_are_admin_only(api_as, manager):
+def test_users_and_teams_of_other_business_lines_stay_hidden(api_as, manager, org, wy_agent):
+    # every role reads the names of its own business line (issue 16; tests/api/test_directory.py)
     api = api_as(manager)
 
-    for path in ("/api/v1/accounts/users", "/api/v1/accounts/teams"):
-        response = api.get(path)
-        assert response.status_code == 403
-        assert response.json()["error"]["code"] == "permission_denied"
+    users = api.get("/api/v1/accounts/users", {"limit": 200}).json()["items"]
+    teams = api.get("/api/v1/accounts/teams", {"limit": 200}).json()["items"]
+
+    assert "wy_agent" not in {u["username"] for u in users}
+    assert {t["business_line"] for t in teams} == {org.shop.pk}
 
 
 def test_admin_lists_users_by_role_with_a_cursor(

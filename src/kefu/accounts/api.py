@@ -61,7 +61,9 @@ def user_list(
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    return selectors.user_list(
+    """People with their names, team and department: those of the caller's business line
+    (everyone for an administrator), whatever the caller's role."""
+    return selectors.user_directory(
         actor=request.user, role=role, team=team, active=active, cursor=cursor, limit=limit
     )
 
@@ -70,7 +72,9 @@ def user_list(
 def team_list(
     request, business_line: int | None = None, cursor: str | None = None, limit: int | None = None
 ):
-    teams = selectors.team_list(actor=request.user, business_line=business_line)
+    """Teams with their names and department: those of the caller's business line (every team
+    for an administrator), whatever the caller's role."""
+    teams = selectors.team_directory(actor=request.user, business_line=business_line)
     return paginate(teams, ordering="id", cursor=cursor, limit=limit)
 
 

@@ -61,7 +61,17 @@ class UserOut(Schema):
     is_active: bool
     business_line: int | None = Field(None, alias="business_line_id")
     department: int | None = Field(None, alias="department_id")
+    department_name: str | None = None
     team: int | None = Field(None, alias="team_id")
+    team_name: str | None = None
+
+    @staticmethod
+    def resolve_team_name(user) -> str | None:
+        return user.team.name if user.team_id else None
+
+    @staticmethod
+    def resolve_department_name(user) -> str | None:
+        return user.department.name if user.department_id else None
 
 
 class UserPageOut(Schema):
@@ -76,6 +86,7 @@ class TeamOut(Schema):
     business_line: int = Field(..., alias="business_line_id")
     department: int = Field(..., alias="department_id")
     department_name: str = Field(..., alias="department.name")
+    business_line_name: str = Field(..., alias="business_line.name")
 
 
 class BusinessLineOut(Schema):

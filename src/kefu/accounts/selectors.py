@@ -92,6 +92,43 @@ def team_list(*, actor, business_line: int | None = None) -> QuerySet[Team]:
     return qs
 
 
+def team_directory(*, actor, business_line: int | None = None) -> QuerySet[Team]:
+    """The teams whose names anyone reads (the API's ``/accounts/teams``): those of the actor's
+    business line, every team for an administrator; with department and line in one query."""
+    qs = Team.objects.filter(scope.business_line_q(actor)).select_related(
+        "department", "business_line"
+    )
+    if business_line:
+        qs = qs.filter(business_line_id=business_line)
+    return qs
+
+
+def user_directory(
+    *,
+    actor,
+    role: str | None = None,
+    team: int | None = None,
+    active: bool | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """The people whose names anyone reads (the API's ``/accounts/users``: assignees, first
+    owners, authors): those of the actor's business line, everyone for an administrator; by
+    username, one cursor page at a time."""
+    qs = User.objects.filter(scope.business_line_q(actor)).select_related(
+        "business_line", "department", "team"
+    )
+    if role and role not in Role.values:
+        raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
+    if role:
+        qs = qs.filter(role=role)
+    if team:
+        qs = qs.filter(team_id=team)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return paginate(qs, ordering="username", cursor=cursor, limit=limit)
+
+
 def user_get(*, actor, pk: int) -> User:
     require_admin(actor)
     user = User.objects.select_related("business_line", "department", "team").filter(pk=pk).first()
