@@ -19,6 +19,8 @@ from kefu.tickets.models import TicketMessage
 from kefu.tickets.schemas import (
     AttachmentOut,
     AttachmentPageOut,
+    BulkUpdateIn,
+    BulkUpdateOut,
     Id,
     MessageCreateIn,
     MessageOut,
@@ -84,6 +86,19 @@ def ticket_list(
     qs = selectors.ticket_list_for(user=request.user, filters=filters, description=True)
     branches = selectors.ticket_branches_for(user=request.user, filters=filters)
     return _page(qs, ordering=filters.ordering, cursor=cursor, limit=limit, branches=branches)
+
+
+@router.post("/bulk", response=BulkUpdateOut, operation_id="ticket_bulk_update")
+def ticket_bulk_update(request, payload: BulkUpdateIn):
+    """Up to 100 tickets at once: each item goes through the same rules as a PATCH of that
+    ticket (state machine, version, scope) in its own transaction; the answer (200) has one
+    result per item: ``ok``, the ``status_code`` and ``error`` a PATCH would have answered, and
+    the updated ``ticket``. More than 100 items, or an id twice, is a 400 that changes nothing."""
+    from kefu.tickets.bulk import tickets_bulk_apply
+
+    items = [item.dict(exclude_unset=True) for item in payload.items]
+    results = tickets_bulk_apply(actor=request.user, items=items)
+    return {"items": results}
 
 
 @router.get("/{ticket_id}", response=TicketOut, operation_id="ticket_get")

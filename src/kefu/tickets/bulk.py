@@ -21,12 +21,12 @@ from openpyxl import Workbook
 
 from kefu.accounts.models import Team, User
 from kefu.core import audit, scope
-from kefu.core.errors import DomainError, Invalid, PermissionDenied, StaleWrite
+from kefu.core.errors import DomainError, Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.core.xlsx import safe_cell
 from kefu.customers.selectors import shown_phone
 from kefu.tickets import services
 from kefu.tickets.models import Status, Ticket
-from kefu.tickets.selectors import ticket_qs_for
+from kefu.tickets.selectors import ticket_qs_for, ticket_rows_for
 
 MAX_ITEMS = 100
 SHOWN_SKIPS = 10  # the message names the first ten skipped tickets; the audit record all
@@ -206,6 +206,78 @@ def tickets_bulk_update(*, actor, items: list[tuple[int, int | None]], action: s
             business_line_id=getattr(actor, "business_line_id", None),
         )
     return result
+
+
+# -- the API's bulk update ---------------------------------------------------------------------
+
+API_FIELDS = ("status", "priority", "team", "assignee")
+
+
+@dataclass
+class ItemResult:
+    id: int
+    ok: bool
+    status_code: int
+    error: dict | None = None
+    ticket: Ticket | None = None
+
+
+def tickets_bulk_apply(*, actor, items: list[dict]) -> list[ItemResult]:
+    """``POST /api/v1/tickets/bulk``: each item ``{id, version?, status?, priority?, team?,
+    assignee?}`` is one ``services.ticket_update`` in its own transaction (state machine,
+    complaint rules, version check, audit), exactly as a PATCH of that ticket; one that fails
+    reports the status and error a PATCH would have had and never stops the others. More than
+    ``MAX_ITEMS`` items, none, or an id twice is ``Invalid`` before anything is written."""
+    if not items:
+        raise Invalid(_("Send at least one ticket."), fields={"items": _("Nothing to update.")})
+    if len(items) > MAX_ITEMS:
+        raise Invalid(
+            _("Send at most %(n)d tickets in one bulk update.") % {"n": MAX_ITEMS},
+            fields={"items": _("At most %(n)d items.") % {"n": MAX_ITEMS}},
+        )
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise Invalid(
+            _("Each ticket may appear once in a bulk update."),
+            fields={"items": _("An id appears twice.")},
+        )
+    related = ("team", "department", "assignee", "first_owner", "customer", "business_line")
+    found = ticket_qs_for(actor).select_related(*related).in_bulk(ids)
+    results: list[ItemResult] = []
+    for item in items:
+        ticket = found.get(item["id"])
+        if ticket is None:
+            error = NotFound().as_dict()["error"]
+            results.append(ItemResult(item["id"], False, NotFound.status, error))
+            continue
+        changes = {name: item[name] for name in API_FIELDS if name in item}
+        version = item.get("version")
+        try:
+            services.ticket_update(
+                actor=actor,
+                ticket=ticket,
+                version=ticket.version if version is None else version,
+                changes=changes,
+            )
+        except DomainError as exc:
+            results.append(ItemResult(item["id"], False, exc.status, exc.as_dict()["error"]))
+        else:
+            results.append(ItemResult(item["id"], True, 200))
+    rows = ticket_rows_for(user=actor, pks=[r.id for r in results if r.ok])
+    for result in results:
+        result.ticket = rows.get(result.id)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="ticket.bulk_update",
+            changes={
+                "api": True,
+                "updated": [r.id for r in results if r.ok],
+                "failed": {str(r.id): r.error["code"] for r in results if not r.ok},
+            },
+            business_line_id=getattr(actor, "business_line_id", None),
+        )
+    return results
 
 
 # -- export ----------------------------------------------------------------------------------

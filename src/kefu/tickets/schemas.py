@@ -346,3 +346,60 @@ class AttachmentOut(Schema):
 class AttachmentPageOut(Schema):
     items: list[AttachmentOut]
     next: str | None
+
+
+class BulkItemIn(Schema):
+    """One ticket of a bulk update: the fields to set, as a PATCH of that ticket would."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    version: int | None = Field(
+        None, ge=0, le=2**31, description="The version last read; without it, the current one."
+    )
+    status: StatusCode | None = None
+    priority: PriorityCode | None = None
+    team: Id | None = Field(None, description="Transfer to another team of the line.")
+    assignee: Id | None = Field(None, description="null unassigns.")
+
+
+class BulkUpdateIn(Schema):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"id": 101, "version": 3, "status": "in_progress", "assignee": 7},
+                        {"id": 102, "priority": "urgent"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    items: list[BulkItemIn] = Field(
+        ..., description="At most 100 tickets, each id once; more is a 400 and changes nothing."
+    )
+
+
+class BulkItemError(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+class BulkItemOut(Schema):
+    id: int
+    ok: bool
+    status_code: int = Field(
+        ...,
+        description="What a PATCH of this ticket alone would have answered (200, 400, "
+        "403, 404, 409).",
+    )
+    error: BulkItemError | None = None
+    ticket: TicketOut | None = None
+
+
+class BulkUpdateOut(Schema):
+    items: list[BulkItemOut] = Field(..., description="One result per item, in the order sent.")

@@ -63,6 +63,11 @@ def ticket_row_for(*, user, pk) -> Ticket:
     return _one(_as_rows(ticket_qs_for(user), description=True), pk)
 
 
+def ticket_rows_for(*, user, pks) -> dict[int, Ticket]:
+    """Tickets of ``pks`` that ``user`` sees, shaped like API list rows, by id (one query)."""
+    return _as_rows(ticket_qs_for(user), description=True).in_bulk(list(pks))
+
+
 def ticket_list_for(*, user, filters: TicketFilters, description: bool = False) -> QuerySet[Ticket]:
     """The filtered list, shaped for list rows (with the description for the API's rows); order
     and paginate with core.pagination."""
