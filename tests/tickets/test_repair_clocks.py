@@ -192,3 +192,13 @@ def test_sr2_migration_moves_old_seeded_repair_policies_to_calendar_time(org):
         4320,
     )
     assert changed.business_time and changed.resolution_days == 3
+
+
+def test_sr2_minor_repair_reported_with_a_fraction_of_a_second_is_still_due_235959():
+    calendar = BusinessCalendar.always()
+    start = dt.datetime(2026, 11, 28, 10, 0, 0, 669000, tzinfo=SH)
+    rule = sla.PolicyRule(name="m", resolution_days=0, business_time=False)
+    due = sla.deadline(
+        start, sla.target_seconds(rule, sla.RESOLUTION, start, calendar), 0, calendar
+    )
+    assert at(2026, 11, 28, 23, 59, 59) <= due < at(2026, 11, 29)

@@ -15,6 +15,7 @@ the paused business time. Levels fire in order as active time passes their thres
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -249,7 +250,9 @@ def target_seconds(
         return None if minutes is None else int(minutes) * 60
     if policy.resolution_days is not None:
         deadline = end_of_working_day(start, calendar, int(policy.resolution_days))
-        return max(0, int(business_seconds_between(start, deadline, calendar)))
+        # rounded up: a start with a fraction of a second never moves the deadline before
+        # 23:59:59 (the end of the day it was reported)
+        return max(0, math.ceil(business_seconds_between(start, deadline, calendar)))
     if policy.resolution_minutes is None:
         return None
     return int(policy.resolution_minutes) * 60
