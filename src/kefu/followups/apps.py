@@ -14,4 +14,6 @@ class FollowupsConfig(AppConfig):
 
         subscribe("ticket.closing", reactions.on_ticket_closing)
         subscribe("ticket.status_changed", reactions.on_ticket_status_changed)
+        subscribe("customer.created", reactions.on_customer_created)
+        subscribe("customer.updated", reactions.on_customer_updated)
         subscribe("ticket.created", reactions.on_ticket_created)

@@ -20,6 +20,7 @@ INACTIVITY = "inactivity"
 NO_SHOW = "no_show"
 REVIEW = "review"
 FIRST_LESSON = "first_lesson"
+FIRST_CONTACT = "first_contact"
 
 ORDINARY, REPEAT, MALIGNANT = "ordinary", "repeat", "malignant"
 
@@ -66,6 +67,8 @@ DEFAULTS: dict[str, Default] = {
     REVIEW: Default(0, 1),
     # FU-6: after the first lesson, within a day
     FIRST_LESSON: Default(0, 1),
+    # ARC-6: the agent a new customer is allocated to contacts them within one week
+    FIRST_CONTACT: Default(0, 7),
 }
 
 # line-wide settings kept in BusinessLine.policies, with these defaults
@@ -77,6 +80,8 @@ LINE_DEFAULTS: dict[str, object] = {
     # §9.9: a new complaint of the same customer on the same subject within these days repeats it
     "repeat_window_days": 30,
     "followup_escalate_days": 2,
+    # ARC-1: a new customer's archive is complete within 2 days of the visit
+    "archive_complete_days": 2,
 }
 
 

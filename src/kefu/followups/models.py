@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
     REVIEW = "review", _("Medium or negative review")
     FIRST_LESSON = "first_lesson", _("After the first lesson")
+    FIRST_CONTACT = "first_contact", _("First contact with a new customer")
 
 
 class Outcome(models.TextChoices):
@@ -552,6 +553,141 @@ class SolutionNotice(TimestampedModel):
         from django.utils import timezone
 
         return self.done_at is None and self.due_at < timezone.now()
+
+
+class EscalationLevel(models.TextChoices):
+    LEAD = "lead", _("Team lead")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+
+
+class ManualEscalation(models.Model):
+    """A ticket escalated by hand to the lead, supervisor or manager, or a difficult customer
+    reported (ESC-4, ESC-6); the complaints page counts escalated complaints per level (ESC-5)."""
+
+    class Reason(models.TextChoices):
+        ESCALATION = "escalation", _("Escalated by hand")
+        DIFFICULT = "difficult", _("Difficult customer")
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="manual_escalations",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Reason.choices)
+    level = models.CharField(_("escalated to"), max_length=12, choices=EscalationLevel.choices)
+    is_complaint = models.BooleanField(_("complaint"), default=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manual escalation")
+        verbose_name_plural = _("manual escalations")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["business_line", "created_at"], name="manualesc_line_time"),
+            models.Index(fields=["ticket", "-id"], name="manualesc_ticket"),
+        ]
+
+
+class CustomerIntake(models.Model):
+    """A new customer's intake (ARC-1, ARC-6): the archive must be complete within the line's
+    days of the visit (default 2), and the customer is allocated to an agent, by load and skill,
+    who makes the first contact within a week. ``load`` and ``skill`` are the figures the
+    allocation read, so the page can say why this agent."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="intake",
+    )
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visited_on = models.DateField(_("visit"))
+    archive_due_on = models.DateField(_("archive due"))
+    archive_done_at = models.DateTimeField(_("archive complete at"), null=True, blank=True)
+    missing = models.JSONField(_("missing fields"), default=list, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    allocated_at = models.DateTimeField(_("allocated at"), null=True, blank=True)
+    # the allocation's reasons: the agent's customers before this one, satisfied-callback %
+    load = models.PositiveIntegerField(_("customers before"), null=True, blank=True)
+    skill = models.PositiveSmallIntegerField(_("satisfied callbacks (%)"), null=True, blank=True)
+    preassigned = models.BooleanField(_("agent given at intake"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("new customer")
+        verbose_name_plural = _("new customers")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["business_line", "archive_done_at", "archive_due_on"],
+                name="intake_line_archive",
+            ),
+            models.Index(fields=["business_line", "allocated_at"], name="intake_line_alloc"),
+            models.Index(fields=["team", "-id"], name="intake_team"),
+        ]
 
 
 class Direction(models.TextChoices):

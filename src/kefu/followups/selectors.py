@@ -19,12 +19,14 @@ from kefu.followups.models import (
     CallbackTask,
     CallRecord,
     ComplaintGrade,
+    CustomerIntake,
     Deputy,
     Escalation,
     Grade,
     GradeChange,
     Kind,
     LetterRecord,
+    ManualEscalation,
     Outcome,
     SolutionNotice,
     TaskStatus,
@@ -187,6 +189,128 @@ def open_issues_for(user) -> list[CallbackTask]:
         )
         .select_related("customer")
         .order_by("done_at", "id")[:WORKBENCH_ROWS]
+    )
+
+
+def manual_escalations_for(user) -> QuerySet[ManualEscalation]:
+    """Escalations by hand and difficult-customer reports ``user`` may see (ESC-4/5/6)."""
+    return ManualEscalation.objects.filter(
+        scope.records_q(user, owners=("actor_id", "recipient_id"))
+    )
+
+
+def ticket_escalations(ticket) -> list[ManualEscalation]:
+    """The ticket's escalations by hand, newest first (the ticket came through its scope)."""
+    return list(
+        ManualEscalation.objects.filter(ticket_id=ticket.pk)
+        .select_related("actor", "recipient")
+        .order_by("-id")[:20]
+    )
+
+
+@dataclass
+class EscalationCounts:
+    period: str
+    # [(level code, label, complaints escalated by hand, difficult customers reported)]
+    rows: list[tuple[str, str, int, int]]
+    complaints: int
+    difficult: int
+
+
+def escalation_counts(*, user, period: str | None) -> EscalationCounts:
+    """ESC-5: complaints escalated per level in the month (each complaint counted once per level,
+    however many times it went there), and difficult customers reported (ESC-6), one query."""
+    from kefu.followups.models import EscalationLevel
+
+    period, first, following = parse_period(period)
+    start, end = _month_bounds(first, following)
+    rows = (
+        manual_escalations_for(user)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values("level")
+        .annotate(
+            complaints=Count(
+                "ticket_id",
+                distinct=True,
+                filter=Q(is_complaint=True, kind=ManualEscalation.Reason.ESCALATION),
+            ),
+            difficult=Count(
+                "customer_id", distinct=True, filter=Q(kind=ManualEscalation.Reason.DIFFICULT)
+            ),
+        )
+    )
+    found = {r["level"]: (r["complaints"], r["difficult"]) for r in rows}
+    table = [
+        (code, str(label), *found.get(code, (0, 0))) for code, label in EscalationLevel.choices
+    ]
+    return EscalationCounts(
+        period=period,
+        rows=table,
+        complaints=sum(r[2] for r in table),
+        difficult=sum(r[3] for r in table),
+    )
+
+
+def _month_bounds(first: dt.date, following: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    def aware(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+    return aware(first), aware(following)
+
+
+INTAKE_ROWS = 100
+
+
+def intakes_for(*, user, overdue: bool = False, today: dt.date | None = None) -> list:
+    """New customers ``user`` may see (ARC-1/6), newest first, each with ``why`` (the
+    allocation's reason in words), ``missing_labels``, ``overdue`` and ``first_contact`` (the
+    first-contact callback, or None). Three queries; at most ``INTAKE_ROWS`` rows."""
+    from kefu.customers.models import Customer, Tier
+
+    today = today or timezone.localdate()
+    qs = CustomerIntake.objects.filter(scope.records_q(user, owners=("agent_id",)))
+    if overdue:
+        qs = qs.filter(archive_done_at__isnull=True, archive_due_on__lt=today)
+    rows = list(qs.select_related("customer", "agent").order_by("-id")[:INTAKE_ROWS])
+    tasks = {
+        t.customer_id: t
+        for t in CallbackTask.objects.filter(
+            customer_id__in=[r.customer_id for r in rows], kind=Kind.FIRST_CONTACT, attempt=1
+        )
+    }
+    labels = {
+        name: str(Customer._meta.get_field(name).verbose_name)
+        for name in ("phone", "address", "first_visit_on")
+    }
+    labels["vehicle"] = _("vehicle")
+    for row in rows:
+        row.first_contact = tasks.get(row.customer_id)
+        row.overdue = row.archive_done_at is None and row.archive_due_on < today
+        row.missing_labels = [labels.get(m, m) for m in row.missing]
+        if row.agent_id is None:
+            row.why = ""
+        elif row.preassigned or row.load is None:
+            row.why = _("Dedicated agent given at intake")
+        elif row.customer.tier != Tier.NORMAL:
+            row.why = _(
+                "Higher-tier customer: the most skilled agent near the lightest load "
+                "(%(load)s customers before, %(skill)s%% satisfied callbacks)"
+            ) % {"load": row.load, "skill": row.skill}
+        else:
+            row.why = _("Fewest customers (%(load)s before); %(skill)s%% satisfied callbacks") % {
+                "load": row.load,
+                "skill": row.skill,
+            }
+    return rows
+
+
+def intake_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    qs = CustomerIntake.objects.filter(scope.records_q(user, owners=("agent_id",)))
+    return qs.aggregate(
+        waiting=Count("id", filter=Q(agent__isnull=True)),
+        overdue=Count("id", filter=Q(archive_done_at__isnull=True, archive_due_on__lt=today)),
     )
 
 

@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/severe/", views.ticket_severe, name="ticket_severe"),
     path("tickets/<int:pk>/flag/", views.ticket_flag, name="ticket_flag"),
+    path("tickets/<int:pk>/escalate/", views.ticket_escalate, name="ticket_escalate"),
+    path("intake/", views.intake, name="intake"),
 ]
 
 urlpatterns += [

@@ -212,6 +212,10 @@ def complaints(request):
                 (Grade.MALIGNANT, Grade.MALIGNANT.label),
             ],
             "escalations": selectors.escalations_for(request.user)[:50],
+            "escalation_counts": selectors.escalation_counts(user=request.user, period=period),
+            "manual_escalations": selectors.manual_escalations_for(request.user)
+            .select_related("ticket", "actor", "recipient")
+            .order_by("-created_at", "-id")[:20],
         },
     )
 
@@ -456,6 +460,50 @@ def ticket_severe(request, pk: int):
             actor=request.user, ticket=ticket, reason=request.POST.get("reason", "")
         )
         messages.success(request, _("The complaint is now graded malignant."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return _back_to_ticket(ticket.pk)
+
+
+@login_required
+def intake(request):
+    """New customers (ARC-1/6): archive due within 2 days, the allocation and its reason, the
+    first-contact callback; ``?overdue=1`` lists the archives past their due day."""
+    status = 200
+    if request.method == "POST":
+        from kefu.followups.services.intake import intake_run
+
+        _require(request.user, scope.SUPERVISOR)
+        lines = None if request.user.business_line_id is None else [request.user.business_line_id]
+        count = intake_run(line_ids=lines)
+        messages.success(request, _("%(n)d new customers allocated.") % {"n": count})
+        return redirect("followups:intake")
+    overdue = request.GET.get("overdue") == "1"
+    context = {
+        "rows": selectors.intakes_for(user=request.user, overdue=overdue),
+        "counts": selectors.intake_counts(user=request.user),
+        "overdue": overdue,
+        "can_allocate": scope.at_least(request.user, scope.SUPERVISOR),
+    }
+    return render(request, "followups/intake.html", context, status=status)
+
+
+@login_required
+@require_POST
+def ticket_escalate(request, pk: int):
+    """Escalate the ticket by hand, or report a difficult customer (ESC-4/6)."""
+    from kefu.followups.services.manual import ticket_escalate as escalate
+
+    ticket = ticket_get_for(user=request.user, pk=pk)
+    try:
+        escalate(
+            actor=request.user,
+            ticket=ticket,
+            level=request.POST.get("level", ""),
+            reason=request.POST.get("reason", ""),
+            difficult=request.POST.get("kind") == "difficult",
+        )
+        messages.success(request, _("Escalated. They have been notified."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return _back_to_ticket(ticket.pk)

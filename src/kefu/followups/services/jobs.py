@@ -269,11 +269,15 @@ def escalations_run(*, now: dt.datetime | None = None) -> int:
 
 
 def cadence_run(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """One periodic run: {"maintenance": n, "inactivity": n, "escalations": n} created."""
+    """One periodic run: {"maintenance": n, "inactivity": n, "escalations": n, "intake": n}
+    created (intake: new customers allocated, ARC-6)."""
+    from kefu.followups.services.intake import intake_run
+
     now = now or timezone.now()
     today = timezone.localdate(now)
     return {
         "maintenance": maintenance_run(today=today),
         "inactivity": inactivity_run(today=today),
         "escalations": escalations_run(now=now),
+        "intake": intake_run(today=today),
     }

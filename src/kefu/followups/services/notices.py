@@ -82,7 +82,7 @@ def notice_make(*, actor, issue: CallbackTask, solution: str = "", at=None) -> S
         actor=actor,
         action="callback.notice",
         obj=notice,
-        changes={"callback": issue.pk, "owner": owner_id, "due_at": notice.due_at.isoformat()},
+        changes={"issue": issue.pk, "owner": owner_id, "due_at": notice.due_at.isoformat()},
     )
     _notify(notice)
     return notice
@@ -106,7 +106,7 @@ def notice_done(*, actor, notice: SolutionNotice, notes: str = "") -> SolutionNo
         actor=actor,
         action="callback.notice_done",
         obj=notice,
-        changes={"late": notice.done_at > notice.due_at, "notes": notes},
+        changes={"done_at": notice.done_at.isoformat(), "notes": notes},
     )
     if notice.ticket_id is not None:
         from kefu.followups.services.callbacks import _site_text, _timeline

@@ -48,6 +48,10 @@ SCRIPTS = {
     Kind.FIRST_LESSON: gettext_lazy(
         "Hello, how was your first lesson? Are you happy with the teacher and the schedule?"
     ),
+    Kind.FIRST_CONTACT: gettext_lazy(
+        "Hello, I am your customer-service contact from now on. Introduce yourself, confirm the "
+        "customer's details and what they need from us, and note it in the archive."
+    ),
 }
 EDITABLE = (
     "enabled",

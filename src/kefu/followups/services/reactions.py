@@ -45,3 +45,26 @@ def on_ticket_status_changed(event) -> None:
         before=event.payload["before"],
         after=event.payload["after"],
     )
+
+
+def _customer(event):
+    from kefu.customers.models import Customer
+
+    subject = getattr(event, "subject", None)
+    if isinstance(subject, Customer):
+        return subject
+    return Customer.objects.select_related("business_line").get(pk=event.object_id)
+
+
+def on_customer_created(event) -> None:
+    """ARC-1 / ARC-6: a new customer's intake (archive due, allocation pending)."""
+    from kefu.followups.services.intake import intake_record
+
+    intake_record(customer=_customer(event))
+
+
+def on_customer_updated(event) -> None:
+    """ARC-1: the archive is complete once its required facts are filled in."""
+    from kefu.followups.services.intake import archive_check
+
+    archive_check(customer=_customer(event))

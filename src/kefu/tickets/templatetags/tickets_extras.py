@@ -24,6 +24,7 @@ TIMELINE_FIELDS = {
     "promise": _("Promise"),
     "callback": _("Callback"),
     "grade": _("Complaint grade"),
+    "escalation": _("Escalation"),
 }
 # a timeline value and the note written after it, e.g. "重复投诉 · 两次回访未解决"
 NOTE_SEPARATOR = " · "
