@@ -61,6 +61,7 @@ OBJECT_ROUTES = {
     "forecast": "workforce/forecasts/<int:pk>/",
     "peak plan": "workforce/peaks/<int:pk>/",
     "callback task": "surveys/callbacks/<int:callback_id>/",
+    "shift log entry": "shiftlogs/entries/<int:pk>/",
 }
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

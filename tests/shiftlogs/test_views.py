@@ -35,7 +35,7 @@ def test_sr3_pages_per_log_are_in_the_navigation_with_empty_states(web_as, agent
         assert reverse(f"shiftlogs:{name}") in home
     page = web.get(reverse("shiftlogs:handover"))
     assert page.status_code == 200
-    assert "The Handover book has no entries yet" in page.content.decode()
+    assert "The handover book has no entries yet" in page.content.decode()
     # agents do not write the management log: no form there, and no review queue
     assert 'id="entry-form"' not in web.get(reverse("shiftlogs:management")).content.decode()
     assert web.get(reverse("shiftlogs:review")).status_code == 403
