@@ -81,6 +81,9 @@ class Customer(VersionedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["business_line", "-created_at"], name="customer_bl_created"),
+            # the incremental export (GET /customers?updated_after=) pages by (updated_at, id)
+            models.Index(fields=["business_line", "updated_at"], name="customer_bl_updated"),
+            models.Index(fields=["updated_at"], name="customer_updated"),
             models.Index(fields=["business_line", "phone"], name="customer_bl_phone"),
             models.Index(fields=["business_line", "name"], name="customer_bl_name"),
         ]
