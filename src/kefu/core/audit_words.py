@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -178,6 +179,19 @@ VALUE_LOOKUPS = {
 }
 
 
+# changes recorded on an object whose field they are not, read through the field of the model
+# that keeps them (its label and choices): (action, key) → (model, field)
+FIELDS_ELSEWHERE = {
+    ("complaint.grade", "grade"): ("followups.ComplaintGrade", "grade"),
+    ("complaint.grade", "rule"): ("followups.GradeChange", "rule"),
+}
+
+
+def _field_elsewhere(action: str, key: str):
+    found = FIELDS_ELSEWHERE.get((action, key))
+    return _field(_model(found[0]), found[1]) if found else None
+
+
 def action_label(code: str) -> str:
     """The action in words; an action nobody named yet is shown as the change it records."""
     label = ACTION_LABELS.get(code)
@@ -250,7 +264,8 @@ def change_rows(object_type: str, changes, action: str = "") -> list[tuple[str, 
     model = _model(object_type)
     rows = []
     for key, value in changes.items():
-        field = _field(model, key)
+        own = _field(model, key)
+        field = own or _field_elsewhere(action, key)
         value = _named(action, key, value)
         if (
             isinstance(value, list)
@@ -261,5 +276,9 @@ def change_rows(object_type: str, changes, action: str = "") -> list[tuple[str, 
             text = f"{_value(field, value[0])} → {_value(field, value[1])}"
         else:
             text = _value(field, value)
-        rows.append((_key_label(model, key), text))
+        if own is None and field is not None:
+            label = capfirst(str(field.verbose_name))
+        else:
+            label = _key_label(model, key)
+        rows.append((label, text))
     return rows
