@@ -283,6 +283,8 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     policies, and the history of callbacks, surveys, grades and SLA events (demo.story)."""
     from kefu.demo.complaint_rows import build_complaint_rows
     from kefu.demo.escalation_rows import build_escalation_rows
+    from kefu.demo.repair_rows import build_repair_rows
+    from kefu.demo.repeat_rows import build_repeat_rows
     from kefu.demo.shiftlog_rows import build_shiftlog_rows
     from kefu.demo.story import build_story
     from kefu.followups.services.callbacks import ticket_status_changed
@@ -313,6 +315,8 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     build_complaint_rows(now=now, seed=seed)  # complaint stages and closing callbacks
     build_escalation_rows(now=now, seed=seed)  # escalations by hand, same-day notices
     build_shiftlog_rows(now=now, seed=seed, lines={line.code: line for line in lines})
+    build_repair_rows()  # open 小修 / 大修 repairs on their calendar-time clocks (§9.13)
+    build_repeat_rows(now=now)  # customers who complain again: linked and graded 重复 (§9.9)
     _seed_workforce(lines, now=now)
 
 

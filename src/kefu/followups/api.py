@@ -200,13 +200,23 @@ def rates(request, period: str | None = None):
     figures = selectors.callback_rates(user=request.user, period=period)
 
     def row(r):
-        return {"id": r.id, "name": r.name, "due": r.due, "completed": r.completed, "rate": r.rate}
+        return {
+            "id": r.id,
+            "name": r.name,
+            "due": r.due,
+            "completed": r.completed,
+            "rate": r.rate,
+            "target": r.target,
+            "met": r.met,
+        }
 
     return {
         "period": figures.period,
+        "target": figures.target,
         "total": row(figures.total),
         "agents": [row(r) for r in figures.agents],
         "teams": [row(r) for r in figures.teams],
+        "months": [row(r) for r in figures.months],
     }
 
 

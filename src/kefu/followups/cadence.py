@@ -80,6 +80,8 @@ LINE_DEFAULTS: dict[str, object] = {
     # §9.9: a new complaint of the same customer on the same subject within these days repeats it
     "repeat_window_days": 30,
     "followup_escalate_days": 2,
+    # FU-5: 「确保回访率100%」 / 「保修期内客户回访率为100%」: the 回访率 target in percent
+    "callback_rate_target": 100,
     # ARC-1: a new customer's archive is complete within 2 days of the visit
     "archive_complete_days": 2,
 }
@@ -172,6 +174,13 @@ def rate(completed: int, due: int) -> float | None:
     if due <= 0:
         return None
     return round(100.0 * completed / due, 1)
+
+
+def rate_met(rate: float | None, target: float | None) -> bool | None:
+    """FU-5: whether a 回访率 reaches its target (100.0 % meets 100 %); None when unknown."""
+    if rate is None or target is None:
+        return None
+    return rate >= float(target)
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:

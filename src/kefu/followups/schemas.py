@@ -170,13 +170,17 @@ class RateRowOut(Schema):
     due: int
     completed: int
     rate: float | None = Field(None, description="回访率 in percent; null when nothing was due")
+    target: int | None = Field(None, description="the line's 回访率 target in percent (FU-5)")
+    met: bool | None = Field(None, description="rate ≥ target; null when nothing was due")
 
 
 class RatesOut(Schema):
     period: str
+    target: int | None = None
     total: RateRowOut
     agents: list[RateRowOut]
     teams: list[RateRowOut]
+    months: list[RateRowOut] = []
 
 
 class GradedComplaintOut(Schema):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -323,10 +324,16 @@ class RateRow:
     name: str
     due: int
     completed: int
+    # FU-5: the 回访率 target of the row's line in percent (100 by default)
+    target: int | None = None
 
     @property
     def rate(self) -> float | None:
         return cadence.rate(self.completed, self.due)
+
+    @property
+    def met(self) -> bool | None:
+        return cadence.rate_met(self.rate, self.target)
 
 
 @dataclass
@@ -335,6 +342,30 @@ class Rates:
     agents: list[RateRow]
     teams: list[RateRow]
     total: RateRow
+    # the months up to the period, oldest first, each against the target (FU-5)
+    months: list[RateRow] = field(default_factory=list)
+    target: int | None = None
+
+
+RATE_MONTHS = 6
+
+
+def _rate_targets(line_ids) -> dict[int, int]:
+    """{line id: 回访率 target} (FU-5), one query."""
+    from kefu.accounts.models import BusinessLine
+    from kefu.followups.services.policies import line_setting
+
+    return {
+        line.pk: int(line_setting(line, "callback_rate_target"))
+        for line in BusinessLine.objects.filter(pk__in=[i for i in line_ids if i])
+    }
+
+
+def _months_back(first: dt.date, count: int) -> dt.date:
+    year, month = first.year, first.month - (count - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, 1)
 
 
 def parse_period(period: str | None) -> tuple[str, dt.date, dt.date]:
@@ -352,14 +383,39 @@ def parse_period(period: str | None) -> tuple[str, dt.date, dt.date]:
 
 def callback_rates(*, user, period: str | None) -> Rates:
     """回访率 = completed ÷ due (§9.12) per agent, per team and in all, over the callbacks in the
-    user's scope that were due (first attempt's window end) in the month. Three queries."""
+    user's scope that were due (first attempt's window end) in the month, each against its line's
+    target (FU-5, 100 % by default), and the months up to it. Five queries."""
     period, first, nxt = parse_period(period)
     base = callback_qs_for(user).filter(
         attempt=1, due_on__gte=first, due_on__lt=nxt, status__in=(TaskStatus.OPEN, TaskStatus.DONE)
     )
     figures = {"due": Count("id"), "completed": Count("id", filter=Q(reached_at__isnull=False))}
-    by_owner = list(base.values("owner_id").annotate(**figures).order_by("owner_id"))
-    by_team = list(base.values("team_id").annotate(**figures).order_by("team_id"))
+    by_owner = list(
+        base.values("owner_id", "business_line_id").annotate(**figures).order_by("owner_id")
+    )
+    by_team = list(
+        base.values("team_id", "business_line_id").annotate(**figures).order_by("team_id")
+    )
+    start = _months_back(first, RATE_MONTHS)
+    by_month = list(
+        callback_qs_for(user)
+        .filter(
+            attempt=1,
+            due_on__gte=start,
+            due_on__lt=nxt,
+            status__in=(TaskStatus.OPEN, TaskStatus.DONE),
+        )
+        .annotate(month=TruncMonth("due_on"))
+        .values("month")
+        .annotate(**figures)
+        .order_by("month")
+    )
+    line_ids = {r["business_line_id"] for r in by_owner + by_team}
+    if user.business_line_id:
+        line_ids.add(user.business_line_id)
+    targets = _rate_targets(line_ids)
+    own = user.business_line_id or (next(iter(targets)) if len(targets) == 1 else None)
+    target = targets.get(own) if own else None
     names = {
         u.pk: u.name
         for u in User.objects.filter(pk__in=[r["owner_id"] for r in by_owner if r["owner_id"]])
@@ -370,17 +426,42 @@ def callback_rates(*, user, period: str | None) -> Rates:
     }
     nobody = _("Unassigned")
     agents = [
-        RateRow(r["owner_id"], names.get(r["owner_id"], nobody), r["due"], r["completed"])
+        RateRow(
+            r["owner_id"],
+            names.get(r["owner_id"], nobody),
+            r["due"],
+            r["completed"],
+            targets.get(r["business_line_id"]),
+        )
         for r in by_owner
     ]
     team_rows = [
-        RateRow(r["team_id"], teams.get(r["team_id"], nobody), r["due"], r["completed"])
+        RateRow(
+            r["team_id"],
+            teams.get(r["team_id"], nobody),
+            r["due"],
+            r["completed"],
+            targets.get(r["business_line_id"]),
+        )
         for r in by_team
     ]
-    total = RateRow(None, _("All"), sum(r.due for r in agents), sum(r.completed for r in agents))
+    total = RateRow(
+        None, _("All"), sum(r.due for r in agents), sum(r.completed for r in agents), target
+    )
     agents.sort(key=lambda r: (r.name, r.id or 0))
     team_rows.sort(key=lambda r: (r.name, r.id or 0))
-    return Rates(period=period, agents=agents, teams=team_rows, total=total)
+    months = [
+        RateRow(None, r["month"].strftime("%Y-%m"), r["due"], r["completed"], target)
+        for r in by_month
+    ]
+    return Rates(
+        period=period,
+        agents=agents,
+        teams=team_rows,
+        total=total,
+        months=months,
+        target=target,
+    )
 
 
 # -- grades --------------------------------------------------------------------------------
@@ -530,9 +611,7 @@ class ContactEntry:
     ref: dict = field(default_factory=dict)
 
 
-def contacts_for_customer(
-    customer, limit: int = CONTACT_LIMIT, *, user=None
-) -> list[ContactEntry]:
+def contacts_for_customer(customer, limit: int = CONTACT_LIMIT, *, user=None) -> list[ContactEntry]:
     """Calls, letters and logged callbacks of ``customer``, newest first, at most ``limit``, in
     three queries, for the customer's timeline. The caller holds scope on the customer; with a
     ``user`` only the rows that user's registers and callback lists show are included."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/solution/", views.issue_solution, name="issue_solution"),
     path("notices/<int:pk>/done/", views.notice_done, name="notice_done"),
     path("rates/", views.rates, name="rates"),
+    path("rates/target/", views.rate_target, name="rate_target"),
     path("complaints/", views.complaints, name="complaints"),
     path("deputies/", views.deputies, name="deputies"),
     path("policies/", views.policies, name="policies"),

@@ -191,7 +191,32 @@ def _require(user, role: str) -> None:
 def rates(request):
     _require(request.user, scope.LEAD)
     figures = selectors.callback_rates(user=request.user, period=request.GET.get("period"))
-    return render(request, "followups/rates.html", {"figures": figures})
+    can_set = bool(request.user.business_line_id) and scope.at_least(request.user, scope.SUPERVISOR)
+    return render(request, "followups/rates.html", {"figures": figures, "can_set": can_set})
+
+
+@login_required
+@require_POST
+def rate_target(request):
+    """FU-5: a supervisor or manager sets the line's 回访率 target (percent)."""
+    _require(request.user, scope.SUPERVISOR)
+    line = request.user.business_line
+    if line is None:
+        raise PermissionDenied()
+    try:
+        services.line_settings_update(
+            actor=request.user,
+            line=line,
+            values={"callback_rate_target": request.POST.get("target", "")},
+        )
+    except Invalid as exc:
+        detail = "; ".join(str(v) for v in exc.fields.values()) or str(exc.message)
+        messages.error(request, _("The target was not saved: %(why)s") % {"why": detail})
+    else:
+        messages.success(request, _("The callback-rate target is saved."))
+    period = (request.POST.get("period") or "").strip()
+    url = reverse("followups:rates")
+    return redirect(f"{url}?period={quote(period)}" if period else url)
 
 
 @login_required

@@ -210,7 +210,8 @@ def line_settings_update(*, actor, line: BusinessLine, values: dict) -> Business
         if isinstance(cadence.LINE_DEFAULTS[key], bool):
             cleaned[key] = bool(value)
         else:
-            cleaned[key] = _int(key, value, 1, 366 if key == "repeat_window_days" else 99)
+            high = {"repeat_window_days": 366, "callback_rate_target": 100}.get(key, 99)
+            cleaned[key] = _int(key, value, 1, high)
     line = BusinessLine.objects.select_for_update().get(pk=line.pk)
     before = {k: line_setting(line, k) for k in cleaned}
     line.policies = {**(line.policies or {}), **cleaned}
