@@ -38,7 +38,6 @@ from kefu.tickets.models import Status, Ticket
 PER_LINE = 6
 INTAKE_PER_LINE = 8
 INCOMPLETE = (1, 3, 4)  # of the newest customers: archive not complete yet (two overdue)
-DESK_AGENTS = ("agent", "wy_agent", "4s_agent")
 NOTICES = 3
 REASONS = (
     ("supervisor", False, "客户对补偿方案不接受，要求主管出面处理"),
@@ -48,7 +47,11 @@ REASONS = (
     ("supervisor", False, "三天内未能给出方案，按三级管理制度上报"),
     ("manager", False, "客户表示将向媒体反映，需经理决定"),
 )
-SOLUTIONS = ("已安排补发，顺丰单号今天下午生成", "维修师傅明早九点上门", "已申请退还差价50元")
+SOLUTIONS = {
+    "agent": ("已安排补发，快递单号今天生成", "同意退还差价50元，三个工作日内到账"),
+    "wy_agent": ("维修师傅明早九点上门", "已协调保洁主管，今晚起增加一次清运"),
+    "4s_agent": ("配件已到货，可预约明天进店更换", "厂家同意延长该部件保修一年"),
+}
 
 
 def build_escalation_rows(*, now: dt.datetime | None = None, seed: int = 0) -> dict[str, int]:
@@ -95,7 +98,7 @@ def build_escalation_rows(*, now: dt.datetime | None = None, seed: int = 0) -> d
             done += 1
         made["escalations"] += done
     # the demo desks' agents: issues whose solution came today (the ticket was resolved again)
-    for username in DESK_AGENTS:
+    for username in SOLUTIONS:
         agent = User.objects.filter(username=username).first()
         if agent is None or SolutionNotice.objects.filter(owner=agent).exists():
             continue
@@ -106,7 +109,7 @@ def build_escalation_rows(*, now: dt.datetime | None = None, seed: int = 0) -> d
             .select_related("business_line", "ticket")
             .order_by("-id")[:NOTICES]
         )
-        for issue, solution in zip(issues, SOLUTIONS, strict=False):
+        for issue, solution in zip(issues, SOLUTIONS[username], strict=False):
             with transaction.atomic():
                 if issue.issue_resolved_at is None:
                     CallbackTask.objects.filter(pk=issue.pk).update(issue_resolved_at=now)
