@@ -87,6 +87,11 @@ class BuildResult:
     seconds: float
 
 
+# the most tickets the story passes file through the services (5 repairs, 3 repeats a line)
+STORY_TICKETS = 14
+TOP_UP_TITLES = ("咨询办理进度", "咨询服务时间", "咨询联系方式")
+
+
 def customers_for(tickets: int) -> int:
     """Customers for a build of ``tickets``: the small archive, growing with large builds."""
     return max(min(SMALL_CUSTOMERS, tickets), tickets // 5)
@@ -123,6 +128,10 @@ def build_demo(
     lines = _business_lines()
     users = _users(lines)
     n_customers = customers_for(total)
+    # the story passes file a few tickets through the services (repairs, repeat complaints);
+    # the generator leaves room for them and _top_up fills what they did not use, so a build
+    # holds exactly ``total`` tickets
+    reserve = STORY_TICKETS if total >= 10 * STORY_TICKETS else 0
     ids = Ids(
         Customer,
         BuyerAccount,
@@ -155,9 +164,10 @@ def build_demo(
             total=total, desc=_("Tickets"), unit="", file=sys.stderr, disable=not progress
         ) as bar:
             ticket_maker = TicketMaker(rng=rng, ids=ids, now=now, lines=setups)
-            build_tickets(maker=ticket_maker, total=total, bar=bar)
+            build_tickets(maker=ticket_maker, total=total - reserve, bar=bar)
     _finish()
-    _seed_capabilities(lines.values(), now=now, seed=seed)
+    filed = _seed_capabilities(lines.values(), now=now, seed=seed, story=bool(reserve))
+    _top_up(reserve - filed, now=now)
     return BuildResult(
         business_lines=len(lines),
         users=len(users),
@@ -277,7 +287,7 @@ RECENT_RESOLVED_DAYS = 10  # resolved this recently: the first callback (days 3�
 MAX_DEMO_CALLBACK_TICKETS = 400  # enough to fill every agent's workbench, bounded for --size large
 
 
-def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
+def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = True) -> int:
     """What the capabilities built on tickets start with: callback policies and the callbacks
     of recently resolved tickets, the knowledge base and quick replies, the surveys, SLA
     policies, and the history of callbacks, surveys, grades and SLA events (demo.story)."""
@@ -315,9 +325,37 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED) -> None:
     build_complaint_rows(now=now, seed=seed)  # complaint stages and closing callbacks
     build_escalation_rows(now=now, seed=seed)  # escalations by hand, same-day notices
     build_shiftlog_rows(now=now, seed=seed, lines={line.code: line for line in lines})
-    build_repair_rows()  # open 小修 / 大修 repairs on their calendar-time clocks (§9.13)
-    build_repeat_rows(now=now)  # customers who complain again: linked and graded 重复 (§9.9)
+    filed = 0
+    if story:
+        filed += build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
+        filed += build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)
     _seed_workforce(lines, now=now)
+    return filed
+
+
+def _top_up(count: int, *, now) -> None:
+    """File ``count`` ordinary enquiries of today through the intake service (see build_demo)."""
+    from kefu.tickets.services import ticket_create
+
+    agents = list(User.objects.filter(role="agent", is_active=True).order_by("id"))
+    for i in range(max(0, count)):
+        agent = agents[i % len(agents)]
+        customer = (
+            Customer.objects.filter(business_line_id=agent.business_line_id, merged_into=None)
+            .order_by("id")[i : i + 1]
+            .first()
+        )
+        if customer is None:
+            continue
+        ticket_create(
+            actor=agent,
+            title=TOP_UP_TITLES[i % len(TOP_UP_TITLES)],
+            description="客户来电咨询，已按知识库答复。",
+            type="consult",
+            channel="phone",
+            priority="normal",
+            customer=customer,
+        )
 
 
 def _seed_sla_policies(lines) -> None:
