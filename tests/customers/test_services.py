@@ -24,7 +24,9 @@ def test_search_by_any_four_consecutive_digits_and_by_name(org, agent, new_custo
     zhang = new_customer(name="张小明", phone="13812345678")
     new_customer(name="李四", phone="13900000000")
     # then
-    assert selectors.customer_search_for(user=agent, q="5678") == [zhang]  # the last four (masked roles, issue 15)
+    assert selectors.customer_search_for(user=agent, q="5678") == [
+        zhang
+    ]  # the last four (masked roles, issue 15)
     assert selectors.customer_search_for(user=agent, q="345678") == [zhang]
     assert selectors.customer_search_for(user=agent, q="小明") == [zhang]
     assert selectors.customer_search_for(user=agent, q="9999") == []

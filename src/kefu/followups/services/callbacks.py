@@ -28,9 +28,7 @@ from kefu.followups.services.policies import line_setting, policy_for
 from kefu.tickets import workflow
 from kefu.tickets.models import Status, Ticket, TicketEvent, TicketType
 
-REACHED = frozenset(
-    {Outcome.SATISFIED, Outcome.DISSATISFIED, Outcome.REJECTED, Outcome.REFUSED}
-)
+REACHED = frozenset({Outcome.SATISFIED, Outcome.DISSATISFIED, Outcome.REJECTED, Outcome.REFUSED})
 # the customer raised an issue: unresolved, or the solution refused (back to work, escalated)
 ISSUE = (Outcome.DISSATISFIED, Outcome.REJECTED)
 CALL_RESULT = {
