@@ -116,7 +116,15 @@ api = KefuAPI(
         "well-formed request that the rules refuse is 400 (`invalid`), a query parameter the "
         "operation does not declare is 400 (`unknown_parameter`, with the allowed ones), a "
         "stale `version` is 409 (`stale`), a method a path does not serve is 405.\n\n"
-        'Lists are cursor-paginated: `?cursor=&limit=` → `{"items": [...], "next"}`.'
+        'Lists are cursor-paginated: `?cursor=&limit=` → `{"items": [...], "next"}`.\n\n'
+        "**Tokens** have a scope (`read`, `write`, `admin`): a change with a read token, or the "
+        "administration with a write token, is 403 `insufficient_scope`. **Every POST** takes an "
+        "`Idempotency-Key`: a retry with the same key and body returns the first answer. Each "
+        "token may send `KEFU_API_RATE` requests a minute (600): every answer carries "
+        "`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, past it 429 `throttled` "
+        "with `Retry-After`. Every answer carries `X-Request-ID` (yours when you send one). "
+        "Incremental export: `updated_after` on tickets and customers, `GET /events` for the "
+        "event log."
     ),
     auth=API_AUTH,
     urls_namespace="api",
