@@ -17,6 +17,16 @@ from kefu.core.models import DomainEvent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _only_the_test_listeners(monkeypatch):
+    """The mechanism is tested alone: the apps' own subscribers (which read real rows) are
+    set aside; tests/core/test_event_publication.py covers them."""
+    from collections import defaultdict
+
+    monkeypatch.setattr(events, "_in_transaction", defaultdict(list))
+    monkeypatch.setattr(events, "_after_commit", defaultdict(list))
+
+
 @pytest.fixture
 def listeners():
     """Subscribe test handlers for customer.created and remove them afterwards."""
