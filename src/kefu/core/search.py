@@ -267,7 +267,7 @@ def match_q(model, q: str) -> Q | None:
         vector = f"{table}.{column}" if column else f"to_tsvector('simple', {table}.search_text)"
         # bandit: identifiers come from model metadata; the query text is a bound parameter
         sql = f"{vector} @@ plainto_tsquery('simple', %s)"  # nosec B608
-        return Q(RawSQL(sql, [" ".join(terms)], output_field=BooleanField()))
+        return Q(RawSQL(sql, [" ".join(terms)], output_field=BooleanField()))  # nosec B611
     if connection.vendor == "sqlite":
         fts = fts_table(model)
         match = _fts_match(terms)
@@ -277,7 +277,7 @@ def match_q(model, q: str) -> Q | None:
         ids = f"(SELECT rowid FROM {fts} WHERE body MATCH %s)"  # nosec B608
         # "+": a test on each row read, not a lookup by id
         where = f"{table}.id IN {ids}" if count < FEW_MATCHES else f"+{table}.id IN {ids}"
-        return Q(RawSQL(where, [match], output_field=BooleanField()))
+        return Q(RawSQL(where, [match], output_field=BooleanField()))  # nosec B611
     out = Q()
     for t in terms:
         out &= Q(search_text__contains=t)
