@@ -34,6 +34,12 @@ WALKED = {
     "workforce:roster_export",
     "api:call_export",
     "api:letter_export",
+    # the shift's logs: one writer (shiftlogs/exports.py); tests/shiftlogs/test_api.py downloads
+    # an entry whose body is =HYPERLINK(…) and finds it as text
+    "shiftlogs:handover_export",
+    "shiftlogs:management_export",
+    "shiftlogs:patrol_export",
+    "api:entries_export",
 }
 
 
