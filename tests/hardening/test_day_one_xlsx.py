@@ -34,8 +34,11 @@ WALKED = {
     "workforce:roster_export",
     "api:call_export",
     "api:letter_export",
-    # the shift's logs: one writer (shiftlogs/exports.py); tests/shiftlogs/test_api.py downloads
-    # an entry whose body is =HYPERLINK(…) and finds it as text
+}
+# exports whose formula check lives beside them: the shift's logs have one writer
+# (shiftlogs/exports.py), and tests/shiftlogs/test_api.py downloads an entry whose body is
+# =HYPERLINK(…) and finds it as text
+COVERED_ELSEWHERE = {
     "shiftlogs:handover_export",
     "shiftlogs:management_export",
     "shiftlogs:patrol_export",
@@ -88,7 +91,7 @@ def test_the_one_helper_quotes_every_formula_start():
 
 
 def test_every_export_url_is_walked():
-    assert _export_url_names() <= WALKED, "a new export: add it to this walk"
+    assert _export_url_names() <= WALKED | COVERED_ELSEWHERE, "a new export: add it to this walk"
 
 
 @pytest.fixture
