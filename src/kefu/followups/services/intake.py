@@ -210,16 +210,19 @@ def intake_run(*, today: dt.date | None = None, line_ids=None) -> int:
         by_id = {a.pk: a for a in agents}
         loads, skills = _loads(agents), _skills(agents, today)
         while True:
-            batch = list(
-                waiting.filter(agent__isnull=True)
-                .select_related("customer", "customer__business_line")
-                .order_by("id")[:BATCH]
-            )
-            if not batch:
-                break
-            # VIPs first, so they get the pick of the skilled agents
-            batch.sort(key=lambda i: (i.customer.tier == Tier.NORMAL, i.pk))
             with transaction.atomic():
+                # read inside the transaction and lock: two runs at once (two workers) each take
+                # other rows (PostgreSQL), or the second sees the first's (SQLite, one writer)
+                batch = list(
+                    waiting.filter(agent__isnull=True)
+                    .select_related("customer", "customer__business_line")
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .order_by("id")[:BATCH]
+                )
+                if not batch:
+                    break
+                # VIPs first, so they get the pick of the skilled agents
+                batch.sort(key=lambda i: (i.customer.tier == Tier.NORMAL, i.pk))
                 for intake in batch:
                     customer = intake.customer
                     if customer.merged_into_id is not None:
