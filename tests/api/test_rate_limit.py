@@ -5,6 +5,7 @@ every response (the client's when sane) and in the log lines of that request."""
 from __future__ import annotations
 
 import logging
+import uuid
 
 import pytest
 from django.test import Client
@@ -78,7 +79,8 @@ def test_each_token_has_its_own_budget(api_as, agent, agent2, rate):
 
 
 def test_answers_without_a_valid_token_are_limited_too(db, rate):
-    stranger = Client(HTTP_AUTHORIZATION="Bearer not-a-token")
+    # a token of its own: the counter lives in Redis (shared by every test worker) under PostgreSQL
+    stranger = Client(HTTP_AUTHORIZATION=f"Bearer not-a-token-{uuid.uuid4().hex}")
 
     answers = [stranger.get(URL) for _ in range(4)]
 
