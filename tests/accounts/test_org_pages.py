@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -304,3 +306,50 @@ def test_django_admin_shows_audit_events_read_only(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/django-admin/core/auditevent/").status_code == 200
     assert client.get("/django-admin/core/auditevent/add/").status_code == 403
+
+
+def test_admin_switches_refunds_off_and_counts_resolution_in_calendar_hours(
+    web_as, admin_user, org
+):
+    """§9.6 不退费 and the resolution-time basis are set on the line's page, audited, and the
+    line's settings are re-read by every process (its token moves)."""
+    token = org.shop.settings_token
+    page = web_as(admin_user).get(reverse("accounts:org_line", args=[org.shop.pk]))
+    checkbox = re.search(r'<input[^>]*name="refunds_enabled"[^>]*>', page.content.decode())
+    assert checkbox and "checked" in checkbox.group(0)  # the e-commerce template grants refunds
+
+    response = web_as(admin_user).post(
+        reverse("accounts:org_line", args=[org.shop.pk]),
+        {
+            "name": org.shop.name,
+            "is_active": "on",
+            "ticket_types": org.shop.ticket_types,
+            "resolution_time": "calendar",
+        },
+    )
+
+    assert response.status_code == 302
+    org.shop.refresh_from_db()
+    assert org.shop.policy("refunds_enabled") is False
+    assert org.shop.policy("resolution_time") == "calendar"
+    assert org.shop.settings_token != token
+    event = AuditEvent.objects.get(action="business_line.update")
+    assert event.changes["refunds_enabled"] == [True, False]
+    assert event.changes["resolution_time"] == ["business", "calendar"]
+
+
+def test_an_unknown_resolution_basis_is_refused_and_changes_nothing(web_as, admin_user, org):
+    response = web_as(admin_user).post(
+        reverse("accounts:org_line", args=[org.shop.pk]),
+        {
+            "name": "改名",
+            "is_active": "on",
+            "ticket_types": org.shop.ticket_types,
+            "resolution_time": "lunar",
+        },
+    )
+
+    assert response.status_code == 400
+    org.shop.refresh_from_db()
+    assert org.shop.name != "改名"
+    assert "resolution_time" not in org.shop.policies

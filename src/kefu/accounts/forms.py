@@ -151,6 +151,20 @@ class BusinessLineEditForm(BootstrapMixin, forms.Form):
         choices=_ticket_type_choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    refunds_enabled = forms.BooleanField(
+        label=_("Refunds are granted"),
+        required=False,
+        help_text=_("Off for lines that never refund (不退费): refund tickets are then refused."),
+    )
+    resolution_time = forms.ChoiceField(
+        label=_("Resolution targets count"),
+        choices=[
+            ("business", _("working hours of the line's calendar")),
+            ("calendar", _("every hour (calendar time)")),
+        ],
+        required=False,
+        help_text=_("Applies to tickets created from now on."),
+    )
 
 
 class UnitCreateForm(BootstrapMixin, forms.Form):

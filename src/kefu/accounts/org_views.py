@@ -90,7 +90,13 @@ def line_list(request):
 @admin_required
 def line_detail(request, pk: int):
     line = selectors.business_line_get(actor=request.user, pk=pk)
-    initial = {"name": line.name, "is_active": line.is_active, "ticket_types": line.ticket_types}
+    initial = {
+        "name": line.name,
+        "is_active": line.is_active,
+        "ticket_types": line.ticket_types,
+        "refunds_enabled": line.policy("refunds_enabled") is not False,
+        "resolution_time": line.policy("resolution_time") or "business",
+    }
     form = BusinessLineEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

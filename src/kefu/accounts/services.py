@@ -27,7 +27,7 @@ from kefu.accounts.models import (
     User,
 )
 from kefu.accounts.templates import ALL_TYPES, TEMPLATES, template
-from kefu.core import audit
+from kefu.core import audit, line_settings
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
 
 TOKEN_PREFIX = "kf_"
@@ -252,9 +252,18 @@ def user_password_reset(*, user: User, new_password: str, actor) -> None:
 
 @transaction.atomic
 def business_line_update(
-    *, line: BusinessLine, actor, name: str, is_active: bool, ticket_types: list[str]
+    *,
+    line: BusinessLine,
+    actor,
+    name: str,
+    is_active: bool,
+    ticket_types: list[str],
+    refunds_enabled: bool | None = None,
+    resolution_time: str | None = None,
 ) -> BusinessLine:
-    """Rename, (de)activate a business line or choose the ticket types it records."""
+    """Rename, (de)activate a business line, choose the ticket types it records and set its
+    refund (§9.6 不退费) and resolution-time (business or calendar hours) policies; ``None``
+    leaves a policy as it is."""
     name = (name or "").strip()
     if not name:
         raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
@@ -267,12 +276,39 @@ def business_line_update(
         raise Invalid(
             _("Choose at least one ticket type."), fields={"ticket_types": _("Required.")}
         )
+    resolution_time = resolution_time or None  # a form left blank keeps the policy
+    if resolution_time not in (None, "business", "calendar"):
+        raise Invalid(
+            _("Resolution time is counted in business or calendar hours."),
+            fields={"resolution_time": _("Choose business or calendar.")},
+        )
     ordered = [t for t in ALL_TYPES if t in ticket_types]
-    before = {"name": line.name, "is_active": line.is_active, "ticket_types": line.ticket_types}
+    policies = dict(line.policies)
+    if refunds_enabled is not None:
+        policies["refunds_enabled"] = bool(refunds_enabled)
+    if resolution_time is not None:
+        policies["resolution_time"] = resolution_time
+    before = {
+        "name": line.name,
+        "is_active": line.is_active,
+        "ticket_types": line.ticket_types,
+        "refunds_enabled": line.policy("refunds_enabled") is not False,
+        "resolution_time": line.policy("resolution_time"),
+    }
     line.name, line.is_active, line.ticket_types = name, is_active, ordered
-    changes = audit.diff(before, {"name": name, "is_active": is_active, "ticket_types": ordered})
+    line.policies = policies
+    after = {
+        "name": name,
+        "is_active": is_active,
+        "ticket_types": ordered,
+        "refunds_enabled": line.policy("refunds_enabled") is not False,
+        "resolution_time": line.policy("resolution_time"),
+    }
+    changes = audit.diff(before, after)
     if changes:
-        line.save(update_fields=["name", "is_active", "ticket_types", "updated_at"])
+        line.save(update_fields=["name", "is_active", "ticket_types", "policies", "updated_at"])
+        if "resolution_time" in changes or "refunds_enabled" in changes:
+            line_settings.changed(line.pk)  # the SLA plan reads them: every process re-reads
         audit.record(
             actor=actor,
             action="business_line.update",
