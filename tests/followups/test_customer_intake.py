@@ -36,9 +36,9 @@ def test_arc1_archive_is_due_2_days_after_the_visit_and_listed_when_overdue(
     assert (intake.archive_done_at, intake.missing) == (None, ["address"])
     # on the due day it is not overdue yet; the day after it is
     monday.move_to(dt.datetime(2026, 11, 4, 20, 0, tzinfo=SH), tick=False)
-    assert selectors.intakes_for(user=supervisor, overdue=True) == []
+    assert selectors.intakes_for(user=supervisor, overdue=True).items == []
     monday.move_to(dt.datetime(2026, 11, 5, 9, 0, tzinfo=SH), tick=False)
-    overdue = selectors.intakes_for(user=supervisor, overdue=True)
+    overdue = selectors.intakes_for(user=supervisor, overdue=True).items
     assert [r.customer_id for r in overdue] == [customer.pk]
     # when the address is filled in, the archive is complete and leaves the list
     fresh = Customer.objects.get(pk=customer.pk)
@@ -47,7 +47,7 @@ def test_arc1_archive_is_due_2_days_after_the_visit_and_listed_when_overdue(
     )
     intake.refresh_from_db()
     assert intake.archive_done_at is not None and intake.missing == []
-    assert selectors.intakes_for(user=supervisor, overdue=True) == []
+    assert selectors.intakes_for(user=supervisor, overdue=True).items == []
 
 
 def test_arc1_complete_archive_at_intake_is_done_at_once(org, make_customer, monday):
@@ -108,3 +108,19 @@ def test_arc6_page_lists_the_allocation_and_supervisor_allocates(
     mine = web_as(owner).get(reverse("followups:intake"))
     assert f"intake-{intake.pk}" in mine.text
     assert web_as(owner).post(reverse("followups:intake")).status_code in (403, 404)
+
+
+def test_the_new_customers_list_pages_through_every_row_without_loss(
+    supervisor, org, make_customer, web_as, monday
+):
+    made = [make_customer(org.shop, name=f"分页客户{i}") for i in range(5)]
+
+    first = selectors.intakes_for(user=supervisor, limit=2)
+    second = selectors.intakes_for(user=supervisor, limit=2, cursor=first.next)
+    third = selectors.intakes_for(user=supervisor, limit=2, cursor=second.next)
+
+    seen = [r.customer_id for r in first.items + second.items + third.items]
+    assert seen == [c.pk for c in reversed(made)]  # newest first, each once
+    assert third.next is None
+    page = web_as(supervisor).get(reverse("followups:intake"), {"cursor": "not-a-cursor"})
+    assert page.status_code == 400

@@ -14,6 +14,7 @@ from kefu.accounts.models import Team, User
 from kefu.core import scope
 from kefu.core.errors import Invalid, NotFound
 from kefu.core.inputs import lenient_date
+from kefu.core.pagination import Page, paginate
 from kefu.followups import cadence
 from kefu.followups.models import (
     CadencePolicy,
@@ -260,20 +261,30 @@ def _month_bounds(first: dt.date, following: dt.date) -> tuple[dt.datetime, dt.d
     return aware(first), aware(following)
 
 
-INTAKE_ROWS = 100
+INTAKE_ROWS = 50  # a page of the new-customers list
 
 
-def intakes_for(*, user, overdue: bool = False, today: dt.date | None = None) -> list:
-    """New customers ``user`` may see (ARC-1/6), newest first, each with ``why`` (the
-    allocation's reason in words), ``missing_labels``, ``overdue`` and ``first_contact`` (the
-    first-contact callback, or None). Three queries; at most ``INTAKE_ROWS`` rows."""
+def intakes_for(
+    *,
+    user,
+    overdue: bool = False,
+    today: dt.date | None = None,
+    cursor: str | None = None,
+    limit: int = INTAKE_ROWS,
+) -> Page:
+    """A page of the new customers ``user`` may see (ARC-1/6), newest first, each with ``why``
+    (the allocation's reason in words), ``missing_labels``, ``overdue`` and ``first_contact``
+    (the first-contact callback, or None). Three queries a page."""
     from kefu.customers.models import Customer, Tier
 
     today = today or timezone.localdate()
     qs = CustomerIntake.objects.filter(scope.records_q(user, owners=("agent_id",)))
     if overdue:
         qs = qs.filter(archive_done_at__isnull=True, archive_due_on__lt=today)
-    rows = list(qs.select_related("customer", "agent").order_by("-id")[:INTAKE_ROWS])
+    page = paginate(
+        qs.select_related("customer", "agent"), ordering="-id", cursor=cursor, limit=limit
+    )
+    rows = page.items
     tasks = {
         t.customer_id: t
         for t in CallbackTask.objects.filter(
@@ -303,7 +314,7 @@ def intakes_for(*, user, overdue: bool = False, today: dt.date | None = None) ->
                 "load": row.load,
                 "skill": row.skill,
             }
-    return rows
+    return page
 
 
 def intake_counts(*, user, today: dt.date | None = None) -> dict[str, int]:

@@ -505,7 +505,9 @@ def intake(request):
         return redirect("followups:intake")
     overdue = request.GET.get("overdue") == "1"
     context = {
-        "rows": selectors.intakes_for(user=request.user, overdue=overdue),
+        "page": selectors.intakes_for(
+            user=request.user, overdue=overdue, cursor=request.GET.get("cursor") or None
+        ),
         "counts": selectors.intake_counts(user=request.user),
         "overdue": overdue,
         "can_allocate": scope.at_least(request.user, scope.SUPERVISOR),
