@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel
+from kefu.core.sealed import SealedCharField
 
 
 class WebhookSubscription(TimestampedModel):
@@ -23,8 +24,8 @@ class WebhookSubscription(TimestampedModel):
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     events = models.JSONField(pgettext_lazy("webhook", "events"), default=list)
-    # kept as given: the worker signs every delivery with it (shown to people only once)
-    secret = models.CharField(_("secret"), max_length=200)
+    # the worker signs every delivery with it (shown to people only once); sealed at rest
+    secret = SealedCharField(_("secret"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     failure_count = models.PositiveIntegerField(_("consecutive failures"), default=0)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
