@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.demo.bulk import historic_timestamps
+from kefu.demo.sla_rows import build_sla_rows
+from kefu.demo.survey_rows import build_survey_rows
 from kefu.followups.models import (
     CallbackTask,
     CallRecord,
@@ -41,37 +43,17 @@ from kefu.followups.models import (
     Outcome,
     TaskStatus,
 )
-from kefu.surveys.models import (
-    Questionnaire,
-    QuestionnaireStatus,
-    Source,
-    SurveyAnswer,
-    SurveyInvitation,
-    SurveyResponse,
-)
+from kefu.surveys.models import SurveyInvitation
 from kefu.tickets.models import Status, Ticket
-from kefu.tickets.models_sla import Clock, Level, Notification, SlaClock, SlaEvent
+from kefu.tickets.models_sla import Notification, SlaEvent
 
 DAYS = 180
 PER_WEEK = 36  # tickets per business line and week that get a callback (the sample)
 RECENT_DAYS = 10  # resolved this recently and still resolved: the live callback service's job
 REACHED = 0.88  # first callbacks that reach the customer (回访率 80–95 %)
-SURVEYED = 0.55  # closed tickets of the sample that get a survey link, of which …
-ANSWERED = 0.62  # … this share answers
-SLA_DAYS = 70  # SLA events for tickets created this recently (this month and last, with margin)
+SURVEYED = 0.55  # closed tickets of the sample that get a survey link (survey_rows.ANSWERED answer)
 BATCH = 2000
-OPEN = (Status.NEW, Status.IN_PROGRESS, Status.PENDING)
 
-SCALE5 = ((5, 64), (4, 29), (3, 5), (2, 1), (1, 1))  # CSI ≈ 91
-SCALE10 = ((10, 36), (9, 24), (8, 18), (7, 9), (6, 6), (5, 4), (4, 2), (3, 1))  # NPS ≈ 46
-COMMENTS = (
-    "客服态度很好，处理及时。",
-    "问题解决了，谢谢！",
-    "希望以后响应再快一点。",
-    "师傅很专业，满意。",
-    "回访很贴心。",
-    "等待时间有点长，其他都好。",
-)
 LETTER_SUBJECTS = {
     LetterKind.NOTICE: ("服务变更通知", "节假日服务时间通知", "保养到期提醒"),
     LetterKind.INVITATION: ("客户答谢会邀请函", "免费检测周邀请函", "业主座谈会邀请函"),
@@ -90,11 +72,6 @@ class Story:
     responses: int = 0
     sla_events: int = 0
     notifications: int = 0
-
-
-def _pick(rng: random.Random, table) -> int:
-    values, weights = zip(*table, strict=True)
-    return rng.choices(values, weights)[0]
 
 
 def _at(day: dt.date, rng: random.Random, tz) -> dt.datetime:
@@ -128,7 +105,7 @@ def build_story(lines, *, now: dt.datetime, seed: int) -> Story:
     with historic_timestamps(*models):
         for line in lines:
             _line_story(line, rng=rng, now=now, supervisors=supervisors, story=story)
-        _sla_story(now=now, rng=rng, story=story)
+        story.sla_events, story.notifications = build_sla_rows(now=now)
     _work_open_callbacks(now=now, rng=rng)
     return story
 
@@ -381,7 +358,7 @@ def _line_story(line, *, rng, now, supervisors, story: Story) -> None:
     story.escalations += len(escalations)
     story.grades += len(grades)
     story.letters += len(letters)
-    story.responses += _surveys(line, closed_for_survey, rng=rng, now=now)
+    story.responses += build_survey_rows(line, closed_for_survey, rng=rng, now=now)
 
 
 def _malignant_every_month(grades: list, changes: list, *, tz) -> None:
@@ -470,193 +447,6 @@ def _notices(line, rows, *, rng, today: dt.date) -> list[LetterRecord]:
         letter.ticket_id = None
         letters.append(letter)
     return letters
-
-
-def _surveys(line, closed, *, rng, now) -> int:
-    """After-close survey links for closed tickets; about ANSWERED of them answered."""
-    questionnaire = (
-        Questionnaire.objects.filter(
-            business_line=line, status=QuestionnaireStatus.ACTIVE, after_close=True
-        )
-        .order_by("id")
-        .first()
-    )
-    if questionnaire is None or not closed:
-        return 0
-    questions = list(questionnaire.questions.order_by("order", "id"))
-    invitations, answered = [], []
-    for row, agent, closed_at in closed:
-        sent = closed_at + dt.timedelta(minutes=rng.randint(2, 30))
-        if sent >= now:
-            continue
-        answer_at = sent + dt.timedelta(hours=rng.uniform(0.5, 48))
-        done = answer_at < now and rng.random() < ANSWERED
-        invitations.append(
-            SurveyInvitation(
-                business_line_id=line.pk,
-                questionnaire_id=questionnaire.pk,
-                source=Source.AFTER_CLOSE,
-                customer_id=row["customer_id"],
-                ticket_id=row["id"],
-                agent_id=agent,
-                team_id=row["team_id"],
-                department_id=row["department_id"],
-                expires_at=sent + dt.timedelta(days=questionnaire.link_days),
-                sent_at=sent,
-                sent_channels="sms",
-                answered_at=answer_at if done else None,
-                created_at=sent,
-                updated_at=answer_at if done else sent,
-            )
-        )
-        answered.append(done)
-    SurveyInvitation.objects.bulk_create(invitations, batch_size=BATCH)
-    # bulk_create sets the primary keys on PostgreSQL and SQLite alike (RETURNING)
-    responses = [
-        SurveyResponse(invitation=inv, submitted_at=inv.answered_at, channel=Source.AFTER_CLOSE)
-        for inv, done in zip(invitations, answered, strict=True)
-        if done
-    ]
-    SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
-    answers = []
-    for response in responses:
-        inv = response.invitation
-        happy = rng.random() < 0.94
-        for q in questions:
-            score = max_score = None
-            text, chosen = "", []
-            if q.kind == "scale5":
-                score, max_score = _pick(rng, SCALE5 if happy else SCALE5[2:]), 5
-            elif q.kind == "scale10":
-                score, max_score = _pick(rng, SCALE10 if happy else SCALE10[3:]), 10
-            elif q.kind in ("single", "multiple") and q.choices:
-                chosen = [rng.choice(q.choices)]
-            elif q.kind == "text":
-                if rng.random() > 0.35:
-                    continue
-                text = rng.choice(COMMENTS)
-            else:
-                continue
-            answers.append(
-                SurveyAnswer(
-                    response_id=response.pk,
-                    question_id=q.pk,
-                    kind=q.kind,
-                    dimension=q.dimension,
-                    score=score,
-                    max_score=max_score,
-                    choices=chosen,
-                    text=text,
-                    business_line_id=line.pk,
-                    questionnaire_id=questionnaire.pk,
-                    department_id=inv.department_id,
-                    team_id=inv.team_id,
-                    agent_id=inv.agent_id,
-                    answered_at=response.submitted_at,
-                )
-            )
-    SurveyAnswer.objects.bulk_create(answers, batch_size=BATCH)
-    return len(responses)
-
-
-# -- service levels ------------------------------------------------------------------------
-
-
-def _sla_story(*, now: dt.datetime, rng, story: Story) -> None:
-    """Breaches for the tickets of the last SLA_DAYS days resolved after their due time (or
-    still open past it), warnings for those that used more than 80 % of their time, a
-    notification for each to the assignee (read unless recent), and the running resolution
-    clock of every open ticket of that period."""
-    since = now - dt.timedelta(days=SLA_DAYS)
-    leads = dict(User.objects.filter(role="lead", team__isnull=False).values_list("team_id", "pk"))
-    recent = now - dt.timedelta(days=3)
-    events, notes = [], []
-    qs = Ticket.objects.filter(created_at__gte=since, due_at__isnull=False).values_list(
-        "id", "created_at", "due_at", "resolved_at", "status", "assignee_id", "team_id"
-    )
-    for pk, created, due, resolved, status, assignee, team in qs.iterator(chunk_size=BATCH):
-        if resolved is None and status not in OPEN:
-            continue
-        warn_at = created + (due - created) * 0.8
-        end = resolved or now
-        if warn_at >= end:
-            continue
-        levels = [(Level.WARNING, warn_at)]
-        if end > due:
-            levels.append((Level.BREACH, due))
-        for level, at in levels:
-            to = leads.get(team) if level == Level.BREACH else None
-            events.append(
-                SlaEvent(
-                    ticket_id=pk,
-                    clock=Clock.RESOLUTION,
-                    level=level,
-                    escalated_to_id=to,
-                    due_at=due,
-                    created_at=at,
-                )
-            )
-            notes.extend(
-                Notification(
-                    user_id=user,
-                    kind=Notification.Kind.SLA,
-                    ticket_id=pk,
-                    clock=Clock.RESOLUTION,
-                    level=level,
-                    created_at=at,
-                    read_at=None if at > recent else at + dt.timedelta(minutes=20),
-                )
-                for user in sorted({assignee, to} - {None})
-            )
-        if len(events) >= BATCH:
-            _flush(events, notes, story)
-    _flush(events, notes, story)
-    _open_clocks(since=since, now=now)
-
-
-def _flush(events: list, notes: list, story: Story) -> None:
-    SlaEvent.objects.bulk_create(events, batch_size=BATCH)
-    Notification.objects.bulk_create(notes, batch_size=BATCH)
-    story.sla_events += len(events)
-    story.notifications += len(notes)
-    events.clear()
-    notes.clear()
-
-
-def _open_clocks(*, since: dt.datetime, now: dt.datetime) -> None:
-    """The resolution clock of each open ticket: the next level the periodic SLA job fires is
-    the warning at 80 % of the target, or none once the ticket is past due (its breach is
-    recorded above)."""
-    clocks = []
-    open_tickets = Ticket.objects.filter(
-        created_at__gte=since, status__in=OPEN, due_at__isnull=False
-    ).values_list("id", "created_at", "due_at", "status")
-    for pk, created, due, status in open_tickets.iterator(chunk_size=BATCH):
-        target = max(int((due - created).total_seconds()), 60)
-        warn_at = created + dt.timedelta(seconds=target * 0.8)
-        if due <= now:
-            last, nxt, nxt_at = Level.BREACH, None, None
-        elif warn_at <= now:
-            last, nxt, nxt_at = Level.WARNING, Level.BREACH, due
-        else:
-            last, nxt, nxt_at = None, Level.WARNING, warn_at
-        paused = status == Status.PENDING
-        clocks.append(
-            SlaClock(
-                ticket_id=pk,
-                kind=Clock.RESOLUTION,
-                policy_name="",
-                target_seconds=target,
-                business_time=False,
-                started_at=created,
-                paused_since=now if paused else None,
-                due_at=due,
-                last_level=last,
-                next_level=None if paused else nxt,
-                next_at=None if paused else nxt_at,
-            )
-        )
-    SlaClock.objects.bulk_create(clocks, batch_size=BATCH)
 
 
 def counts_by_kind() -> dict[str, int]:
