@@ -25,6 +25,8 @@ APP_COMMANDS = [
     "kefu.knowledge.cli",
     "kefu.surveys.cli",
     "kefu.workforce.cli",
+    "kefu.property.cli",
+    "kefu.booking.cli",
 ]
 
 

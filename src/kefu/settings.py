@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.integrations",
     "kefu.demo",
+    "kefu.property",
+    "kefu.booking",
 ]
 
 MIDDLEWARE = [
