@@ -98,7 +98,7 @@ def samples_for(user):
         Sample.objects.filter(scope.business_line_q(user))
         .select_related("form", "created_by")
         .annotate(
-            reviews=Count("reviews"),
+            n_reviews=Count("reviews"),
             done=Count("reviews", filter=~Q(reviews__status=ReviewStatus.ASSIGNED)),
             avg=Avg("reviews__score"),
         )
