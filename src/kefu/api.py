@@ -205,6 +205,7 @@ def _register_routers() -> None:
     from kefu.accounts.api import router as accounts_router
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
+    from kefu.inspections.api import router as qa_router
     from kefu.integrations.api import router as webhooks_router
     from kefu.integrations.api_events import router as events_router
     from kefu.knowledge.api import router as knowledge_router
@@ -225,6 +226,7 @@ def _register_routers() -> None:
     api.add_router("/workforce", workforce_router)
     api.add_router("/webhooks", webhooks_router)
     api.add_router("/events", events_router)
+    api.add_router("/qa", qa_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

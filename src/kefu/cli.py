@@ -21,6 +21,7 @@ APP_COMMANDS = [
     "kefu.customers.cli",
     "kefu.demo.cli",
     "kefu.followups.cli",
+    "kefu.inspections.cli",
     "kefu.integrations.cli",
     "kefu.knowledge.cli",
     "kefu.surveys.cli",

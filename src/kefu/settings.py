@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.reports",
     "kefu.integrations",
+    "kefu.inspections",
     "kefu.demo",
     "kefu.property",
     "kefu.booking",

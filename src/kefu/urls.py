@@ -23,6 +23,7 @@ urlpatterns = [
     path("integrations/", include("kefu.integrations.urls")),
     path("property/", include("kefu.property.urls")),
     path("booking/", include("kefu.booking.urls")),
+    path("qa/", include("kefu.inspections.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

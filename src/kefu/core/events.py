@@ -149,6 +149,27 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "qa.review.completed",
+            "qa_review",
+            ("agent", "reviewer", "form", "ticket", "score", "failed", "period"),
+            "A QA review (质检) was scored: ``score`` in percent (a string), ``failed`` when a "
+            "critical item failed it, ``period`` its month (YYYY-MM).",
+        ),
+        EventType(
+            "qa.appeal.filed",
+            "qa_review",
+            ("agent", "reviewer", "decider", "deadline"),
+            "The agent appealed a QA review (申诉); ``decider`` is the second reviewer, "
+            "``deadline`` the ISO date they decide by (business calendar).",
+        ),
+        EventType(
+            "qa.appeal.decided",
+            "qa_review",
+            ("agent", "decider", "outcome", "score_before", "score_after"),
+            "The second reviewer decided an appeal: ``outcome`` upheld or changed, scores in "
+            "percent (strings).",
+        ),
     )
 }
 
