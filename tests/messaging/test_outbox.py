@@ -81,3 +81,17 @@ def test_bad_input_changes_nothing(org):
     with pytest.raises(Invalid):
         outbox.send(to="13800138000", text="  ", business_line=org.shop)
     assert not OutboundMessage.objects.exists()
+
+
+def test_cli_sms_send_prints_id_status_parts(org, capsys):
+    from kefu.cli import main
+
+    assert (
+        main(["sms", "send", "--to", "13800138000", "--text", "您好", "--line", "shop", "--json"])
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"id", "status", "parts"} and out["status"] == "sent"
+    assert main(["sms", "send", "--to", "12", "--text", "您好"]) == 2
+    assert "phone" in capsys.readouterr().err
+    assert main(["sms", "send", "--to", "13800138000", "--text", "x", "--line", "nope"]) == 2
