@@ -33,7 +33,13 @@ def outbox_figures(user) -> dict:
     rows = outbox_for(user).values("status").annotate(n=Count("id"), parts=Sum("parts"))
     by_status = {row["status"]: row["n"] for row in rows}
     parts = sum(row["parts"] or 0 for row in rows if row["status"] in ("sent", "delivered"))
-    return {"by_status": by_status, "total": sum(by_status.values()), "parts_sent": parts}
+    return {
+        "by_status": by_status,
+        "total": sum(by_status.values()),
+        "parts_sent": parts,
+        "sent": by_status.get("sent", 0) + by_status.get("delivered", 0),
+        "stopped": sum(by_status.get(s, 0) for s in ("held", "refused", "failed")),
+    }
 
 
 def line_for(user, pk) -> BusinessLine:
