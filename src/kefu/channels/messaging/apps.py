@@ -12,5 +12,15 @@ class MessagingConfig(AppConfig):
         # goes through this app's adapter and outbox: quota, quiet hours, signature, the record
         from kefu.channels.messaging import outbox
         from kefu.core import sms
+        from kefu.core.audit_words import ACTION_LABELS
 
         sms.set_sender(outbox.send_from_core)
+        # the audit log says our actions in words
+        ACTION_LABELS.update(
+            {
+                "message.send": _("SMS or IM message sent"),
+                "message.receive": _("Customer message received"),
+                "message.opt_out": _("Customer opted out of messages"),
+                "message.web_form": _("Web form submitted"),
+            }
+        )

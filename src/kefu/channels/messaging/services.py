@@ -291,7 +291,7 @@ def receive(
         actor=None,
         action="message.receive",
         obj=message,
-        changes={"channel": channel, "ticket": ticket.pk, "opened": new},
+        changes={"channel": channel, "ticket": ticket.pk, "opened_ticket": new},
     )
     auto_reply(
         line=line,
