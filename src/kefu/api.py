@@ -227,6 +227,9 @@ def _register_routers() -> None:
     api.add_router("/webhooks", webhooks_router)
     api.add_router("/events", events_router)
     api.add_router("/qa", qa_router)
+    from kefu.channels.messaging.api import router as messaging_router
+
+    api.add_router("/channels", messaging_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -28,6 +28,7 @@ APP_COMMANDS = [
     "kefu.workforce.cli",
     "kefu.property.cli",
     "kefu.booking.cli",
+    "kefu.channels.messaging.cli",
 ]
 
 

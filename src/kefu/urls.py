@@ -25,6 +25,8 @@ urlpatterns = [
     path("booking/", include("kefu.booking.urls")),
     path("qa/", include("kefu.inspections.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
+    path("messaging/", include("kefu.channels.messaging.urls")),
+    path("contact/", include("kefu.channels.messaging.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),

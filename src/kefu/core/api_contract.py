@@ -116,6 +116,11 @@ TAGS = [
         "description": "Outbound webhooks of a business line and their "
         "delivery log (administrators and managers).",
     },
+    {
+        "name": "channels",
+        "description": "短信/IM SMS and IM sends through the outbox (quota, quiet hours, "
+        "signature, opt-out) and the signed inbound webhook of providers.",
+    },
 ]
 
 
