@@ -149,6 +149,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "reminder.due",
+            "reminder",
+            ("order", "customer", "channel"),
+            "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
+            "adapters deliver IM reminders.",
+        ),
     )
 }
 
