@@ -74,9 +74,7 @@ def _clean_row(raw: dict) -> dict:
         try:
             out[name] = parse_time(raw.get(name))
         except ValueError:
-            raise ValueError(
-                _("A time is not readable: %(v)s") % {"v": raw.get(name)}
-            ) from None
+            raise ValueError(_("A time is not readable: %(v)s") % {"v": raw.get(name)}) from None
     if out["placed_at"] is None:
         raise ValueError(_("The time the order was placed is missing."))
     for a, b in (("placed_at", "paid_at"), ("placed_at", "shipped_at"), ("placed_at", "closed_at")):
