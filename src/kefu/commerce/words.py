@@ -36,3 +36,14 @@ ACTION_LABELS = {
     "commerce.refund_submit": gettext_lazy("Refund submitted"),
     "commerce.refund_decide": gettext_lazy("Refund decided"),
 }
+
+
+def order_status_label(code: str) -> str:
+    labels = {
+        "placed": _("Awaiting payment"),
+        "paid": _("Paid"),
+        "shipped": _("Shipped"),
+        "delivered": _("Delivered"),
+        "closed": _("Closed"),
+    }
+    return labels.get(code, _("Unknown"))
