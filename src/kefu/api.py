@@ -230,6 +230,9 @@ def _register_routers() -> None:
     from kefu.channels.messaging.api import router as messaging_router
 
     api.add_router("/channels", messaging_router)
+    from kefu.commerce.api import router as commerce_router
+
+    api.add_router("/commerce", commerce_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -29,6 +29,7 @@ APP_COMMANDS = [
     "kefu.property.cli",
     "kefu.booking.cli",
     "kefu.channels.messaging.cli",
+    "kefu.commerce.cli",
 ]
 
 

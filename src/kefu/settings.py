@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kefu.property",
     "kefu.booking",
     "kefu.channels.messaging",
+    "kefu.commerce",
 ]
 
 MIDDLEWARE = [

@@ -170,6 +170,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "The second reviewer decided an appeal: ``outcome`` upheld or changed, scores in "
             "percent (strings).",
         ),
+        EventType(
+            "reminder.due",
+            "reminder",
+            ("order", "customer", "channel"),
+            "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
+            "adapters deliver IM reminders.",
+        ),
     )
 }
 
