@@ -149,6 +149,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "complaint.judged",
+            "ticket",
+            ("validity", "category", "first_owner"),
+            "A complaint was judged valid or not valid at 澄清判定 (validity code, the ticket's "
+            "category id or null, the first-ask owner's id).",
+        ),
     )
 }
 
