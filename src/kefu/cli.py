@@ -23,6 +23,7 @@ APP_COMMANDS = [
     "kefu.followups.cli",
     "kefu.integrations.cli",
     "kefu.knowledge.cli",
+    "kefu.quality.cli",
     "kefu.surveys.cli",
     "kefu.workforce.cli",
 ]
