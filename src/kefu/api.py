@@ -225,6 +225,9 @@ def _register_routers() -> None:
     api.add_router("/workforce", workforce_router)
     api.add_router("/webhooks", webhooks_router)
     api.add_router("/events", events_router)
+    from kefu.quality.api import router as quality_router
+
+    api.add_router("/quality", quality_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

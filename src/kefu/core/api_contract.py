@@ -116,6 +116,11 @@ TAGS = [
         "description": "Outbound webhooks of a business line and their "
         "delivery log (administrators and managers).",
     },
+    {
+        "name": "quality",
+        "description": "绩效 Deduction scorecards and their sign-off, rankings, the 月处罚汇总表, "
+        "and the competency and Kendall's W calculators.",
+    },
 ]
 
 
