@@ -233,6 +233,9 @@ def _register_routers() -> None:
     from kefu.commerce.api import router as commerce_router
 
     api.add_router("/commerce", commerce_router)
+    from kefu.quality.api import router as quality_router
+
+    api.add_router("/quality", quality_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -24,6 +24,7 @@ APP_COMMANDS = [
     "kefu.inspections.cli",
     "kefu.integrations.cli",
     "kefu.knowledge.cli",
+    "kefu.quality.cli",
     "kefu.surveys.cli",
     "kefu.workforce.cli",
     "kefu.property.cli",

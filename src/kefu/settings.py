@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kefu.booking",
     "kefu.channels.messaging",
     "kefu.commerce",
+    "kefu.quality",
 ]
 
 MIDDLEWARE = [

@@ -120,6 +120,9 @@ TAGS = [
         "name": "channels",
         "description": "短信/IM SMS and IM sends through the outbox (quota, quiet hours, "
         "signature, opt-out) and the signed inbound webhook of providers.",
+        "name": "quality",
+        "description": "绩效 Deduction scorecards and their sign-off, rankings, the 月处罚汇总表, "
+        "and the competency and Kendall's W calculators.",
     },
 ]
 

@@ -177,6 +177,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
             "adapters deliver IM reminders.",
         ),
+        EventType(
+            "complaint.judged",
+            "ticket",
+            ("validity", "category", "first_owner"),
+            "A complaint was judged valid or not valid at 澄清判定 (validity code, the ticket's "
+            "category id or null, the first-ask owner's id).",
+        ),
     )
 }
 
