@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.integrations",
     "kefu.demo",
+    "kefu.training",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ ERROR_CODES: dict[int, dict[str, str]] = {
         "invalid_transition": "The ticket's status cannot move that way.",
         "duplicate_phone": "Another customer of the business line has that phone.",
         "already_merged": "The customer was merged already.",
+        "not_certified": "The agent has no valid certification the queue or skill group "
+        "requires (未上岗): routing skips them, assignment and rostering refuse them.",
     },
     401: {"unauthorized": "No valid `Authorization: Bearer <token>` (nor a session)."},
     403: {

@@ -149,6 +149,23 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "ticket.assigning",
+            "team",
+            ("ticket", "assignees", "source"),
+            "About to give a team's tickets to agents (a guard, not logged): ``assignees`` are user "
+            "ids, ``source`` manual or routing, ``ticket`` the id or null at intake. A subscriber "
+            "refuses with ``Ineligible`` naming the user ids (the 上岗 gate); routing skips them.",
+            guard=True,
+        ),
+        EventType(
+            "roster.staffing",
+            "skill_group",
+            ("agents", "source"),
+            "About to roster agents (user ids) to a skill group (a guard, not logged; ``source`` "
+            "solver or pin): a subscriber refuses with ``Ineligible`` naming the user ids.",
+            guard=True,
+        ),
     )
 }
 
