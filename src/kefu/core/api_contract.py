@@ -47,6 +47,8 @@ ERROR_CODES: dict[int, dict[str, str]] = {
         "stale": "The `version` sent is not the current one: read the record again and retry.",
         "conflict": "The request conflicts with the record's current state.",
         "already_answered": "The survey link was answered already.",
+        "exam_time_over": "The exam's time limit had passed when the answers arrived: the server "
+        "refuses a late submission.",
         "idempotency_key_in_progress": "A request with this `Idempotency-Key` is still running: "
         "retry in a moment.",
     },
@@ -117,6 +119,11 @@ TAGS = [
         "name": "webhooks",
         "description": "Outbound webhooks of a business line and their "
         "delivery log (administrators and managers).",
+    },
+    {
+        "name": "training",
+        "description": "培训 Training: typing test and quick-reply exam scored by the server, a "
+        "person's 上岗 status, training requests, classes and enrolment, timed exams.",
     },
 ]
 
