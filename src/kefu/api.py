@@ -236,6 +236,9 @@ def _register_routers() -> None:
     from kefu.quality.api import router as quality_router
 
     api.add_router("/quality", quality_router)
+    from kefu.training.api import router as training_router
+
+    api.add_router("/training", training_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

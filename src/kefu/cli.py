@@ -31,6 +31,7 @@ APP_COMMANDS = [
     "kefu.booking.cli",
     "kefu.channels.messaging.cli",
     "kefu.commerce.cli",
+    "kefu.training.cli",
 ]
 
 

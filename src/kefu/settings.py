@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kefu.channels.messaging",
     "kefu.commerce",
     "kefu.quality",
+    "kefu.training",
 ]
 
 MIDDLEWARE = [

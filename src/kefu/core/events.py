@@ -184,6 +184,23 @@ EVENT_TYPES: dict[str, EventType] = {
             "A complaint was judged valid or not valid at 澄清判定 (validity code, the ticket's "
             "category id or null, the first-ask owner's id).",
         ),
+        EventType(
+            "ticket.assigning",
+            "team",
+            ("ticket", "assignees", "source"),
+            "About to give a team's tickets to agents (a guard, not logged): ``assignees`` are user "
+            "ids, ``source`` manual or routing, ``ticket`` the id or null at intake. A subscriber "
+            "refuses with ``Ineligible`` naming the user ids (the 上岗 gate); routing skips them.",
+            guard=True,
+        ),
+        EventType(
+            "roster.staffing",
+            "skill_group",
+            ("agents", "source"),
+            "About to roster agents (user ids) to a skill group (a guard, not logged; ``source`` "
+            "solver or pin): a subscriber refuses with ``Ineligible`` naming the user ids.",
+            guard=True,
+        ),
     )
 }
 
