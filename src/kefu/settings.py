@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.reports",
     "kefu.integrations",
+    "kefu.channels",
     "kefu.demo",
 ]
 

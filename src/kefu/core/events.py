@@ -149,6 +149,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "reply.requeued",
+            "ticket",
+            ("message", "channel"),
+            "A failed or unsent reply was queued again to be sent (delivery channel code).",
+        ),
     )
 }
 
