@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.integrations",
     "kefu.inspections",
+    "kefu.channels",
     "kefu.demo",
     "kefu.property",
     "kefu.booking",

@@ -201,6 +201,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "solver or pin): a subscriber refuses with ``Ineligible`` naming the user ids.",
             guard=True,
         ),
+        EventType(
+            "reply.requeued",
+            "ticket",
+            ("message", "channel"),
+            "A failed or unsent reply was queued again to be sent (delivery channel code).",
+        ),
     )
 }
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "kefu.channels"
+    label = "channels"
+    verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        # tickets publish the reply; channels sends e-mail ones after the commit (core.events)
+        from kefu.channels import outbound
+        from kefu.core.events import subscribe
+
+        subscribe("reply.created", outbound.on_reply, after_commit=True)
+        subscribe("reply.requeued", outbound.on_reply, after_commit=True)
