@@ -127,8 +127,6 @@ def inbound(request, channel: Literal["sms", "im"]):
         now=time.time(),
     )
     if problem is not None:
-        from kefu.api import error_body
-
         message = (
             _("The signature of this request is not valid.")
             if problem == "bad_signature"
@@ -136,7 +134,10 @@ def inbound(request, channel: Literal["sms", "im"]):
         )
         from django.http import JsonResponse
 
-        return JsonResponse(error_body(problem, message), status=401)
+        # the API's error body (kefu/api.py error_body), which this lower app may not import
+        return JsonResponse(
+            {"error": {"code": problem, "message": message, "fields": {}}}, status=401
+        )
     try:
         data = json.loads(body or b"{}")
     except (ValueError, UnicodeDecodeError):
