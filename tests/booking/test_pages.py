@@ -58,3 +58,29 @@ def test_refused_cancel_then_leader_restores_hours(web_as, org, client):
     assert services.balance_of(student.pk) == 10
     page = client.get(reverse("booking:student", args=[student.pk]))
     assert page.status_code == 200
+
+
+def test_repair_centre_page_receives_an_order_and_refuses_a_missing_quote(web_as, org, client):
+    line = account_services.business_line_create(name="维修", code="rc2", industry="repair")
+    team = Team.objects.filter(business_line=line).first()
+    repairer = make_user("rc_a", "agent", team=team)
+    customer = customers.customer_create(
+        actor=repairer, business_line=line, name="老王", phone=str(next(_phones))
+    )
+    web_as(repairer)
+    data = {
+        "customer": customer.pk,
+        "device": "电视",
+        "serial": "TV9",
+        "fault": "无图像",
+        "purchased_on": (timezone.localdate() - dt.timedelta(days=900)).isoformat(),
+        "warranty_months": "12",
+    }
+    refused = client.post(reverse("booking:repair_intake"), data)
+    assert refused.status_code == 400
+    assert (
+        client.post(reverse("booking:repair_intake"), {**data, "quote_yuan": "260"}).status_code
+        == 302
+    )
+    page = client.get(reverse("booking:repairs"))
+    assert "TV9" in page.content.decode()

@@ -91,3 +91,17 @@ def test_sr10_balance_is_order_free(entries):
     shuffled = list(entries)
     random.Random(1).shuffle(shuffled)
     assert rules.balance(entries) == rules.balance(shuffled)
+
+
+def test_esc4_warranty_from_purchase_date_and_term():
+    bought = dt.date(2025, 1, 10)
+    assert rules.in_warranty(bought, 12, dt.date(2026, 1, 9))
+    assert not rules.in_warranty(bought, 12, dt.date(2026, 1, 10))
+    assert rules.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+
+
+def test_esc4_steps_follow_the_workflow():
+    assert rules.may_move("received", "diagnosing")
+    assert rules.may_move("qc", "repairing")  # QC sends it back
+    assert not rules.may_move("received", "ready")
+    assert not rules.may_move("collected", "received")

@@ -223,3 +223,97 @@ class BookingRequest(TimestampedModel):
         verbose_name_plural = _("booking requests")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["student", "-id"], name="booking_request_student")]
+
+
+class Step(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    QUOTED = "quoted", _("Quote approved by the customer")
+    DIAGNOSING = "diagnosing", _("Diagnosing")
+    WAITING_PARTS = "waiting_parts", _("Waiting for parts")
+    REPAIRING = "repairing", _("Repairing")
+    QC = "qc", _("Quality check")
+    READY = "ready", _("Ready for collection")
+    COLLECTED = "collected", _("Collected")
+
+
+class RepairOrder(VersionedModel):
+    """A repair-centre job (维修中心, ESC-4): intake, warranty or an approved quote, the steps
+    each sent to the customer, repeat repairs (RPR-2)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    device = models.CharField(_("device"), max_length=60)
+    serial = models.CharField(_("serial number"), max_length=60)
+    fault = models.CharField(_("fault"), max_length=60)
+    accessories = models.CharField(_("accessories"), max_length=200, blank=True)
+    purchased_on = models.DateField(_("purchased on"))
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    in_warranty = models.BooleanField(_("in warranty"))
+    quote_yuan = models.DecimalField(
+        _("quote (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    received_on = models.DateField(_("received on"))
+    step = models.CharField(_("step"), max_length=14, choices=Step.choices, default=Step.RECEIVED)
+    is_repeat = models.BooleanField(_("repeat repair"), default=False)
+    escalated = models.BooleanField(_("handed to the manager"), default=False)
+    repairer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("repairer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("repair order")
+        verbose_name_plural = _("repair orders")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["serial", "fault", "-received_on"], name="repair_order_device"),
+            models.Index(fields=["team", "-received_on"], name="repair_order_team"),
+            models.Index(fields=["repairer", "received_on"], name="repair_order_repairer"),
+        ]
+
+
+class RepairStepLog(models.Model):
+    """A step of a repair order and the message sent to the customer about it."""
+
+    order = models.ForeignKey(
+        RepairOrder, verbose_name=_("repair order"), on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(_("step"), max_length=14, choices=Step.choices)
+    message = models.CharField(_("message to the customer"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repair step")
+        verbose_name_plural = _("repair steps")
+        ordering = ["id"]

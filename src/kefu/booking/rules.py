@@ -146,3 +146,52 @@ def repeat_rate(repeats: int, total: int) -> Decimal | None:
     if total <= 0:
         return None
     return (Decimal(repeats) / Decimal(total)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+# -- repair centre (ESC-4, RPR-2) ---------------------------------------------------------------
+
+STEPS = (
+    "received",
+    "quoted",
+    "diagnosing",
+    "waiting_parts",
+    "repairing",
+    "qc",
+    "ready",
+    "collected",
+)
+# the steps a job may move to from each step (waiting for parts is optional; QC may send it back)
+NEXT_STEPS = {
+    "received": ("quoted", "diagnosing"),
+    "quoted": ("diagnosing",),
+    "diagnosing": ("waiting_parts", "repairing"),
+    "waiting_parts": ("repairing",),
+    "repairing": ("qc",),
+    "qc": ("ready", "repairing"),
+    "ready": ("collected",),
+    "collected": (),
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise RuleError("not a date")  # pragma: no cover
+
+
+def in_warranty(purchased_on: dt.date, term_months: int, received_on: dt.date) -> bool:
+    """Covered when received before the term's end: bought 2025-01-10 with 12 months → covered
+    until 2026-01-09 inclusive."""
+    if term_months < 0:
+        raise RuleError("the warranty term is never negative")
+    return purchased_on <= received_on < add_months(purchased_on, term_months)
+
+
+def may_move(step: str, to: str) -> bool:
+    return to in NEXT_STEPS.get(step, ())

@@ -10,6 +10,9 @@ urlpatterns = [
     path("students/<int:pk>/book/", views.book, name="book"),
     path("students/<int:pk>/hours/", views.hours, name="hours"),
     path("students/<int:pk>/requests/", views.request_add, name="request"),
+    path("repairs/", views.repair_centre, name="repairs"),
+    path("repairs/new/", views.repair_intake, name="repair_intake"),
+    path("repairs/<int:pk>/move/", views.repair_move, name="repair_move"),
     *(
         path(f"lessons/<int:pk>/{action}/", views.lesson_action, {"action": action}, name=action)
         for action in ACTIONS

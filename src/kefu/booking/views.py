@@ -170,3 +170,78 @@ def lesson_action(request, pk: int, action: str):
         "no_show": lambda: services.lesson_no_show(actor=user, lesson_id=pk, version=version),
     }
     return _run(request, lesson.student_id, calls[action])
+
+
+def _repair_centre(request, *, error=None, status=200):
+    from kefu.booking import repairs
+    from kefu.booking.models import Step
+    from kefu.core import scope
+    from kefu.customers.models import Customer
+
+    user = request.user
+    orders = list(
+        repairs.orders_for(user).select_related("customer", "repairer").order_by("-id")[:50]
+    )
+    labels = dict(Step.choices)
+    for order in orders:
+        order.moves = [(s, labels[s]) for s in rules.NEXT_STEPS[order.step]]
+    customers = Customer.objects.filter(scope.business_line_q(user), merged_into=None).order_by(
+        "-id"
+    )[:200]
+    context = {
+        "orders": orders,
+        "rates": repairs.repeat_rates(repairs.orders_for(user))[:24],
+        "customers": customers,
+        "today": timezone.localdate(),
+        "error": error,
+    }
+    return render(request, "booking/repairs.html", context, status=status)
+
+
+@login_required
+def repair_centre(request):
+    return _repair_centre(request)
+
+
+@login_required
+@require_POST
+@once
+def repair_intake(request):
+    from kefu.booking import repairs
+
+    customer = request.POST.get("customer", "")
+    try:
+        repairs.order_intake(
+            actor=request.user,
+            customer_id=int(customer) if customer.isdigit() else 0,
+            device=request.POST.get("device", ""),
+            serial=request.POST.get("serial", ""),
+            fault=request.POST.get("fault", ""),
+            accessories=request.POST.get("accessories", ""),
+            purchased_on=request.POST.get("purchased_on", ""),
+            warranty_months=request.POST.get("warranty_months", "12"),
+            quote_yuan=request.POST.get("quote_yuan") or None,
+        )
+    except DomainError as exc:
+        return _repair_centre(request, error=_error(exc), status=exc.status)
+    return redirect("booking:repairs")
+
+
+@login_required
+@require_POST
+def repair_move(request, pk: int):
+    from kefu.booking import repairs
+
+    try:
+        if request.POST.get("step") == "escalate":
+            repairs.order_escalate(actor=request.user, order_id=pk, version=_version(request))
+        else:
+            repairs.order_move(
+                actor=request.user,
+                order_id=pk,
+                version=_version(request),
+                step=request.POST.get("step", ""),
+            )
+    except DomainError as exc:
+        return _repair_centre(request, error=_error(exc), status=exc.status)
+    return redirect("booking:repairs")

@@ -12,4 +12,7 @@ ACTION_LABELS = {
     "booking.attend": _("Lesson attended"),
     "booking.no_show": _("No-show recorded"),
     "booking.request": _("Booking request recorded"),
+    "booking.repair_intake": _("Repair order received"),
+    "booking.repair_step": _("Repair order moved to the next step"),
+    "booking.repair_escalate": _("Repair order handed to the manager"),
 }
