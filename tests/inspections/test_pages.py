@@ -70,3 +70,18 @@ def test_other_team_agent_gets_404_for_a_review(sampled, client, agent2):
     review = sampled["sample"].reviews.first()
     client.force_login(agent2)
     assert client.get(reverse("inspections:review", args=[review.pk])).status_code == 404
+
+
+def test_an_inspection_of_a_vendor_is_visible_to_the_line(forms, client, supervisor, lead, agent):
+    from kefu.inspections import services
+
+    from .qakit import full_marks
+
+    vendor = services.subject_create(actor=supervisor, kind="vendor", name="洁美保洁公司")
+    r = services.subject_inspect(
+        actor=supervisor, subject=vendor, answers=full_marks(forms["vendor"])
+    )
+    for user in (lead, agent):
+        client.force_login(user)
+        assert client.get(reverse("inspections:subject", args=[vendor.pk])).status_code == 200
+        assert client.get(reverse("inspections:review", args=[r.pk])).status_code == 200

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -445,8 +446,8 @@ class CalibrationSheet(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("corrective action", "Open")
+    DONE = "done", pgettext_lazy("corrective action", "Done")
 
 
 class CorrectiveAction(TimestampedModel):

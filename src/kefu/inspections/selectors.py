@@ -33,9 +33,14 @@ CENT = Decimal("0.01")
 
 
 def reviews_q(user) -> Q:
-    mine = Q(reviewer_id=user.pk) | Q(appeal__decider_id=user.pk)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return scope.NOTHING
+    # inspections of vendors, zones and sites are the line's, like the subjects themselves
+    mine = (
+        Q(reviewer_id=user.pk)
+        | Q(appeal__decider_id=user.pk)
+        | (Q(subject__isnull=False) & scope.business_line_q(user))
+    )
     if scope.rank(user) <= scope.RANK[scope.AGENT]:
         return Q(agent_id=user.pk) | mine
     return scope.records_q(user) | mine

@@ -783,6 +783,7 @@ def subject_inspect(*, actor, subject: Subject, answers: dict, comment: str = ""
     with transaction.atomic():
         review = Review.objects.create(
             business_line_id=subject.business_line_id,
+            department_id=subject.team.department_id if subject.team_id else None,
             team_id=subject.team_id,
             form=form,
             source=Source.INSPECTION,
