@@ -136,3 +136,32 @@ def test_send_api_answers_id_status_parts_and_agents_may_not(shop, api_as, super
     )
     listed = api_as(supervisor).get("/api/v1/channels/outbox").json()["items"]
     assert listed[0]["recipient"].count("*") == 4
+
+
+def test_out_of_hours_by_the_business_calendar_once_per_window_ch4(shop, agent):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from kefu.channels.messaging import services
+
+    post("sms", sms(1))
+    ticket = Ticket.objects.get()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    tuesday_10 = dt.datetime(2026, 12, 8, 10, 0, tzinfo=shanghai)
+    tuesday_23 = dt.datetime(2026, 12, 8, 23, 0, tzinfo=shanghai)
+
+    def kinds(now):
+        sent = services.auto_reply(
+            line=shop,
+            channel="im",
+            conversation="c-1",
+            ticket=ticket,
+            new_ticket=False,
+            from_robot=False,
+            now=now,
+        )
+        return [a.kind for a in sent]
+
+    assert kinds(tuesday_10) == []
+    assert kinds(tuesday_23) == ["out_of_hours"]
+    assert kinds(tuesday_23 + dt.timedelta(hours=1)) == []  # once per conversation per window

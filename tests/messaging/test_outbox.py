@@ -95,3 +95,44 @@ def test_cli_sms_send_prints_id_status_parts(org, capsys):
     assert main(["sms", "send", "--to", "12", "--text", "您好"]) == 2
     assert "phone" in capsys.readouterr().err
     assert main(["sms", "send", "--to", "13800138000", "--text", "x", "--line", "nope"]) == 2
+
+
+def test_http_provider_gets_a_signed_post_and_its_id_is_kept(org, settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from kefu.channels.messaging import signing
+
+    seen = {}
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen["body"] = json.loads(body)
+            seen["ok"] = signing.check(
+                "provider-secret",
+                self.headers["X-Kefu-Timestamp"],
+                body,
+                self.headers["X-Kefu-Signature"],
+                now=float(self.headers["X-Kefu-Timestamp"]),
+            )
+            answer = json.dumps({"id": "prov-42", "status": "sent"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    settings.KEFU_SMS_BACKEND = "http"
+    settings.KEFU_SMS_URL = f"http://127.0.0.1:{server.server_address[1]}/sms"
+    settings.KEFU_SMS_SECRET = "provider-secret"
+    row = outbox.send(to="13800138000", text="您好", business_line=org.shop)
+    thread.join(timeout=10)
+    server.server_close()
+    assert row.status == Status.SENT and row.provider_id == "prov-42" and row.backend == "http"
+    assert seen["body"] == {"to": "13800138000", "text": "【网店】您好"} and seen["ok"] is None

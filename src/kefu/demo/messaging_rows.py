@@ -1,10 +1,10 @@
-"""The demo's SMS outbox, inbound messages and web-form tickets (issue 17, CH-1/CH-10, CARE-1,
-PAY-6): 180 days of the shop's and the property office's SMS (payment reminders, dispatch
-notices, replies; a few held, refused after a TD or failed), a handful of customers' SMS that
-opened or joined tickets, and web-form tickets through the public form's own service.
+"""The demo's SMS outbox, inbound messages and web-form submissions (issue 17, CH-1/CH-10,
+CARE-1, PAY-6): 180 days of the shop's and the property office's SMS (payment reminders, dispatch
+notices, replies; a few refused or failed), the customers' SMS and web-form submissions behind
+the generated SMS and web tickets with the acknowledgement each got (no ticket is added: the demo
+holds exactly the tickets asked for), and one TD opt-out through the service.
 
-The outbox history is one ``bulk_create``; the inbound and web-form rows go through the services,
-so their tickets, auto-replies and audit records are the real ones."""
+Every history is a ``bulk_create`` with its timestamps set afterwards."""
 
 from __future__ import annotations
 
@@ -14,11 +14,19 @@ import random
 from django.utils import timezone
 
 from kefu.channels.messaging import rules, services
-from kefu.channels.messaging.models import OptOut, OutboundMessage, Status
+from kefu.channels.messaging.models import (
+    AutoReply,
+    InboundMessage,
+    OutboundMessage,
+    Status,
+    WebSubmission,
+)
 from kefu.customers.models import Customer
+from kefu.tickets.models import Ticket
 
 DAYS = 180
 PER_DAY = (2, 6)
+HISTORY = 60  # SMS and web tickets per line given their inbound rows
 TEXTS = {
     "shop": [
         ("reminder", "亲，您的订单还未付款，库存有限，请尽快完成支付哦"),
@@ -33,23 +41,70 @@ TEXTS = {
         ("reply", "您好，您报修的水管问题师傅将于明天上午上门处理"),
     ],
 }
-WEB = {
-    "shop": [
-        ("complaint", "收到的杯子碎了一个，包装太简单了"),
-        ("return", "衣服尺码偏小，想换大一号"),
-        ("consult", "请问这款面霜孕妇可以用吗"),
-        ("refund", "申请退款三天了还没处理"),
-    ],
-    "wy": [
-        ("repair", "卫生间顶上漏水，麻烦派人看一下"),
-        ("complaint", "楼下晚上装修噪音太大"),
-        ("consult", "车位月卡怎么办理"),
-    ],
-}
-INBOUND = {
-    "shop": ["我的快递三天没动了", "能帮我查一下物流吗", "TD"],
-    "wy": ["电梯又坏了", "什么时候来修"],
-}
+
+
+def _inbound_history(line) -> int:
+    """The customers' SMS behind the line's SMS tickets of the last 180 days (the generator made
+    the tickets; here the messages that opened them, and the acknowledgement each got)."""
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="sms")
+        .select_related("customer")
+        .order_by("-id")[:HISTORY]
+    )
+    rows = [
+        InboundMessage(
+            business_line=line,
+            channel="sms",
+            provider_id=f"demo-sms-{t.pk}",
+            sender=t.customer.phone or "-",
+            conversation=t.customer.phone or "-",
+            text=(t.description or t.title)[:500],
+            ticket=t,
+            opened_ticket=True,
+        )
+        for t in tickets
+    ]
+    created = InboundMessage.objects.bulk_create(rows, batch_size=500)
+    for row, t in zip(created, tickets, strict=True):
+        row.received_at = t.created_at
+    InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
+    _acks(line, "sms", [(t, t.customer.phone or "-") for t in tickets])
+    return len(created)
+
+
+def _web_history(line) -> int:
+    """The web-form submissions behind the line's web tickets (and their acknowledgements)."""
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="web").order_by("-id")[:HISTORY]
+    )
+    rows = [
+        WebSubmission(business_line=line, client=services.client_key(f"demo-{t.pk}"), ticket=t)
+        for t in tickets
+    ]
+    created = WebSubmission.objects.bulk_create(rows, batch_size=500)
+    for row, t in zip(created, tickets, strict=True):
+        row.created_at = t.created_at
+    WebSubmission.objects.bulk_update(created, ["created_at"], batch_size=500)
+    _acks(line, "web", [(t, f"web-{t.pk}") for t in tickets])
+    return len(created)
+
+
+def _acks(line, channel: str, pairs) -> None:
+    rows = [
+        AutoReply(
+            business_line=line,
+            channel=channel,
+            conversation=conversation,
+            kind=rules.ACK,
+            ticket=t,
+            text=services.auto_text(line, rules.ACK, t),
+        )
+        for t, conversation in pairs
+    ]
+    created = AutoReply.objects.bulk_create(rows, batch_size=500)
+    for row, (t, _c) in zip(created, pairs, strict=True):
+        row.sent_at = t.created_at
+    AutoReply.objects.bulk_update(created, ["sent_at"], batch_size=500)
 
 
 def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
@@ -113,28 +168,10 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
             row.created_at = at
         OutboundMessage.objects.bulk_update(created, ["created_at"], batch_size=500)
         counts["outbox"] += len(created)
-        OptOut.objects.get_or_create(business_line=line, recipient=phones[-1])
-        for i, text in enumerate(INBOUND.get(code, [])):
-            services.receive(
-                line=line,
-                channel="sms",
-                provider_id=f"demo-{code}-{i}",
-                sender=phones[i % 2],
-                text=text,
-            )
-            counts["inbound"] += 1
-        for i, (ticket_type, text) in enumerate(WEB.get(code, [])):
-            if ticket_type not in line.ticket_types:
-                continue
-            services.web_submit(
-                line=line,
-                data={
-                    "type": ticket_type,
-                    "name": f"网页访客{i + 1}",
-                    "phone": f"1860000{i:04d}",
-                    "description": text,
-                },
-                address=f"demo-{code}-{i}",
-            )
-            counts["web"] += 1
+        counts["inbound"] += _inbound_history(line)
+        counts["web"] += _web_history(line)
+        # a customer texts TD: recorded as an opt-out, no ticket (the service's own path)
+        services.receive(
+            line=line, channel="sms", provider_id=f"demo-td-{code}", sender=phones[-1], text="TD"
+        )
     return counts

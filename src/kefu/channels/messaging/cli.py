@@ -4,7 +4,19 @@ hours ended) and ``kefu sms outbox`` (the latest rows)."""
 
 from __future__ import annotations
 
-from kefu.cli import UsageError
+import json
+
+
+def _usage(message: str):
+    """Bad input: ``kefu`` prints it to stderr and exits with 2 (a DomainError, so this module
+    needs no import of the composition root ``kefu.cli``)."""
+    from kefu.core.errors import Invalid
+
+    return Invalid(message)
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def register(sub) -> None:
@@ -32,13 +44,12 @@ def register(sub) -> None:
 def cmd_send(args) -> int:
     from kefu.accounts.models import BusinessLine
     from kefu.channels.messaging import outbox
-    from kefu.cli import print_json
 
     line = None
     if args.line:
         line = BusinessLine.objects.filter(code=args.line).first()
         if line is None:
-            raise UsageError(f"no business line with code {args.line!r}")
+            raise _usage(f"no business line with code {args.line!r}")
     row = outbox.send(
         to=args.to,
         text=args.text,
@@ -56,7 +67,6 @@ def cmd_send(args) -> int:
 
 def cmd_release(args) -> int:
     from kefu.channels.messaging import outbox
-    from kefu.cli import print_json
 
     n = outbox.release_held()
     print_json({"sent": n}) if args.json else print(f"sent: {n}")
@@ -65,11 +75,10 @@ def cmd_release(args) -> int:
 
 def cmd_outbox(args) -> int:
     from kefu.channels.messaging.models import OutboundMessage
-    from kefu.cli import print_json
     from kefu.core.masking import mask_phone
 
     if not 1 <= args.limit <= 1000:
-        raise UsageError("--limit must be 1 to 1000")
+        raise _usage("--limit must be 1 to 1000")
     rows = [
         {
             "id": r.pk,

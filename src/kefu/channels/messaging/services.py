@@ -27,8 +27,8 @@ from kefu.channels.messaging.models import (
     OptOut,
     WebSubmission,
 )
-from kefu.core import audit
-from kefu.core.business_calendar import calendar_for
+from kefu.core import audit, line_settings
+from kefu.core.business_calendar import calendar_for, calendar_overrides
 from kefu.core.errors import Invalid, NotFound
 from kefu.core.masking import normalize_phone
 from kefu.customers.models import BuyerAccount, Customer
@@ -85,7 +85,9 @@ def auto_text(line: BusinessLine, kind: str, ticket: Ticket) -> str:
 
 
 def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
-    calendar = calendar_for(line)
+    # the same cached overrides as ticket intake (renewed when the line's calendar changes)
+    overrides = line_settings.cached(line, "calendar_days", lambda: calendar_overrides(line))
+    calendar = calendar_for(line, overrides=overrides)
     return any(start <= now < end for start, end in calendar.bounds(calendar.local_date(now)))
 
 
@@ -125,6 +127,7 @@ def auto_reply(
                 kind=kind,
                 ticket=ticket,
                 text=text,
+                sent_at=now,
             )
         )
         if channel in (Channel.SMS, Channel.IM):
