@@ -100,7 +100,7 @@ def _clean_row(raw: dict) -> dict:
 
 def _snapshot(order: Order) -> dict:
     data = {name: getattr(order, name) for name in ORDER_FIELDS}
-    data["status"] = order.status
+    data["status"] = order_merge.status_of(data)
     data["status_at"] = order.status_at
     return data
 
@@ -213,7 +213,7 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
                     order_no=r["order_no"],
                     platform=shop.platform,
                     buyer_id=r["buyer_id"],
-                    status=order_merge.status_of(incoming),
+                    status=order_merge.PLATFORM_WORDS[order_merge.status_of(incoming)],
                     **incoming,
                 )
             )
@@ -225,6 +225,8 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
         if not changes:
             result.unchanged += 1
             continue
+        if "status" in changes:
+            changes["status"] = order_merge.PLATFORM_WORDS[changes["status"]]
         for name, value in changes.items():
             setattr(existing, name, value)
         existing.updated_at = now
