@@ -25,6 +25,7 @@ urlpatterns = [
     path("booking/", include("kefu.booking.urls")),
     path("qa/", include("kefu.inspections.urls")),
     path("quality/", include("kefu.quality.urls")),
+    path("commerce/", include("kefu.commerce.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("messaging/", include("kefu.channels.messaging.urls")),
     path("contact/", include("kefu.channels.messaging.public_urls")),

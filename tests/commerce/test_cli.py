@@ -188,7 +188,7 @@ def test_orders_import_gbk_csv_then_xlsx_upserts_idempotently(org, tmp_path, cap
     code, out, _ = run(capsys, "orders", "import", str(xlsx), "--shop", str(shop.pk))
     assert code == 0 and (out["created"], out["updated"]) == (0, 1)
     order = Order.objects.get(shop=shop, order_no="T100")
-    assert order.status == "paid" and order.customer.name == "王小姐"
+    assert order.status == "已付款" and order.customer.name == "王小姐"
     assert Order.objects.filter(shop=shop).count() == 2
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from kefu.commerce import selectors
+from kefu.commerce import order_merge, selectors
 from kefu.commerce.schemas import (
     OrdersUpsertIn,
     RefundDecisionIn,
@@ -36,8 +36,9 @@ def order_out(o) -> dict:
         "order_id": o.order_no,
         "customer": o.customer_id,
         "amount": str(o.amount),
-        "status": o.status,
-        "status_label": _status_label(o.status),
+        "status": order_merge.status_of(o.__dict__),
+        "status_label": _status_label(order_merge.status_of(o.__dict__)),
+        "platform_status": o.status,
         "placed_at": _iso(o.placed_at),
         "paid_at": _iso(o.paid_at),
         "shipped_at": _iso(o.shipped_at),

@@ -10,6 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 STATUSES = ("placed", "paid", "shipped", "delivered", "closed")
+# the archive shows an order's status in the platform's words (customers.Order.status)
+PLATFORM_WORDS = {
+    "placed": "待付款",
+    "paid": "已付款",
+    "shipped": "已发货",
+    "delivered": "已签收",
+    "closed": "已关闭",
+}
 TIME_FIELDS = {
     "placed": "placed_at",
     "paid": "paid_at",

@@ -47,3 +47,12 @@ def order_status_label(code: str) -> str:
         "closed": _("Closed"),
     }
     return labels.get(code, _("Unknown"))
+
+
+def channel_label(code: str) -> str:
+    from kefu.commerce.models import Channel
+
+    try:
+        return str(Channel(code).label)
+    except ValueError:
+        return _("Unknown")

@@ -334,6 +334,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.inspections_rows import build_inspections_rows
 
     build_inspections_rows(now=now, seed=seed)  # QA samples, reviews, appeals (质检)
+    from kefu.demo.commerce_rows import build_commerce_rows
+
+    build_commerce_rows(lines, now=now, seed=seed)  # shop, orders, 催付 with results, returns
     if story:  # the passes that file tickets: build_demo counts them into the total
         build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
         build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)

@@ -36,7 +36,7 @@ ORDER_FIELDS = (
     "buyer_online",
     "lines",
 )
-UPDATE_FIELDS = [*ORDER_FIELDS, "status", "status_at", "updated_at"]
+UPDATE_BATCH = 200
 MAX_ROWS = 200_000
 
 
@@ -100,7 +100,7 @@ def _clean_row(raw: dict) -> dict:
 
 def _snapshot(order: Order) -> dict:
     data = {name: getattr(order, name) for name in ORDER_FIELDS}
-    data["status"] = order.status
+    data["status"] = order_merge.status_of(data)
     data["status_at"] = order.status_at
     return data
 
@@ -213,7 +213,7 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
                     order_no=r["order_no"],
                     platform=shop.platform,
                     buyer_id=r["buyer_id"],
-                    status=order_merge.status_of(incoming),
+                    status=order_merge.PLATFORM_WORDS[order_merge.status_of(incoming)],
                     **incoming,
                 )
             )
@@ -225,15 +225,22 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
         if not changes:
             result.unchanged += 1
             continue
+        if "status" in changes:
+            changes["status"] = order_merge.PLATFORM_WORDS[changes["status"]]
         for name, value in changes.items():
             setattr(existing, name, value)
         existing.updated_at = now
-        changed.append(existing)
+        changed.append((existing, tuple(sorted(changes))))
         if existing.paid_at is not None or existing.closed_at is not None:
             stopped.append(existing.pk)
     Order.objects.bulk_create(new, batch_size=BATCH)
-    if changed:
-        Order.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
+    # one UPDATE … CASE per group of rows that changed the same fields, in small batches (a CASE
+    # over every field of a thousand rows is what makes a naive bulk_update slow)
+    groups: dict[tuple, list[Order]] = {}
+    for order, fields in changed:
+        groups.setdefault(fields, []).append(order)
+    for fields, group in groups.items():
+        Order.objects.bulk_update(group, [*fields, "updated_at"], batch_size=UPDATE_BATCH)
     if stopped:
         # payment or closing stops every pending reminder of the order (§9.5)
         Reminder.objects.filter(order_id__in=stopped, status=ReminderStatus.PENDING).update(

@@ -8,6 +8,7 @@ constraint (order, channel) makes two racing workers write one reminder, never t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +21,8 @@ from kefu.core import audit, events
 from kefu.core.errors import Conflict, Invalid
 from kefu.core.sms import send_sms
 from kefu.customers.models import Shop
+
+log = logging.getLogger("kefu.commerce")
 
 # the call register's result for each one-click outcome
 CALL_RESULTS = {
@@ -122,55 +125,73 @@ def _text(reminder: Reminder, campaign: Campaign | None) -> str:
         )
 
 
+def _send_all(texts: list[tuple[str, str]]) -> None:
+    """Hand each SMS to the backend; one failing message does not stop the others."""
+    for phone, text in texts:
+        try:
+            send_sms(phone, text)
+        except Exception:  # a gateway error is logged; the reminder counts as handed over
+            log.exception("payment-reminder SMS failed")
+
+
 def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
-    """Send up to ``limit`` pending SMS and IM reminders (the throttle per run, PAY-6): each is
-    claimed by one UPDATE (pending → sent), so two workers never send one twice; SMS leave
-    through ``core.sms`` after the commit, IM is handed to the channel adapters by the
-    ``reminder.due`` event. Reminders of orders paid or closed meanwhile are cancelled."""
+    """Send up to ``limit`` pending SMS and IM reminders (the throttle per run, PAY-6) in one
+    transaction: the batch is locked (``skip_locked`` on PostgreSQL, so two workers take
+    different rows) and claimed by one UPDATE pending → sent; SMS leave through ``core.sms``
+    after the commit, IM is handed to the channel adapters by the ``reminder.due`` event.
+    Reminders of orders paid or closed meanwhile are cancelled; those outside their window
+    wait for the next opening."""
     at = at or timezone.now()
     sent = {"sms": 0, "im": 0}
-    pending = list(
-        Reminder.objects.filter(status=ReminderStatus.PENDING, channel__in=("sms", "im"))
-        .select_related("order__customer", "order__shop", "campaign")
-        .order_by("id")[:limit]
-    )
-    rules: dict[int, reminder_rules.ReminderRules] = {}
-    lines = {
-        b.pk: b for b in BusinessLine.objects.filter(pk__in={r.business_line_id for r in pending})
-    }
-    for reminder in pending:
-        order = reminder.order
-        line_rules = rules.setdefault(
-            reminder.business_line_id, rules_for(lines[reminder.business_line_id])
+    with transaction.atomic():
+        pending = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=ReminderStatus.PENDING, channel__in=("sms", "im"))
+            .select_related("order__customer", "order__shop", "campaign")
+            .order_by("id")[:limit]
         )
-        if order.paid_at is not None or order.closed_at is not None:
-            Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PENDING).update(
+        line_ids = {r.business_line_id for r in pending}
+        rules = {b.pk: rules_for(b) for b in BusinessLine.objects.filter(pk__in=line_ids)}
+        stop, ready = [], []
+        for reminder in pending:
+            order = reminder.order
+            if order.paid_at is not None or order.closed_at is not None:
+                stop.append(reminder.pk)
+            elif rules[reminder.business_line_id].in_window(reminder.channel, at):
+                ready.append(reminder)
+        if stop:
+            Reminder.objects.filter(pk__in=stop, status=ReminderStatus.PENDING).update(
                 status=ReminderStatus.CANCELLED
             )
-            continue
-        if not line_rules.in_window(reminder.channel, at):
-            continue  # waits for the next opening
-        with transaction.atomic():
-            claimed = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PENDING).update(
-                status=ReminderStatus.SENT, sent_at=at
-            )
-            if not claimed:
-                continue
-            text = _text(reminder, reminder.campaign)
-            if reminder.channel == "sms":
-                phone = order.customer.phone
-                transaction.on_commit(lambda p=phone, t=text: send_sms(p, t))
-            events.publish(
-                "reminder.due",
-                object_id=reminder.pk,
-                business_line_id=reminder.business_line_id,
-                payload={
-                    "order": order.pk,
-                    "customer": order.customer_id,
-                    "channel": reminder.channel,
-                },
-            )
-            sent[reminder.channel] += 1
+        claimed = Reminder.objects.filter(
+            pk__in=[r.pk for r in ready], status=ReminderStatus.PENDING
+        ).update(status=ReminderStatus.SENT, sent_at=at)
+        if claimed != len(ready):
+            # another sender took some of them meanwhile (SQLite, where rows are not locked):
+            # nothing of this batch is sent twice, it waits for the next run
+            transaction.set_rollback(True)
+            return sent
+        texts = [
+            (r.order.customer.phone, _text(r, r.campaign)) for r in ready if r.channel == "sms"
+        ]
+        events.publish_many(
+            "reminder.due",
+            [
+                {
+                    "object_id": r.pk,
+                    "business_line_id": r.business_line_id,
+                    "payload": {
+                        "order": r.order_id,
+                        "customer": r.order.customer_id,
+                        "channel": r.channel,
+                    },
+                }
+                for r in ready
+            ],
+        )
+        transaction.on_commit(lambda: _send_all(texts))
+        for r in ready:
+            sent[r.channel] += 1
     return sent
 
 
