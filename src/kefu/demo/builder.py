@@ -325,6 +325,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     build_complaint_rows(now=now, seed=seed)  # complaint stages and closing callbacks
     build_escalation_rows(now=now, seed=seed)  # escalations by hand, same-day notices
     build_shiftlog_rows(now=now, seed=seed, lines={line.code: line for line in lines})
+    from kefu.demo.quality_rows import build_quality_rows
+
+    build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})
     filed = 0
     if story:
         filed += build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
