@@ -138,8 +138,6 @@ def _team_of_five(org, lead, scores):
 def test_rnk1_rnk2_published_ranking_pays_firsts_charges_lasts_and_plans_due_in_7_days(
     org, lead, supervisor
 ):
-    lead.is_active = False  # rank the five agents only
-    lead.save(update_fields=["is_active"])
     _team_of_five(org, supervisor, [90, 90, 80, 70, 70])
     run = services.rank_team(actor=supervisor, team=org.aftersales1, period=MONTH)
     notice = dt.date(2026, 12, 3)

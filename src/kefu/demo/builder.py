@@ -337,6 +337,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.commerce_rows import build_commerce_rows
 
     build_commerce_rows(lines, now=now, seed=seed)  # shop, orders, 催付 with results, returns
+    from kefu.demo.quality_rows import build_quality_rows
+
+    build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})
     if story:  # the passes that file tickets: build_demo counts them into the total
         build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
         build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)

@@ -457,11 +457,7 @@ def rank_team(*, actor, team, period: dt.date) -> RankingRun:
     )
     if run.status != RankingRun.Status.DRAFT:
         raise Conflict(_("This ranking is published and no longer changes."), code="published")
-    people = list(
-        User.objects.filter(team=team, is_active=True, role__in=[scope.AGENT, scope.LEAD]).order_by(
-            "id"
-        )
-    )
+    people = list(User.objects.filter(team=team, is_active=True, role=scope.AGENT).order_by("id"))
     cards = {c.user_id: c.score for c in Scorecard.objects.filter(team=team, period=period)}
     ranked = ranking.rank([(str(p.pk), cards.get(p.pk, scoring.BASE)) for p in people])
     previous = _last_flags(team, period, [p.pk for p in people])
