@@ -18,6 +18,7 @@ urlpatterns = [
     path("shiftlogs/", include("kefu.shiftlogs.urls")),
     path("kb/", include("kefu.knowledge.urls")),
     path("surveys/", include("kefu.surveys.urls")),
+    path("training/", include("kefu.training.urls")),
     path("sla/", include("kefu.tickets.urls_sla")),
     path("workforce/", include("kefu.workforce.urls")),
     path("integrations/", include("kefu.integrations.urls")),

@@ -140,3 +140,18 @@ def test_pk4_status_lists_certifications_and_the_missing_queues(org, agent, gate
     after = selectors.status(agent)
     assert [c["code"] for c in after["certifications"]] == ["aftersales-duty"]
     assert after["missing"] == []
+
+
+def test_the_gate_costs_two_queries_whatever_the_team_size(
+    org, supervisor, gated, django_assert_num_queries
+):
+    from testkit import make_user
+
+    from kefu.tickets.routing_services import eligible_agents
+
+    people = [make_user(f"a{i}", "agent", team=org.aftersales1) for i in range(30)]
+    for p in people[:10]:
+        certify(p)
+    with django_assert_num_queries(2):  # the queue's requirements, then the valid grants
+        ok = eligible_agents(org.aftersales1, [p.pk for p in people])
+    assert ok == [p.pk for p in people[:10]]

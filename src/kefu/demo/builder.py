@@ -344,6 +344,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
         build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
         build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)
     _seed_workforce(lines, now=now)
+    from kefu.demo.training_rows import build_training_rows
+
+    build_training_rows(now=now, seed=seed, lines={line.code: line for line in lines})
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 

@@ -12,34 +12,34 @@ from kefu.core.pagination import paginate
 from kefu.training import selectors, services
 from kefu.training.models import Question
 from kefu.training.schemas import (
-    AttemptOut,
-    ClassPageOut,
-    EnrolmentOut,
-    QuickReplyIn,
-    QuickReplyOut,
-    RequestActIn,
-    RequestAction,
-    RequestIn,
-    RequestOut,
-    RequestPageOut,
-    StatusOut,
-    SubmitIn,
-    TypingIn,
-    TypingOut,
+    TrainingAttemptOut,
+    TrainingClassPageOut,
+    TrainingEnrolmentOut,
+    TrainingQuickReplyIn,
+    TrainingQuickReplyOut,
+    TrainingRequestActIn,
+    TrainingRequestAction,
+    TrainingRequestIn,
+    TrainingRequestOut,
+    TrainingRequestPageOut,
+    TrainingStatusOut,
+    TrainingSubmitIn,
+    TrainingTypingIn,
+    TrainingTypingOut,
 )
 
 router = Router(tags=["training"])
 
 
-@router.post("/typing", response=TypingOut, operation_id="training_typing_score")
-def typing_score(request, payload: TypingIn):
+@router.post("/typing", response=TrainingTypingOut, operation_id="training_typing_score")
+def typing_score(request, payload: TrainingTypingIn):
     """Score a typing test: correct characters are the longest common subsequence of passage and
     typed text (NFKC, whitespace ignored), per minute; recorded on the caller's file."""
     return services.typing_record(actor=request.user, **payload.dict()).as_dict()
 
 
-@router.post("/quick-reply", response=QuickReplyOut, operation_id="training_quick_reply")
-def quick_reply(request, payload: QuickReplyIn):
+@router.post("/quick-reply", response=TrainingQuickReplyOut, operation_id="training_quick_reply")
+def quick_reply(request, payload: TrainingQuickReplyIn):
     """The quick-reply exam: each phrase typed from memory must match completely (spaces and
     full/half-width punctuation normalised)."""
     pairs = [(p.expected, p.typed) for p in payload.pairs]
@@ -47,7 +47,7 @@ def quick_reply(request, payload: QuickReplyIn):
     return {"matched": matched, "asked": asked, "passed": matched == asked}
 
 
-@router.get("/status/{username}", response=StatusOut, operation_id="training_status_get")
+@router.get("/status/{username}", response=TrainingStatusOut, operation_id="training_status_get")
 def status_get(request, username: str):
     """A person's valid certifications, the gated queues they may not work yet (未上岗) and this
     year's training hours (``kefu training status``)."""
@@ -76,7 +76,7 @@ def _request(r) -> dict:
     }
 
 
-@router.get("/requests", response=RequestPageOut, operation_id="training_request_list")
+@router.get("/requests", response=TrainingRequestPageOut, operation_id="training_request_list")
 def request_list(request, cursor: str | None = None, limit: int | None = None):
     """Training requests in the caller's scope, newest first."""
     page = paginate(
@@ -85,16 +85,22 @@ def request_list(request, cursor: str | None = None, limit: int | None = None):
     return {"items": [_request(r) for r in page.items], "next": page.next}
 
 
-@router.post("/requests", response={201: RequestOut}, operation_id="training_request_create")
-def request_create(request, payload: RequestIn):
+@router.post(
+    "/requests", response={201: TrainingRequestOut}, operation_id="training_request_create"
+)
+def request_create(request, payload: TrainingRequestIn):
     """File a training request; a lead or supervisor reviews it."""
     return Status(201, _request(services.request_file(actor=request.user, **payload.dict())))
 
 
 @router.post(
-    "/requests/{request_id}/{action}", response=RequestOut, operation_id="training_request_act"
+    "/requests/{request_id}/{action}",
+    response=TrainingRequestOut,
+    operation_id="training_request_act",
 )
-def request_act(request, request_id: int, action: RequestAction, payload: RequestActIn):
+def request_act(
+    request, request_id: int, action: TrainingRequestAction, payload: TrainingRequestActIn
+):
     """Approve or reject (never one's own; a rejection needs ``reason``), assign a ``trainer``,
     or archive the delivery (``attendance``, ``materials``, ``evaluation``)."""
     obj = selectors.request_get(request.user, request_id)
@@ -103,7 +109,7 @@ def request_act(request, request_id: int, action: RequestAction, payload: Reques
     )
 
 
-@router.get("/classes", response=ClassPageOut, operation_id="training_class_list")
+@router.get("/classes", response=TrainingClassPageOut, operation_id="training_class_list")
 def class_list(request, cursor: str | None = None, limit: int | None = None):
     """Published classes of the caller's business line, latest first, with seats taken."""
     page = paginate(
@@ -126,7 +132,7 @@ def class_list(request, cursor: str | None = None, limit: int | None = None):
 
 
 @router.post(
-    "/classes/{class_id}/enrol", response={201: EnrolmentOut}, operation_id="training_enrol"
+    "/classes/{class_id}/enrol", response={201: TrainingEnrolmentOut}, operation_id="training_enrol"
 )
 def enrol(request, class_id: int):
     """Enrol the caller: a seat while there is one, else the waiting list; a rest day takes at
@@ -161,7 +167,9 @@ def _attempt(a) -> dict:
 
 
 @router.post(
-    "/exams/{exam_id}/attempts", response={201: AttemptOut}, operation_id="training_exam_start"
+    "/exams/{exam_id}/attempts",
+    response={201: TrainingAttemptOut},
+    operation_id="training_exam_start",
 )
 def exam_start(request, exam_id: int):
     """Start (or resume) an attempt: the paper is drawn by the blueprint with a recorded seed and
@@ -171,9 +179,11 @@ def exam_start(request, exam_id: int):
 
 
 @router.post(
-    "/attempts/{attempt_id}/submit", response=AttemptOut, operation_id="training_exam_submit"
+    "/attempts/{attempt_id}/submit",
+    response=TrainingAttemptOut,
+    operation_id="training_exam_submit",
 )
-def exam_submit(request, attempt_id: int, payload: SubmitIn):
+def exam_submit(request, attempt_id: int, payload: TrainingSubmitIn):
     """Submit the answers ({question id: answer}); after the deadline the server refuses with 409
     ``exam_time_over``."""
     attempt = selectors.attempt_get(request.user, attempt_id)

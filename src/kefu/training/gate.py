@@ -38,7 +38,10 @@ def lacking(user_ids, required_ids, today: dt.date | None = None) -> set[int]:
     return {pk for pk in user_ids if not required <= held.get(pk, set())}
 
 
-def _refuse(ids: set[int]) -> None:
+def _refuse(ids: set[int], *, quiet: bool = False) -> None:
+    """Refuse ``ids``; ``quiet`` (routing, which skips them) saves the query for their names."""
+    if ids and quiet:
+        raise Ineligible(user_ids=ids)
     if ids:
         from kefu.accounts.models import User
 
@@ -57,7 +60,8 @@ def on_ticket_assigning(event) -> None:
     )
     required = list(required)
     if required:
-        _refuse(lacking(event.payload["assignees"], required))
+        quiet = event.payload["source"] == "routing"
+        _refuse(lacking(event.payload["assignees"], required), quiet=quiet)
 
 
 def on_roster_staffing(event) -> None:
@@ -67,4 +71,6 @@ def on_roster_staffing(event) -> None:
         )
     )
     if required:
-        _refuse(lacking(event.payload["agents"], required))
+        _refuse(
+            lacking(event.payload["agents"], required), quiet=event.payload["source"] == "solver"
+        )

@@ -7,17 +7,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-RequestAction = Literal["approve", "reject", "assign", "archive"]
+TrainingRequestAction = Literal["approve", "reject", "assign", "archive"]
 
 
-class TypingIn(Schema):
+class TrainingTypingIn(Schema):
     passage: str = Field(..., min_length=1, max_length=5000)
     typed: str = Field("", max_length=5000)
     seconds: float = Field(..., gt=0, le=3600)
     min_cpm: float = Field(60, gt=0, le=1000)
 
 
-class TypingOut(Schema):
+class TrainingTypingOut(Schema):
     chars_per_minute: float
     correct: int
     typed: int
@@ -25,48 +25,48 @@ class TypingOut(Schema):
     passed: bool
 
 
-class QuickReplyPair(Schema):
+class TrainingQuickReplyPair(Schema):
     expected: str = Field(..., min_length=1, max_length=1000)
     typed: str = Field("", max_length=1000)
 
 
-class QuickReplyIn(Schema):
-    pairs: list[QuickReplyPair] = Field(..., min_length=1, max_length=100)
+class TrainingQuickReplyIn(Schema):
+    pairs: list[TrainingQuickReplyPair] = Field(..., min_length=1, max_length=100)
 
 
-class QuickReplyOut(Schema):
+class TrainingQuickReplyOut(Schema):
     matched: int
     asked: int
     passed: bool
 
 
-class CertificationStatusOut(Schema):
+class TrainingCertificationStatusOut(Schema):
     code: str
     passed_at: str
     valid_until: str | None
 
 
-class HoursOut(Schema):
+class TrainingHoursOut(Schema):
     year: int
     total: float
     by_category: dict[str, float]
 
 
-class StatusOut(Schema):
+class TrainingStatusOut(Schema):
     user: str
-    certifications: list[CertificationStatusOut]
+    certifications: list[TrainingCertificationStatusOut]
     missing: list[str]
-    hours: HoursOut
+    hours: TrainingHoursOut
 
 
-class RequestIn(Schema):
+class TrainingRequestIn(Schema):
     topic: str = Field(..., min_length=1, max_length=200)
     audience: str = Field("", max_length=200)
     reason: str = Field("", max_length=5000)
     wished_on: dt.date | None = None
 
 
-class RequestActIn(Schema):
+class TrainingRequestActIn(Schema):
     version: int = Field(..., ge=1)
     reason: str = Field("", max_length=300)
     trainer: int | None = Field(None, ge=1, le=2**31 - 1)
@@ -75,7 +75,7 @@ class RequestActIn(Schema):
     evaluation: str = Field("", max_length=300)
 
 
-class RequestOut(Schema):
+class TrainingRequestOut(Schema):
     id: int
     topic: str
     audience: str
@@ -90,12 +90,12 @@ class RequestOut(Schema):
     version: int
 
 
-class RequestPageOut(Schema):
-    items: list[RequestOut]
+class TrainingRequestPageOut(Schema):
+    items: list[TrainingRequestOut]
     next: str | None
 
 
-class ClassOut(Schema):
+class TrainingClassOut(Schema):
     id: int
     title: str
     category: str
@@ -106,17 +106,17 @@ class ClassOut(Schema):
     waiting: int
 
 
-class ClassPageOut(Schema):
-    items: list[ClassOut]
+class TrainingClassPageOut(Schema):
+    items: list[TrainingClassOut]
     next: str | None
 
 
-class EnrolmentOut(Schema):
+class TrainingEnrolmentOut(Schema):
     training_class: int
     status: Literal["enrolled", "waitlisted", "attended", "cancelled"]
 
 
-class QuestionOut(Schema):
+class TrainingQuestionOut(Schema):
     id: int
     kind: Literal["single", "multiple", "truefalse", "fill", "short"]
     text: str
@@ -124,7 +124,7 @@ class QuestionOut(Schema):
     points: int
 
 
-class AttemptOut(Schema):
+class TrainingAttemptOut(Schema):
     id: int
     exam: int
     seed: int
@@ -133,8 +133,8 @@ class AttemptOut(Schema):
     submitted_at: dt.datetime | None
     score: float | None
     passed: bool | None
-    questions: list[QuestionOut]
+    questions: list[TrainingQuestionOut]
 
 
-class SubmitIn(Schema):
+class TrainingSubmitIn(Schema):
     answers: dict[str, str | list[str]] = Field(default_factory=dict)

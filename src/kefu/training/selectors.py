@@ -192,3 +192,34 @@ def record(user, today: dt.date | None = None) -> dict:
         if user.business_line and user.business_line.industry == "auto"
         else [],
     }
+
+
+def duty_board(persons, gates) -> list[tuple]:
+    """(person, [(gate, 已上岗?)], hours this year) for the 上岗 board; a few queries in all."""
+    today = timezone.localdate()
+    ids = [p.pk for p in persons]
+    held: dict[int, set[int]] = {}
+    for user_id, cert_id in (
+        CertificationGrant.objects.filter(user_id__in=ids)
+        .filter(valid_q(today))
+        .values_list("user_id", "certification_id")
+    ):
+        held.setdefault(user_id, set()).add(cert_id)
+    hours_by = dict(
+        Enrolment.objects.filter(
+            user_id__in=ids,
+            status=EnrolmentStatus.ATTENDED,
+            training_class__starts_at__year=today.year,
+        )
+        .values_list("user_id")
+        .annotate(h=Sum("training_class__hours"))
+        .order_by()
+    )
+    return [
+        (
+            p,
+            [(g, g.certification_id in held.get(p.pk, set())) for g in gates],
+            float(hours_by.get(p.pk) or 0),
+        )
+        for p in persons
+    ]

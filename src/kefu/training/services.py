@@ -294,8 +294,9 @@ def enrol(*, actor, training_class: TrainingClass) -> Enrolment:
     audit.record(
         actor=actor,
         action="training.enrol",
-        obj=cls,
-        changes={"status": status},
+        obj=enrolment,
+        business_line_id=cls.business_line_id,
+        changes={"training_class": cls.pk, "status": status},
     )
     return enrolment
 
@@ -333,8 +334,9 @@ def enrol_cancel(*, actor, training_class: TrainingClass) -> Enrolment | None:
     audit.record(
         actor=actor,
         action="training.enrol_cancel",
-        obj=cls,
-        changes={"status": EnrolmentStatus.CANCELLED},
+        obj=mine,
+        business_line_id=cls.business_line_id,
+        changes={"training_class": cls.pk, "status": EnrolmentStatus.CANCELLED},
     )
     return promoted
 
@@ -632,13 +634,14 @@ def typing_record(
         raise Invalid(_("Some fields are not valid."), fields={"seconds": _("1 to 3600.")})
     result = typing_test.score(passage, typed, seconds, min_cpm=min_cpm)
     detail = {**result.as_dict(), "seconds": seconds, "min_cpm": min_cpm}
+    row = _score(actor, actor, ScoreKind.TYPING, 100 if result.passed else 0, result.passed, detail)
     audit.record(
         actor=actor,
         action="training.typing",
+        obj=row,
         business_line_id=actor.business_line_id,
         changes={"chars_per_minute": result.chars_per_minute, "passed": result.passed},
     )
-    _score(actor, actor, ScoreKind.TYPING, 100 if result.passed else 0, result.passed, detail)
     return result
 
 
@@ -649,19 +652,20 @@ def quick_reply_record(*, actor, pairs: list[tuple[str, str]]) -> tuple[int, int
     if not asked:
         raise Invalid(_("No phrases were asked."))
     passed = matched == asked
-    audit.record(
-        actor=actor,
-        action="training.quick_reply",
-        business_line_id=actor.business_line_id,
-        changes={"matched": matched, "asked": asked, "passed": passed},
-    )
-    _score(
+    row = _score(
         actor,
         actor,
         ScoreKind.QUICK_REPLY,
         Decimal(matched * 100) / asked,
         passed,
         {"matched": matched, "asked": asked},
+    )
+    audit.record(
+        actor=actor,
+        action="training.quick_reply",
+        obj=row,
+        business_line_id=actor.business_line_id,
+        changes={"score": row.score, "passed": passed},
     )
     return matched, asked
 
@@ -680,14 +684,15 @@ def score_record(*, actor, user: User, kind: str, score) -> PracticalScore:
         value = Decimal(-1)
     if not Decimal(0) <= value <= Decimal(100):
         raise Invalid(_("A score is from 0 to 100."), fields={"score": _("Out of range.")})
+    row = _score(actor, user, kind, value, value >= 60, {})
     audit.record(
         actor=actor,
         action="training.score",
-        obj=user,
+        obj=row,
         business_line_id=user.business_line_id,
-        changes={"kind": kind, "score": value},
+        changes={"user": user.pk, "kind": kind, "score": value},
     )
-    return _score(actor, user, kind, value, value >= 60, {})
+    return row
 
 
 # -- certification and the gate ----------------------------------------------------------------
@@ -796,6 +801,6 @@ def gate_set(*, actor, certification: Certification, team=None, skill_group=None
         actor=actor,
         action="training.gate_set",
         obj=certification,
-        changes={"team": getattr(team, "pk", None), "group": getattr(skill_group, "pk", None)},
+        changes={"queue": getattr(team, "pk", None), "group": getattr(skill_group, "pk", None)},
     )
     return gate

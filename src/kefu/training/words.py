@@ -23,3 +23,11 @@ ACTIONS = {
     "training.certification_create": _("Certification defined"),
     "training.gate_set": _("Queue requires a certification"),
 }
+
+# change keys that are no field of the audited record
+KEYS = {
+    "attendance": _("Attendance"),
+    "chars_per_minute": _("Characters per minute"),
+    "queue": _("Queue"),
+    "training_class": _("Training class"),
+}
