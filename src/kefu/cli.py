@@ -25,6 +25,7 @@ APP_COMMANDS = [
     "kefu.knowledge.cli",
     "kefu.surveys.cli",
     "kefu.workforce.cli",
+    "kefu.channels.cli",
 ]
 
 
