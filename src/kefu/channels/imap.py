@@ -8,6 +8,7 @@ Message-ID constraint keeps that from importing anything twice.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import ssl
@@ -87,10 +88,8 @@ def fetch(mailbox: Mailbox) -> dict:
         _note_error(mailbox, exc)
         counts["errors"] += 1
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the connection is gone already
             conn.logout()
-        except Exception:  # the connection is gone already
-            pass
     return counts
 
 
