@@ -225,6 +225,9 @@ def _register_routers() -> None:
     api.add_router("/workforce", workforce_router)
     api.add_router("/webhooks", webhooks_router)
     api.add_router("/events", events_router)
+    from kefu.channels.api import router as mail_router
+
+    api.add_router("/mail", mail_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sla/", include("kefu.tickets.urls_sla")),
     path("workforce/", include("kefu.workforce.urls")),
     path("integrations/", include("kefu.integrations.urls")),
+    path("mail/", include("kefu.channels.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
