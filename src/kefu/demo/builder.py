@@ -330,6 +330,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
         filed += build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
         filed += build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)
     _seed_workforce(lines, now=now)
+    from kefu.demo.channels_rows import build_channels_rows
+
+    build_channels_rows(lines, seed=seed)  # mailboxes and today's e-mail tickets, threaded
     return filed
 
 
