@@ -27,6 +27,7 @@ urlpatterns = [
     path("qa/", include("kefu.inspections.urls")),
     path("quality/", include("kefu.quality.urls")),
     path("commerce/", include("kefu.commerce.urls")),
+    path("mail/", include("kefu.channels.urls")),
     path("help/", include("kefu.knowledge.public_urls")),
     path("messaging/", include("kefu.channels.messaging.urls")),
     path("contact/", include("kefu.channels.messaging.public_urls")),

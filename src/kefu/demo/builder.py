@@ -88,9 +88,9 @@ class BuildResult:
 
 
 # the most tickets the story passes file through the services (5 repairs, 3 repeats a line,
-# customers' SMS and web-form enquiries); builds smaller than STORY_MIN_TOTAL skip the story
-STORY_TICKETS = 40
-STORY_MIN_TOTAL = 140
+# customers' SMS, web-form and e-mail enquiries); builds smaller than STORY_MIN_TOTAL skip the story
+STORY_TICKETS = 100
+STORY_MIN_TOTAL = 200
 TOP_UP_TITLES = ("咨询办理进度", "咨询服务时间", "咨询联系方式")
 
 
@@ -351,6 +351,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
         from kefu.demo.messaging_rows import build_messaging_rows
 
         build_messaging_rows(lines, now=now, seed=seed)  # SMS outbox, inbound SMS, web forms
+        from kefu.demo.channels_rows import build_channels_rows
+
+        build_channels_rows(lines, seed=seed)  # mailboxes and e-mail tickets, threaded
 
 
 def _top_up(count: int, *, now) -> None:
