@@ -100,3 +100,16 @@ def test_api_quality_month(sampled, api_as, supervisor, month):
     rows = {row["agent_name"]: row for row in r.json()["rows"]}
     assert rows["agent"]["complaints"] == 1
     assert api_as(supervisor).get("/api/v1/qa/quality", {"period": "11-2026"}).status_code == 400
+
+
+def test_cli_score_records_the_review_as_its_reviewer_only(sampled, capsys, agent):
+    review = sampled["sample"].reviews.filter(source="random").select_related("form").first()
+    answers = ",".join(f"{k}={v}" for k, v in full_marks(review.form).items())
+    base = ["qa", "score", "--line", "shop", "--form", "service", "--answers", answers]
+    assert main([*base, "--review", str(review.pk), "--user", agent.username]) == 2
+    assert "reviewer" in capsys.readouterr().err
+    reviewer = review.reviewer.username
+    assert main([*base, "--review", str(review.pk), "--user", reviewer, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["review"] == review.pk
+    review.refresh_from_db()
+    assert review.status == "completed" and str(review.score) == "100.00"
