@@ -212,7 +212,7 @@ def ingest(raw: bytes, *, mailbox: Mailbox) -> Ingested:
                 )
         elif parsed.auto_reply:
             status = InboundStatus.AUTO_REPLY
-        elif threading_rules.rate_exceeded(
+        elif mailbox.rate_limit and threading_rules.rate_exceeded(
             InboundMail.objects.filter(
                 mailbox=mailbox,
                 from_address=parsed.from_address,

@@ -1,9 +1,8 @@
-"""The demo's e-mail channel (issue 17): a mailbox per business line and today's mail run through
-the real ingest path (``channels.services.ingest``), so a manager's mailbox page shows true
-figures and the e-mail tickets carry threads: customers of the archive write in from QQ Mail,
-Foxmail, Outlook and Gmail in GBK, GB18030, Big5 and UTF-8; some add a second mail that threads
-by References or by the ticket token in the subject; an out-of-office auto-reply and a bounce
-are kept and ignored."""
+"""The demo's e-mail channel (issue 17): a mailbox per business line, and the open e-mail tickets
+of the archive's customers carry their mail, so a manager's mailbox page shows true figures:
+the original message (QQ Mail, Foxmail, Outlook, Gmail; GBK, GB18030, UTF-8) kept as evidence,
+follow-ups that thread through the real ingest path by References or by the ticket token, and an
+out-of-office auto-reply that is kept and ignored."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from email.message import EmailMessage
 from kefu.accounts.models import User
 from kefu.channels import services
 from kefu.channels.models import Mailbox
-from kefu.customers.models import Customer
 
 ADDRESSES = {
     "shop": "service@shop.kefu.example",
@@ -61,7 +59,17 @@ def _message(*, frm, to, subject, body, charset, mailer, msgid, refs=None) -> by
 
 
 def build_channels_rows(lines, *, seed: int) -> int:
-    """Mailboxes and today's mail of each line; returns the number of messages ingested."""
+    """Mailboxes and the mail of each line's open e-mail tickets; returns the messages kept.
+
+    The demo's ticket count is fixed, so mail opens no ticket here: the generated e-mail tickets
+    get the customer's original message as evidence (as the ingest path keeps it), and their
+    follow-ups and an auto-reply go through the real ingest path, threading by References or by
+    the ticket token in the subject."""
+    import hashlib
+
+    from kefu.channels.models import InboundMail, InboundStatus
+    from kefu.tickets.models import OPEN_STATUSES, Ticket
+
     rng = random.Random(seed + 17)
     done = 0
     for line in lines:
@@ -78,39 +86,52 @@ def build_channels_rows(lines, *, seed: int) -> int:
         mailbox = Mailbox.objects.create(
             business_line=line, name=NAMES[code], address=ADDRESSES[code], intake_user=owner
         )
-        customers = list(
-            Customer.objects.filter(business_line=line, merged_into__isnull=True)
-            .exclude(email="")
-            .order_by("id")[: COUNTS[code]]
+        tickets = list(
+            Ticket.objects.filter(business_line=line, channel="email", status__in=OPEN_STATUSES)
+            .exclude(customer__email="")
+            .select_related("customer")
+            .order_by("-created_at", "-id")[: COUNTS[code]]
         )
-        for index, customer in enumerate(customers):
+        for index, ticket in enumerate(tickets):
+            customer = ticket.customer
             mailer, charset = CLIENTS[index % len(CLIENTS)]
-            title, text = rng.choice(TOPICS[code])
-            n = rng.randrange(1000, 9999)
+            domain = customer.email.split("@")[1]
             frm = f"{customer.name} <{customer.email}>"
-            msgid = f"demo-{code}-{index}@{customer.email.split('@')[1]}"
-            body = text.format(n=n) + f"\n\n{customer.name}"
-            result = services.ingest(
-                _message(
-                    frm=frm,
-                    to=mailbox.address,
-                    subject=title,
-                    body=body,
-                    charset=charset,
-                    mailer=mailer,
-                    msgid=msgid,
-                ),
-                mailbox=mailbox,
+            msgid = f"demo-{ticket.number}@{domain}"
+            body = (ticket.description or ticket.title) + f"\n\n{customer.name}"
+            raw = _message(
+                frm=frm,
+                to=mailbox.address,
+                subject=ticket.title,
+                body=body,
+                charset=charset,
+                mailer=mailer,
+                msgid=msgid,
             )
+            original = InboundMail.objects.create(
+                mailbox=mailbox,
+                message_id=msgid,
+                ticket=ticket,
+                status=InboundStatus.CREATED,
+                from_address=customer.email,
+                from_name=customer.name[:100],
+                subject=ticket.title,
+                body=body,
+                charsets=charset.replace("gb2312", "gb18030"),
+                raw=raw,
+                size=len(raw),
+                sha256=hashlib.sha256(raw).hexdigest(),
+            )
+            InboundMail.objects.filter(pk=original.pk).update(received_at=ticket.created_at)
             done += 1
-            if index % 5 == 1:  # a second mail threaded by References
+            if index % 3 == 1:  # a second mail threaded by References
+                more = "补充一下：今天下午都在家，可以电话联系我。"
                 services.ingest(
                     _message(
                         frm=frm,
                         to=mailbox.address,
-                        subject=f"回复：{title}",
-                        body="补充一下：今天下午都在家，可以电话联系我。\n\n------------------ 原始邮件 ------------------\n"
-                        + body,
+                        subject=f"回复：{ticket.title}",
+                        body=f"{more}\n\n------------------ 原始邮件 ------------------\n{body}",
                         charset=charset,
                         mailer=mailer,
                         msgid=f"more-{msgid}",
@@ -119,13 +140,13 @@ def build_channels_rows(lines, *, seed: int) -> int:
                     mailbox=mailbox,
                 )
                 done += 1
-            elif index % 5 == 3 and result.ticket:  # by the ticket token, no References
+            elif index % 3 == 2:  # by the ticket token, no References (QQ Mail)
                 services.ingest(
                     _message(
                         frm=frm,
                         to=mailbox.address,
-                        subject=f"{title} [#{result.ticket}]",
-                        body="请问处理得怎么样了？",
+                        subject=f"{ticket.title} [#{ticket.number}]",
+                        body=rng.choice(("请问处理得怎么样了？", "麻烦尽快回复，谢谢。")),
                         charset="utf-8",
                         mailer="QQMail 2.x",
                         msgid=f"token-{msgid}",
@@ -133,8 +154,8 @@ def build_channels_rows(lines, *, seed: int) -> int:
                     mailbox=mailbox,
                 )
                 done += 1
-        if customers:
-            first = customers[0]
+        if tickets:
+            first = tickets[0].customer
             auto = _message(
                 frm=first.email,
                 to=mailbox.address,
