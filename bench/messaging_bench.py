@@ -127,7 +127,7 @@ def main() -> None:
         [sys.executable, "-m", "kefu", "serve", "--no-worker", "--port", str(args.port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(data / "server.log").open("w"),
     )
     try:
         wait_up(args.port, time.time() + 90)
@@ -180,6 +180,7 @@ def main() -> None:
                 "distinct_ids": distinct,
                 **stored,
                 "stored_once": stored["inbound_rows"] == distinct,
+                "server_log": str(data / "server.log"),
             },
             indent=2,
         )

@@ -61,7 +61,11 @@ def channel_actor(line: BusinessLine) -> User:
             is_active=True,
         )
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the line's first messages arrived at once: another request won
+            user = User.objects.get(username=username)
     return user
 
 
