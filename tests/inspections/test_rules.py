@@ -136,3 +136,18 @@ def test_appeal_deadline_skips_the_national_day_holiday():
     filed = dt.datetime(2026, 9, 28, 2, 0, tzinfo=dt.UTC)
     assert deadlines.appeal_deadline(filed, 3, cal) == dt.date(2026, 10, 8)
     assert deadlines.appeal_deadline(filed, 2, cal) == dt.date(2026, 9, 30)
+
+
+def test_a_dissatisfied_callback_without_a_ticket_is_sampled_beside_ticketed_ones():
+    # a reminder or inactivity call has no ticket: the sample still orders it (it was a crash)
+    mandatory = [
+        Unit(3, sampling.DISSATISFIED, None, 7),
+        Unit(3, sampling.DISSATISFIED, 300, 9),
+        Unit(3, sampling.DISSATISFIED, None, 8),
+    ]
+    units = sampling.draw(42, {3: [301, 302]}, mandatory, 1)
+    assert [u for u in units if u.source == sampling.DISSATISFIED] == [
+        Unit(3, sampling.DISSATISFIED, None, 7),
+        Unit(3, sampling.DISSATISFIED, None, 8),
+        Unit(3, sampling.DISSATISFIED, 300, 9),
+    ]

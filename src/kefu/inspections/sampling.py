@@ -61,7 +61,7 @@ def draw(
     (ticket ids) not already in it. Sorted by agent, then source, then ticket."""
     if n < 0:
         raise ValueError("n must not be negative")
-    units = sorted(set(mandatory))
+    units = sorted(set(mandatory), key=_order)
     taken: dict[int, set] = {}
     for u in units:
         taken.setdefault(u.agent, set()).add(u.ticket)
@@ -71,7 +71,12 @@ def draw(
         rng = random.Random(f"{seed}/{agent}")
         picked = rng.sample(pool, min(n, len(pool)))
         units.extend(Unit(agent, RANDOM, t) for t in sorted(picked))
-    return sorted(units)
+    return sorted(units, key=_order)
+
+
+def _order(unit: Unit) -> tuple:
+    # a callback without a ticket (a reminder call, an inactivity call) has ticket None
+    return (unit.agent, unit.source, unit.ticket or 0, unit.callback or 0)
 
 
 def assign(
@@ -88,7 +93,7 @@ def assign(
     rank = {r.id: order[i] for i, r in enumerate(reviewers)}
     load = {r.id: 0 for r in reviewers}
     out = []
-    for unit in sorted(units):
+    for unit in sorted(units, key=_order):
         agent = agents.get(unit.agent, Person(unit.agent, None))
         choices = [r for r in reviewers if eligible(r, agent)]
         if not choices:
