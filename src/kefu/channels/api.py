@@ -83,7 +83,7 @@ class IngestOut(Schema):
     status: Literal["created", "threaded", "auto_reply", "bounce", "rate_limited", "duplicate"]
 
 
-class InboundOut(Schema):
+class MailInboundOut(Schema):
     id: int
     mailbox: int = Field(..., alias="mailbox_id")
     message_id: str
@@ -100,7 +100,7 @@ class InboundOut(Schema):
     sha256: str
 
 
-class SentOut(Schema):
+class MailSentOut(Schema):
     id: int
     message_id: str
     reply: int | None = Field(None, alias="reply_id")
@@ -111,8 +111,8 @@ class SentOut(Schema):
 
 class TicketMailOut(Schema):
     ticket: str
-    inbound: list[InboundOut]
-    sent: list[SentOut]
+    inbound: list[MailInboundOut]
+    sent: list[MailSentOut]
 
 
 @router.get("/mailboxes", response=list[MailboxOut], summary="The mailboxes you manage")

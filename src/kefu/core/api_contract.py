@@ -135,6 +135,21 @@ TAGS = [
         "description": "培训 Training: typing test and quick-reply exam scored by the server, a "
         "person's 上岗 status, training requests, classes and enrolment, timed exams.",
     },
+    {
+        "name": "qa",
+        "description": "质检 Quality inspection: versioned forms, the monthly sample, reviews, "
+        "appeals decided by a second reviewer, month-end service quality per advisor.",
+    },
+    {
+        "name": "commerce",
+        "description": "电商 Shops and orders (idempotent upsert by shop and order id), the 催付 "
+        "phone list and outcomes, reminder results, returns and two-key refunds.",
+    },
+    {
+        "name": "mail",
+        "description": "邮件 Mailboxes of a business line, ingest of a raw message (.eml) into a "
+        "ticket, and the mail received and sent on a ticket.",
+    },
 ]
 
 

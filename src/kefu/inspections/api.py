@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from ninja import Query, Router, Status
 
-from kefu.core import api_contract
 from kefu.core.pagination import paginate
 from kefu.inspections import selectors, services
 from kefu.inspections.schemas import (
@@ -25,13 +24,6 @@ from kefu.inspections.schemas import (
 )
 
 router = Router(tags=["qa"])
-QA_TAG = {
-    "name": "qa",
-    "description": "质检 Quality inspection: versioned forms, the monthly sample, reviews, "
-    "appeals decided by a second reviewer, month-end service quality per advisor.",
-}
-if QA_TAG not in api_contract.TAGS:  # the OpenAPI document describes every tag
-    api_contract.TAGS.append(QA_TAG)
 
 
 def _form(f, full: bool = False) -> dict:

@@ -27,7 +27,7 @@ class SendIn(Schema):
     business_line: int | None = None
 
 
-class SentOut(Schema):
+class MessageSentOut(Schema):
     id: int
     status: str
     parts: int
@@ -53,7 +53,7 @@ class OutboundPageOut(Schema):
     next: str | None
 
 
-class InboundOut(Schema):
+class MessageInboundOut(Schema):
     id: int
     status: Literal["stored", "duplicate", "receipt"]
     ticket: int | None = None
@@ -79,7 +79,7 @@ def _out(row) -> dict:
     }
 
 
-@router.post("/send", response={201: SentOut}, operation_id="channel_message_send")
+@router.post("/send", response={201: MessageSentOut}, operation_id="channel_message_send")
 def send(request, payload: SendIn):
     """Send an SMS (signature, parts, quota, quiet hours, opt-out applied) or an IM message:
     ``{"id", "status", "parts"}``; status ``sent``, ``held`` (quiet hours), ``refused`` or
@@ -107,7 +107,7 @@ def outbox_list(request, cursor: str | None = None, limit: int | None = None):
 
 @router.post(
     "/{channel}/inbound",
-    response={200: InboundOut, 201: InboundOut},
+    response={200: MessageInboundOut, 201: MessageInboundOut},
     auth=None,
     operation_id="channel_inbound",
 )
