@@ -131,7 +131,7 @@ def arrears(request, as_of: dt.date | None = None):
     rows = selectors.arrears(
         bills=selectors.bills_for(request.user), as_of=as_of or timezone.localdate()
     )[:MAX_ROWS]
-    return _households(selectors._with_units(rows))
+    return _households(selectors.with_units(rows))
 
 
 @router.get("/dunning", response=HouseholdListOut, operation_id="dunning_list")
