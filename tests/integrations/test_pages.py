@@ -179,3 +179,11 @@ def test_the_page_speaks_chinese_with_its_own_words(org, manager, web_as):
     # words other apps translate differently (待作答 of surveys, 活动 of followups) are not borrowed
     assert "等待发送" in detail and "推送记录" in detail and ">事件<" in detail
     assert "待作答" not in detail and "活动" not in detail
+
+
+def test_every_event_a_webhook_may_subscribe_to_is_named_in_words():
+    from kefu.integrations.services import subscribable_events
+    from kefu.integrations.views import EVENT_LABELS
+
+    # an event added to core/events.py without words would show as a bare code on the page
+    assert [name for name in subscribable_events() if name not in EVENT_LABELS] == []

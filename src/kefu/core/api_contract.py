@@ -32,6 +32,8 @@ ERROR_CODES: dict[int, dict[str, str]] = {
         "invalid_transition": "The ticket's status cannot move that way.",
         "duplicate_phone": "Another customer of the business line has that phone.",
         "already_merged": "The customer was merged already.",
+        "not_certified": "The agent has no valid certification the queue or skill group "
+        "requires (未上岗): routing skips them, assignment and rostering refuse them.",
     },
     401: {"unauthorized": "No valid `Authorization: Bearer <token>` (nor a session)."},
     403: {
@@ -45,6 +47,8 @@ ERROR_CODES: dict[int, dict[str, str]] = {
         "stale": "The `version` sent is not the current one: read the record again and retry.",
         "conflict": "The request conflicts with the record's current state.",
         "already_answered": "The survey link was answered already.",
+        "exam_time_over": "The exam's time limit had passed when the answers arrived: the server "
+        "refuses a late submission.",
         "idempotency_key_in_progress": "A request with this `Idempotency-Key` is still running: "
         "retry in a moment.",
     },
@@ -115,6 +119,21 @@ TAGS = [
         "name": "webhooks",
         "description": "Outbound webhooks of a business line and their "
         "delivery log (administrators and managers).",
+    },
+    {
+        "name": "channels",
+        "description": "短信/IM SMS and IM sends through the outbox (quota, quiet hours, "
+        "signature, opt-out) and the signed inbound webhook of providers.",
+    },
+    {
+        "name": "quality",
+        "description": "绩效 Deduction scorecards and their sign-off, rankings, the 月处罚汇总表, "
+        "and the competency and Kendall's W calculators.",
+    },
+    {
+        "name": "training",
+        "description": "培训 Training: typing test and quick-reply exam scored by the server, a "
+        "person's 上岗 status, training requests, classes and enrolment, timed exams.",
     },
 ]
 

@@ -55,3 +55,16 @@ class StaleWrite(Conflict):
     default_message = _(
         "Someone else changed this record meanwhile. Reload it and apply your change again."
     )
+
+
+class Ineligible(DomainError):
+    """An agent may not take this work yet (the 上岗 gate: no valid certification for the queue
+    or skill group); ``user_ids`` names those refused, so routing can skip them."""
+
+    status = 400
+    code = "not_certified"
+    default_message = _("The agent is not certified for this queue yet (未上岗).")
+
+    def __init__(self, message=None, *, user_ids=(), fields: dict | None = None):
+        super().__init__(message, fields=fields)
+        self.user_ids = frozenset(user_ids)

@@ -149,6 +149,64 @@ EVENT_TYPES: dict[str, EventType] = {
             "A customer answered a satisfaction survey: ``csi`` is the answer's CSI in percent "
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
+        EventType(
+            "qa.review.completed",
+            "qa_review",
+            ("agent", "reviewer", "form", "ticket", "score", "failed", "period"),
+            "A QA review (质检) was scored: ``score`` in percent (a string), ``failed`` when a "
+            "critical item failed it, ``period`` its month (YYYY-MM).",
+        ),
+        EventType(
+            "qa.appeal.filed",
+            "qa_review",
+            ("agent", "reviewer", "decider", "deadline"),
+            "The agent appealed a QA review (申诉); ``decider`` is the second reviewer, "
+            "``deadline`` the ISO date they decide by (business calendar).",
+        ),
+        EventType(
+            "qa.appeal.decided",
+            "qa_review",
+            ("agent", "decider", "outcome", "score_before", "score_after"),
+            "The second reviewer decided an appeal: ``outcome`` upheld or changed, scores in "
+            "percent (strings).",
+        ),
+        EventType(
+            "reminder.due",
+            "reminder",
+            ("order", "customer", "channel"),
+            "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
+            "adapters deliver IM reminders.",
+        ),
+        EventType(
+            "complaint.judged",
+            "ticket",
+            ("validity", "category", "first_owner"),
+            "A complaint was judged valid or not valid at 澄清判定 (validity code, the ticket's "
+            "category id or null, the first-ask owner's id).",
+        ),
+        EventType(
+            "ticket.assigning",
+            "team",
+            ("ticket", "assignees", "source"),
+            "About to give a team's tickets to agents (a guard, not logged): ``assignees`` are user "
+            "ids, ``source`` manual or routing, ``ticket`` the id or null at intake. A subscriber "
+            "refuses with ``Ineligible`` naming the user ids (the 上岗 gate); routing skips them.",
+            guard=True,
+        ),
+        EventType(
+            "roster.staffing",
+            "skill_group",
+            ("agents", "source"),
+            "About to roster agents (user ids) to a skill group (a guard, not logged; ``source`` "
+            "solver or pin): a subscriber refuses with ``Ineligible`` naming the user ids.",
+            guard=True,
+        ),
+        EventType(
+            "reply.requeued",
+            "ticket",
+            ("message", "channel"),
+            "A failed or unsent reply was queued again to be sent (delivery channel code).",
+        ),
     )
 }
 

@@ -42,6 +42,12 @@ EVENT_LABELS = {
     "customer.updated": gettext_lazy("A customer's fields changed"),
     "customer.merged": gettext_lazy("A customer was merged into another"),
     "survey.answered": gettext_lazy("A survey was answered"),
+    "reply.requeued": gettext_lazy("A failed reply was sent again"),
+    "complaint.judged": gettext_lazy("A complaint's validity was judged"),
+    "qa.review.completed": gettext_lazy("A quality review was scored"),
+    "qa.appeal.filed": gettext_lazy("A quality review was appealed"),
+    "qa.appeal.decided": gettext_lazy("A quality appeal was decided"),
+    "reminder.due": gettext_lazy("A payment reminder is due"),
 }
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.absences import absent_user_ids
 from kefu.accounts.models import Role, Team, User
-from kefu.core import audit, line_settings, scope
-from kefu.core.errors import Invalid, NotFound, PermissionDenied
+from kefu.core import audit, events, line_settings, scope
+from kefu.core.errors import Ineligible, Invalid, NotFound, PermissionDenied
 from kefu.tickets import routing
 from kefu.tickets.models import OPEN_STATUSES, Channel, Ticket, TicketType
 from kefu.tickets.models_sla import AgentShift, RoutingRule, Strategy, TeamRouting
@@ -123,13 +123,31 @@ def open_loads(user_ids) -> dict[int, int]:
     return loads
 
 
+def eligible_agents(team: Team, user_ids, *, source: str = "routing", ticket_id=None) -> list[int]:
+    """The ``user_ids`` the ``ticket.assigning`` guard lets take the team's tickets (the 上岗 gate
+    of the training app): routing skips the others instead of refusing the ticket."""
+    ids = list(user_ids)
+    if not ids:
+        return ids
+    try:
+        events.publish(
+            "ticket.assigning",
+            object_id=team.pk,
+            business_line_id=team.business_line_id,
+            payload={"ticket": ticket_id, "assignees": ids, "source": source},
+        )
+    except Ineligible as exc:
+        return [pk for pk in ids if pk not in exc.user_ids]
+    return ids
+
+
 def pick_assignee(*, team: Team, at: dt.datetime | None = None) -> User | None:
     """The team's strategy picks an available agent (None for manual teams or nobody available).
     Round-robin advances the team's pointer under a row lock, so concurrent intakes alternate."""
     config = TeamRouting.objects.select_for_update().filter(team=team).first()
     if config is None or config.strategy == Strategy.MANUAL:
         return None
-    candidates = available_agents(team=team, at=at)
+    candidates = eligible_agents(team, available_agents(team=team, at=at))
     if config.strategy == Strategy.ROUND_ROBIN:
         chosen = routing.round_robin(candidates, config.last_assignee_id)
     else:

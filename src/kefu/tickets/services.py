@@ -261,7 +261,7 @@ def _clean_category(line, value) -> Category | None:
     return category
 
 
-def _clean_assignee(team: Team, value) -> User | None:
+def _clean_assignee(team: Team, value, ticket_id: int | None = None) -> User | None:
     user_id = _id_or_invalid("assignee", value)
     if user_id is None:
         return None
@@ -273,6 +273,13 @@ def _clean_assignee(team: Team, value) -> User | None:
             _("The assignee must be an active agent or lead of the ticket's team."),
             fields={"assignee": _("Not a member of %(team)s.") % {"team": team.name}},
         )
+    # the 上岗 gate (core.events guard): an agent without the queue's certification is refused
+    events.publish(
+        "ticket.assigning",
+        object_id=team.pk,
+        business_line_id=team.business_line_id,
+        payload={"ticket": ticket_id, "assignees": [user.pk], "source": "manual"},
+    )
     return user
 
 
@@ -369,9 +376,15 @@ def ticket_create(
             category=category,
             text=f"{title} {description}",
         ) or _default_team(actor, line)
+    from kefu.tickets.routing_services import eligible_agents
+
     if _pk_safe(assignee) is not None:
         assignee = _clean_assignee(team, assignee)
-    elif actor.team_id == team.pk and actor.role in ASSIGNABLE_ROLES:
+    elif (
+        actor.team_id == team.pk
+        and actor.role in ASSIGNABLE_ROLES
+        and eligible_agents(team, [actor.pk])
+    ):
         assignee = actor
     else:
         # routing hook: the team's strategy (round-robin, least load) or nobody (manual)
@@ -599,7 +612,7 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             event(TicketEvent.Kind.TRANSFERRED, "team", ticket.team, team)
     assignee = ticket.assignee
     if "assignee" in changes:
-        assignee = _clean_assignee(team, changes["assignee"])
+        assignee = _clean_assignee(team, changes["assignee"], ticket.pk)
     elif "team" in values and assignee is not None and assignee.team_id != team.pk:
         assignee = None
     if (assignee.pk if assignee else None) != ticket.assignee_id:

@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit
-from kefu.core.errors import Invalid, NotFound, StaleWrite
+from kefu.core import audit, events
+from kefu.core.errors import Ineligible, Invalid, NotFound, StaleWrite
 from kefu.workforce import roster_model as rm
 from kefu.workforce.models import (
     AgentProfile,
@@ -261,6 +261,26 @@ def _enqueue(run_id: int) -> None:
     transaction.on_commit(lambda: roster_solve_task(run_id))
 
 
+def _not_staffable(groups, profiles) -> set[tuple[int, int]]:
+    """(user id, group id) pairs the ``roster.staffing`` guard refuses (the 上岗 gate of the
+    training app): the solver does not roster an agent to a group they may not work yet."""
+    barred: set[tuple[int, int]] = set()
+    for group in groups:
+        ids = [p.user_id for p in profiles if any(g.pk == group.pk for g in p.groups.all())]
+        if not ids:
+            continue
+        try:
+            events.publish(
+                "roster.staffing",
+                object_id=group.pk,
+                business_line_id=group.business_line_id,
+                payload={"agents": ids, "source": "solver"},
+            )
+        except Ineligible as exc:
+            barred.update((pk, group.pk) for pk in exc.user_ids)
+    return barred
+
+
 def build_problem(
     run: RosterRun,
 ) -> tuple[rm.RosterProblem, dict[str, int], dict[str, int], dict[str, int]]:
@@ -289,17 +309,18 @@ def build_problem(
         for d in range(run.days):
             if lv.start_date <= run.start_date + dt.timedelta(days=d) <= lv.end_date:
                 days.add(d)
+    barred = _not_staffable(groups, profiles)
     agents = tuple(
         rm.Agent(
             id=str(p.user_id),
-            groups=tuple(g.code for g in p.groups.all()),
+            groups=tuple(g.code for g in p.groups.all() if (p.user_id, g.pk) not in barred),
             cost_per_hour=float(p.cost_per_hour),
             max_weekly_hours=p.max_weekly_hours,
             unavailable_days=frozenset(leave.get(p.user_id, ())),
             name=p.user.name,
         )
         for p in profiles
-        if p.groups.all()
+        if any((p.user_id, g.pk) not in barred for g in p.groups.all())
     )
     shift_by_id = {s.pk: s for s in shifts}
     group_by_id = {g.pk: g for g in groups}
@@ -473,6 +494,13 @@ def assignment_pin(
                     _("The agent does not have this skill."), fields={"group": _("Not a skill.")}
                 )
             group = skills[group_code]
+            events.publish(
+                "roster.staffing",
+                object_id=group.pk,
+                business_line_id=group.business_line_id,
+                payload={"agents": [user_id], "source": "pin"},
+                actor=actor,
+            )
         if Leave.objects.filter(user_id=user_id, start_date__lte=date, end_date__gte=date).exists():
             raise Invalid(_("The agent is on leave that day."), fields={"date": _("On leave.")})
     bump = RosterRun.objects.filter(pk=run.pk)

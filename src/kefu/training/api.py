@@ -1,0 +1,192 @@
+"""/api/v1/training: the typing test and the quick-reply exam (scored by the server), a
+person's 上岗 status, training requests through their flow, classes and enrolment, and exams
+(a paper drawn with a recorded seed; a submission after the server's deadline is 409
+``exam_time_over``). Handlers parse, call a service or selector, and return."""
+
+from __future__ import annotations
+
+from ninja import Router, Status
+
+from kefu.core.errors import NotFound
+from kefu.core.pagination import paginate
+from kefu.training import selectors, services
+from kefu.training.models import Question
+from kefu.training.schemas import (
+    TrainingAttemptOut,
+    TrainingClassPageOut,
+    TrainingEnrolmentOut,
+    TrainingQuickReplyIn,
+    TrainingQuickReplyOut,
+    TrainingRequestActIn,
+    TrainingRequestAction,
+    TrainingRequestIn,
+    TrainingRequestOut,
+    TrainingRequestPageOut,
+    TrainingStatusOut,
+    TrainingSubmitIn,
+    TrainingTypingIn,
+    TrainingTypingOut,
+)
+
+router = Router(tags=["training"])
+
+
+@router.post("/typing", response=TrainingTypingOut, operation_id="training_typing_score")
+def typing_score(request, payload: TrainingTypingIn):
+    """Score a typing test: correct characters are the longest common subsequence of passage and
+    typed text (NFKC, whitespace ignored), per minute; recorded on the caller's file."""
+    return services.typing_record(actor=request.user, **payload.dict()).as_dict()
+
+
+@router.post("/quick-reply", response=TrainingQuickReplyOut, operation_id="training_quick_reply")
+def quick_reply(request, payload: TrainingQuickReplyIn):
+    """The quick-reply exam: each phrase typed from memory must match completely (spaces and
+    full/half-width punctuation normalised)."""
+    pairs = [(p.expected, p.typed) for p in payload.pairs]
+    matched, asked = services.quick_reply_record(actor=request.user, pairs=pairs)
+    return {"matched": matched, "asked": asked, "passed": matched == asked}
+
+
+@router.get("/status/{username}", response=TrainingStatusOut, operation_id="training_status_get")
+def status_get(request, username: str):
+    """A person's valid certifications, the gated queues they may not work yet (未上岗) and this
+    year's training hours (``kefu training status``)."""
+    person = selectors.people_for(request.user).filter(username=username).first()
+    if person is None and username == request.user.username:
+        person = request.user
+    if person is None:
+        raise NotFound()
+    return selectors.status(person)
+
+
+def _request(r) -> dict:
+    return {
+        "id": r.pk,
+        "topic": r.topic,
+        "audience": r.audience,
+        "state": r.state,
+        "state_label": r.get_state_display(),
+        "requester": r.requester_id,
+        "owner": r.owner_id,
+        "due_on": r.due_on,
+        "trainer": r.trainer_id,
+        "decision_reason": r.decision_reason,
+        "attendance": r.attendance,
+        "version": r.version,
+    }
+
+
+@router.get("/requests", response=TrainingRequestPageOut, operation_id="training_request_list")
+def request_list(request, cursor: str | None = None, limit: int | None = None):
+    """Training requests in the caller's scope, newest first."""
+    page = paginate(
+        selectors.requests_for(request.user), ordering="-id", cursor=cursor, limit=limit
+    )
+    return {"items": [_request(r) for r in page.items], "next": page.next}
+
+
+@router.post(
+    "/requests", response={201: TrainingRequestOut}, operation_id="training_request_create"
+)
+def request_create(request, payload: TrainingRequestIn):
+    """File a training request; a lead or supervisor reviews it."""
+    return Status(201, _request(services.request_file(actor=request.user, **payload.dict())))
+
+
+@router.post(
+    "/requests/{request_id}/{action}",
+    response=TrainingRequestOut,
+    operation_id="training_request_act",
+)
+def request_act(
+    request, request_id: int, action: TrainingRequestAction, payload: TrainingRequestActIn
+):
+    """Approve or reject (never one's own; a rejection needs ``reason``), assign a ``trainer``,
+    or archive the delivery (``attendance``, ``materials``, ``evaluation``)."""
+    obj = selectors.request_get(request.user, request_id)
+    return _request(
+        services.request_act(actor=request.user, request=obj, action=action, **payload.dict())
+    )
+
+
+@router.get("/classes", response=TrainingClassPageOut, operation_id="training_class_list")
+def class_list(request, cursor: str | None = None, limit: int | None = None):
+    """Published classes of the caller's business line, latest first, with seats taken."""
+    page = paginate(
+        selectors.classes_for(request.user), ordering="-starts_at", cursor=cursor, limit=limit
+    )
+    items = [
+        {
+            "id": c.pk,
+            "title": c.title,
+            "category": c.category,
+            "starts_at": c.starts_at,
+            "hours": float(c.hours),
+            "capacity": c.capacity,
+            "seats_taken": c.seats_taken,
+            "waiting": c.waiting,
+        }
+        for c in page.items
+    ]
+    return {"items": items, "next": page.next}
+
+
+@router.post(
+    "/classes/{class_id}/enrol", response={201: TrainingEnrolmentOut}, operation_id="training_enrol"
+)
+def enrol(request, class_id: int):
+    """Enrol the caller: a seat while there is one, else the waiting list; a rest day takes at
+    most half a day of training."""
+    cls = selectors.class_get(request.user, class_id)
+    e = services.enrol(actor=request.user, training_class=cls)
+    return Status(201, {"training_class": cls.pk, "status": e.status})
+
+
+def _attempt(a) -> dict:
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=a.questions)}
+    return {
+        "id": a.pk,
+        "exam": a.exam_id,
+        "seed": a.seed,
+        "started_at": a.started_at,
+        "deadline": a.deadline,
+        "submitted_at": a.submitted_at,
+        "score": float(a.score) if a.score is not None else None,
+        "passed": a.passed,
+        "questions": [
+            {
+                "id": q.pk,
+                "kind": q.kind,
+                "text": q.text,
+                "options": q.options,
+                "points": q.points,
+            }
+            for q in (questions[pk] for pk in a.questions if pk in questions)
+        ],
+    }
+
+
+@router.post(
+    "/exams/{exam_id}/attempts",
+    response={201: TrainingAttemptOut},
+    operation_id="training_exam_start",
+)
+def exam_start(request, exam_id: int):
+    """Start (or resume) an attempt: the paper is drawn by the blueprint with a recorded seed and
+    the server's clock starts; 409 when no attempts are left."""
+    exam = selectors.exam_get(request.user, exam_id)
+    return Status(201, _attempt(services.exam_start(actor=request.user, exam=exam)))
+
+
+@router.post(
+    "/attempts/{attempt_id}/submit",
+    response=TrainingAttemptOut,
+    operation_id="training_exam_submit",
+)
+def exam_submit(request, attempt_id: int, payload: TrainingSubmitIn):
+    """Submit the answers ({question id: answer}); after the deadline the server refuses with 409
+    ``exam_time_over``."""
+    attempt = selectors.attempt_get(request.user, attempt_id)
+    return _attempt(
+        services.exam_submit(actor=request.user, attempt=attempt, answers=payload.answers)
+    )

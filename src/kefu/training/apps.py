@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "kefu.training"
+    label = "training"
+    verbose_name = _("Training")
+
+    def ready(self) -> None:
+        # the 上岗 gate: tickets and workforce ask before they assign or roster an agent
+        # (core.events guards); training refuses those without a valid certification
+        from kefu.core.audit_words import ACTION_LABELS, KEY_LABELS
+        from kefu.core.events import subscribe
+        from kefu.training import gate
+        from kefu.training.words import ACTIONS, KEYS
+
+        subscribe("ticket.assigning", gate.on_ticket_assigning)
+        subscribe("roster.staffing", gate.on_roster_staffing)
+        for code, label in ACTIONS.items():
+            ACTION_LABELS.setdefault(code, label)
+        for key, label in KEYS.items():
+            KEY_LABELS.setdefault(key, label)

@@ -1,0 +1,103 @@
+"""``kefu training``: ``typing-score`` (score a typing test from two text files),
+``status USERNAME`` (certifications, missing queues, hours) and ``import-questions FILE.xlsx``
+(the question bank; a bad row loads nothing). These print JSON (``--json`` is accepted too); bad
+input goes to stderr with exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kefu.cli import UsageError
+
+
+def register(sub) -> None:
+    group = sub.add_parser("training", help="training: typing tests, certification, exams")
+    group_sub = group.add_subparsers(dest="training_command", required=True, metavar="COMMAND")
+
+    p = group_sub.add_parser("typing-score", help="score a typing test (characters per minute)")
+    p.add_argument("--passage", required=True, help="the passage, a UTF-8 text file")
+    p.add_argument("--typed", required=True, help="what was typed, a UTF-8 text file")
+    p.add_argument("--seconds", required=True, help="how long the typing took, in seconds")
+    p.add_argument("--min-cpm", default="60", help="characters per minute to pass (default 60)")
+    p.add_argument("--json", action="store_true", help="print JSON (the default)")
+    p.set_defaults(func=cmd_typing_score)
+
+    p = group_sub.add_parser("status", help="a person's certifications, missing queues, hours")
+    p.add_argument("username", metavar="USERNAME")
+    p.add_argument("--json", action="store_true", help="print JSON (the default)")
+    p.set_defaults(func=cmd_status)
+
+    p = group_sub.add_parser("import-questions", help="load questions from an .xlsx workbook")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--business-line", help="the business line's code (default: the first line)")
+    p.add_argument("--json", action="store_true", help="print JSON (the default)")
+    p.set_defaults(func=cmd_import_questions)
+
+
+def _read(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{what}: no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{what}: cannot read {path} as UTF-8 text ({exc})") from None
+
+
+def _positive(value: str, what: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise UsageError(f"{what} must be a number: {value}") from None
+    if not 0 < number < float("inf"):
+        raise UsageError(f"{what} must be positive: {value}")
+    return number
+
+
+def cmd_typing_score(args) -> int:
+    from kefu.cli import print_json
+    from kefu.training.typing_test import score
+
+    seconds = _positive(args.seconds, "--seconds")
+    min_cpm = _positive(args.min_cpm, "--min-cpm")
+    passage = _read(args.passage, "--passage")
+    typed = _read(args.typed, "--typed")
+    if not passage.strip():
+        raise UsageError("--passage: the passage is empty")
+    print_json(score(passage, typed, seconds, min_cpm=min_cpm).as_dict())
+    return 0
+
+
+def cmd_status(args) -> int:
+    from kefu.accounts.models import User
+    from kefu.cli import print_json
+    from kefu.training.selectors import status
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise UsageError(f"unknown user: {args.username}")
+    print_json(status(user))
+    return 0
+
+
+def cmd_import_questions(args) -> int:
+    import sys
+
+    from kefu.accounts.models import BusinessLine
+    from kefu.cli import print_json
+    from kefu.training.services import ImportErrors, questions_import
+
+    lines = BusinessLine.objects.order_by("id")
+    line = (lines.filter(code=args.business_line) if args.business_line else lines).first()
+    if line is None:
+        raise UsageError(f"no such business line: {args.business_line or '(none yet)'}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"no such file: {args.file}")
+    try:
+        n = questions_import(actor=None, data=path.read_bytes(), business_line=line)
+    except ImportErrors as exc:
+        for row, message in exc.rows:
+            print(f"row {row}: {message}", file=sys.stderr)
+        raise UsageError(f"nothing imported: {len(exc.rows)} rows have problems") from None
+    print_json({"imported": n, "business_line": line.code})
+    return 0

@@ -1,0 +1,76 @@
+"""The 上岗 gate: a queue (a team that receives tickets) or a skill group names the
+certifications it needs; an agent without a valid one of each is skipped by routing, refused on
+manual or API assignment (400 ``not_certified``) and not rostered to the group. Tickets and
+workforce ask through the core.events guards ``ticket.assigning`` and ``roster.staffing``; they
+never import this app."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import Ineligible
+from kefu.training.models import CertificationGrant, GateRequirement
+
+
+def valid_q(today: dt.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+
+
+def lacking(user_ids, required_ids, today: dt.date | None = None) -> set[int]:
+    """The users among ``user_ids`` without a valid grant of every certification in
+    ``required_ids``. One query."""
+    required = set(required_ids)
+    if not required:
+        return set()
+    held: dict[int, set[int]] = {}
+    rows = (
+        CertificationGrant.objects.filter(user_id__in=list(user_ids), certification_id__in=required)
+        .filter(valid_q(today))
+        .values_list("user_id", "certification_id")
+    )
+    for user_id, cert_id in rows:
+        held.setdefault(user_id, set()).add(cert_id)
+    return {pk for pk in user_ids if not required <= held.get(pk, set())}
+
+
+def _refuse(ids: set[int], *, quiet: bool = False) -> None:
+    """Refuse ``ids``; ``quiet`` (routing, which skips them) saves the query for their names."""
+    if ids and quiet:
+        raise Ineligible(user_ids=ids)
+    if ids:
+        from kefu.accounts.models import User
+
+        names = "、".join(u.name for u in User.objects.filter(pk__in=ids).order_by("pk")[:5])
+        raise Ineligible(
+            _("%(names)s has no valid certification for this queue yet (未上岗).")
+            % {"names": names},
+            user_ids=ids,
+            fields={"assignee": _("Not certified for this queue.")},
+        )
+
+
+def on_ticket_assigning(event) -> None:
+    required = GateRequirement.objects.filter(team_id=event.object_id).values_list(
+        "certification_id", flat=True
+    )
+    required = list(required)
+    if required:
+        quiet = event.payload["source"] == "routing"
+        _refuse(lacking(event.payload["assignees"], required), quiet=quiet)
+
+
+def on_roster_staffing(event) -> None:
+    required = list(
+        GateRequirement.objects.filter(skill_group_id=event.object_id).values_list(
+            "certification_id", flat=True
+        )
+    )
+    if required:
+        _refuse(
+            lacking(event.payload["agents"], required), quiet=event.payload["source"] == "solver"
+        )

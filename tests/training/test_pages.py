@@ -1,0 +1,78 @@
+"""The training pages: each renders for an agent and a lead; the typing test is timed by the
+server; the 上岗 board shows 未上岗 for an uncertified agent; a request walks its flow."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from kefu.training.models import TrainingRequest
+
+from .kit import certify
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["index", "requests", "classes", "exams", "typing", "people"]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_every_page_renders_for_agent_and_lead(web_as, agent, lead, gated, lang):
+    for user in (agent, lead):
+        client = web_as(user)
+        for name in PAGES:
+            answer = client.get(reverse(f"training:{name}"), HTTP_ACCEPT_LANGUAGE=lang)
+            assert answer.status_code in (200, 302), (name, answer.status_code)
+        assert client.get(reverse("training:person", args=[agent.pk])).status_code == 200
+
+
+def test_pk4_the_board_shows_not_on_duty_until_certified(web_as, lead, agent, gated, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = web_as(lead)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("training:people"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "未上岗" in page.content.decode()
+    certify(agent)
+    page = client.get(reverse("training:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+
+
+def test_kpi5_the_typing_page_times_on_the_server(web_as, agent, monkeypatch):
+    client = web_as(agent)
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    page = client.get(reverse("training:typing"))
+    passage = page.context["passage"]
+    clock[0] += 60
+    answer = client.post(reverse("training:typing"), {"typed": passage})
+    result = answer.context["result"]
+    assert result.correct == len("".join(passage.split()))
+    assert result.chars_per_minute == float(result.correct)
+
+
+def test_trn4_request_flow_through_the_pages(web_as, agent, lead, supervisor):
+    client = web_as(agent)
+    page = client.get(reverse("training:requests"))
+    token = (
+        page.context["form"]
+        and page.content.decode().split('name="idempotency_key" value="')[1][:32]
+    )
+    answer = client.post(
+        reverse("training:request_file"), {"topic": "投诉处理技巧", "idempotency_key": token}
+    )
+    assert answer.status_code == 302
+    req = TrainingRequest.objects.get()
+    client = web_as(lead)
+    client.post(reverse("training:request_act", args=[req.pk, "approve"]), {"version": 1})
+    client.post(
+        reverse("training:request_act", args=[req.pk, "assign"]),
+        {"version": 2, "trainer": supervisor.pk},
+    )
+    client.post(
+        reverse("training:request_act", args=[req.pk, "archive"]),
+        {"version": 3, "attendance": "8", "materials": "课件"},
+    )
+    req.refresh_from_db()
+    assert req.state == "archived" and req.attendance == 8
