@@ -242,6 +242,11 @@ def _register_routers() -> None:
     from kefu.channels.api import router as mail_router
 
     api.add_router("/mail", mail_router)
+    from kefu.booking.api import router as booking_router
+    from kefu.property.api import router as property_router
+
+    api.add_router("/property", property_router)
+    api.add_router("/booking", booking_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

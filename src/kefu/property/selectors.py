@@ -115,7 +115,7 @@ def arrears(*, bills, as_of: dt.date, oldest_before: dt.date | None = None):
     return rows.order_by("-arrears", "unit_id")
 
 
-def _with_units(rows) -> list[dict]:
+def with_units(rows) -> list[dict]:
     rows = list(rows)
     units = {
         u.pk: u
@@ -152,7 +152,7 @@ def dunning_households(*, bills, as_of: dt.date, limit: int | None = None) -> li
         rows = rows[:limit]
     return [
         r
-        for r in _with_units(rows)
+        for r in with_units(rows)
         if rules.dunning_due(r["oldest_due"], as_of) and r["possession"] == Possession.TAKEN
     ]
 
@@ -162,7 +162,7 @@ def letter_candidates(*, line, kind: str, as_of: dt.date) -> list[dict]:
     if kind == LetterKind.DUNNING:
         return dunning_households(bills=bills, as_of=as_of)
     not_taken = bills.filter(unit__office_profile__possession=Possession.NOT_TAKEN)
-    return _with_units(arrears(bills=not_taken, as_of=as_of))
+    return with_units(arrears(bills=not_taken, as_of=as_of))
 
 
 def repair_figures(jobs) -> dict:

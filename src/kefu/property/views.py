@@ -38,7 +38,7 @@ def _desk(request, *, error=None, status=200):
     today = timezone.localdate()
     bills = selectors.bills_for(user)
     report = selectors.collection_rate(bills=bills, year=year)
-    arrears = selectors._with_units(selectors.arrears(bills=bills, as_of=today)[:ARREARS_ROWS])
+    arrears = selectors.with_units(selectors.arrears(bills=bills, as_of=today)[:ARREARS_ROWS])
     dunning = selectors.dunning_households(bills=bills, as_of=today)
     last_due = (
         bills.filter(due_on__lte=today).order_by("-due_on").values_list("due_on", flat=True).first()

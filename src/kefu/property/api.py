@@ -1,0 +1,183 @@
+"""/api/v1/property: the collection rate (FEE-4), the arrears and dunning lists (FEE-2, RPT-7),
+payments and letter batches. Handlers parse, call a service or selector, and return; amounts
+are strings of yuan with two decimals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from kefu.core import api_contract
+from kefu.core.api_contract import code
+from kefu.property import selectors, services
+from kefu.property.models import LetterKind, Method
+
+if not any(t["name"] == "property" for t in api_contract.TAGS):
+    api_contract.TAGS.append(
+        {
+            "name": "property",
+            "description": "物业 Property office: collection rate per fee and building, arrears "
+            "by household, the 催缴函 list, payments and letter batches (entered in the letter "
+            "register).",
+        }
+    )
+
+router = Router(tags=["property"])
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PropertyLetterKind = code(LetterKind)
+PaymentMethod = code(Method)
+MAX_ROWS = 500
+
+
+class FeeRateOut(Schema):
+    code: str
+    name: str
+    billed_yuan: Decimal
+    collected_yuan: Decimal
+    rate: Decimal | None
+
+
+class BuildingRateOut(Schema):
+    building: str
+    billed_yuan: Decimal
+    collected_yuan: Decimal
+    rate: Decimal | None
+
+
+class CollectionRateOut(Schema):
+    year: int
+    billed_yuan: Decimal
+    collected_yuan: Decimal
+    rate: Decimal | None
+    meets_target: bool
+    by_fee_type: list[FeeRateOut]
+    by_building: list[BuildingRateOut]
+
+
+class HouseholdArrearsOut(Schema):
+    unit_id: int
+    unit: str
+    building: str
+    customer: int
+    arrears_yuan: Decimal
+    oldest_due: dt.date
+
+
+class HouseholdListOut(Schema):
+    items: list[HouseholdArrearsOut]
+
+
+class PaymentIn(Schema):
+    bill: Id
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    paid_on: dt.date | None = None
+    method: PaymentMethod = "cash"
+
+
+class PaymentOut(Schema):
+    id: int
+    bill: int
+    amount: Decimal
+    paid_on: dt.date
+    method: PaymentMethod
+
+
+class LetterBatchIn(Schema):
+    kind: PropertyLetterKind
+    as_of: dt.date | None = None
+
+
+class LetterBatchOut(Schema):
+    id: int
+    kind: PropertyLetterKind
+    as_of: dt.date
+    letters: int
+    letter_records: list[int]
+
+
+def _households(rows) -> dict:
+    return {
+        "items": [
+            {
+                "unit_id": r["unit_id"],
+                "unit": r["unit"],
+                "building": r["building"],
+                "customer": r["customer_id"],
+                "arrears_yuan": r["arrears"],
+                "oldest_due": r["oldest_due"],
+            }
+            for r in rows
+        ]
+    }
+
+
+@router.get("/collection-rate", response=CollectionRateOut, operation_id="collection_rate_get")
+def collection_rate(request, year: int = Query(..., ge=2000, le=2100), fee_type: str | None = None):
+    """Billed, collected (from the payment rows) and the rate of a year's bills, per fee and
+    per building, in the caller's business line; target ≥ 95 % by year end."""
+    return selectors.collection_rate(
+        bills=selectors.bills_for(request.user), year=year, fee_code=fee_type
+    )
+
+
+@router.get("/arrears", response=HouseholdListOut, operation_id="arrears_list")
+def arrears(request, as_of: dt.date | None = None):
+    """Households owing on bills due before ``as_of`` (default today), largest first (at most
+    500)."""
+    rows = selectors.arrears(
+        bills=selectors.bills_for(request.user), as_of=as_of or timezone.localdate()
+    )[:MAX_ROWS]
+    return _households(selectors.with_units(rows))
+
+
+@router.get("/dunning", response=HouseholdListOut, operation_id="dunning_list")
+def dunning(request, as_of: dt.date | None = None):
+    """Households whose oldest unpaid bill has been due for more than a year (催缴函)."""
+    rows = selectors.dunning_households(
+        bills=selectors.bills_for(request.user), as_of=as_of or timezone.localdate(), limit=MAX_ROWS
+    )
+    return _households(rows)
+
+
+@router.post("/payments", response={201: PaymentOut}, operation_id="payment_create")
+def payment_create(request, payload: PaymentIn):
+    """Record a payment against a bill (never more than it still owes)."""
+    p = services.payment_record(
+        actor=request.user,
+        bill_id=payload.bill,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        method=payload.method,
+    )
+    return Status(
+        201,
+        {
+            "id": p.pk,
+            "bill": p.bill_id,
+            "amount": p.amount,
+            "paid_on": p.paid_on,
+            "method": p.method,
+        },
+    )
+
+
+@router.post("/letter-batches", response={201: LetterBatchOut}, operation_id="letter_batch_create")
+def letter_batch_create(request, payload: LetterBatchIn):
+    """Print a batch of 催缴函 or 催收函 and enter each letter in the letter register
+    (supervisors and above)."""
+    batch = services.letter_batch_print(actor=request.user, kind=payload.kind, as_of=payload.as_of)
+    records = list(batch.letters.order_by("id").values_list("record_id", flat=True))
+    return Status(
+        201,
+        {
+            "id": batch.pk,
+            "kind": batch.kind,
+            "as_of": batch.as_of,
+            "letters": len(records),
+            "letter_records": [r for r in records if r],
+        },
+    )
