@@ -82,3 +82,18 @@ def test_return_walked_to_a_refund_on_the_page_then_approved_by_another(
     refund.refresh_from_db()
     assert refund.status == "approved"
     assert web_as(wy_agent).get(f"/commerce/returns/{ret.pk}/").status_code == 404
+
+
+def test_order_card_beside_the_conversation_shows_the_customers_orders(
+    web_as, agent, wy_agent, make_orders
+):
+    from kefu.tickets.services import ticket_create
+
+    orders = make_orders([("OC1", "2026-11-11 10:00:00", 259, {"paid_at": "2026-11-11 10:01:00"})])
+    customer = orders["OC1"].customer
+    ticket = ticket_create(
+        actor=agent, title="催发货", customer=customer, type="consult", channel="im"
+    )
+    page = web_as(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    card = page[page.index('id="order-card"') :]
+    assert "OC1" in card and "¥259.00" in card and "Paid" in card

@@ -56,3 +56,23 @@ def channel_label(code: str) -> str:
         return str(Channel(code).label)
     except ValueError:
         return _("Unknown")
+
+
+# the words of the archive's shop and order fields added for commerce (customers migration 0005)
+# are kept in this app's catalogue
+ORDER_FIELD_WORDS = (
+    gettext_lazy("shop"),
+    gettext_lazy("shops"),
+    gettext_lazy("platform"),
+    gettext_lazy("active"),
+    gettext_lazy("buyer platform ID"),
+    gettext_lazy("order lines"),
+    gettext_lazy("shipped at"),
+    gettext_lazy("delivered at"),
+    gettext_lazy("closed at"),
+    gettext_lazy("courier"),
+    gettext_lazy("tracking number"),
+    gettext_lazy("warehouse city"),
+    gettext_lazy("buyer online"),
+    gettext_lazy("status time"),
+)

@@ -85,7 +85,8 @@ def build_commerce_rows(lines, *, now, seed: int) -> int:
                 sms_at = nxt.replace(hour=9, minute=0, second=0, microsecond=0)
             touches = [("sms", None, sms_at, "sent", "")]
             phone_at = sms_at + dt.timedelta(hours=2, minutes=rng.randrange(60))
-            today_pending = day == 0 and rng.random() < 0.8
+            # the last day's unpaid big orders still wait on the phone list
+            today_pending = order.placed_at > now - dt.timedelta(hours=30) and rng.random() < 0.8
             if order.amount >= 299 and callers:
                 if today_pending:
                     touches.append(("phone", None, None, "pending", ""))
