@@ -76,3 +76,36 @@ def test_trn4_request_flow_through_the_pages(web_as, agent, lead, supervisor):
     )
     req.refresh_from_db()
     assert req.state == "archived" and req.attendance == 8
+
+
+def test_a_lead_publishes_a_class_and_records_attendance(web_as, lead, agent):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.training import services
+    from kefu.training.models import Enrolment, TrainingClass
+
+    client = web_as(lead)
+    page = client.get(reverse("training:classes"))
+    token = page.content.decode().split('name="idempotency_key" value="')[1][:32]
+    starts = timezone.localtime() + dt.timedelta(days=2)
+    answer = client.post(
+        reverse("training:class_create"),
+        {
+            "title": "MOT服务技巧",
+            "category": "客户服务类知识",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1",
+            "capacity": "10",
+            "idempotency_key": token,
+        },
+    )
+    assert answer.status_code == 302
+    cls = TrainingClass.objects.get()
+    services.enrol(actor=agent, training_class=cls)
+    client.post(reverse("training:class", args=[cls.pk]), {"attended": [str(agent.pk)]})
+    assert Enrolment.objects.get(user=agent).status == "attended"
+    # an agent may not record attendance
+    web_as(agent).post(reverse("training:class", args=[cls.pk]), {"attended": [str(agent.pk)]})
+    assert web_as(agent).get(reverse("training:class", args=[cls.pk])).status_code == 200
