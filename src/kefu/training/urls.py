@@ -17,6 +17,7 @@ urlpatterns = [
     path("exams/<int:pk>/start/", views.exam_start, name="exam_start"),
     path("attempts/<int:pk>/", views.attempt, name="attempt"),
     path("typing/", views.typing, name="typing"),
+    path("quick-reply/", views.quick_reply, name="quick_reply"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/record.xlsx", views.person_export, name="person_export"),

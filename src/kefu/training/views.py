@@ -313,6 +313,51 @@ def typing(request):
     )
 
 
+# -- the quick-reply exam (快捷必须熟练完整背出) ------------------------------------------------------
+
+QUICK_KEY = "training_quick_reply_ids"
+QUICK_ITEMS = 3
+
+
+@login_required
+def quick_reply(request):
+    """The candidate sees a shortcut and its title and types the phrase from memory; the server
+    keeps which phrases were asked (the session), so a submission cannot change them."""
+    from kefu.knowledge.models import QuickReply
+
+    pool = QuickReply.objects.filter(
+        business_line_id=request.user.business_line_id, is_active=True
+    ).exclude(body__contains="{")
+    if request.method == "POST":
+        ids = request.session.pop(QUICK_KEY, None)
+        if not ids:
+            messages.error(request, _("Start the test again: the page had no running clock."))
+            return redirect("training:quick_reply")
+        asked = {q.pk: q for q in pool.filter(pk__in=ids)}
+        items = [asked[pk] for pk in ids if pk in asked]
+        pairs = [(q.body, request.POST.get(f"r{q.pk}", "")) for q in items]
+        try:
+            services.quick_reply_record(actor=request.user, pairs=pairs)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("training:quick_reply")
+        from kefu.training.quick_reply import matches
+
+        rows = [
+            (q, typed, matches(q.body, typed))
+            for q, (_body, typed) in zip(items, pairs, strict=True)
+        ]
+        return render(
+            request,
+            "training/quick_reply.html",
+            {"rows": rows, "passed": all(ok for _q, _t, ok in rows)},
+        )
+    ids = list(pool.order_by("?").values_list("pk", flat=True)[:QUICK_ITEMS])
+    request.session[QUICK_KEY] = ids
+    items = sorted(pool.filter(pk__in=ids), key=lambda q: ids.index(q.pk))
+    return render(request, "training/quick_reply.html", {"items": items})
+
+
 # -- people: the 上岗 board and each person's record --------------------------------------------
 
 
