@@ -39,6 +39,7 @@ lint: install
 
 browser:
 	@bash tests/e2e/ensure_chromium.sh
+	@bash tests/channels/ensure_dovecot.sh
 
 test: lint security browser
 	@$(MAKE) --no-print-directory test-sqlite

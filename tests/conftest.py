@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from django.test import Client
 from huey.contrib.djhuey import HUEY
@@ -18,6 +19,12 @@ from kefu.accounts import services as account_services
 from kefu.accounts.models import BusinessLine, Team, User
 
 HUEY.immediate = True
+# property tests check rules, not speed: a busy machine (two test workers, a browser) must not
+# fail them on hypothesis's timing checks
+hypothesis.settings.register_profile(
+    "kefu", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("kefu")
 # the API's rate limit is counted in every test, but high enough that no suite meets it (the
 # rate tests set their own); live servers started by tests inherit it
 TEST_API_RATE = 100_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from kefu.accounts import services as account_services
 from kefu.accounts.models import User
 
@@ -36,3 +38,24 @@ def agree_solution(ticket, actor) -> None:
             options=["补发", "退款"],
             agreed_option="补发",
         )
+
+
+@contextlib.contextmanager
+def module_data(django_db_blocker, tmp_dir):
+    """Data built once for a module whose tests only read it: built under the suite's test
+    settings (fast hasher, English, mail kept in memory), flushed after the module."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import translation
+
+    test_settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_dir / "media",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LANGUAGE_CODE="en",
+    )
+    with django_db_blocker.unblock(), test_settings, translation.override("en"):
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)

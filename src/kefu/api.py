@@ -205,6 +205,7 @@ def _register_routers() -> None:
     from kefu.accounts.api import router as accounts_router
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
+    from kefu.inspections.api import router as qa_router
     from kefu.integrations.api import router as webhooks_router
     from kefu.integrations.api_events import router as events_router
     from kefu.knowledge.api import router as knowledge_router
@@ -225,9 +226,22 @@ def _register_routers() -> None:
     api.add_router("/workforce", workforce_router)
     api.add_router("/webhooks", webhooks_router)
     api.add_router("/events", events_router)
+    api.add_router("/qa", qa_router)
+    from kefu.channels.messaging.api import router as messaging_router
+
+    api.add_router("/channels", messaging_router)
+    from kefu.commerce.api import router as commerce_router
+
+    api.add_router("/commerce", commerce_router)
+    from kefu.quality.api import router as quality_router
+
+    api.add_router("/quality", quality_router)
     from kefu.training.api import router as training_router
 
     api.add_router("/training", training_router)
+    from kefu.channels.api import router as mail_router
+
+    api.add_router("/mail", mail_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

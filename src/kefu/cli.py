@@ -21,11 +21,18 @@ APP_COMMANDS = [
     "kefu.customers.cli",
     "kefu.demo.cli",
     "kefu.followups.cli",
+    "kefu.inspections.cli",
     "kefu.integrations.cli",
     "kefu.knowledge.cli",
+    "kefu.quality.cli",
     "kefu.surveys.cli",
     "kefu.workforce.cli",
+    "kefu.property.cli",
+    "kefu.booking.cli",
+    "kefu.channels.messaging.cli",
+    "kefu.commerce.cli",
     "kefu.training.cli",
+    "kefu.channels.cli",
 ]
 
 

@@ -60,7 +60,14 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.reports",
     "kefu.integrations",
+    "kefu.inspections",
+    "kefu.channels",
     "kefu.demo",
+    "kefu.property",
+    "kefu.booking",
+    "kefu.channels.messaging",
+    "kefu.commerce",
+    "kefu.quality",
     "kefu.training",
 ]
 
@@ -186,6 +193,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("KEFU_FROM_EMAIL", "kefu@localhost")
 KEFU_SMS_BACKEND = os.environ.get("KEFU_SMS_BACKEND", "kefu.core.sms.LogBackend")
+# messaging (docs/messaging.md): SMS/IM adapters, inbound webhooks, the public web form
+KEFU_SMS_URL = os.environ.get("KEFU_SMS_URL", "")
+KEFU_SMS_SECRET = os.environ.get("KEFU_SMS_SECRET", "")
+KEFU_SMS_FILE = os.environ.get("KEFU_SMS_FILE", "")
+KEFU_IM_URL = os.environ.get("KEFU_IM_URL", "")
+KEFU_IM_SECRET = os.environ.get("KEFU_IM_SECRET", "")
+KEFU_INBOUND_SECRET = os.environ.get("KEFU_INBOUND_SECRET", "")
+KEFU_MESSAGE_DAILY_QUOTA = int(os.environ.get("KEFU_MESSAGE_DAILY_QUOTA", "10"))
+KEFU_WEBFORM_FRAME_ANCESTORS = os.environ.get("KEFU_WEBFORM_FRAME_ANCESTORS", "").split()
 
 # --- security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -4,8 +4,12 @@ is agreed (方案协商), and open complaints in the early stages."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
 from django.db.models import Exists, OuterRef
+from testkit import module_data
 
 from kefu.cli import main
 from kefu.followups.models import CallbackTask
@@ -15,10 +19,18 @@ from kefu.tickets.models_sla import ComplaintCase, Stage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One demo for the module: every test here only reads it."""
+    with module_data(django_db_blocker, tmp_path_factory.mktemp("demo")):
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["demo", "--tickets", "400", "--quiet"]) == 0
+        yield
+
+
 @pytest.fixture
-def demo(db, capsys):
-    assert main(["demo", "--tickets", "400", "--quiet"]) == 0
-    capsys.readouterr()
+def demo(built, db):
+    return None
 
 
 def test_no_closed_complaint_without_a_satisfied_callback(demo):

@@ -16,7 +16,7 @@ from .live_server import LiveServer, kill_group
 
 pytestmark = pytest.mark.slow
 
-IMPORT_ROWS = 20000
+IMPORT_ROWS = 6000
 CALLBACKS = 120
 
 
@@ -33,7 +33,7 @@ def test_import_killed_mid_way_leaves_whole_batches_and_a_rerun_loads_each_row_o
     """Crashes: kill -9 `kefu customers import` while it writes → nothing half-written."""
     from kefu.customers.imports import BATCH
 
-    # given a department and a workbook of 20,000 new customers
+    # given a department and a workbook of 6,000 new customers (six batches)
     live = LiveServer(tmp_path / "data")
     try:
         live.migrate()

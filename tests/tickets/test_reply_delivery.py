@@ -412,7 +412,8 @@ def test_a_queue_that_cannot_be_reached_marks_the_reply_failed(
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(tasks, "deliver_reply_job", down)
-    ticket = make_ticket(agent, customer=make_customer(email="r@example.com"), channel="email")
+    # e-mail replies go out through kefu.channels (a reply.created subscriber); SMS here
+    ticket = make_ticket(agent, customer=make_customer(phone="13912340000"), channel="sms")
     message = reply(agent, ticket)  # the reply is kept, the request does not fail
     assert message.delivery_status == DeliveryStatus.FAILED
     assert "Redis is down" in message.delivery_error

@@ -121,6 +121,16 @@ TAGS = [
         "delivery log (administrators and managers).",
     },
     {
+        "name": "channels",
+        "description": "短信/IM SMS and IM sends through the outbox (quota, quiet hours, "
+        "signature, opt-out) and the signed inbound webhook of providers.",
+    },
+    {
+        "name": "quality",
+        "description": "绩效 Deduction scorecards and their sign-off, rankings, the 月处罚汇总表, "
+        "and the competency and Kendall's W calculators.",
+    },
+    {
         "name": "training",
         "description": "培训 Training: typing test and quick-reply exam scored by the server, a "
         "person's 上岗 status, training requests, classes and enrolment, timed exams.",

@@ -138,6 +138,15 @@ ACTION_LABELS = {
     "workforce.shift_create": gettext_lazy("Shift template created"),
     "workforce.shift_update": gettext_lazy("Shift template changed"),
 }
+# messaging (kefu.channels.messaging)
+ACTION_LABELS.update(
+    {
+        "message.send": gettext_lazy("SMS or IM message sent"),
+        "message.receive": gettext_lazy("Customer message received"),
+        "message.opt_out": gettext_lazy("Customer opted out of messages"),
+        "message.web_form": gettext_lazy("Web form submitted"),
+    }
+)
 
 # change keys that are not a field of the object they were recorded on
 KEY_LABELS = {

@@ -150,6 +150,41 @@ EVENT_TYPES: dict[str, EventType] = {
             "(a string, or null without scored questions), ``nps`` the 0–10 recommend score.",
         ),
         EventType(
+            "qa.review.completed",
+            "qa_review",
+            ("agent", "reviewer", "form", "ticket", "score", "failed", "period"),
+            "A QA review (质检) was scored: ``score`` in percent (a string), ``failed`` when a "
+            "critical item failed it, ``period`` its month (YYYY-MM).",
+        ),
+        EventType(
+            "qa.appeal.filed",
+            "qa_review",
+            ("agent", "reviewer", "decider", "deadline"),
+            "The agent appealed a QA review (申诉); ``decider`` is the second reviewer, "
+            "``deadline`` the ISO date they decide by (business calendar).",
+        ),
+        EventType(
+            "qa.appeal.decided",
+            "qa_review",
+            ("agent", "decider", "outcome", "score_before", "score_after"),
+            "The second reviewer decided an appeal: ``outcome`` upheld or changed, scores in "
+            "percent (strings).",
+        ),
+        EventType(
+            "reminder.due",
+            "reminder",
+            ("order", "customer", "channel"),
+            "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
+            "adapters deliver IM reminders.",
+        ),
+        EventType(
+            "complaint.judged",
+            "ticket",
+            ("validity", "category", "first_owner"),
+            "A complaint was judged valid or not valid at 澄清判定 (validity code, the ticket's "
+            "category id or null, the first-ask owner's id).",
+        ),
+        EventType(
             "ticket.assigning",
             "team",
             ("ticket", "assignees", "source"),
@@ -165,6 +200,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "About to roster agents (user ids) to a skill group (a guard, not logged; ``source`` "
             "solver or pin): a subscriber refuses with ``Ineligible`` naming the user ids.",
             guard=True,
+        ),
+        EventType(
+            "reply.requeued",
+            "ticket",
+            ("message", "channel"),
+            "A failed or unsent reply was queued again to be sent (delivery channel code).",
         ),
     )
 }

@@ -1,4 +1,11 @@
-"""Pluggable SMS sending; the default backend writes the message to the log."""
+"""Pluggable SMS sending; the default backend writes the message to the log.
+
+``send_sms(phone, text)`` is what every app calls. When the messaging app
+(``kefu.channels.messaging``) is installed it registers itself with ``set_sender``: every SMS
+then goes through its one adapter interface and outbox (``KEFU_SMS_BACKEND`` = ``log``,
+``file``, ``http`` or a dotted path to a class with ``send(phone, text)``), with the per-recipient
+daily quota, the business line's quiet hours and the shop signature enforced there.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("kefu.sms")
+_sender = None
 
 
 class LogBackend:
@@ -17,5 +25,16 @@ class LogBackend:
         log.info("SMS to %s: %s", mask_phone(phone), text)
 
 
-def send_sms(phone: str, text: str) -> None:
-    import_string(settings.KEFU_SMS_BACKEND)().send(phone, text)
+def set_sender(sender) -> None:
+    """Route every ``send_sms`` through ``sender(phone, text, **options)`` (the outbox)."""
+    global _sender
+    _sender = sender
+
+
+def send_sms(phone: str, text: str, **options):
+    if _sender is not None:
+        return _sender(phone, text, **options)
+    backend = settings.KEFU_SMS_BACKEND
+    if "." not in backend:
+        backend = "kefu.core.sms.LogBackend"
+    return import_string(backend)().send(phone, text)

@@ -214,6 +214,29 @@ class BuyerAccount(TimestampedModel):
         return f"{self.platform}:{self.platform_user_id}"
 
 
+class Shop(TimestampedModel):
+    """电商: a shop of the business line on a platform (天猫, 淘宝, 京东 …); its orders are the
+    customers' order assets (commerce works on them)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="shops",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    platform = models.CharField(_("platform"), max_length=30)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Order(TimestampedModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="orders"
@@ -224,11 +247,47 @@ class Order(TimestampedModel):
     status = models.CharField(_("order status"), max_length=20, blank=True)
     placed_at = models.DateTimeField(_("placed at"))
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # commerce (issue 20): the shop, the lines, the later status times and the parcel
+    shop = models.ForeignKey(
+        Shop,
+        verbose_name=_("shop"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        null=True,
+        blank=True,
+    )
+    buyer_id = models.CharField(_("buyer platform ID"), max_length=100, blank=True)
+    lines = models.JSONField(_("order lines"), default=list, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    courier = models.CharField(_("courier"), max_length=40, blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
+    warehouse_city = models.CharField(_("warehouse city"), max_length=40, blank=True)
+    buyer_online = models.BooleanField(_("buyer online"), default=False)
+    # the platform's time of the latest status applied: an older update never overwrites it
+    status_at = models.DateTimeField(_("status time"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-placed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "order_no"],
+                condition=models.Q(shop__isnull=False),
+                name="order_shop_order_no_unique",
+            )
+        ]
+        indexes = [
+            # the payment-reminder job reads the open unpaid orders of a shop by placing time
+            models.Index(
+                fields=["shop", "placed_at"],
+                condition=models.Q(paid_at__isnull=True, closed_at__isnull=True),
+                name="order_shop_unpaid_open",
+            ),
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_placed"),
+        ]
 
     def __str__(self) -> str:
         return self.order_no

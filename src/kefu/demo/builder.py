@@ -87,8 +87,10 @@ class BuildResult:
     seconds: float
 
 
-# the most tickets the story passes file through the services (5 repairs, 3 repeats a line)
-STORY_TICKETS = 14
+# the most tickets the story passes file through the services (5 repairs, 3 repeats a line,
+# customers' SMS, web-form and e-mail enquiries); builds smaller than STORY_MIN_TOTAL skip the story
+STORY_TICKETS = 100
+STORY_MIN_TOTAL = 200
 TOP_UP_TITLES = ("咨询办理进度", "咨询服务时间", "咨询联系方式")
 
 
@@ -131,7 +133,7 @@ def build_demo(
     # the story passes file a few tickets through the services (repairs, repeat complaints);
     # the generator leaves room for them and _top_up fills what they did not use, so a build
     # holds exactly ``total`` tickets
-    reserve = STORY_TICKETS if total >= 10 * STORY_TICKETS else 0
+    reserve = STORY_TICKETS if total >= STORY_MIN_TOTAL else 0
     ids = Ids(
         Customer,
         BuyerAccount,
@@ -166,8 +168,9 @@ def build_demo(
             ticket_maker = TicketMaker(rng=rng, ids=ids, now=now, lines=setups)
             build_tickets(maker=ticket_maker, total=total - reserve, bar=bar)
     _finish()
-    filed = _seed_capabilities(lines.values(), now=now, seed=seed, story=bool(reserve))
-    _top_up(reserve - filed, now=now)
+    generated = Ticket.objects.count()
+    _seed_capabilities(lines.values(), now=now, seed=seed, story=bool(reserve))
+    _top_up(reserve - (Ticket.objects.count() - generated), now=now)
     return BuildResult(
         business_lines=len(lines),
         users=len(users),
@@ -287,7 +290,7 @@ RECENT_RESOLVED_DAYS = 10  # resolved this recently: the first callback (days 3�
 MAX_DEMO_CALLBACK_TICKETS = 400  # enough to fill every agent's workbench, bounded for --size large
 
 
-def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = True) -> int:
+def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = True) -> None:
     """What the capabilities built on tickets start with: callback policies and the callbacks
     of recently resolved tickets, the knowledge base and quick replies, the surveys, SLA
     policies, and the history of callbacks, surveys, grades and SLA events (demo.story)."""
@@ -325,15 +328,32 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     build_complaint_rows(now=now, seed=seed)  # complaint stages and closing callbacks
     build_escalation_rows(now=now, seed=seed)  # escalations by hand, same-day notices
     build_shiftlog_rows(now=now, seed=seed, lines={line.code: line for line in lines})
-    filed = 0
-    if story:
-        filed += build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
-        filed += build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)
+    from kefu.demo.property_rows import build_property_rows  # issue 21: fees, letters, repairs
+
+    build_property_rows(now=now, seed=seed)
+    from kefu.demo.inspections_rows import build_inspections_rows
+
+    build_inspections_rows(now=now, seed=seed)  # QA samples, reviews, appeals (质检)
+    from kefu.demo.commerce_rows import build_commerce_rows
+
+    build_commerce_rows(lines, now=now, seed=seed)  # shop, orders, 催付 with results, returns
+    from kefu.demo.quality_rows import build_quality_rows
+
+    build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})
+    if story:  # the passes that file tickets: build_demo counts them into the total
+        build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
+        build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)
     _seed_workforce(lines, now=now)
     from kefu.demo.training_rows import build_training_rows
 
     build_training_rows(now=now, seed=seed, lines={line.code: line for line in lines})
-    return filed
+    if story:
+        from kefu.demo.messaging_rows import build_messaging_rows
+
+        build_messaging_rows(lines, now=now, seed=seed)  # SMS outbox, inbound SMS, web forms
+        from kefu.demo.channels_rows import build_channels_rows
+
+        build_channels_rows(lines, seed=seed)  # mailboxes and e-mail tickets, threaded
 
 
 def _top_up(count: int, *, now) -> None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, scope
+from kefu.core import audit, events, scope
 from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.tickets import sla
@@ -149,6 +149,19 @@ def complaint_advance(
     with translation.override(settings.LANGUAGE_CODE):
         _event(ticket, actor, "complaint_stage", Stage(before).label, Stage(stage).label)
     audit.record(actor=actor, action="complaint.stage", obj=ticket, changes=changes)
+    if stage == Stage.CLARIFIED:
+        events.publish(
+            "complaint.judged",
+            object_id=ticket.pk,
+            business_line_id=ticket.business_line_id,
+            payload={
+                "validity": validity,
+                "category": ticket.category_id,
+                "first_owner": ticket.first_owner_id,
+            },
+            actor=actor,
+            subject=ticket,
+        )
     return case
 
 

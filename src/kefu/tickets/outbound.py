@@ -1,7 +1,7 @@
 """Outbound delivery of replies to the customer: e-mail for e-mail tickets, SMS for SMS tickets.
 
-The one home of reply delivery, so that it can later sit behind a ``reply.created`` event
-subscriber. A reply is written with its first delivery state (``initial_state``); when it is
+E-mail replies are sent by ``kefu.channels.outbound``, a ``reply.created`` / ``reply.requeued``
+subscriber (threading headers, the mailbox's address, retries); SMS replies are sent here. A reply is written with its first delivery state (``initial_state``); when it is
 queued, the Huey job ``tickets.tasks.deliver_reply_job`` is enqueued after the transaction
 commits (``schedule``) and sends it outside any transaction (``deliver``), recording sent or
 failed with the error text and the time. ``reply_retry`` queues a failed reply again.
@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit
+from kefu.core import audit, events
 from kefu.core.errors import Conflict, Invalid, NotFound
 from kefu.core.mail import header_safe
 from kefu.core.sms import send_sms
@@ -61,6 +59,8 @@ def schedule(message: TicketMessage) -> None:
     nothing). A queue that cannot be reached marks the reply failed, so it can be retried."""
     if message.delivery_status != DeliveryStatus.QUEUED:
         return
+    if message.delivery_channel == DeliveryChannel.EMAIL:
+        return  # kefu.channels sends it: a subscriber of the reply's event
     pk = message.pk
 
     def enqueue() -> None:
@@ -87,22 +87,6 @@ def _finish(pk: int, status: str, error: str = "", *, expect: str) -> bool:
     return bool(done)
 
 
-def _send_email(message: TicketMessage, address: str) -> None:
-    ticket = message.ticket
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Re: %(title)s [%(number)s]") % {
-            "title": ticket.title,
-            "number": ticket.number,
-        }
-    EmailMessage(
-        subject=header_safe(subject),
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        headers={"X-Kefu-Ticket": ticket.number},
-    ).send(fail_silently=False)
-
-
 def _send_sms(message: TicketMessage, phone: str) -> None:
     line = header_safe(message.ticket.business_line.name, 20)
     send_sms(phone, f"【{line}】{message.body}" if line else message.body)
@@ -113,7 +97,7 @@ def deliver(message_id: int) -> str | None:
     not queued (already sent, or another worker took it). Never raises for a sending problem:
     the error text is recorded on the reply for the agent to see and retry."""
     claimed = TicketMessage.objects.filter(
-        pk=message_id, delivery_status=DeliveryStatus.QUEUED
+        pk=message_id, delivery_status=DeliveryStatus.QUEUED, delivery_channel=DeliveryChannel.SMS
     ).update(
         delivery_status=DeliveryStatus.SENDING,
         delivery_at=timezone.now(),
@@ -129,8 +113,6 @@ def deliver(message_id: int) -> str | None:
     try:
         if not address:
             status = DeliveryStatus.NOT_SENT
-        elif message.delivery_channel == DeliveryChannel.EMAIL:
-            _send_email(message, address)
         else:
             _send_sms(message, address)
     except Exception as exc:  # SMTP refusals, a bad address, the SMS gateway: all recorded
@@ -193,6 +175,14 @@ def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessa
         action="ticket.reply_retry",
         obj=ticket,
         changes={"message": message.pk, "status": [before, DeliveryStatus.QUEUED]},
+    )
+    events.publish(
+        "reply.requeued",
+        object_id=ticket.pk,
+        business_line_id=ticket.business_line_id,
+        payload={"message": message.pk, "channel": channel},
+        actor=actor,
+        subject=message,
     )
     schedule(message)
     return message

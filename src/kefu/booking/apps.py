@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingConfig(AppConfig):
+    name = "kefu.booking"
+    label = "booking"
+    verbose_name = _("Lesson desk")
+
+    def ready(self) -> None:
+        from kefu.booking.words import ACTION_LABELS
+        from kefu.core import audit_words
+
+        audit_words.ACTION_LABELS.update(ACTION_LABELS)

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "kefu.channels.messaging"
+    label = "messaging"
+    verbose_name = _("SMS, IM and web form")
+
+    def ready(self) -> None:
+        # every SMS sent through kefu.core.sms (reply delivery, survey invitations, notices)
+        # goes through this app's adapter and outbox: quota, quiet hours, signature, the record
+        from kefu.channels.messaging import outbox
+        from kefu.core import sms
+        from kefu.core.audit_words import ACTION_LABELS
+
+        sms.set_sender(outbox.send_from_core)
+        # the audit log says our actions in words
+        ACTION_LABELS.update(
+            {
+                "message.send": _("SMS or IM message sent"),
+                "message.receive": _("Customer message received"),
+                "message.opt_out": _("Customer opted out of messages"),
+                "message.web_form": _("Web form submitted"),
+            }
+        )

@@ -1,0 +1,97 @@
+"""``kefu sms send --to PHONE --text TEXT`` → ``{"id", "status", "parts"}`` (through the outbox:
+signature, quota, quiet hours, opt-out), ``kefu sms release`` (send held messages whose quiet
+hours ended) and ``kefu sms outbox`` (the latest rows)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _usage(message: str):
+    """Bad input: ``kefu`` prints it to stderr and exits with 2 (a DomainError, so this module
+    needs no import of the composition root ``kefu.cli``)."""
+    from kefu.core.errors import Invalid
+
+    return Invalid(message)
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def register(sub) -> None:
+    group = sub.add_parser("sms", help="SMS and IM messages: send, release held, the outbox")
+    group_sub = group.add_subparsers(dest="sms_command", required=True, metavar="COMMAND")
+    send = group_sub.add_parser("send", help="send one SMS (or IM message) through the outbox")
+    send.add_argument("--to", required=True, help="the phone number (or IM account with --im)")
+    send.add_argument("--text", required=True)
+    send.add_argument("--line", help="the business line's code (its signature and quiet hours)")
+    send.add_argument(
+        "--kind", default="message", choices=["message", "reply", "notice", "reminder"]
+    )
+    send.add_argument("--im", action="store_true", help="send by the IM adapter")
+    send.add_argument("--json", action="store_true", help="print {id, status, parts}")
+    send.set_defaults(func=cmd_send)
+    release = group_sub.add_parser("release", help="send held messages whose quiet hours ended")
+    release.add_argument("--json", action="store_true")
+    release.set_defaults(func=cmd_release)
+    box = group_sub.add_parser("outbox", help="the latest messages of the outbox")
+    box.add_argument("--limit", type=int, default=20)
+    box.add_argument("--json", action="store_true")
+    box.set_defaults(func=cmd_outbox)
+
+
+def cmd_send(args) -> int:
+    from kefu.accounts.models import BusinessLine
+    from kefu.channels.messaging import outbox
+
+    line = None
+    if args.line:
+        line = BusinessLine.objects.filter(code=args.line).first()
+        if line is None:
+            raise _usage(f"no business line with code {args.line!r}")
+    row = outbox.send(
+        to=args.to,
+        text=args.text,
+        channel="im" if args.im else "sms",
+        business_line=line,
+        kind=args.kind,
+    )
+    result = {"id": row.pk, "status": row.status, "parts": row.parts}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"{row.pk} {row.status} ({row.parts} part(s)){' ' + row.error if row.error else ''}")
+    return 0 if row.status in ("sent", "held", "delivered") else 1
+
+
+def cmd_release(args) -> int:
+    from kefu.channels.messaging import outbox
+
+    n = outbox.release_held()
+    print_json({"sent": n}) if args.json else print(f"sent: {n}")
+    return 0
+
+
+def cmd_outbox(args) -> int:
+    from kefu.channels.messaging.models import OutboundMessage
+    from kefu.core.masking import mask_phone
+
+    if not 1 <= args.limit <= 1000:
+        raise _usage("--limit must be 1 to 1000")
+    rows = [
+        {
+            "id": r.pk,
+            "to": mask_phone(r.recipient) if r.channel == "sms" else r.recipient,
+            "status": r.status,
+            "parts": r.parts,
+            "text": r.text,
+        }
+        for r in OutboundMessage.objects.order_by("-id")[: args.limit]
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:>6} {r['status']:<9} {r['parts']} {r['to']} {r['text']}")
+    return 0

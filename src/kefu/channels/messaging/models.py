@@ -1,0 +1,194 @@
+"""SMS/IM outbox, inbound messages, opt-outs, auto-reply log and web-form submissions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    IM = "im", _("Online/IM")
+    WEB = "web", _("Web form")
+
+
+class Kind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    REPLY = "reply", _("Reply")
+    NOTICE = "notice", _("Notice")
+    REMINDER = "reminder", _("Reminder")
+    AUTO_REPLY = "auto_reply", _("Auto-reply")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    HELD = "held", _("Held for quiet hours")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Not sent")
+
+
+class OutboundMessage(models.Model):
+    """One SMS or IM message to a customer, as the outbox records it (the log backend's page)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MESSAGE)
+    recipient = models.CharField(_("recipient"), max_length=100)
+    text = models.TextField(_("text"))
+    parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    backend = models.CharField(_("backend"), max_length=20, blank=True)
+    provider_id = models.CharField(_("provider message ID"), max_length=100, blank=True)
+    error = models.TextField(_("problem"), blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    local_day = models.DateField(_("day"))
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["recipient", "local_day"], name="msg_out_quota"),
+            models.Index(fields=["business_line", "id"], name="msg_out_line"),
+            models.Index(fields=["status", "send_after"], name="msg_out_held"),
+            models.Index(fields=["provider_id"], name="msg_out_provider"),
+        ]
+
+
+class InboundMessage(models.Model):
+    """A message a customer sent by SMS, IM or the web form's status page, stored once."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    provider_id = models.CharField(_("provider message ID"), max_length=100)
+    sender = models.CharField(_("sender"), max_length=100)
+    conversation = models.CharField(_("conversation"), max_length=100)
+    text = models.TextField(_("text"))
+    from_robot = models.BooleanField(_("auto-reply"), default=False)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_ticket = models.BooleanField(_("opened the ticket"), default=False)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incoming message")
+        verbose_name_plural = _("incoming messages")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"], name="msg_in_once_per_provider_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["channel", "conversation", "id"], name="msg_in_conversation"),
+            models.Index(fields=["business_line", "id"], name="msg_in_line"),
+            models.Index(fields=["ticket", "id"], name="msg_in_ticket"),
+        ]
+
+
+class OptOut(models.Model):
+    """A phone that replied 回复TD退订: no reminders or notices to it any more."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recipient = models.CharField(_("recipient"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "recipient"], name="msg_opt_out_once")
+        ]
+
+
+class AutoReply(models.Model):
+    """An auto-reply sent to a conversation: at most one of a kind per conversation per window."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    conversation = models.CharField(_("conversation"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("auto-reply")
+        verbose_name_plural = _("auto-replies")
+        indexes = [
+            models.Index(fields=["channel", "conversation", "sent_at"], name="msg_auto_window")
+        ]
+
+
+class WebSubmission(models.Model):
+    """One submission of the public web form (the per-IP rate limit counts these)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    client = models.CharField(_("client"), max_length=64)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("web form submission")
+        verbose_name_plural = _("web form submissions")
+        indexes = [models.Index(fields=["client", "created_at"], name="msg_web_rate")]

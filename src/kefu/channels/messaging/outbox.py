@@ -1,0 +1,248 @@
+"""The outbox: every SMS and IM message to a customer is written here first, then handed to the
+adapter (``adapters``). The rules enforced locally, before any provider sees the message:
+
+* the shop signature 【…】 in front of every SMS, 回复TD退订 at the end of reminders and notices;
+* opt-out: a phone that replied TD gets no more reminders or notices (replies still go);
+* a per-recipient daily quota (``KEFU_MESSAGE_DAILY_QUOTA``, or the line's ``message_daily_quota``
+  policy; 10 unless set): the next message of the day is refused;
+* the business line's quiet hours (policy ``quiet_hours``, e.g. ``"21:00-08:00"``): a message
+  written then is held and sent by the periodic ``release_held`` job when they end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.accounts.models import BusinessLine
+from kefu.channels.messaging import adapters, rules
+from kefu.channels.messaging.models import Channel, Kind, OptOut, OutboundMessage, Status
+from kefu.core import audit
+from kefu.core.errors import Invalid
+from kefu.core.masking import normalize_phone
+
+log = logging.getLogger("kefu.messaging")
+MAX_TEXT = 500
+DEFAULT_QUOTA = 10
+COUNTED = (Status.QUEUED, Status.HELD, Status.SENT, Status.DELIVERED)
+
+
+class NotSent(Exception):
+    """The outbox refused a message (quota, opt-out): callers that send on their own record it."""
+
+
+def quota_for(line) -> int:
+    value = line.policy("message_daily_quota") if line is not None else None
+    if value is None:
+        value = getattr(settings, "KEFU_MESSAGE_DAILY_QUOTA", DEFAULT_QUOTA)
+    return int(value)
+
+
+def quiet_for(line) -> tuple[int, int] | None:
+    spec = line.policy("quiet_hours") if line is not None else None
+    try:
+        return rules.parse_quiet(spec)
+    except ValueError:
+        return None
+
+
+def clean_recipient(channel: str, recipient) -> str:
+    raw = recipient.strip() if isinstance(recipient, str) else ""
+    if channel == Channel.SMS:
+        phone = normalize_phone(raw)
+        if not 5 <= len(phone) <= 20:
+            raise Invalid(
+                _("Enter a phone number of 5 to 20 digits."),
+                fields={"to": _("Enter a phone number of 5 to 20 digits.")},
+            )
+        return phone
+    if not raw or len(raw) > 100:
+        raise Invalid(_("Enter the IM account to write to."), fields={"to": _("Required.")})
+    return raw
+
+
+def clean_text(text) -> str:
+    text = text.replace("\x00", "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise Invalid(_("Write some text."), fields={"text": _("Required.")})
+    if len(text) > MAX_TEXT:
+        raise Invalid(
+            _("The text is too long."),
+            fields={"text": _("Use at most %(n)d characters.") % {"n": MAX_TEXT}},
+        )
+    return text
+
+
+def compose(text: str, *, line, kind: str, channel: str) -> str:
+    if channel != Channel.SMS:
+        return text
+    return rules.with_opt_out(rules.signed(text, line.name if line else ""), kind)
+
+
+@transaction.atomic
+def _enqueue(*, channel, recipient, text, line, kind, ticket, actor) -> OutboundMessage:
+    now = timezone.now()
+    local = timezone.localtime(now)
+    full = compose(text, line=line, kind=kind, channel=channel)
+    row = OutboundMessage(
+        business_line=line,
+        channel=channel,
+        kind=kind,
+        recipient=recipient,
+        text=full,
+        parts=rules.sms_parts(full) if channel == Channel.SMS else 1,
+        ticket=ticket,
+        local_day=local.date(),
+        status=Status.QUEUED,
+    )
+    opted_out = (
+        kind in rules.OPT_OUT_KINDS
+        and line is not None
+        and OptOut.objects.filter(business_line=line, recipient=recipient).exists()
+    )
+    sent_today = OutboundMessage.objects.filter(
+        recipient=recipient, local_day=row.local_day, status__in=COUNTED
+    ).count()
+    if opted_out:
+        row.status, row.error = Status.REFUSED, _("The customer opted out (回复TD退订).")
+    elif not rules.within_quota(sent_today, quota_for(line)):
+        row.status = Status.REFUSED
+        row.error = _("The daily limit of messages to this recipient is reached.")
+    else:
+        quiet = quiet_for(line)
+        if rules.in_quiet(local, quiet):
+            row.status = Status.HELD
+            row.send_after = rules.quiet_ends(local, quiet)
+    row.save(force_insert=True)
+    audit.record(
+        actor=actor,
+        action="message.send",
+        obj=row,
+        changes={"channel": channel, "kind": kind, "status": row.status, "parts": row.parts},
+    )
+    return row
+
+
+def deliver(row: OutboundMessage) -> OutboundMessage:
+    """Hand a queued row to its adapter (outside any transaction) and record what happened."""
+    claimed = OutboundMessage.objects.filter(pk=row.pk, status=Status.QUEUED).update(
+        status=Status.SENT, sent_at=timezone.now()
+    )
+    if not claimed:
+        row.refresh_from_db()
+        return row
+    adapter = adapters.adapter_for(row.channel)
+    try:
+        result = adapter.send(row.recipient, row.text)
+    except Exception as exc:  # the provider refused or could not be reached: recorded
+        log.warning("message %s: the %s adapter failed", row.pk, getattr(adapter, "name", "?"))
+        row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
+        OutboundMessage.objects.filter(pk=row.pk).update(
+            status=row.status, error=row.error, backend=getattr(adapter, "name", "")[:20]
+        )
+        raise
+    status = Status.SENT if result.status not in Status.values else result.status
+    row.status, row.provider_id, row.backend = status, result.provider_id, adapter.name[:20]
+    row.sent_at = timezone.now()
+    OutboundMessage.objects.filter(pk=row.pk).update(
+        status=status, provider_id=row.provider_id, backend=row.backend, sent_at=row.sent_at
+    )
+    return row
+
+
+def send(
+    *,
+    to,
+    text,
+    channel: str = Channel.SMS,
+    business_line=None,
+    kind: str = Kind.MESSAGE,
+    ticket=None,
+    actor=None,
+) -> OutboundMessage:
+    """Send a text to a phone (SMS) or IM account: recorded in the outbox, then sent now, held
+    for quiet hours, or refused (quota, opt-out). A provider failure is recorded as failed."""
+    if channel not in (Channel.SMS, Channel.IM):
+        raise Invalid(_("Choose SMS or IM."), fields={"channel": _("Not a channel.")})
+    if kind not in Kind.values:
+        raise Invalid(_("Not a kind of message."), fields={"kind": _("Not a kind of message.")})
+    recipient = clean_recipient(channel, to)
+    text = clean_text(text)
+    row = _enqueue(
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        line=business_line,
+        kind=kind,
+        ticket=ticket,
+        actor=actor,
+    )
+    if row.status == Status.QUEUED:
+        # a provider failure is recorded on the row; the caller reads its status
+        with contextlib.suppress(Exception):
+            deliver(row)
+    return row
+
+
+def send_from_core(phone: str, text: str, **options):
+    """``kefu.core.sms.send_sms``: the outbox for every app's SMS. Raises ``NotSent`` for a
+    refusal and the adapter's error for a failure, so reply delivery records either."""
+    line = options.get("business_line")
+    if line is None and options.get("business_line_id"):
+        line = BusinessLine.objects.filter(pk=options["business_line_id"]).first()
+    row = _enqueue(
+        channel=Channel.SMS,
+        recipient=normalize_phone(phone) or phone,
+        text=clean_text(text),
+        line=line,
+        kind=options.get("kind", Kind.MESSAGE),
+        ticket=options.get("ticket"),
+        actor=None,
+    )
+    if row.status == Status.REFUSED:
+        raise NotSent(row.error)
+    if row.status == Status.QUEUED:
+        deliver(row)
+    return row
+
+
+def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Send the held messages whose quiet hours have ended (the periodic job); returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        OutboundMessage.objects.filter(status=Status.HELD, send_after__lte=now)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    done = 0
+    for pk in ids:
+        if OutboundMessage.objects.filter(pk=pk, status=Status.HELD).update(status=Status.QUEUED):
+            try:
+                deliver(OutboundMessage.objects.get(pk=pk))
+            except Exception:
+                continue
+            done += 1
+    return done
+
+
+def receipt(*, provider_id: str, delivered: bool, error: str = "") -> int:
+    """A delivery receipt from the provider: the sent message becomes delivered or failed."""
+    status = Status.DELIVERED if delivered else Status.FAILED
+    return OutboundMessage.objects.filter(
+        provider_id=provider_id, status__in=(Status.SENT, Status.DELIVERED)
+    ).update(status=status, error=error[:1000])
+
+
+def line_by_code(code) -> BusinessLine:
+    line = BusinessLine.objects.filter(code=str(code or ""), is_active=True).first()
+    if line is None:
+        raise Invalid(
+            _("Unknown business line."), fields={"business_line": _("Unknown business line.")}
+        )
+    return line

@@ -1,0 +1,185 @@
+"""E-mail channel: mailboxes per business line, every inbound message kept as evidence, the
+Message-IDs Kefu sent (for threading) and the addresses that bounced."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import TimestampedModel, VersionedModel
+from kefu.core.sealed import SealedCharField
+
+
+class Security(models.TextChoices):
+    SSL = "ssl", _("IMAPS (TLS from the start)")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("None (local test server only)")
+
+
+class ClosedPolicy(models.TextChoices):
+    REOPEN = "reopen", _("Reopen the ticket")
+    LINKED = "linked", _("Open a new linked ticket")
+
+
+class Mailbox(VersionedModel):
+    """A business line's mailbox: its address (the From of replies) and how mail reaches Kefu."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="mailboxes",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.EmailField(_("address"))
+    intake_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first-ask owner of new tickets"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ticket_type = models.CharField(_("type of new tickets"), max_length=20, default="consult")
+    closed_policy = models.CharField(
+        _("a reply to a closed ticket"),
+        max_length=10,
+        choices=ClosedPolicy.choices,
+        default=ClosedPolicy.REOPEN,
+    )
+    rate_limit = models.PositiveIntegerField(_("mails per sender per hour"), default=20)
+    imap_host = models.CharField(_("IMAP server"), max_length=200, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(
+        _("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL
+    )
+    imap_user = models.CharField(_("IMAP user"), max_length=200, blank=True)
+    imap_password = SealedCharField(_("IMAP password"), max_length=500, blank=True)
+    imap_folder = models.CharField(_("IMAP folder"), max_length=100, default="INBOX")
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("last UID read"), default=0)
+    last_fetch_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_fetch_error = models.TextField(_("last fetch problem"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["business_line_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["address"], name="mailbox_unique_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+class InboundStatus(models.TextChoices):
+    CREATED = "created", _("New ticket")
+    THREADED = "threaded", _("Added to a ticket")
+    AUTO_REPLY = "auto_reply", _("Auto-reply, ignored")
+    BOUNCE = "bounce", _("Bounce, address marked undeliverable")
+    RATE_LIMITED = "rate_limited", _("Over the sender's limit, kept only")
+
+
+class InboundMail(models.Model):
+    """One received message: the original bytes (evidence), what was read from it, its ticket."""
+
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), on_delete=models.PROTECT, related_name="inbound"
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_mails",
+    )
+    status = models.CharField(_("outcome"), max_length=15, choices=InboundStatus.choices)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    from_address = models.CharField(_("from"), max_length=254, db_index=True)
+    from_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    quoted = models.TextField(_("quoted history"), blank=True)
+    html_only = models.BooleanField(_("HTML only"), default=False)
+    charsets = models.CharField(_("charsets"), max_length=200, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    raw = models.BinaryField(_("original message"))
+    size = models.PositiveIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("inbound mail")
+        verbose_name_plural = _("inbound mails")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "message_id"], name="inbound_once_per_mailbox"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["message_id"], name="inbound_message_id"),
+            models.Index(fields=["mailbox", "from_address", "received_at"], name="inbound_rate"),
+            models.Index(fields=["ticket", "id"], name="inbound_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class OutboundMail(TimestampedModel):
+    """A reply Kefu sent by e-mail, by its Message-ID (a customer's answer threads back by it)."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="outbound_mails",
+    )
+    reply = models.ForeignKey(
+        "tickets.TicketMessage",
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    to_address = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=500)
+
+    class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mails")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class Undeliverable(TimestampedModel):
+    """An address that bounced: no mail goes to it until it is cleared."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=254)
+    bounce = models.ForeignKey(
+        InboundMail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("undeliverable address")
+        verbose_name_plural = _("undeliverable addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "address"], name="undeliverable_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.address

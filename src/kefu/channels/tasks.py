@@ -1,0 +1,23 @@
+"""Background jobs of channels: e-mail reply retries with back-off, the IMAP poll (thin)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+
+@db_task()
+def retry_reply_job(message_id: int) -> str | None:
+    """Send a failed e-mail reply again (scheduled with back-off by channels.outbound)."""
+    from kefu.channels.outbound import deliver
+
+    return deliver(message_id, retry=True)
+
+
+@db_periodic_task(crontab(minute="*/2"))
+@lock_task("channels-mail-fetch")
+def fetch_mail_job() -> dict:
+    """Poll every active IMAP mailbox (UID/UIDVALIDITY: nothing read twice or missed)."""
+    from kefu.channels.imap import fetch_all
+
+    return fetch_all()

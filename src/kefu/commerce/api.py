@@ -1,0 +1,219 @@
+"""/api/v1/commerce: orders (idempotent upsert by shop and order id, the order card), the phone
+reminder list and its one-click outcomes, PAY-5 results, returns and two-key refunds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from kefu.commerce import order_merge, selectors
+from kefu.commerce.schemas import (
+    OrdersUpsertIn,
+    RefundDecisionIn,
+    ReminderOutcomeIn,
+    ReturnCreateIn,
+    ReturnStepIn,
+)
+from kefu.commerce.services import orders, reminders, returns
+from kefu.core import scope
+from kefu.core.errors import Invalid, PermissionDenied
+from kefu.core.pagination import paginate
+
+router = Router(tags=["commerce"])
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def order_out(o) -> dict:
+    return {
+        "id": o.pk,
+        "shop": o.shop_id,
+        "order_id": o.order_no,
+        "customer": o.customer_id,
+        "amount": str(o.amount),
+        "status": order_merge.status_of(o.__dict__),
+        "status_label": _status_label(order_merge.status_of(o.__dict__)),
+        "platform_status": o.status,
+        "placed_at": _iso(o.placed_at),
+        "paid_at": _iso(o.paid_at),
+        "shipped_at": _iso(o.shipped_at),
+        "delivered_at": _iso(o.delivered_at),
+        "closed_at": _iso(o.closed_at),
+        "courier": o.courier,
+        "tracking_no": o.tracking_no,
+        "warehouse_city": o.warehouse_city,
+        "buyer_online": o.buyer_online,
+    }
+
+
+def _status_label(code: str) -> str:
+    from kefu.commerce.words import order_status_label
+
+    return order_status_label(code)
+
+
+@router.post("/shops/{shop_id}/orders")
+def orders_upsert(request, shop_id: int, data: OrdersUpsertIn):
+    """Create or update orders by (shop, order id); any row error loads nothing (400) unless
+    ``partial``; a late status update never overwrites a newer one."""
+    shop = selectors.shop_get_for(user=request.user, pk=shop_id)
+    if not scope.at_least(request.user, scope.LEAD):
+        raise PermissionDenied()
+    result = orders.orders_upsert(
+        actor=request.user, shop=shop, rows=data.rows, partial=data.partial
+    )
+    if result.errors and not data.partial:
+        raise Invalid(
+            _("%(n)s rows have errors; nothing was loaded.") % {"n": len(result.errors)},
+            fields={f"row {e['row']}": e["message"] for e in result.errors[:100]},
+            code="invalid_rows",
+        )
+    return result.as_dict()
+
+
+@router.get("/orders")
+def order_list(request, cursor: str | None = None, limit: int | None = None):
+    page = paginate(
+        selectors.orders_for(user=request.user), ordering="-placed_at", cursor=cursor, limit=limit
+    )
+    return {"items": [order_out(o) for o in page.items], "next": page.next}
+
+
+@router.get("/customers/{customer_id}/orders")
+def customer_orders(request, customer_id: int):
+    """The order card beside a conversation: the customer's latest orders and their status."""
+    items = selectors.customer_orders_for(user=request.user, customer_id=customer_id)
+    return {"items": [order_out(o) for o in items]}
+
+
+def reminder_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "order": r.order_id,
+        "order_id": r.order.order_no,
+        "channel": r.channel,
+        "status": r.status,
+        "amount": str(r.amount),
+        "placed_at": _iso(r.placed_at),
+        "sent_at": _iso(r.sent_at),
+        "outcome": r.outcome,
+    }
+
+
+@router.get("/reminders/phone")
+def phone_list(request, limit: int = 50):
+    """The live phone list: amount descending, the earlier order first."""
+    items = selectors.phone_list_for(user=request.user, limit=max(1, min(limit, 200)))
+    return {"items": [reminder_out(r) for r in items]}
+
+
+@router.post("/reminders/{reminder_id}/outcome")
+def reminder_outcome(request, reminder_id: int, data: ReminderOutcomeIn):
+    reminder = selectors.reminder_get_for(user=request.user, pk=reminder_id)
+    done = reminders.reminder_call_outcome(
+        actor=request.user, reminder=reminder, outcome=data.outcome
+    )
+    return reminder_out(done)
+
+
+def _figures(f) -> dict:
+    return {
+        "reminded_orders": f.reminded_orders,
+        "reminded_amount": str(f.reminded_amount),
+        "paid_orders": f.paid_orders,
+        "paid_amount": str(f.paid_amount),
+        "order_rate": None if f.order_rate is None else str(f.order_rate),
+        "amount_rate": None if f.amount_rate is None else str(f.amount_rate),
+    }
+
+
+def day_range(start: str | None, end: str | None) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    try:
+        first = dt.date.fromisoformat(start) if start else timezone.localdate()
+        last = dt.date.fromisoformat(end) if end else first
+    except ValueError:
+        raise Invalid(_("Dates are written YYYY-MM-DD.")) from None
+    if last < first or (last - first).days > 92:
+        raise Invalid(_("Choose at most 92 days, the end not before the start."))
+    begin = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    return begin, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+
+
+@router.get("/reminders/results")
+def reminder_results(request, start: str | None = None, end: str | None = None):
+    """回单率, 回款率 and 回款金额 in total and per channel, agent and day (PAY-5)."""
+    begin, stop = day_range(start, end)
+    r = selectors.results_for(user=request.user, start=begin, end=stop)
+    return {
+        "total": _figures(r.total),
+        "channels": {k: _figures(v) for k, v in r.by_channel.items()},
+        "agents": {str(k): _figures(v) for k, v in r.by_agent.items() if k is not None},
+        "days": {k.isoformat(): _figures(v) for k, v in sorted(r.by_day.items())},
+    }
+
+
+def return_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "order": r.order_id,
+        "status": r.status,
+        "exchange": r.exchange,
+        "vip": r.vip,
+        "rule": r.rule,
+        "amount": str(r.amount),
+        "requested_at": _iso(r.requested_at),
+        "received_at": _iso(r.received_at),
+        "due_at": _iso(r.due_at),
+        "resolved_at": _iso(r.resolved_at),
+        "version": r.version,
+    }
+
+
+@router.get("/returns")
+def return_sweep(request):
+    """Open returns, VIP first, then the oldest (the daily sweep, RET-1)."""
+    return {"items": [return_out(r) for r in selectors.returns_sweep_for(user=request.user)]}
+
+
+@router.post("/returns", response={201: dict})
+def return_create(request, data: ReturnCreateIn):
+    order = selectors.order_get_for(user=request.user, pk=data.order)
+    ret = returns.return_request(
+        actor=request.user,
+        order=order,
+        reason=data.reason,
+        opened=data.opened,
+        exchange=data.exchange,
+        allergy=data.allergy,
+    )
+    return 201, return_out(ret)
+
+
+@router.post("/returns/{return_id}/steps")
+def return_step(request, return_id: int, data: ReturnStepIn):
+    ret = selectors.return_get_for(user=request.user, pk=return_id)
+    ret = returns.return_step(
+        actor=request.user,
+        ret=ret,
+        version=data.version,
+        step=data.step,
+        tracking_no=data.tracking_no,
+        intact=data.intact,
+        note=data.note,
+    )
+    return return_out(ret)
+
+
+@router.post("/refunds/{refund_id}/decision")
+def refund_decision(request, refund_id: int, data: RefundDecisionIn):
+    refund = selectors.refund_get_for(user=request.user, pk=refund_id)
+    refund = returns.refund_decide(
+        actor=request.user, refund=refund, version=data.version, approve=data.approve
+    )
+    return {"id": refund.pk, "status": refund.status, "version": refund.version}

@@ -1,0 +1,202 @@
+"""``kefu orders import``, ``kefu reminders plan|run`` and ``kefu returns check`` (issue 20).
+
+The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
+with exit code 2. Times without an offset are Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from kefu.cli import UsageError
+
+TIERS = ("normal", "silver", "gold", "vip")
+
+
+def register(sub) -> None:
+    orders = sub.add_parser("orders", help="shops' orders: import platform exports")
+    orders_sub = orders.add_subparsers(dest="orders_command", required=True, metavar="COMMAND")
+    imp = orders_sub.add_parser("import", help="upsert orders from .xlsx or .csv (UTF-8/GBK)")
+    imp.add_argument("file")
+    imp.add_argument("--shop", required=True, type=int, help="the shop's id")
+    imp.add_argument("--partial", action="store_true", help="load the good rows despite errors")
+    imp.add_argument("--json", action="store_true", help="(the output is JSON)")
+    imp.set_defaults(func=cmd_orders_import)
+
+    rem = sub.add_parser("reminders", help="payment reminders (催付)")
+    rem_sub = rem.add_subparsers(dest="reminders_command", required=True, metavar="COMMAND")
+    plan = rem_sub.add_parser("plan", help="which orders of a CSV are due a reminder at a moment")
+    plan.add_argument("--orders", required=True, help="CSV: order_id, placed_at, amount, …")
+    plan.add_argument("--at", required=True, help="ISO 8601 moment")
+    plan.add_argument("--json", action="store_true", help="(the output is JSON)")
+    plan.set_defaults(func=cmd_reminders_plan)
+    run = rem_sub.add_parser("run", help="plan and send the reminders due now (the job)")
+    run.add_argument("--at", help="ISO 8601 moment (default: now)")
+    run.add_argument("--json", action="store_true", help="(the output is JSON)")
+    run.set_defaults(func=cmd_reminders_run)
+
+    ret = sub.add_parser("returns", help="returns and refunds")
+    ret_sub = ret.add_subparsers(dest="returns_command", required=True, metavar="COMMAND")
+    check = ret_sub.add_parser("check", help="may this return be accepted under the policy?")
+    check.add_argument("--tier", required=True, help="normal, silver, gold or vip")
+    check.add_argument("--delivered-at", required=True)
+    check.add_argument("--requested-at", required=True)
+    check.add_argument("--amount", required=True, help="yuan")
+    check.add_argument("--opened", action="store_true")
+    check.add_argument("--reason", default="", help="allergy for the green policy")
+    check.add_argument("--exchange", action="store_true", help="an exchange, not a refund")
+    check.add_argument("--line", help="read the policy of this business line (its code)")
+    check.add_argument("--json", action="store_true", help="(the output is JSON)")
+    check.set_defaults(func=cmd_returns_check)
+
+
+def _time(value: str, what: str) -> dt.datetime:
+    from kefu.commerce.values import parse_time
+
+    try:
+        parsed = parse_time(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise UsageError(f"{what}: not an ISO 8601 time: {value}")
+    return parsed
+
+
+def cmd_reminders_plan(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import reminder_rules
+    from kefu.commerce.tables import decode
+    from kefu.commerce.values import parse_amount, parse_bool, parse_time
+
+    at = _time(args.at, "--at")
+    try:
+        text = decode(Path(args.orders).read_bytes())
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.orders}: {exc.strerror}") from None
+    except Exception as exc:  # Invalid: neither UTF-8 nor GBK
+        raise UsageError(str(exc)) from None
+    reader = csv.DictReader(io.StringIO(text))
+    required = {"order_id", "placed_at", "amount"}
+    if not reader.fieldnames or not required <= {h.strip() for h in reader.fieldnames}:
+        raise UsageError(f"{args.orders}: the header needs order_id, placed_at and amount")
+    orders = []
+    for number, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        try:
+            sent = frozenset(s.strip() for s in row.get("sent", "").split("|") if s.strip())
+            unknown = sent - set(reminder_rules.CHANNELS)
+            if unknown:
+                raise ValueError(f"unknown channel in sent: {', '.join(sorted(unknown))}")
+            if not row["order_id"]:
+                raise ValueError("order_id is empty")
+            placed = parse_time(row["placed_at"])
+            if placed is None:
+                raise ValueError("placed_at is empty")
+            orders.append(
+                reminder_rules.OrderState(
+                    order_id=row["order_id"],
+                    placed_at=placed,
+                    amount=parse_amount(row["amount"]),
+                    paid_at=parse_time(row.get("paid_at", "")),
+                    closed_at=parse_time(row.get("closed_at", "")),
+                    buyer_online=parse_bool(row.get("buyer_online", "")),
+                    sent=sent,
+                )
+            )
+        except ValueError as exc:
+            raise UsageError(f"{args.orders} row {number}: {exc}") from None
+    due = reminder_rules.plan(reminder_rules.ReminderRules(), orders, at)
+    print_json({"at": at.isoformat(), **due})
+    return 0
+
+
+def cmd_reminders_run(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce.services import reminders
+
+    at = _time(args.at, "--at") if args.at else None
+    planned = reminders.plan_due(at=at)
+    sent = reminders.send_due(at=at)
+    print_json({"planned": planned, "sent": sent})
+    return 0
+
+
+def cmd_returns_check(args) -> int:
+    from django.utils.translation import override
+
+    from kefu.cli import print_json
+    from kefu.commerce import return_policy
+    from kefu.commerce.values import parse_amount
+    from kefu.commerce.words import rule_message
+
+    if args.tier not in TIERS:
+        raise UsageError(f"--tier must be one of {', '.join(TIERS)}")
+    delivered = _time(args.delivered_at, "--delivered-at")
+    requested = _time(args.requested_at, "--requested-at")
+    if requested < delivered:
+        raise UsageError("--requested-at is earlier than --delivered-at")
+    try:
+        amount = parse_amount(args.amount)
+    except ValueError:
+        raise UsageError(f"--amount: not an amount of yuan: {args.amount}") from None
+    policy = return_policy.ReturnPolicy()
+    if args.line:
+        from kefu.accounts.models import BusinessLine
+        from kefu.commerce.services.returns import policy_for
+
+        line = BusinessLine.objects.filter(code=args.line).first()
+        if line is None:
+            raise UsageError(f"no such business line: {args.line}")
+        policy = policy_for(line)
+    verdict = return_policy.check(
+        policy,
+        tier=args.tier,
+        delivered_at=delivered,
+        requested_at=requested,
+        amount=amount,
+        opened=args.opened,
+        reason=args.reason.strip().lower(),
+        refund=not args.exchange,
+    )
+    with override("zh-hans"):
+        message = rule_message(verdict.rule)
+    print_json(
+        {
+            "eligible": verdict.eligible,
+            "rule": verdict.rule,
+            "message": message,
+            "deadline": verdict.deadline.isoformat() if verdict.deadline else None,
+        }
+    )
+    return 0
+
+
+def cmd_orders_import(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce.services import orders
+    from kefu.commerce.tables import read_rows
+    from kefu.customers.models import Shop
+
+    shop = Shop.objects.select_related("business_line").filter(pk=args.shop).first()
+    if shop is None:
+        raise UsageError(f"no such shop: {args.shop}")
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    rows = read_rows(data, path.name)
+    result = orders.orders_upsert(actor=None, shop=shop, rows=rows, partial=args.partial)
+    print_json(result.as_dict())
+    if result.errors:
+        print(
+            f"kefu: error: {len(result.errors)} rows have errors"
+            + ("" if args.partial else "; nothing was loaded"),
+            file=sys.stderr,
+        )
+        return 2
+    return 0

@@ -1,0 +1,250 @@
+"""E-commerce operations (issue 20): 催付 campaigns and reminders, returns and two-key refunds.
+
+Shops and orders are the archive's rows (``customers.Shop``, ``customers.Order``); this app works
+on them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import TimestampedModel, VersionedModel
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    IM = "im", _("IM (旺旺)")
+    PHONE = "phone", _("Phone")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENT = "sent", _("Sent")
+    CALLED = "called", _("Called")
+    CANCELLED = "cancelled", _("Cancelled (paid or closed)")
+
+
+class CallOutcome(models.TextChoices):
+    PROMISED = "promised", _("Promised to pay")
+    NO_INTENT = "no_intent", _("No intention")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class Campaign(TimestampedModel):
+    """A 催付 campaign for one event (PAY-1): its team, scripts per channel and targets."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="reminder_campaigns",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("reminder team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    training_on = models.DateField(_("training on"), null=True, blank=True)
+    sms_script = models.TextField(_("SMS script"), blank=True)
+    im_script = models.TextField(_("IM script"), blank=True)
+    phone_script = models.TextField(_("phone script"), blank=True)
+    target_order_rate = models.DecimalField(
+        _("target recovered-order rate (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    target_amount = models.DecimalField(
+        _("target recovered amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("payment-reminder campaign")
+        verbose_name_plural = _("payment-reminder campaigns")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["business_line", "starts_at"], name="campaign_bl_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reminder(models.Model):
+    """One reminder of one order on one channel (never two: the unique constraint)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    placed_at = models.DateTimeField(_("placed at"))
+    due_at = models.DateTimeField(_("due at"))
+    sent_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "channel"], name="reminder_one_per_channel")
+        ]
+        indexes = [
+            # the phone work list: pending, amount descending, earlier order first
+            models.Index(
+                fields=["business_line", "channel", "-amount", "placed_at"],
+                condition=models.Q(status="pending"),
+                name="reminder_pending_list",
+            ),
+            models.Index(fields=["business_line", "sent_at"], name="reminder_bl_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.channel}"
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved, waiting for the parcel")
+    SHIPPED_BACK = "shipped_back", _("Parcel on its way back")
+    RECEIVED = "received", _("Received")
+    INSPECTED = "inspected", _("Inspected")
+    REFUNDED = "refunded", _("Refunded")
+    EXCHANGED = "exchanged", _("Exchanged")
+    REFUSED = "refused", _("Refused")
+    DISPUTED = "disputed", _("Disputed")
+
+
+OPEN_RETURN_STATUSES = ("requested", "approved", "shipped_back", "received", "inspected")
+
+
+class Return(VersionedModel):
+    """A return or exchange (RET-6): approve → return tracking no. → receive and inspect →
+    refund, exchange or refusal (→ dispute); processed within 48 h of receipt, VIP 24 h."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
+    )
+    exchange = models.BooleanField(_("exchange"), default=False)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    opened = models.BooleanField(_("opened"), default=False)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    vip = models.BooleanField(_("VIP"), default=False)
+    rule = models.CharField(_("policy rule"), max_length=30, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    return_tracking_no = models.CharField(_("return tracking number"), max_length=60, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("process by"), null=True, blank=True)
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    intact = models.BooleanField(_("intact"), null=True, blank=True)
+    inspection_note = models.TextField(_("inspection note"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        indexes = [
+            models.Index(fields=["business_line", "status", "received_at"], name="return_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"R{self.pk}"
+
+
+class RefundStatus(models.TextChoices):
+    REVIEW = "review", _("Customer review")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved by finance")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Refund(VersionedModel):
+    """A refund (RET-5): 客户审核 → 提交退款 → 财务审批. Granting it (approval) is a second person's
+    key: nobody approves a refund they reviewed or submitted."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    ret = models.ForeignKey(
+        Return,
+        verbose_name=_("return"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.REVIEW
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    priority = models.BooleanField(_("priority refund"), default=False)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        indexes = [models.Index(fields=["business_line", "status"], name="refund_queue")]
+
+    def __str__(self) -> str:
+        return f"F{self.pk}"

@@ -1,0 +1,1 @@
+"""Every write of e-commerce operations: orders (import, upsert), reminders, returns, refunds."""

@@ -1,0 +1,177 @@
+"""The demo's SMS outbox, inbound messages and web-form submissions (issue 17, CH-1/CH-10,
+CARE-1, PAY-6): 180 days of the shop's and the property office's SMS (payment reminders, dispatch
+notices, replies; a few refused or failed), the customers' SMS and web-form submissions behind
+the generated SMS and web tickets with the acknowledgement each got (no ticket is added: the demo
+holds exactly the tickets asked for), and one TD opt-out through the service.
+
+Every history is a ``bulk_create`` with its timestamps set afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from kefu.channels.messaging import rules, services
+from kefu.channels.messaging.models import (
+    AutoReply,
+    InboundMessage,
+    OutboundMessage,
+    Status,
+    WebSubmission,
+)
+from kefu.customers.models import Customer
+from kefu.tickets.models import Ticket
+
+DAYS = 180
+PER_DAY = (2, 6)
+HISTORY = 60  # SMS and web tickets per line given their inbound rows
+TEXTS = {
+    "shop": [
+        ("reminder", "亲，您的订单还未付款，库存有限，请尽快完成支付哦"),
+        ("notice", "您的订单已发货，快递单号 {n}，请留意查收"),
+        ("notice", "您的包裹已签收，如有问题请联系在线客服"),
+        ("reply", "您好，退款已原路退回，预计1-3个工作日到账"),
+        ("message", "双十一活动期间发货时间会延长，敬请谅解，我们会尽快为您安排"),
+    ],
+    "wy": [
+        ("notice", "物业通知：本周六上午9点至12点小区停水检修，请提前储水"),
+        ("reminder", "温馨提示：您本季度的物业费尚未缴纳，请于月底前缴费"),
+        ("reply", "您好，您报修的水管问题师傅将于明天上午上门处理"),
+    ],
+}
+
+
+def _inbound_history(line) -> int:
+    """The customers' SMS behind the line's SMS tickets of the last 180 days (the generator made
+    the tickets; here the messages that opened them, and the acknowledgement each got)."""
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="sms")
+        .select_related("customer")
+        .order_by("-id")[:HISTORY]
+    )
+    rows = [
+        InboundMessage(
+            business_line=line,
+            channel="sms",
+            provider_id=f"demo-sms-{t.pk}",
+            sender=t.customer.phone or "-",
+            conversation=t.customer.phone or "-",
+            text=(t.description or t.title)[:500],
+            ticket=t,
+            opened_ticket=True,
+        )
+        for t in tickets
+    ]
+    created = InboundMessage.objects.bulk_create(rows, batch_size=500)
+    for row, t in zip(created, tickets, strict=True):
+        row.received_at = t.created_at
+    InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
+    _acks(line, "sms", [(t, t.customer.phone or "-") for t in tickets])
+    return len(created)
+
+
+def _web_history(line) -> int:
+    """The web-form submissions behind the line's web tickets (and their acknowledgements)."""
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="web").order_by("-id")[:HISTORY]
+    )
+    rows = [
+        WebSubmission(business_line=line, client=services.client_key(f"demo-{t.pk}"), ticket=t)
+        for t in tickets
+    ]
+    created = WebSubmission.objects.bulk_create(rows, batch_size=500)
+    for row, t in zip(created, tickets, strict=True):
+        row.created_at = t.created_at
+    WebSubmission.objects.bulk_update(created, ["created_at"], batch_size=500)
+    _acks(line, "web", [(t, f"web-{t.pk}") for t in tickets])
+    return len(created)
+
+
+def _acks(line, channel: str, pairs) -> None:
+    rows = [
+        AutoReply(
+            business_line=line,
+            channel=channel,
+            conversation=conversation,
+            kind=rules.ACK,
+            ticket=t,
+            text=services.auto_text(line, rules.ACK, t),
+        )
+        for t, conversation in pairs
+    ]
+    created = AutoReply.objects.bulk_create(rows, batch_size=500)
+    for row, (t, _c) in zip(created, pairs, strict=True):
+        row.sent_at = t.created_at
+    AutoReply.objects.bulk_update(created, ["sent_at"], batch_size=500)
+
+
+def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
+    now = now or timezone.now()
+    rng = random.Random(seed + 17)
+    by_code = {line.code: line for line in lines}
+    counts = {"outbox": 0, "inbound": 0, "web": 0}
+    for code, texts in TEXTS.items():
+        line = by_code.get(code)
+        if line is None:
+            continue
+        line.policies = {**line.policies, "quiet_hours": "21:00-08:00"}
+        line.save(update_fields=["policies"])
+        phones = list(
+            Customer.objects.filter(business_line=line, merged_into=None)
+            .exclude(phone="")
+            .order_by("id")
+            .values_list("phone", flat=True)[:200]
+        )
+        if not phones:
+            continue
+        rows, stamps = [], []
+        for day in range(DAYS, -1, -1):
+            for _ in range(rng.randint(*PER_DAY)):
+                kind, text = rng.choice(texts)
+                full = rules.with_opt_out(
+                    rules.signed(text.format(n=rng.randint(10**11, 10**12 - 1)), line.name), kind
+                )
+                at = now - dt.timedelta(
+                    days=day, hours=rng.randint(0, 10), minutes=rng.randint(0, 59)
+                )
+                roll = rng.random()
+                status = (
+                    Status.DELIVERED
+                    if roll < 0.78
+                    else Status.SENT
+                    if roll < 0.92
+                    else Status.FAILED
+                    if roll < 0.97
+                    else Status.REFUSED
+                )
+                rows.append(
+                    OutboundMessage(
+                        business_line=line,
+                        channel="sms",
+                        kind=kind,
+                        recipient=rng.choice(phones),
+                        text=full,
+                        parts=rules.sms_parts(full),
+                        status=status,
+                        backend="log",
+                        provider_id=f"log-demo-{code}-{len(rows)}",
+                        error="运营商返回：号码状态异常" if status == Status.FAILED else "",
+                        local_day=timezone.localtime(at).date(),
+                        sent_at=at if status in (Status.SENT, Status.DELIVERED) else None,
+                    )
+                )
+                stamps.append(at)
+        created = OutboundMessage.objects.bulk_create(rows, batch_size=500)
+        for row, at in zip(created, stamps, strict=True):
+            row.created_at = at
+        OutboundMessage.objects.bulk_update(created, ["created_at"], batch_size=500)
+        counts["outbox"] += len(created)
+        counts["inbound"] += _inbound_history(line)
+        counts["web"] += _web_history(line)
+        # a customer texts TD: recorded as an opt-out, no ticket (the service's own path)
+        services.receive(
+            line=line, channel="sms", provider_id=f"demo-td-{code}", sender=phones[-1], text="TD"
+        )
+    return counts

@@ -1,0 +1,289 @@
+"""The property office (物业): fee standards, unit possession, bills and payments, dunning letter
+batches (催缴函/催收函) and repairs (居家/公共区域). Units themselves are the customer archive's
+``customers.PropertyUnit`` rows; this app keeps what the office adds to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import TimestampedModel, VersionedModel
+
+
+class FeeKind(models.TextChoices):
+    PROPERTY = "property", _("Property management fee")
+    PARKING = "parking", _("Parking fee")
+    TEMP_PARKING = "temp_parking", _("Temporary parking fee")
+
+
+class Basis(models.TextChoices):
+    AREA_MONTH = "area_month", _("Per m² per month")
+    MONTH = "month", _("Per month")
+
+
+class FeeType(TimestampedModel):
+    """A fee and its standard (FEE-5), reviewed once a year with the price authority."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=FeeKind.choices)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    unit_price = models.DecimalField(_("unit price (yuan)"), max_digits=10, decimal_places=2)
+    reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fee standard")
+        verbose_name_plural = _("fee standards")
+        ordering = ["business_line", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "code"], name="fee_type_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Possession(models.TextChoices):
+    TAKEN = "taken", _("Taken possession")
+    NOT_TAKEN = "not_taken", _("Not taken possession")
+
+
+class UnitProfile(TimestampedModel):
+    """What the office keeps about a unit: possession status and its building assistant."""
+
+    unit = models.OneToOneField(
+        "customers.PropertyUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="office_profile",
+    )
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    possession = models.CharField(
+        _("possession"), max_length=12, choices=Possession.choices, default=Possession.TAKEN
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("building assistant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("unit profile")
+        verbose_name_plural = _("unit profiles")
+
+
+class Bill(TimestampedModel):
+    """One fee of one unit for one period (a month or a year)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="bills",
+    )
+    fee_type = models.ForeignKey(FeeType, verbose_name=_("fee"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.DateField(_("period"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid = models.DecimalField(_("paid (yuan)"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        ordering = ["-period", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "fee_type", "period"], name="bill_unit_period")
+        ]
+        indexes = [
+            models.Index(fields=["business_line", "year", "fee_type"], name="bill_line_year"),
+            models.Index(fields=["unit", "due_on"], name="bill_unit_due"),
+        ]
+
+    @property
+    def outstanding(self):
+        return self.amount - self.paid
+
+
+class Method(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Bank card")
+    TRANSFER = "transfer", _("Transfer")
+    MOBILE = "mobile", _("Mobile payment")
+
+
+class Payment(models.Model):
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    bill = models.ForeignKey(
+        Bill, verbose_name=_("bill"), on_delete=models.CASCADE, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_on", "-id"]
+        indexes = [models.Index(fields=["business_line", "paid_on"], name="payment_line_day")]
+
+
+class LetterKind(models.TextChoices):
+    DUNNING = "dunning", _("Dunning letter (arrears over a year)")
+    COLLECTION = "collection", _("Collection letter (possession not taken)")
+
+
+class LetterBatch(TimestampedModel):
+    """A printed batch of 催缴函 or 催收函 (FEE-2), each letter entered in the letter register."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
+    as_of = models.DateField(_("as of"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+        ordering = ["-created_at", "-id"]
+
+
+class DunningLetter(models.Model):
+    batch = models.ForeignKey(
+        LetterBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="letters"
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit", verbose_name=_("unit"), on_delete=models.CASCADE
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE
+    )
+    arrears = models.DecimalField(_("arrears (yuan)"), max_digits=12, decimal_places=2)
+    oldest_due = models.DateField(_("oldest due date"))
+    record = models.ForeignKey(
+        "followups.LetterRecord",
+        verbose_name=_("letter register entry"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dunning letter")
+        verbose_name_plural = _("dunning letters")
+        ordering = ["id"]
+
+
+class RepairScope(models.TextChoices):
+    HOME = "home", _("In the home")
+    PUBLIC = "public", _("Public area")
+
+
+class RepairSize(models.TextChoices):
+    MINOR = "minor", _("Minor repair")
+    MAJOR = "major", _("Major repair")
+
+
+class RepairJob(VersionedModel):
+    """A repair (SR-1, SR-2): 小修不过夜, 大修不过三, each job called back."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope = models.CharField(_("where"), max_length=10, choices=RepairScope.choices)
+    size = models.CharField(_("size"), max_length=10, choices=RepairSize.choices)
+    description = models.CharField(_("description"), max_length=200)
+    reported_at = models.DateTimeField(_("reported at"))
+    due_at = models.DateTimeField(_("due at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    callback_satisfied = models.BooleanField(_("satisfied with the repair"), null=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "-reported_at"], name="repair_line_reported"),
+            models.Index(fields=["team", "-reported_at"], name="repair_team_reported"),
+        ]
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.done_at is None else self.done_at <= self.due_at

@@ -1,0 +1,104 @@
+"""The property office's rules (pure: no Django import).
+
+* Repairs (SR-1, SR-2, RPR-4, §9.13): 小修不过夜 — a minor repair is due by 23:59:59 of the local
+  day it was reported; 大修不过三 — a major repair is due 72 calendar hours after the report.
+  Calendar time, not the line's working hours: a repair reported on Saturday is due on Saturday.
+* Collection (FEE-3, §9.14): the unpaid statistics are due within 1 working day of a bill's
+  due date, the door-to-door visits within 2 working days after the statistics (the line's
+  business calendar: public holidays and 调休 make-up days).
+* Letters (FEE-2): a 催缴函 goes to a household whose oldest unpaid bill has been due for more
+  than one year: due 2025-11-23 → first eligible on 2026-11-24, not on 2026-11-23.
+* Collection rate (FEE-4) = collected ÷ billed; target ≥ 95 % by year end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MINOR = "minor"
+MAJOR = "major"
+REPAIR_KINDS = (MINOR, MAJOR)
+MAJOR_HOURS = 72
+STATS_WORKING_DAYS = 1
+DOOR_VISIT_WORKING_DAYS = 2
+DUNNING_YEARS = 1
+TARGET_RATE = Decimal("0.95")
+
+
+class RuleError(ValueError):
+    """Input a rule cannot answer (an unknown kind, a naive time, a negative amount)."""
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RuleError("a time needs its time zone (e.g. 2026-11-23T10:00:00+08:00)")
+    return moment
+
+
+def repair_due(kind: str, reported_at: dt.datetime, tz: dt.tzinfo = SHANGHAI) -> dt.datetime:
+    """When a repair reported at ``reported_at`` must be done (in ``tz``)."""
+    reported_at = _aware(reported_at).astimezone(tz)
+    if kind == MINOR:
+        return dt.datetime.combine(reported_at.date(), dt.time(23, 59, 59), tzinfo=tz)
+    if kind == MAJOR:
+        return (reported_at.astimezone(dt.UTC) + dt.timedelta(hours=MAJOR_HOURS)).astimezone(tz)
+    raise RuleError(f"kind must be one of {', '.join(REPAIR_KINDS)}, not {kind!r}")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def dunning_eligible_on(oldest_due: dt.date, years: int = DUNNING_YEARS) -> dt.date:
+    """The first day a household whose oldest unpaid bill fell due on ``oldest_due`` is in
+    arrears for *more than* ``years`` year(s): the day after the anniversary."""
+    return add_years(oldest_due, years) + dt.timedelta(days=1)
+
+
+def dunning_due(oldest_due: dt.date, as_of: dt.date, years: int = DUNNING_YEARS) -> bool:
+    return as_of >= dunning_eligible_on(oldest_due, years)
+
+
+def add_working_days(day: dt.date, n: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
+    """The ``n``-th working day after ``day`` (``day`` itself never counts)."""
+    if n < 1:
+        raise RuleError("n must be at least 1")
+    found = 0
+    for _step in range(366 * 2):
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            found += 1
+            if found == n:
+                return day
+    raise RuleError("no working day within two years")
+
+
+def collection_deadlines(
+    due_on: dt.date,
+    is_workday: Callable[[dt.date], bool],
+    stats_days: int = STATS_WORKING_DAYS,
+    visit_days: int = DOOR_VISIT_WORKING_DAYS,
+) -> tuple[dt.date, dt.date]:
+    """(statistics due, door visits due) for bills due on ``due_on`` (FEE-3, §9.14)."""
+    stats = add_working_days(due_on, stats_days, is_workday)
+    return stats, add_working_days(stats, visit_days, is_workday)
+
+
+def rate(collected: Decimal | int, billed: Decimal | int) -> Decimal | None:
+    """collected ÷ billed to 4 places (0.9512 = 95.12 %); None when nothing was billed."""
+    billed = Decimal(billed)
+    if billed <= 0:
+        return None
+    return (Decimal(collected) / billed).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def meets_target(value: Decimal | None, target: Decimal = TARGET_RATE) -> bool:
+    return value is not None and value >= target

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kefu.property import views
+
+app_name = "property"
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("batches/print/", views.batch_print, name="batch_print"),
+    path("batches/<int:pk>/", views.batch, name="batch"),
+    path("repairs/", views.repairs, name="repairs"),
+    path("repairs/new/", views.repair_report, name="repair_report"),
+    path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
+    path(
+        "repairs/<int:pk>/callback/",
+        views.repair_action,
+        {"action": "callback"},
+        name="repair_callback",
+    ),
+]

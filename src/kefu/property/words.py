@@ -1,0 +1,14 @@
+"""The property office's audit actions in words (added to core.audit_words at start-up)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "property.fee_type_save": _("Fee standard saved"),
+    "property.unit_profile": _("Unit possession status set"),
+    "property.bills_issue": _("Bills issued"),
+    "property.payment": _("Payment recorded"),
+    "property.letter_batch": _("Dunning letters printed"),
+    "property.repair_report": _("Repair reported"),
+    "property.repair_done": _("Repair completed"),
+    "property.repair_callback": _("Repair called back"),
+}

@@ -1,0 +1,162 @@
+"""Ninja schemas of /api/v1/quality. Codes are enums of stable English slugs; ``*_label`` fields
+carry the translated labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from kefu.core.api_contract import code
+from kefu.quality.models import CardStatus, SummaryStatus
+
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
+QualityCardStatus = code(CardStatus)
+QualitySummaryStatus = code(SummaryStatus)
+QualitySummaryStep = code([SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT])
+
+
+class QualityScoreEventOut(Schema):
+    rule: str | None
+    points: float
+    quantity: int
+    adjustment: bool
+    recorder: str | None
+    time: datetime
+    reason: str
+
+
+class QualityScorecardOut(Schema):
+    id: int
+    user: str
+    user_name: str
+    team: int
+    period: str
+    base: float
+    score: float
+    status: QualityCardStatus
+    status_label: str
+    version: int
+    events: list[QualityScoreEventOut] | None = None
+
+
+class QualityScorecardPageOut(Schema):
+    items: list[QualityScorecardOut]
+    next: str | None
+
+
+class QualitySignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+
+
+class QualityDeductionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    user: Id
+    rule: Id
+    quantity: int = Field(1, ge=1, le=100)
+    reason: str = Field(max_length=300)
+
+
+class QualityRuleOut(Schema):
+    id: int
+    name: str
+    points: float
+    unit: str
+    trigger: str
+    trigger_label: str
+
+
+class QualityRuleListOut(Schema):
+    items: list[QualityRuleOut]
+
+
+class QualityPenaltyRowOut(Schema):
+    unit: str
+    head: str
+    repeat: int
+    malicious: int
+    amount_yuan: float
+    applied: bool
+
+
+class QualityPenaltySummaryOut(Schema):
+    id: int | None
+    period: str
+    status: str
+    stability_period: bool
+    version: int | None
+    rows: list[QualityPenaltyRowOut]
+    total_yuan: float
+
+
+class QualityPenaltyBuildIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    period: Month
+    stability_period: bool = False
+
+
+class QualityPenaltyAdvanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    to: QualitySummaryStep
+    version: int
+
+
+class QualityRankingEntryOut(Schema):
+    user: str
+    user_name: str
+    score: float
+    rank: int
+    reward_yuan: float
+    plan_due: date | None
+    reassignment_review: bool
+
+
+class QualityRankingOut(Schema):
+    id: int
+    team: int
+    team_name: str
+    period: str
+    status: str
+    notice_date: date | None
+    entries: list[QualityRankingEntryOut]
+
+
+class QualityRankingListOut(Schema):
+    items: list[QualityRankingOut]
+
+
+class QualityCompetencyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    ratings: list[Annotated[int, Field(ge=1, le=5)]] = Field(min_length=11, max_length=11)
+
+
+class QualityWeightOut(Schema):
+    code: str
+    level1: str
+    level2: str
+    combined: float
+
+
+class QualityCompetencyOut(Schema):
+    score: float
+    weights: list[QualityWeightOut]
+
+
+class QualityKendallIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    matrix: list[list[Annotated[float, Field(ge=0, le=100)]]] = Field(min_length=2, max_length=200)
+    tie_correction: bool = True
+
+
+class QualityKendallOut(Schema):
+    w: float
+    chi2: float
+    df: int
+    p_value: float
+    raters: int
+    items: int

@@ -1,0 +1,37 @@
+"""Deduction scorecards and KPI arithmetic (§9.8, KPI-1, KPI-2). Pure: no Django.
+
+A person starts a period at ``base`` (100) points; every event deducts its points; the score is
+never below 0. Corrections are adjustments (negative deductions) recorded like any event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+BASE = Decimal("100")
+ZERO = Decimal("0")
+
+
+def deduction_score(deductions: Iterable, base: Decimal = BASE) -> Decimal:
+    """``base`` minus every deduction (points × quantity already multiplied), never below 0."""
+    total = sum((Decimal(str(d)) for d in deductions), ZERO)
+    return max(ZERO, Decimal(str(base)) - total)
+
+
+def evaluator_score(parts: Iterable[tuple]) -> Decimal:
+    """The weighted score of several evaluators: Σ score × weight% (KPI-2: self 30 % + shop
+    manager 70 %: 80 and 90 → 87). The weights must sum to 100."""
+    parts = [(Decimal(str(s)), Decimal(str(w))) for s, w in parts]
+    if sum(w for _s, w in parts) != 100:
+        raise ValueError("weights must sum to 100")
+    return sum((s * w / 100 for s, w in parts), ZERO)
+
+
+def ratio_percent(numerator, denominator, places: int = 2) -> Decimal | None:
+    """numerator ÷ denominator as a percentage (KPI-1 咨询转化率 = orders ÷ enquiries:
+    42 ÷ 1,459 = 2.88 %); None without a denominator."""
+    if not denominator:
+        return None
+    value = Decimal(str(numerator)) * 100 / Decimal(str(denominator))
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -1,0 +1,86 @@
+"""The lesson desk's pages: a cancellation inside 12 hours is refused on the page (4xx, nothing
+changes); the leader approves the leave with evidence and the hours return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from testkit import make_user
+
+from kefu.accounts import services as account_services
+from kefu.accounts.models import Team
+from kefu.booking import services
+from kefu.booking.models import Lesson
+from kefu.customers import services as customers
+
+pytestmark = pytest.mark.django_db
+_phones = itertools.count(13500000001)
+
+
+def test_refused_cancel_then_leader_restores_hours(web_as, org, client):
+    line = account_services.business_line_create(name="学校", code="edu2", industry="education")
+    team = Team.objects.filter(business_line=line).first()
+    agent = make_user("edu_a", "agent", team=team)
+    leader = make_user("edu_l", "lead", team=team)
+    customer = customers.customer_create(
+        actor=agent, business_line=line, name="小红", phone=str(next(_phones))
+    )
+    student = services.student_create(actor=agent, customer_id=customer.pk)
+    services.hours_purchase(actor=agent, student_id=student.pk, hours=10)
+    lesson = services.lesson_book(
+        actor=agent,
+        student_id=student.pk,
+        start_at=timezone.now() + dt.timedelta(hours=3),
+        hours=2,
+        teacher="李老师",
+    )
+    web_as(agent)
+    response = client.post(
+        reverse("booking:cancel", args=[lesson.pk]), {"version": 1, "by": "student"}
+    )
+    assert response.status_code == 400
+    assert Lesson.objects.get(pk=lesson.pk).status == "booked"
+    client.post(reverse("booking:leave", args=[lesson.pk]), {"version": 1, "reason": "sick"})
+    assert services.balance_of(student.pk) == 8
+    client.force_login(leader)
+    page = client.get(reverse("booking:index"))
+    assert "小红" in page.content.decode()
+    response = client.post(
+        reverse("booking:decide", args=[lesson.pk]),
+        {"version": 2, "approve": "yes", "evidence": SimpleUploadedFile("cert.pdf", b"%PDF")},
+    )
+    assert response.status_code == 302
+    assert services.balance_of(student.pk) == 10
+    page = client.get(reverse("booking:student", args=[student.pk]))
+    assert page.status_code == 200
+
+
+def test_repair_centre_page_receives_an_order_and_refuses_a_missing_quote(web_as, org, client):
+    line = account_services.business_line_create(name="维修", code="rc2", industry="repair")
+    team = Team.objects.filter(business_line=line).first()
+    repairer = make_user("rc_a", "agent", team=team)
+    customer = customers.customer_create(
+        actor=repairer, business_line=line, name="老王", phone=str(next(_phones))
+    )
+    web_as(repairer)
+    data = {
+        "customer": customer.pk,
+        "device": "电视",
+        "serial": "TV9",
+        "fault": "无图像",
+        "purchased_on": (timezone.localdate() - dt.timedelta(days=900)).isoformat(),
+        "warranty_months": "12",
+    }
+    refused = client.post(reverse("booking:repair_intake"), data)
+    assert refused.status_code == 400
+    assert (
+        client.post(reverse("booking:repair_intake"), {**data, "quote_yuan": "260"}).status_code
+        == 302
+    )
+    page = client.get(reverse("booking:repairs"))
+    assert "TV9" in page.content.decode()

@@ -1,0 +1,88 @@
+"""The public web form (CH-10) and its signed status page; the signed-in outbox pages."""
+
+import pytest
+from django.test import Client
+
+from kefu.channels.messaging import services
+from kefu.channels.messaging.models import WebSubmission
+from kefu.tickets import services as ticket_services
+from kefu.tickets.models import Ticket
+
+FORM = {
+    "type": "complaint",
+    "name": "王女士",
+    "phone": "13800138000",
+    "email": "",
+    "reference": "TB20261111",
+    "description": "收到的杯子碎了，请处理",
+}
+
+
+@pytest.fixture
+def shop(org, agent):
+    return org.shop
+
+
+def test_visitor_gets_a_web_ticket_number_and_a_status_link_ch10(shop):
+    client = Client()
+    page = client.get("/contact/shop/")
+    assert page.status_code == 200 and "订单" not in page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in page.headers["Content-Security-Policy"]
+    response = client.post("/contact/shop/", FORM, follow=True)
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert ticket.channel == "web" and ticket.type == "complaint"
+    assert "TB20261111" in ticket.description and ticket.customer.phone == "13800138000"
+    html = response.content.decode()
+    assert ticket.number in html and "/contact/status/" in html
+
+
+def test_customer_reads_public_replies_not_notes_and_answers(shop, agent):
+    ticket = services.web_submit(line=shop, data=FORM, address="10.0.0.1")
+    ticket_services.ticket_reply(actor=agent, ticket=ticket, body="已为您补发新杯子")
+    ticket_services.ticket_note(actor=agent, ticket=ticket, body="内部：仓库少放了泡沫")
+    url = f"/contact/status/{services.status_token(ticket)}/"
+    html = Client().get(url).content.decode()
+    assert "已为您补发新杯子" in html and "仓库少放了泡沫" not in html
+    assert Client().post(url, {"text": "收到，谢谢"}).status_code == 302
+    assert "收到，谢谢" in Client().get(url).content.decode()
+    assert Client().get("/contact/status/forged-token/").status_code == 404
+
+
+def test_honeypot_and_per_ip_rate_limit_record_nothing(shop):
+    client = Client()
+    trap = client.post("/contact/shop/", {**FORM, "website": "http://spam"})
+    assert trap.status_code == 400 and not Ticket.objects.exists()
+    for n in range(services.WEB_RATE):
+        client.post("/contact/shop/", {**FORM, "phone": f"1380013800{n}"})
+    assert WebSubmission.objects.count() == services.WEB_RATE
+    throttled = client.post("/contact/shop/", {**FORM, "phone": "13900139000"})
+    assert throttled.status_code == 429
+    assert Ticket.objects.count() == services.WEB_RATE
+
+
+def test_bad_input_is_a_clear_400_and_unknown_line_404(shop):
+    response = Client().post("/contact/shop/", {**FORM, "phone": "12", "description": ""})
+    assert response.status_code == 400 and not Ticket.objects.exists()
+    assert Client().get("/contact/nope/").status_code == 404
+
+
+def test_embed_allow_list_from_the_line_policy(shop, settings):
+    settings.KEFU_WEBFORM_FRAME_ANCESTORS = ["https://shop.example.com"]
+    csp = Client().get("/contact/shop/").headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://shop.example.com" in csp
+    assert "X-Frame-Options" not in Client().get("/contact/shop/").headers
+
+
+def test_outbox_page_scoped_and_supervisor_sends(shop, supervisor, agent, wy_agent, web_as, client):
+    response = web_as(supervisor).post(
+        "/messaging/", {"to": "13800138000", "text": "您的快递已到", "kind": "notice"}
+    )
+    assert response.status_code == 302
+    page = client.get("/messaging/").content.decode()
+    assert "138****8000" in page and "【网店】您的快递已到" in page
+    client.force_login(wy_agent)
+    assert "您的快递已到" not in client.get("/messaging/").content.decode()
+    client.force_login(agent)
+    assert client.post("/messaging/", {"to": "13800138000", "text": "x"}).status_code == 200
+    assert client.get("/messaging/inbound/").status_code == 200

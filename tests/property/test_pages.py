@@ -1,0 +1,58 @@
+"""The property office's pages: the collection desk shows the year's figures, a supervisor prints
+a 催缴函 batch that appears in the letter register, a refused print changes nothing (4xx)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kefu.followups.models import LetterRecord
+from kefu.property import services
+from kefu.property.models import Bill, LetterBatch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_desk_shows_rate_and_batch_print_registers_letters(web_as, wy_supervisor, make_unit, fee):
+    make_unit(room="101")
+    services.bills_issue(
+        actor=wy_supervisor, fee_code="wyf", period="2025-01-01", due_on="2025-01-31"
+    )
+    bill = Bill.objects.get()
+    services.payment_record(
+        actor=wy_supervisor, bill_id=bill.pk, amount="100", paid_on="2025-01-10"
+    )
+    client = web_as(wy_supervisor)
+    page = client.get(reverse("property:desk"), {"year": 2025})
+    assert page.status_code == 200
+    assert "40%" in page.content.decode()  # 100 of 250
+    response = client.post(reverse("property:batch_print"), {"kind": "dunning", "as_of": ""})
+    assert response.status_code == 302
+    batch = LetterBatch.objects.get()
+    assert LetterRecord.objects.filter(kind="dunning").count() == 1
+    page = client.get(reverse("property:batch", args=[batch.pk]))
+    assert page.status_code == 200
+    registers = client.get(reverse("followups:registers"))
+    assert str(bill.unit) in registers.content.decode()
+
+
+def test_a_refused_print_is_a_4xx_and_prints_nothing(web_as, wy_supervisor, wy_agent, fee):
+    response = web_as(wy_supervisor).post(
+        reverse("property:batch_print"), {"kind": "dunning", "as_of": "2999-01-01"}
+    )
+    assert response.status_code == 400
+    assert not LetterBatch.objects.exists()
+
+
+def test_repairs_page_records_and_completes_a_repair(web_as, wy_agent, make_unit):
+    unit = make_unit()
+    client = web_as(wy_agent)
+    response = client.post(
+        reverse("property:repair_report"),
+        {"scope": "home", "size": "minor", "unit": unit.pk, "description": "厨房水管漏水"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("property:repairs"))
+    assert "厨房水管漏水" in page.content.decode()
+    bad = client.post(reverse("property:repair_report"), {"scope": "home", "size": "minor"})
+    assert bad.status_code == 400
