@@ -76,3 +76,56 @@ def test_trn4_request_flow_through_the_pages(web_as, agent, lead, supervisor):
     )
     req.refresh_from_db()
     assert req.state == "archived" and req.attendance == 8
+
+
+def test_a_lead_publishes_a_class_and_records_attendance(web_as, lead, agent):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.training import services
+    from kefu.training.models import Enrolment, TrainingClass
+
+    client = web_as(lead)
+    page = client.get(reverse("training:classes"))
+    token = page.content.decode().split('name="idempotency_key" value="')[1][:32]
+    starts = timezone.localtime() + dt.timedelta(days=2)
+    answer = client.post(
+        reverse("training:class_create"),
+        {
+            "title": "MOT服务技巧",
+            "category": "客户服务类知识",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1",
+            "capacity": "10",
+            "idempotency_key": token,
+        },
+    )
+    assert answer.status_code == 302
+    cls = TrainingClass.objects.get()
+    services.enrol(actor=agent, training_class=cls)
+    client.post(reverse("training:class", args=[cls.pk]), {"attended": [str(agent.pk)]})
+    assert Enrolment.objects.get(user=agent).status == "attended"
+    # an agent may not record attendance
+    web_as(agent).post(reverse("training:class", args=[cls.pk]), {"attended": [str(agent.pk)]})
+    assert web_as(agent).get(reverse("training:class", args=[cls.pk])).status_code == 200
+
+
+def test_pk4_quick_reply_exam_page_passes_only_complete_phrases(web_as, org, lead, agent):
+    from kefu.knowledge.models import QuickReply
+    from kefu.training.models import PracticalScore
+
+    QuickReply.objects.filter(business_line=org.shop).delete()
+    for i, body in enumerate(["亲，在的，请问有什么可以帮您？", "好的，马上为您处理。"]):
+        QuickReply.objects.create(
+            business_line=org.shop, category="通用", shortcut=f"/k{i}", title=f"话术{i}", body=body
+        )
+    client = web_as(agent)
+    items = client.get(reverse("training:quick_reply")).context["items"]
+    assert len(items) == 2
+    typed = {f"r{q.pk}": q.body.replace("，", ",") for q in items}
+    typed[f"r{items[1].pk}"] = items[1].body[:-1]  # the last character missing
+    answer = client.post(reverse("training:quick_reply"), typed)
+    assert [ok for _q, _t, ok in answer.context["rows"]] == [True, False]
+    score = PracticalScore.objects.get(user=agent, kind="quick_reply")
+    assert score.score == 50 and not score.passed

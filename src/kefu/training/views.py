@@ -20,7 +20,7 @@ from kefu.core.errors import DomainError, NotFound
 from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.training import selectors, services
-from kefu.training.forms import RequestForm, TypingForm
+from kefu.training.forms import ClassForm, RequestForm, TypingForm
 from kefu.training.models import Question
 from kefu.training.passages import passage_for
 
@@ -137,7 +137,7 @@ def request_act(request, pk: int, action: str):
 
 
 @login_required
-def classes(request):
+def classes(request, form=None, status=200):
     page = paginate(
         selectors.classes_for(request.user),
         ordering="-starts_at",
@@ -150,8 +150,50 @@ def classes(request):
         ).values_list("training_class_id", "status")
     )
     rows = [(c, mine.get(c.pk)) for c in page.items]
+    context = {
+        "page": page,
+        "rows": rows,
+        "now": timezone.now(),
+        "is_lead": _is_lead(request.user),
+        "form": form or ClassForm(),
+    }
+    return render(request, "training/classes.html", context, status=status)
+
+
+@login_required
+@require_POST
+@once
+def class_create(request):
+    form = ClassForm(request.POST)
+    if not form.is_valid():
+        return classes(request, form=form, status=400)
+    try:
+        services.class_create(actor=request.user, trainer=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return classes(request, form=form, status=exc.status)
+    messages.success(request, _("The class is published."))
+    return redirect("training:classes")
+
+
+@login_required
+def class_detail(request, pk: int):
+    cls = selectors.class_get(request.user, pk)
+    may_mark = _is_lead(request.user) or cls.trainer_id == request.user.pk
+    if request.method == "POST" and may_mark:
+        ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+        try:
+            n = services.attend(actor=request.user, training_class=cls, user_ids=ids)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Attendance recorded: %(n)s.") % {"n": n})
+        return redirect("training:class", pk=pk)
+    enrolments = cls.enrolments.select_related("user").order_by("status", "created_at")
     return render(
-        request, "training/classes.html", {"page": page, "rows": rows, "now": timezone.now()}
+        request,
+        "training/class.html",
+        {"cls": cls, "enrolments": enrolments, "may_mark": may_mark},
     )
 
 
@@ -269,6 +311,51 @@ def typing(request):
         "training/typing.html",
         {"form": TypingForm(), "title": title, "passage": passage},
     )
+
+
+# -- the quick-reply exam (快捷必须熟练完整背出) ------------------------------------------------------
+
+QUICK_KEY = "training_quick_reply_ids"
+QUICK_ITEMS = 3
+
+
+@login_required
+def quick_reply(request):
+    """The candidate sees a shortcut and its title and types the phrase from memory; the server
+    keeps which phrases were asked (the session), so a submission cannot change them."""
+    from kefu.knowledge.models import QuickReply
+
+    pool = QuickReply.objects.filter(
+        business_line_id=request.user.business_line_id, is_active=True
+    ).exclude(body__contains="{")
+    if request.method == "POST":
+        ids = request.session.pop(QUICK_KEY, None)
+        if not ids:
+            messages.error(request, _("Start the test again: the page had no running clock."))
+            return redirect("training:quick_reply")
+        asked = {q.pk: q for q in pool.filter(pk__in=ids)}
+        items = [asked[pk] for pk in ids if pk in asked]
+        pairs = [(q.body, request.POST.get(f"r{q.pk}", "")) for q in items]
+        try:
+            services.quick_reply_record(actor=request.user, pairs=pairs)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("training:quick_reply")
+        from kefu.training.quick_reply import matches
+
+        rows = [
+            (q, typed, matches(q.body, typed))
+            for q, (_body, typed) in zip(items, pairs, strict=True)
+        ]
+        return render(
+            request,
+            "training/quick_reply.html",
+            {"rows": rows, "passed": all(ok for _q, _t, ok in rows)},
+        )
+    ids = list(pool.order_by("?").values_list("pk", flat=True)[:QUICK_ITEMS])
+    request.session[QUICK_KEY] = ids
+    items = sorted(pool.filter(pk__in=ids), key=lambda q: ids.index(q.pk))
+    return render(request, "training/quick_reply.html", {"items": items})
 
 
 # -- people: the 上岗 board and each person's record --------------------------------------------
