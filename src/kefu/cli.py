@@ -32,6 +32,7 @@ APP_COMMANDS = [
     "kefu.channels.messaging.cli",
     "kefu.commerce.cli",
     "kefu.training.cli",
+    "kefu.reports.cli",
 ]
 
 
