@@ -158,10 +158,13 @@ def test_rpt2_signing_freezes_figures_and_a_later_change_shows_as_a_difference(
     )
     after = statement.monthly(manager, period=OCT)
     changes = {k: (a, b) for k, a, b in statement.changes_since_signed(signed, after)}
-    assert changes["complaints.by_unit.站点C.base"] == (1000, 500)
-    assert changes["complaints.by_unit.站点C.ratio_pct"] == (0.5, 1.0)
+    c = month_data["站点C"].pk
+    assert changes[f"complaints.by_unit.{c}.base"] == (1000, 500)
+    assert changes[f"complaints.by_unit.{c}.ratio_pct"] == (0.5, 1.0)
     signed.refresh_from_db()
-    assert signed.snapshot["figures"]["complaints.by_unit.站点C.base"] == 1000  # frozen
+    assert signed.snapshot["figures"][f"complaints.by_unit.{c}.base"] == 1000  # frozen
+    words = statement.describe_changes(statement.changes_since_signed(signed, after), after)
+    assert ("站点C · Base", "1000", "500") in words
 
 
 def test_unit_base_refuses_bad_input_and_stale_writes(month_data, manager, agent):
@@ -212,3 +215,29 @@ def test_cli_monthly_json_and_exit_code_2(month_data, capsys, tmp_path):
     args = ["reports", "monthly", "--period", OCT, "--business-line", str(line)]
     assert main([*args, "--xlsx", str(xlsx), "--pdf", str(pdf)]) == 0
     assert xlsx.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_statement_pages_drill_sign_and_export(month_data, manager, agent, client):
+    client.force_login(manager)
+    page = client.get("/reports/monthly/", {"period": OCT})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="unit-ranking"' in html and "No base" in html and "0.30 %" in html
+    drill = client.get(
+        "/reports/monthly/drill/",
+        {"period": OCT, "figure": "unit", "key": month_data["站点B"].pk},
+    )
+    assert drill.status_code == 200 and drill.context["total"] == 6
+    assert html.count("/reports/monthly/drill/") >= 10  # every figure links to its rows
+    assert client.get("/reports/monthly/drill/", {"period": OCT, "figure": "x"}).status_code == 400
+    assert client.get("/reports/monthly/", {"period": "2026-99"}).status_code == 400
+    xlsx = client.get("/reports/monthly/statement.xlsx", {"period": OCT})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=TZ), tick=False):
+        client.post("/reports/monthly/sign/", {"period": OCT, "summary": "十月小结"})
+    assert MonthlyStatement.objects.get().summary == "十月小结"
+    pdf = client.get("/reports/monthly/statement.pdf", {"period": OCT})
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert b"WenQuanYi" in pdf.content or b"wqy" in pdf.content.lower()  # the font is embedded
+    client.force_login(agent)  # an agent sees the statement of his scope but cannot sign
+    assert client.get("/reports/monthly/", {"period": OCT}).context["can_sign"] is False

@@ -40,7 +40,7 @@ def test_rnk4_change_on_last_month_is_in_percentage_points():
 
 
 def test_frozen_differences_list_each_changed_figure():
-    frozen = ranking.flatten({"complaints": {"total": 23, "by_unit": [{"unit": "A", "rank": 1}]}})
-    now = ranking.flatten({"complaints": {"total": 24, "by_unit": [{"unit": "A", "rank": 1}]}})
+    frozen = ranking.flatten({"complaints": {"total": 23, "by_unit": [{"unit_id": 7, "rank": 1}]}})
+    now = ranking.flatten({"complaints": {"total": 24, "by_unit": [{"unit_id": 7, "rank": 1}]}})
     assert ranking.differences(frozen, now) == [("complaints.total", 23, 24)]
     assert ranking.differences(frozen, frozen) == []

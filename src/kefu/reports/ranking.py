@@ -87,8 +87,8 @@ def differences(frozen: Mapping[str, object], current: Mapping[str, object]) -> 
 
 
 def flatten(data, prefix: str = "") -> dict[str, object]:
-    """A nested statement as {"complaints.total": 12, "complaints.by_unit.站点A.rank": 1, …}:
-    list items keyed by their "unit" or "key" field so a reordering is no difference."""
+    """A nested statement as {"complaints.total": 12, "complaints.by_unit.7.rank": 1, …}: list
+    items keyed by their "unit_id" or "key" field, so a reordering is no difference."""
     out: dict[str, object] = {}
     if isinstance(data, Mapping):
         for k, v in data.items():
@@ -97,7 +97,7 @@ def flatten(data, prefix: str = "") -> dict[str, object]:
         for i, item in enumerate(data):
             name = i
             if isinstance(item, Mapping):
-                name = item.get("unit", item.get("key", i))
+                name = item.get("unit_id", item.get("key", i))
             out.update(flatten(item, f"{prefix}{name}."))
     else:
         out[prefix.rstrip(".")] = data

@@ -455,7 +455,78 @@ def frozen_figures(data: dict) -> dict:
     figures["complaints"] = {
         k: v for k, v in data["complaints"].items() if k not in ("repeat_list", "malicious_list")
     }
-    return ranking.flatten(figures)
+    flat = ranking.flatten(figures)
+    return {k: v for k, v in flat.items() if k.rsplit(".", 1)[-1] not in IDENTITY}
+
+
+IDENTITY = ("unit", "unit_id", "key", "label")
+
+
+def _words() -> dict[str, str]:
+    return {
+        "complaints.total": _("Complaints"),
+        "complaints.repeat": _("Repeat complaints"),
+        "complaints.malicious": _("Malignant complaints"),
+        "callbacks.due": _("Callbacks due"),
+        "callbacks.completed": _("Callbacks completed"),
+        "callbacks.rate": _("Callback rate"),
+        "csi.value": _("CSI"),
+        "csi.target": _("CSI target"),
+        "csi.met": _("CSI target met"),
+        "csi.satisfied": _("Satisfied rate"),
+        "csi.satisfied_target": _("Satisfied-rate target"),
+        "csi.answers": _("Survey answers"),
+        "sla.first_response_met": _("First response within SLA"),
+        "sla.resolution_met": _("Resolution within SLA"),
+        "sla.first_response.met": _("First responses within SLA"),
+        "sla.first_response.total": _("First responses"),
+        "sla.resolution.met": _("Resolutions within SLA"),
+        "sla.resolution.total": _("Resolutions"),
+        "complaints": _("Complaints"),
+        "count": _("Complaints"),
+        "base": _("Base"),
+        "ratio_pct": _("Ratio"),
+        "rank": _("Rank"),
+        "last_ratio_pct": _("Ratio last month"),
+        "change_pct": _("Change on last month"),
+        "ratio": _("Ratio (exact)"),
+        "by_type": _("By category"),
+        "by_channel": _("By channel"),
+        "by_grade": _("By grade"),
+    }
+
+
+def _value(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def describe_changes(changes: list[tuple], data: dict) -> list[tuple[str, str, str]]:
+    """The differences in words: (figure, as signed, now)."""
+    words = _words()
+    units = {str(u["unit_id"]): u["unit"] for u in data["complaints"]["by_unit"]}
+    labels = {
+        (group, str(r["key"])): r["label"]
+        for group in ("by_type", "by_channel", "by_grade")
+        for r in data["complaints"][group]
+    }
+    out = []
+    for key, before, after in changes:
+        parts = key.split(".")
+        if key in words:
+            name = words[key]
+        elif len(parts) == 4 and parts[1] == "by_unit":
+            name = f"{units.get(parts[2], _('A unit'))} · {words.get(parts[3], '')}"
+        elif len(parts) == 4:
+            label = labels.get((parts[1], parts[2]), "")
+            name = f"{words.get(parts[1], '')} · {label} · {words.get(parts[3], '')}"
+        else:
+            name = _("Another figure")
+        out.append((name, _value(before), _value(after)))
+    return out
 
 
 def signed_for(user, line_id, month: Month) -> MonthlyStatement | None:
