@@ -239,6 +239,9 @@ def _register_routers() -> None:
     from kefu.training.api import router as training_router
 
     api.add_router("/training", training_router)
+    from kefu.reports.api import router as reports_router
+
+    api.add_router("/reports", reports_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -241,3 +241,40 @@ def test_statement_pages_drill_sign_and_export(month_data, manager, agent, clien
     assert b"WenQuanYi" in pdf.content or b"wqy" in pdf.content.lower()  # the font is embedded
     client.force_login(agent)  # an agent sees the statement of his scope but cannot sign
     assert client.get("/reports/monthly/", {"period": OCT}).context["can_sign"] is False
+
+
+def test_api_statement_drill_base_and_sign(month_data, manager, agent, api_as):
+    api = api_as(manager)
+    r = api.get("/api/v1/reports/monthly", {"period": OCT})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["complaints"]["total"] == 25 and data["signed"] is None
+    unit_b = month_data["站点B"].pk
+    drill = api.get(
+        "/api/v1/reports/monthly/drill", {"period": OCT, "figure": "unit", "key": unit_b}
+    )
+    assert drill.json()["count"] == 6 == len(drill.json()["ids"])
+    assert api.get("/api/v1/reports/monthly", {"period": "oct"}).status_code == 400
+    put = api.client.put(
+        "/api/v1/reports/bases",
+        {"unit": unit_b, "period": OCT, "base": 3000, "version": 1},
+        content_type="application/json",
+    )
+    assert put.status_code == 200 and put.json()["version"] == 2
+    stale = api.client.put(
+        "/api/v1/reports/bases",
+        {"unit": unit_b, "period": OCT, "base": 1, "version": 1},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert (
+        api_as(agent)
+        .post("/api/v1/reports/monthly/sign", {"period": OCT, "summary": "x"})
+        .status_code
+        == 403
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=TZ), tick=False):
+        signed = api.post("/api/v1/reports/monthly/sign", {"period": OCT, "summary": "小结"})
+        assert signed.status_code == 201
+        again = api.post("/api/v1/reports/monthly/sign", {"period": OCT, "summary": "小结"})
+        assert again.status_code == 409

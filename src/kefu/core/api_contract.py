@@ -135,6 +135,11 @@ TAGS = [
         "description": "培训 Training: typing test and quick-reply exam scored by the server, a "
         "person's 上岗 status, training requests, classes and enrolment, timed exams.",
     },
+    {
+        "name": "reports",
+        "description": "报表 The monthly statement (unit complaint ratio ranking, callbacks, CSI, "
+        "SLA), the rows behind each figure, units' monthly bases and the signed month.",
+    },
 ]
 
 
