@@ -336,6 +336,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.messaging_rows import build_messaging_rows
 
     build_messaging_rows(lines, now=now, seed=seed)  # SMS outbox, inbound SMS, web-form tickets
+    from kefu.demo.reports_rows import build_reports_rows
+
+    build_reports_rows(lines, now=now, seed=seed)  # units' hand-offs and bases (issue 22)
     return filed
 
 

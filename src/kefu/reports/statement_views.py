@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kefu.core import audit
 from kefu.core.errors import DomainError
-from kefu.reports import exports, services, statement
+from kefu.reports import charts, exports, services, statement
 
 DRILL_ROWS = 500
 
@@ -76,7 +76,18 @@ def monthly(request):
         if signed
         else []
     )
+    from django.utils.translation import gettext as _
+
+    ranked = [(u["unit"], u["ratio_pct"]) for u in c["by_unit"] if u["rank"] is not None]
     context = {
+        "ratio_chart": charts.chart(
+            "chart-unit-ratio", _("Complaint ratio per responsible unit (%)"), ranked, unit="%"
+        ),
+        "channel_chart": charts.chart(
+            "chart-complaint-channel",
+            _("Complaints by channel"),
+            [(r["label"], r["count"]) for r in c["by_channel"]],
+        ),
         "data": data,
         "month": month,
         "previous": month.previous().label,
