@@ -215,6 +215,15 @@ def test_cli_monthly_json_and_exit_code_2(month_data, capsys, tmp_path):
     args = ["reports", "monthly", "--period", OCT, "--business-line", str(line)]
     assert main([*args, "--xlsx", str(xlsx), "--pdf", str(pdf)]) == 0
     assert xlsx.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:5] == b"%PDF-"
+    capsys.readouterr()
+    assert (
+        main(["reports", "targets", "--period", OCT, "--business-line", str(line), "--json"]) == 0
+    )
+    targets = {t["metric"]: t for t in json.loads(capsys.readouterr().out)["targets"]}
+    assert targets["callback_rate"]["target"] == 100.0  # FU-5: every complaint called back
+    assert targets["callback_rate"]["actual"] is None and targets["callback_rate"]["met"] is None
+    assert targets["csi"]["actual"] is None  # no survey answers: no figure, not "missed"
+    assert main(["reports", "targets", "--period", "13-2026"]) == 2
 
 
 def test_statement_pages_drill_sign_and_export(month_data, manager, agent, client):

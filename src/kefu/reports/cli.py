@@ -1,5 +1,5 @@
-"""``kefu reports monthly`` (the monthly statement as JSON, .xlsx and PDF) and
-``kefu reports bases`` (import units' monthly bases from CSV)."""
+"""``kefu reports monthly`` (the monthly statement as JSON, .xlsx and PDF), ``kefu reports
+targets`` (met or missed) and ``kefu reports bases`` (import units' monthly bases from CSV)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ def register(sub) -> None:
     monthly.add_argument("--pdf", help="also write the statement as a printable PDF to this file")
     monthly.add_argument("--json", action="store_true", help="print machine-readable output")
     monthly.set_defaults(func=cmd_monthly)
+    targets = group_sub.add_parser("targets", help="targets met or missed in a month")
+    targets.add_argument("--period", required=True, help="the month, YYYY-MM")
+    targets.add_argument("--business-line", help="the business line's id (default: every line)")
+    targets.add_argument("--json", action="store_true", help="print machine-readable output")
+    targets.set_defaults(func=cmd_targets)
     bases = group_sub.add_parser("bases", help="import units' monthly bases: unit,month,base")
     bases.add_argument("file", help="a CSV file: unit name, YYYY-MM, base[, kind]")
     bases.add_argument("--business-line", required=True, help="the business line's id")
@@ -55,6 +60,22 @@ def cmd_monthly(args) -> int:
             for u in c["by_unit"]:
                 ratio = "无基数" if u["ratio_pct"] is None else f"{u['ratio_pct']:.2f}%"
                 print(f"{u['rank'] or '-'}\t{u['unit']}\t{u['complaints']}\t{ratio}")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    from kefu.cli import print_json
+    from kefu.reports import statement
+
+    rows = statement.targets(
+        statement.SystemViewer(), period=args.period, business_line=args.business_line
+    )
+    if args.json:
+        print_json({"targets": rows})
+    else:
+        words = {True: "met", False: "missed", None: "-"}
+        for r in rows:
+            print(f"{r['metric']}\t{r['target']}\t{r['actual']}\t{words[r['met']]}")
     return 0
 
 

@@ -541,3 +541,35 @@ def signed_for(user, line_id, month: Month) -> MonthlyStatement | None:
 def changes_since_signed(statement: MonthlyStatement, data: dict) -> list[tuple]:
     """(figure, as signed, now) for each figure that changed after the signature."""
     return ranking.differences(statement.snapshot.get("figures", {}), frozen_figures(data))
+
+
+# -- targets (TGT-1…5, SAT-1) ---------------------------------------------------------------
+
+
+def targets(user, *, period, business_line=None) -> list[dict]:
+    """Each target the platform holds data for, against the month's actual: CSI and satisfied
+    rate (surveys, §9.12) and 回访率 (followups, FU-5). A target left blank stays empty."""
+    from kefu.followups.selectors import callback_rates
+    from kefu.surveys.metrics import target_met
+
+    month = period if isinstance(period, Month) else parse_month(period)
+    data = monthly(user, period=month, business_line=business_line)
+    viewer = user
+    if data["business_line"] and scope.is_admin(user) and not user.business_line_id:
+        viewer = SystemViewer()
+        viewer.business_line_id = data["business_line"]
+    rate_target = callback_rates(user=viewer, period=month.label).target
+    csi, cb = data["csi"], data["callbacks"]
+
+    def row(metric, target, actual):
+        met = target_met(
+            None if actual is None else Decimal(str(actual)),
+            None if target is None else Decimal(str(target)),
+        )
+        return {"metric": metric, "target": target, "actual": actual, "met": met}
+
+    return [
+        row("csi", csi["target"], csi["value"]),
+        row("satisfied_rate", csi["satisfied_target"], csi["satisfied"]),
+        row("callback_rate", None if rate_target is None else float(rate_target), cb["rate"]),
+    ]
