@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kefu
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test lint security test-sqlite test-postgres browser messages bench bench-peers fuzz clean
+.PHONY: echarts install run test lint security test-sqlite test-postgres browser messages bench bench-peers fuzz clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml build-constraints.txt | $(BIN)/activate
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed messages
+install: $(VENV)/.installed messages echarts
 
 messages: $(VENV)/.installed
 	@$(BIN)/python -m kefu.core.i18n
@@ -84,3 +84,17 @@ bench-peers: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# Apache ECharts for the report charts, from the npm registry at a pinned version into a
+# git-ignored static folder served by Django's staticfiles (no CDN; the pages work offline)
+ECHARTS_VERSION := 5.6.0
+ECHARTS_DIR := src/kefu/static/vendor/echarts
+echarts: $(ECHARTS_DIR)/.v$(ECHARTS_VERSION)
+
+$(ECHARTS_DIR)/.v$(ECHARTS_VERSION):
+	@command -v npm > /dev/null || { apt-get update -qq && apt-get install -y -qq npm > /dev/null; }
+	rm -rf var/echarts $(ECHARTS_DIR) && mkdir -p var/echarts $(ECHARTS_DIR)
+	cd var/echarts && npm pack --silent echarts@$(ECHARTS_VERSION) > /dev/null
+	tar -xzf var/echarts/echarts-$(ECHARTS_VERSION).tgz -C var/echarts
+	cp var/echarts/package/dist/echarts.min.js var/echarts/package/LICENSE $(ECHARTS_DIR)/
+	touch $@

@@ -247,6 +247,9 @@ def _register_routers() -> None:
 
     api.add_router("/property", property_router)
     api.add_router("/booking", booking_router)
+    from kefu.reports.api import router as reports_router
+
+    api.add_router("/reports", reports_router)
 
 
 # a query parameter an operation does not declare is refused (400), not silently ignored

@@ -33,6 +33,7 @@ APP_COMMANDS = [
     "kefu.commerce.cli",
     "kefu.training.cli",
     "kefu.channels.cli",
+    "kefu.reports.cli",
 ]
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("help/", include("kefu.knowledge.public_urls")),
     path("messaging/", include("kefu.channels.messaging.urls")),
     path("contact/", include("kefu.channels.messaging.public_urls")),
+    path("reports/", include("kefu.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),

@@ -150,6 +150,11 @@ TAGS = [
         "description": "邮件 Mailboxes of a business line, ingest of a raw message (.eml) into a "
         "ticket, and the mail received and sent on a ticket.",
     },
+    {
+        "name": "reports",
+        "description": "报表 The monthly statement (unit complaint ratio ranking, callbacks, CSI, "
+        "SLA), the rows behind each figure, units' monthly bases and the signed month.",
+    },
 ]
 
 

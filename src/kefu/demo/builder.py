@@ -354,6 +354,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
         from kefu.demo.channels_rows import build_channels_rows
 
         build_channels_rows(lines, seed=seed)  # mailboxes and e-mail tickets, threaded
+    from kefu.demo.reports_rows import build_reports_rows
+
+    build_reports_rows(lines, now=now, seed=seed)  # units' hand-offs and bases (issue 22)
 
 
 def _top_up(count: int, *, now) -> None:

@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "kefu.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from kefu.core import audit_words
+        from kefu.reports.words import ACTION_LABELS
+
+        audit_words.ACTION_LABELS.update(ACTION_LABELS)

@@ -1,0 +1,135 @@
+"""The monthly statement's demo rows (issue 22): each line's responsible units (责任单位), the
+complaints of the last 180 days handed to them, and each unit's base for the last six months
+and this one, so a supervisor's first statement shows true complaint ratios and a ranking.
+
+Rows are inserted in batches (linear in the number of complaints); idempotent: units and bases
+that exist are kept, complaints already handed to a unit are left alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.demo.bulk import historic_timestamps
+from kefu.reports.models import BaseKind, UnitBase
+from kefu.tickets.models import Ticket, TicketType
+from kefu.tickets.models_sla import Handoff, ResponsibleUnit, UnitKind
+
+BATCH = 2_000
+DAYS = 180
+MONTHS = 7  # six whole months and the running one
+HANDED_SHARE = 0.8  # complaints handed to a unit; the rest the desk settled itself
+# per industry: (unit name, kind, what the base counts, base range, weight of complaints)
+UNITS = {
+    "ecommerce": [
+        ("华东仓", UnitKind.STATION, BaseKind.ORDERS, (38_000, 46_000), 5),
+        ("华南仓", UnitKind.STATION, BaseKind.ORDERS, (18_000, 24_000), 3),
+        ("华北仓", UnitKind.STATION, BaseKind.ORDERS, (9_000, 12_000), 2),
+        ("售后维修部", UnitKind.DEPARTMENT, BaseKind.ORDERS, (4_000, 6_000), 1),
+    ],
+    "property": [
+        ("一期物业服务中心", UnitKind.CAMPUS, BaseKind.HOUSEHOLDS, (1_800, 1_800), 3),
+        ("二期物业服务中心", UnitKind.CAMPUS, BaseKind.HOUSEHOLDS, (1_200, 1_200), 3),
+        ("工程维修部", UnitKind.DEPARTMENT, BaseKind.HOUSEHOLDS, (3_000, 3_000), 2),
+    ],
+    "auto": [
+        ("机修车间", UnitKind.WORKSHOP, BaseKind.VEHICLES, (550, 700), 3),
+        ("钣喷车间", UnitKind.WORKSHOP, BaseKind.VEHICLES, (180, 260), 2),
+        ("销售部", UnitKind.DEPARTMENT, BaseKind.VEHICLES, (40, 70), 1),
+    ],
+}
+DEFAULT_UNITS = [
+    ("一部", UnitKind.DEPARTMENT, BaseKind.CUSTOMERS, (2_000, 3_000), 2),
+    ("二部", UnitKind.DEPARTMENT, BaseKind.CUSTOMERS, (1_000, 1_500), 1),
+]
+
+
+def _months(today: dt.date) -> list[dt.date]:
+    first = today.replace(day=1)
+    out = [first]
+    for _ in range(MONTHS - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        out.append(first)
+    return out
+
+
+def build_reports_rows(lines, *, now: dt.datetime | None = None, seed: int = 0) -> dict[str, int]:
+    now = now or timezone.now()
+    rng = random.Random(seed + 22)
+    counts = {"units": 0, "handoffs": 0, "bases": 0}
+    months = _months(timezone.localdate(now))
+    for line in lines:
+        spec = UNITS.get(line.industry, DEFAULT_UNITS)
+        units = []
+        for name, kind, _counted, _range, weight in spec:
+            unit, created = ResponsibleUnit.objects.get_or_create(
+                business_line=line, name=name, defaults={"kind": kind}
+            )
+            counts["units"] += created
+            units.append((unit, weight))
+        bases = []
+        have = set(UnitBase.objects.filter(business_line=line).values_list("unit_id", "month"))
+        for (unit, _w), (_n, _k, counted, (low, high), _weight) in zip(units, spec, strict=True):
+            bases.extend(
+                UnitBase(
+                    business_line=line,
+                    unit=unit,
+                    month=month,
+                    kind=counted,
+                    base=rng.randint(low, high),
+                )
+                for month in months
+                if (unit.pk, month) not in have
+            )
+        UnitBase.objects.bulk_create(bases, batch_size=BATCH)
+        counts["bases"] += len(bases)
+        counts["handoffs"] += _hand_off(line, units, now=now, rng=rng)
+    return counts
+
+
+def _hand_off(line, units, *, now: dt.datetime, rng: random.Random) -> int:
+    """Hand most of the line's complaints of the last 180 days to a unit (weighted)."""
+    rows = (
+        Ticket.objects.filter(
+            business_line=line,
+            type=TicketType.COMPLAINT,
+            created_at__gte=now - dt.timedelta(days=DAYS),
+            handoffs__isnull=True,
+        )
+        .order_by("id")
+        .values_list("id", "created_at", "resolved_at", "first_owner_id")
+    )
+    choices = [u for u, _w in units]
+    weights = [w for _u, w in units]
+    batch: list[Handoff] = []
+    total = 0
+    with historic_timestamps(Handoff), transaction.atomic():
+        for ticket_id, created_at, resolved_at, owner_id in rows.iterator(chunk_size=BATCH):
+            if (ticket_id * 7919) % 100 >= HANDED_SHARE * 100:  # the same ones on every run
+                continue
+            at = created_at + dt.timedelta(hours=rng.randint(1, 6))
+            due = at + dt.timedelta(days=2)
+            done = resolved_at if resolved_at and resolved_at > at else None
+            batch.append(
+                Handoff(
+                    ticket_id=ticket_id,
+                    unit=rng.choices(choices, weights)[0],
+                    due_at=due,
+                    note="请核实并处理，按时反馈处理结果。",
+                    created_by_id=owner_id,
+                    done_at=done,
+                    report="已核实处理，客户认可。" if done else "",
+                    created_at=at,
+                    updated_at=done or at,
+                )
+            )
+            if len(batch) >= BATCH:
+                Handoff.objects.bulk_create(batch)
+                total += len(batch)
+                batch = []
+        Handoff.objects.bulk_create(batch)
+        total += len(batch)
+    return total

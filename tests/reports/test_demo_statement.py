@@ -1,0 +1,33 @@
+"""The demo's monthly statement (issue 22): the shop's supervisor opens last month's statement
+and sees units with bases, complaint ratios and a ranking, each unit's count equal to its rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from kefu.accounts.models import User
+from kefu.demo.builder import build_demo
+from kefu.demo.reports_rows import build_reports_rows
+from kefu.reports import statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_statement_shows_ranked_units_with_true_ratios(db):
+    build_demo(tickets=400)
+    manager = User.objects.get(username="manager")
+    month = statement.month_of(timezone.localdate()).previous()
+    data = statement.monthly(manager, period=month)
+    units = data["complaints"]["by_unit"]
+    assert data["complaints"]["total"] > 0
+    ranked = [u for u in units if u["rank"] is not None]
+    assert ranked and all(u["base"] for u in ranked)
+    assert sum(u["complaints"] for u in units) > 0
+    for u in units:
+        rows = statement.drill(manager, data["business_line"], month, "unit", u["unit_id"])
+        assert rows.count() == u["complaints"]
+    from kefu.accounts.models import BusinessLine
+
+    again = build_reports_rows(list(BusinessLine.objects.all()))
+    assert again == {"units": 0, "handoffs": 0, "bases": 0}  # a second run adds nothing
