@@ -12,18 +12,8 @@ from ninja import Field, Router, Schema, Status
 
 from kefu.booking import rules, selectors, services
 from kefu.booking.models import LeaveReason, LessonKind, LessonStatus, Party
-from kefu.core import api_contract
 from kefu.core.api_contract import code
 from kefu.core.errors import Invalid, NotFound
-
-if not any(t["name"] == "booking" for t in api_contract.TAGS):
-    api_contract.TAGS.append(
-        {
-            "name": "booking",
-            "description": "约课 Lesson desk: the 12-hour cancellation cut-off, hour ledgers, "
-            "bookings, short-notice leave with the leader's evidence-backed exception, no-shows.",
-        }
-    )
 
 router = Router(tags=["booking"])
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -155,6 +155,17 @@ TAGS = [
         "description": "报表 The monthly statement (unit complaint ratio ranking, callbacks, CSI, "
         "SLA), the rows behind each figure, units' monthly bases and the signed month.",
     },
+    {
+        "name": "property",
+        "description": "物业 Property office: collection rate per fee and building, arrears "
+        "by household, the 催缴函 list, payments and letter batches (entered in the letter "
+        "register).",
+    },
+    {
+        "name": "booking",
+        "description": "约课 Lesson desk: the 12-hour cancellation cut-off, hour ledgers, "
+        "bookings, short-notice leave with the leader's evidence-backed exception, no-shows.",
+    },
 ]
 
 

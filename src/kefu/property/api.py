@@ -11,20 +11,9 @@ from typing import Annotated
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from kefu.core import api_contract
 from kefu.core.api_contract import code
 from kefu.property import selectors, services
 from kefu.property.models import LetterKind, Method
-
-if not any(t["name"] == "property" for t in api_contract.TAGS):
-    api_contract.TAGS.append(
-        {
-            "name": "property",
-            "description": "物业 Property office: collection rate per fee and building, arrears "
-            "by household, the 催缴函 list, payments and letter batches (entered in the letter "
-            "register).",
-        }
-    )
 
 router = Router(tags=["property"])
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
