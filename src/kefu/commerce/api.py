@@ -7,14 +7,24 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from kefu.commerce import order_merge, selectors
 from kefu.commerce.schemas import (
+    Id,
+    OrderListOut,
+    OrderPageOut,
     OrdersUpsertIn,
+    OrdersUpsertOut,
     RefundDecisionIn,
+    RefundDecisionOut,
+    ReminderListOut,
+    ReminderOut,
     ReminderOutcomeIn,
+    ReminderResultsOut,
     ReturnCreateIn,
+    ReturnListOut,
+    ReturnOut,
     ReturnStepIn,
 )
 from kefu.commerce.services import orders, reminders, returns
@@ -57,8 +67,8 @@ def _status_label(code: str) -> str:
     return order_status_label(code)
 
 
-@router.post("/shops/{shop_id}/orders")
-def orders_upsert(request, shop_id: int, data: OrdersUpsertIn):
+@router.post("/shops/{shop_id}/orders", response=OrdersUpsertOut)
+def orders_upsert(request, shop_id: Id, data: OrdersUpsertIn):
     """Create or update orders by (shop, order id); any row error loads nothing (400) unless
     ``partial``; a late status update never overwrites a newer one."""
     shop = selectors.shop_get_for(user=request.user, pk=shop_id)
@@ -76,7 +86,7 @@ def orders_upsert(request, shop_id: int, data: OrdersUpsertIn):
     return result.as_dict()
 
 
-@router.get("/orders")
+@router.get("/orders", response=OrderPageOut)
 def order_list(request, cursor: str | None = None, limit: int | None = None):
     page = paginate(
         selectors.orders_for(user=request.user), ordering="-placed_at", cursor=cursor, limit=limit
@@ -84,8 +94,8 @@ def order_list(request, cursor: str | None = None, limit: int | None = None):
     return {"items": [order_out(o) for o in page.items], "next": page.next}
 
 
-@router.get("/customers/{customer_id}/orders")
-def customer_orders(request, customer_id: int):
+@router.get("/customers/{customer_id}/orders", response=OrderListOut)
+def customer_orders(request, customer_id: Id):
     """The order card beside a conversation: the customer's latest orders and their status."""
     items = selectors.customer_orders_for(user=request.user, customer_id=customer_id)
     return {"items": [order_out(o) for o in items]}
@@ -105,15 +115,15 @@ def reminder_out(r) -> dict:
     }
 
 
-@router.get("/reminders/phone")
+@router.get("/reminders/phone", response=ReminderListOut)
 def phone_list(request, limit: int = 50):
     """The live phone list: amount descending, the earlier order first."""
     items = selectors.phone_list_for(user=request.user, limit=max(1, min(limit, 200)))
     return {"items": [reminder_out(r) for r in items]}
 
 
-@router.post("/reminders/{reminder_id}/outcome")
-def reminder_outcome(request, reminder_id: int, data: ReminderOutcomeIn):
+@router.post("/reminders/{reminder_id}/outcome", response=ReminderOut)
+def reminder_outcome(request, reminder_id: Id, data: ReminderOutcomeIn):
     reminder = selectors.reminder_get_for(user=request.user, pk=reminder_id)
     done = reminders.reminder_call_outcome(
         actor=request.user, reminder=reminder, outcome=data.outcome
@@ -145,7 +155,7 @@ def day_range(start: str | None, end: str | None) -> tuple[dt.datetime, dt.datet
     return begin, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
 
 
-@router.get("/reminders/results")
+@router.get("/reminders/results", response=ReminderResultsOut)
 def reminder_results(request, start: str | None = None, end: str | None = None):
     """回单率, 回款率 and 回款金额 in total and per channel, agent and day (PAY-5)."""
     begin, stop = day_range(start, end)
@@ -175,13 +185,13 @@ def return_out(r) -> dict:
     }
 
 
-@router.get("/returns")
+@router.get("/returns", response=ReturnListOut)
 def return_sweep(request):
     """Open returns, VIP first, then the oldest (the daily sweep, RET-1)."""
     return {"items": [return_out(r) for r in selectors.returns_sweep_for(user=request.user)]}
 
 
-@router.post("/returns", response={201: dict})
+@router.post("/returns", response={201: ReturnOut})
 def return_create(request, data: ReturnCreateIn):
     order = selectors.order_get_for(user=request.user, pk=data.order)
     ret = returns.return_request(
@@ -192,11 +202,11 @@ def return_create(request, data: ReturnCreateIn):
         exchange=data.exchange,
         allergy=data.allergy,
     )
-    return 201, return_out(ret)
+    return Status(201, return_out(ret))
 
 
-@router.post("/returns/{return_id}/steps")
-def return_step(request, return_id: int, data: ReturnStepIn):
+@router.post("/returns/{return_id}/steps", response=ReturnOut)
+def return_step(request, return_id: Id, data: ReturnStepIn):
     ret = selectors.return_get_for(user=request.user, pk=return_id)
     ret = returns.return_step(
         actor=request.user,
@@ -210,8 +220,8 @@ def return_step(request, return_id: int, data: ReturnStepIn):
     return return_out(ret)
 
 
-@router.post("/refunds/{refund_id}/decision")
-def refund_decision(request, refund_id: int, data: RefundDecisionIn):
+@router.post("/refunds/{refund_id}/decision", response=RefundDecisionOut)
+def refund_decision(request, refund_id: Id, data: RefundDecisionIn):
     refund = selectors.refund_get_for(user=request.user, pk=refund_id)
     refund = returns.refund_decide(
         actor=request.user, refund=refund, version=data.version, approve=data.approve

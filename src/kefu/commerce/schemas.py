@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OrdersUpsertIn(Schema):
@@ -35,3 +35,107 @@ class ReturnStepIn(Schema):
 class RefundDecisionIn(Schema):
     version: int
     approve: bool
+
+
+# -- answers (typed, so the OpenAPI document describes every body) ---------------------------
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class RowErrorOut(Schema):
+    row: int
+    message: str
+
+
+class OrdersUpsertOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    stale: int
+    errors: list[RowErrorOut]
+
+
+class ShopOrderOut(Schema):
+    id: int
+    shop: int | None
+    order_id: str
+    customer: int
+    amount: str = Field(description="Yuan, as a decimal string.")
+    status: str = Field(description="unpaid, paid, shipped, delivered or closed (from the times).")
+    status_label: str
+    platform_status: str = Field(description="The platform's own wording (待付款 …).")
+    placed_at: str | None
+    paid_at: str | None
+    shipped_at: str | None
+    delivered_at: str | None
+    closed_at: str | None
+    courier: str
+    tracking_no: str
+    warehouse_city: str
+    buyer_online: bool
+
+
+class OrderPageOut(Schema):
+    items: list[ShopOrderOut]
+    next: str | None
+
+
+class OrderListOut(Schema):
+    items: list[ShopOrderOut]
+
+
+class ReminderOut(Schema):
+    id: int
+    order: int
+    order_id: str
+    channel: str
+    status: str
+    amount: str
+    placed_at: str | None
+    sent_at: str | None
+    outcome: str
+
+
+class ReminderListOut(Schema):
+    items: list[ReminderOut]
+
+
+class FiguresOut(Schema):
+    reminded_orders: int
+    reminded_amount: str
+    paid_orders: int
+    paid_amount: str
+    order_rate: str | None = Field(description="回单率: paid after a reminder ÷ reminded.")
+    amount_rate: str | None = Field(description="回款率: amount so paid ÷ amount reminded.")
+
+
+class ReminderResultsOut(Schema):
+    total: FiguresOut
+    channels: dict[str, FiguresOut]
+    agents: dict[str, FiguresOut]
+    days: dict[str, FiguresOut]
+
+
+class ReturnOut(Schema):
+    id: int
+    order: int
+    status: str
+    exchange: bool
+    vip: bool
+    rule: str
+    amount: str
+    requested_at: str | None
+    received_at: str | None
+    due_at: str | None
+    resolved_at: str | None
+    version: int
+
+
+class ReturnListOut(Schema):
+    items: list[ReturnOut]
+
+
+class RefundDecisionOut(Schema):
+    id: int
+    status: str
+    version: int
