@@ -360,19 +360,22 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
 
 
 def _top_up(count: int, *, now) -> None:
-    """File ``count`` ordinary enquiries of today through the intake service (see build_demo)."""
+    """File ``count`` ordinary enquiries of today through the intake service (see build_demo):
+    the lines' agents in turn, each for a customer of their line, so exactly ``count`` are
+    filed."""
     from kefu.tickets.services import ticket_create
 
-    agents = list(User.objects.filter(role="agent", is_active=True).order_by("id"))
+    customers = {}
+    for customer in Customer.objects.filter(merged_into=None).order_by("id"):
+        customers.setdefault(customer.business_line_id, []).append(customer)
+    agents = [
+        agent
+        for agent in User.objects.filter(role="agent", is_active=True).order_by("id")
+        if customers.get(agent.business_line_id) and agent.has_usable_password()
+    ]
     for i in range(max(0, count)):
         agent = agents[i % len(agents)]
-        customer = (
-            Customer.objects.filter(business_line_id=agent.business_line_id, merged_into=None)
-            .order_by("id")[i : i + 1]
-            .first()
-        )
-        if customer is None:
-            continue
+        pool = customers[agent.business_line_id]
         ticket_create(
             actor=agent,
             title=TOP_UP_TITLES[i % len(TOP_UP_TITLES)],
@@ -380,7 +383,7 @@ def _top_up(count: int, *, now) -> None:
             type="consult",
             channel="phone",
             priority="normal",
-            customer=customer,
+            customer=pool[i % len(pool)],
         )
 
 
