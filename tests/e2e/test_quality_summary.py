@@ -5,6 +5,8 @@ as .xlsx."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -80,7 +82,8 @@ def test_deduct_sign_off_then_sign_and_export_the_penalty_summary(
     screenshot("quality-penalty-summary-signed")
     with page.expect_download() as download:
         page.click("#summary-export")
-    sheet = load_workbook(download.value.path()).active
+    # the download is saved without an extension, which openpyxl refuses as a path
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     assert [c.value for c in sheet[2]][:5] == ["售后一组", "lead", 1, 0, 50]
     summary = PenaltySummary.objects.get(period=timezone.localdate().replace(day=1))
     assert summary.status == "signed" and summary.signed_by == manager

@@ -287,3 +287,21 @@ def test_api_statement_drill_base_and_sign(month_data, manager, agent, api_as):
         assert signed.status_code == 201
         again = api.post("/api/v1/reports/monthly/sign", {"period": OCT, "summary": "小结"})
         assert again.status_code == 409
+
+
+def test_the_statement_xlsx_writes_a_units_formula_name_as_text(month_data, manager, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    unit = month_data["站点A"]
+    unit.name = hostile
+    unit.save(update_fields=["name"])
+    client.force_login(manager)
+    xlsx = client.get("/reports/monthly/statement.xlsx", {"period": OCT})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert "'" + hostile in texts and hostile not in texts

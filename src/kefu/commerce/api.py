@@ -31,6 +31,7 @@ from kefu.commerce.services import orders, reminders, returns
 from kefu.core import scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
+from kefu.customers.selectors import customer_get_for
 
 router = Router(tags=["commerce"])
 
@@ -97,7 +98,8 @@ def order_list(request, cursor: str | None = None, limit: int | None = None):
 @router.get("/customers/{customer_id}/orders", response=OrderListOut)
 def customer_orders(request, customer_id: Id):
     """The order card beside a conversation: the customer's latest orders and their status."""
-    items = selectors.customer_orders_for(user=request.user, customer_id=customer_id)
+    customer = customer_get_for(user=request.user, pk=customer_id)  # 404 outside the scope
+    items = selectors.customer_orders_for(user=request.user, customer_id=customer.pk)
     return {"items": [order_out(o) for o in items]}
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from kefu.core.api_contract import code
+from kefu.core.inputs import Day
 from kefu.property import selectors, services
 from kefu.property.models import LetterKind, Method
 
@@ -63,7 +64,7 @@ class HouseholdListOut(Schema):
 class PaymentIn(Schema):
     bill: Id
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
-    paid_on: dt.date | None = None
+    paid_on: Day | None = None
     method: PaymentMethod = "cash"
 
 
@@ -77,7 +78,7 @@ class PaymentOut(Schema):
 
 class LetterBatchIn(Schema):
     kind: PropertyLetterKind
-    as_of: dt.date | None = None
+    as_of: Day | None = None
 
 
 class LetterBatchOut(Schema):
@@ -114,7 +115,7 @@ def collection_rate(request, year: int = Query(..., ge=2000, le=2100), fee_type:
 
 
 @router.get("/arrears", response=HouseholdListOut, operation_id="arrears_list")
-def arrears(request, as_of: dt.date | None = None):
+def arrears(request, as_of: Day | None = None):
     """Households owing on bills due before ``as_of`` (default today), largest first (at most
     500)."""
     rows = selectors.arrears(
@@ -124,7 +125,7 @@ def arrears(request, as_of: dt.date | None = None):
 
 
 @router.get("/dunning", response=HouseholdListOut, operation_id="dunning_list")
-def dunning(request, as_of: dt.date | None = None):
+def dunning(request, as_of: Day | None = None):
     """Households whose oldest unpaid bill has been due for more than a year (催缴函)."""
     rows = selectors.dunning_households(
         bills=selectors.bills_for(request.user), as_of=as_of or timezone.localdate(), limit=MAX_ROWS

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from kefu.core.inputs import Day
+
 TrainingRequestAction = Literal["approve", "reject", "assign", "archive"]
 
 
@@ -63,7 +65,7 @@ class TrainingRequestIn(Schema):
     topic: str = Field(..., min_length=1, max_length=200)
     audience: str = Field("", max_length=200)
     reason: str = Field("", max_length=5000)
-    wished_on: dt.date | None = None
+    wished_on: Day | None = None
 
 
 class TrainingRequestActIn(Schema):
