@@ -305,3 +305,18 @@ def test_the_statement_xlsx_writes_a_units_formula_name_as_text(month_data, mana
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert "'" + hostile in texts and hostile not in texts
+
+
+def test_the_statement_carries_the_signed_penalty_summary_rpt1(month_data, org, manager):
+    from kefu.quality.models import PenaltyRow, PenaltySummary
+
+    # a draft is no figure yet
+    summary = PenaltySummary.objects.create(business_line=org.shop, period=dt.date(2026, 10, 1))
+    PenaltyRow.objects.create(summary=summary, unit="站点A", amount_yuan=200, repeat=1)
+    PenaltyRow.objects.create(summary=summary, unit="站点B", amount_yuan=500, applied=False)
+    assert statement.monthly(manager, period=OCT)["penalties_total_yuan"] is None
+
+    # signed by company leadership: the applied penalties (a stability-period row is not)
+    summary.status = "signed"
+    summary.save(update_fields=["status"])
+    assert statement.monthly(manager, period=OCT)["penalties_total_yuan"] == 200.0

@@ -435,9 +435,22 @@ def monthly(user, *, period, business_line=None) -> dict:
             "first_response": sla["first_response"],
             "resolution": sla["resolution"],
         },
-        # 月处罚汇总表: owned by the quality-KPI app, which this statement does not read yet
-        "penalties_total_yuan": None,
+        "penalties_total_yuan": _penalties_total(line_id, month),
     }
+
+
+def _penalties_total(line_id, month: Month) -> float | None:
+    """The 月处罚汇总表 as signed by company leadership (the quality app's): the applied penalties
+    of the month; None while no summary of the month is signed (a draft is no figure)."""
+    from kefu.quality.models import PenaltySummary, SummaryStatus
+
+    signed = PenaltySummary.objects.filter(period=month.start).exclude(status=SummaryStatus.DRAFT)
+    if line_id is not None:
+        signed = signed.filter(business_line_id=line_id)
+    summaries = list(signed.prefetch_related("rows"))
+    if not summaries:
+        return None
+    return float(sum(r.amount_yuan for s in summaries for r in s.rows.all() if r.applied))
 
 
 def _float(value) -> float | None:
