@@ -50,7 +50,7 @@ def test_ch1_a_reply_is_mailed_with_threading_headers_and_the_answer_threads_bac
     assert _text(sent["From"]) == "网店 <service@shop.example>"
     original = "000001db42a1$8e1f2c30$aa5d8490$@example.com"
     assert sent["In-Reply-To"] == f"<{original}>" and original in sent["References"]
-    sent_id = sent["Message-ID"].strip("<>")
+    sent_id = sent["Message-ID"].strip().strip("<>")
     assert OutboundMail.objects.get(message_id=sent_id).reply_id == message.pk
     assert sent.get_payload(decode=True).decode(sent.get_content_charset()).strip() == (
         "您好，已为您补发缺页的图书。"

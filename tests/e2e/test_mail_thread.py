@@ -86,7 +86,7 @@ def test_a_customer_mail_is_answered_in_the_browser_and_the_answer_threads_back(
     answer["To"] = "service@shop.example"
     answer["Subject"] = "回复：图书缺页"
     answer["Message-ID"] = "<answer-1@example.com>"
-    answer["In-Reply-To"] = sent["Message-ID"]
+    answer["In-Reply-To"] = sent["Message-ID"].strip()  # unfolded
     answer["References"] = f"{sent['References']} {sent['Message-ID']}"
     answer.set_content("收到，谢谢！什么时候能到？", charset="gb18030")
     result = services.ingest(answer.as_bytes(), mailbox=mailbox)

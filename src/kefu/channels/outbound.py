@@ -11,7 +11,8 @@ times; the agent may also retry it from the ticket. An address that bounced is n
 from __future__ import annotations
 
 import logging
-from email.utils import formataddr, make_msgid
+import secrets
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -72,7 +73,9 @@ def compose(message: TicketMessage, address: str) -> tuple[EmailMessage, str]:
             "number": ticket.number,
         }
     ids = thread_ids(ticket)
-    msgid = make_msgid(idstring=f"kefu.{ticket.pk}.{message.pk}", domain=domain)
+    # short enough that "Message-ID: <…>" fits one 78-character line for a usual domain (a
+    # folded header is legal, but some clients thread a folded id badly)
+    msgid = f"<{secrets.token_hex(8)}.{ticket.pk}.{message.pk}@{domain}>"
     headers = {"Message-ID": msgid, "X-Kefu-Ticket": ticket.number, "Auto-Submitted": "no"}
     if ids:
         headers["In-Reply-To"] = f"<{ids[-1]}>"
