@@ -174,14 +174,16 @@ def create_fts_sql(model) -> tuple[str, str]:
     )
 
 
-def index_rows(model, rows: list[tuple[int, str]]) -> None:
-    """Keep the FTS5 table in step with ``search_text`` (SQLite only; PostgreSQL indexes itself)."""
+def index_rows(model, rows: list[tuple[int, str]], *, fresh: bool = False) -> None:
+    """Keep the FTS5 table in step with ``search_text`` (SQLite only; PostgreSQL indexes itself).
+    ``fresh``: rows just inserted, with nothing indexed yet to delete."""
     if connection.vendor != "sqlite" or not rows:
         return
     table = fts_table(model)
     with connection.cursor() as cur:
-        # bandit: identifiers come from model metadata; values are bound parameters
-        cur.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _ in rows])  # nosec B608
+        if not fresh:
+            # bandit: identifiers come from model metadata; values are bound parameters
+            cur.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _ in rows])  # nosec B608
         # bandit: identifiers come from model metadata; values are bound parameters
         cur.executemany(f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)", rows)  # nosec B608
 

@@ -104,8 +104,10 @@ def _clean_agent(line_id: int, value):
     return user
 
 
-def _index_phones(customer: Customer) -> None:
-    PhoneGram.objects.filter(customer=customer).delete()
+def _index_phones(customer: Customer, *, fresh: bool = False) -> None:
+    """One row per digit gram (phone_search); ``fresh``: a new customer has none to delete."""
+    if not fresh:
+        PhoneGram.objects.filter(customer=customer).delete()
     PhoneGram.objects.bulk_create(
         PhoneGram(customer=customer, business_line_id=customer.business_line_id, gram=g)
         for g in sorted(phone_grams(customer.phone, customer.phone2))
@@ -170,8 +172,8 @@ def customer_create(
     )
     customer.tag_index = tag_index(customer.tags)
     _full_clean(customer)
-    customer.save()
-    _index_phones(customer)
+    customer.save(force_insert=True)
+    _index_phones(customer, fresh=True)
     audit.record(actor=actor, action="customer.create", obj=customer, changes={"name": name})
     events.publish(
         "customer.created",
@@ -182,6 +184,25 @@ def customer_create(
         subject=customer,
     )
     return customer
+
+
+@transaction.atomic
+def customer_for_caller(*, actor, business_line, phone: str, name: str) -> Customer:
+    """The line's customer with this phone, else a new one (intake of a caller known only by
+    phone). Two intakes of the same new caller at once make one customer: on PostgreSQL the
+    miss is checked again under the phone's lock; SQLite's IMMEDIATE transaction already holds
+    the only write lock from the first lookup on, so there the first miss stands."""
+    found = existing_by_phone(business_line_id=business_line.pk, phone=phone)
+    if found is None and db.is_postgres():
+        db.lock_key(f"customer-phone:{business_line.pk}:{normalize_phone(phone)}")
+        found = existing_by_phone(business_line_id=business_line.pk, phone=phone)
+    if found is not None:
+        found.business_line = business_line
+        return found
+    # looked up above under the lock: customer_create need not look again
+    return customer_create(
+        actor=actor, business_line=business_line, name=name, phone=phone, allow_duplicate=True
+    )
 
 
 # never in an event's payload: a changed one reads null

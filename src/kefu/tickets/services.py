@@ -14,11 +14,11 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from kefu.accounts.models import Role, Team, User
+from kefu.accounts.models import BusinessLine, Role, Team, User
 from kefu.core import audit, events, line_settings, scope, search
 from kefu.core.business_calendar import calendar_for, calendar_overrides
 from kefu.core.db import next_id
-from kefu.core.errors import Conflict, Invalid, NotFound, StaleWrite
+from kefu.core.errors import Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
 from kefu.tickets.due import compute_due
@@ -354,7 +354,41 @@ def ticket_create(
     The customer must be of the actor's business line (any for admins); team, category and
     assignee ids (or instances) must belong to that line; the team defaults to the actor's.
     """
-    customer = _check_customer(actor, customer)
+    return _ticket_insert(
+        actor=actor,
+        customer=_check_customer(actor, customer),
+        title=title,
+        type=type,
+        channel=channel,
+        description=description,
+        priority=priority,
+        team=team,
+        category=category,
+        assignee=assignee,
+        vehicle=vehicle,
+        property_unit=property_unit,
+        order=order,
+    )
+
+
+def _ticket_insert(
+    *,
+    actor,
+    customer: Customer,
+    title: str,
+    type: str,
+    channel: str,
+    description: str = "",
+    priority: str = "normal",
+    team=None,
+    category=None,
+    assignee=None,
+    vehicle=None,
+    property_unit=None,
+    order=None,
+) -> Ticket:
+    """``ticket_create`` once the customer is known to be in the actor's scope, read in this
+    transaction with its business line."""
     line = customer.business_line
     title = _clean_title(title)
     description = _clean_description(description)
@@ -430,7 +464,7 @@ def ticket_create(
     )
     ticket.save(force_insert=True)  # its created_at is stamped a few microseconds after ``now``
     sla_start(clocks=clocks)
-    search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
+    search.index_rows(Ticket, [(ticket.pk, ticket.search_text)], fresh=True)
     customer.last_contact_at = ticket.created_at
     customer.save(update_fields=["last_contact_at"])
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED)
@@ -482,7 +516,7 @@ def ticket_create_for_caller(
 ) -> Ticket:
     """Intake for a caller known only by phone: find the customer by phone in the business line
     (the team's, else the actor's) or create them, then ``ticket_create``."""
-    from kefu.customers.services import customer_create, existing_by_phone
+    from kefu.customers.services import customer_for_caller
 
     if _pk_safe(team) is not None:
         team_id = _id_or_invalid("team", team)
@@ -496,24 +530,19 @@ def ticket_create_for_caller(
             )
         line = team_obj.business_line
     else:
-        line = actor.business_line
+        # read in this transaction: its settings token must be fresh (core.line_settings)
+        line = BusinessLine.objects.filter(pk=actor.business_line_id).first()
     if line is None:
         raise Invalid(_("Choose the team that takes the ticket."), fields={"team": _("Required.")})
-    customer = existing_by_phone(business_line_id=line.pk, phone=customer_phone or "")
-    if customer is None:
-        try:
-            customer = customer_create(
-                actor=actor, business_line=line, name=customer_name, phone=customer_phone
-            )
-        except Conflict as exc:
-            # another intake created this caller a moment ago: the ticket goes to that customer
-            customer = getattr(exc, "existing", None)
-            if customer is None:
-                raise
-        except Invalid as exc:
-            exc.fields = {f"customer_{k}": v for k, v in exc.fields.items()}
-            raise
-    return ticket_create(actor=actor, customer=customer, team=team, **ticket_fields)
+    try:
+        customer = customer_for_caller(
+            actor=actor, business_line=line, name=customer_name, phone=customer_phone or ""
+        )
+    except Invalid as exc:
+        exc.fields = {f"customer_{k}": v for k, v in exc.fields.items()}
+        raise
+    # the customer was just read (or made) in this transaction, unmerged, of ``line``: in scope
+    return _ticket_insert(actor=actor, customer=customer, team=team, **ticket_fields)
 
 
 # -- updates -------------------------------------------------------------------------------

@@ -53,11 +53,15 @@ def _visit_day(customer: Customer) -> dt.date:
     return customer.first_visit_on or timezone.localdate(customer.created_at or timezone.now())
 
 
-def _department_id(customer: Customer) -> int | None:
-    """The department of whoever entered the customer, else the line's first department."""
+def _department_id(customer: Customer, entered_by=None) -> int | None:
+    """The department of whoever entered the customer (``entered_by`` when the caller holds
+    that user), else the line's first department."""
     from kefu.accounts.models import Department
 
-    if customer.created_by_id is not None:
+    if entered_by is not None and entered_by.pk == customer.created_by_id:
+        if entered_by.department_id:
+            return entered_by.department_id
+    elif customer.created_by_id is not None:
         found = (
             User.objects.filter(pk=customer.created_by_id)
             .values_list("department_id", flat=True)
@@ -73,11 +77,14 @@ def _department_id(customer: Customer) -> int | None:
     )
 
 
-def intake_record(*, customer: Customer) -> CustomerIntake:
-    """The intake of a customer who just entered the archive (one per customer)."""
-    found = CustomerIntake.objects.filter(customer_id=customer.pk).first()
-    if found is not None:
-        return found
+def intake_record(*, customer: Customer, new: bool = False, entered_by=None) -> CustomerIntake:
+    """The intake of a customer who just entered the archive (one per customer). ``new``: the
+    customer was created in this transaction, so has no intake to find yet; ``entered_by``: the
+    user who entered them, when the caller holds it."""
+    if not new:
+        found = CustomerIntake.objects.filter(customer_id=customer.pk).first()
+        if found is not None:
+            return found
     line = customer.business_line
     visited = _visit_day(customer)
     missing = missing_fields(customer)
@@ -86,7 +93,7 @@ def intake_record(*, customer: Customer) -> CustomerIntake:
         customer=customer,
         business_line_id=customer.business_line_id,
         # the supervisor who aggregates the day's intake sees it before it is allocated
-        department_id=_department_id(customer),
+        department_id=_department_id(customer, entered_by),
         visited_on=visited,
         archive_due_on=visited + dt.timedelta(days=days),
         archive_done_at=None if missing else timezone.now(),

@@ -60,7 +60,8 @@ def on_customer_created(event) -> None:
     """ARC-1 / ARC-6: a new customer's intake (archive due, allocation pending)."""
     from kefu.followups.services.intake import intake_record
 
-    intake_record(customer=_customer(event))
+    # in the creating transaction, once per customer: no intake exists yet
+    intake_record(customer=_customer(event), new=True, entered_by=getattr(event, "actor", None))
 
 
 def on_customer_updated(event) -> None:
