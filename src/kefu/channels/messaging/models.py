@@ -58,6 +58,15 @@ class OutboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: the ticket reply this SMS carries: its delivery state follows a held message's release
+    reply = models.ForeignKey(
+        "tickets.TicketMessage",
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     local_day = models.DateField(_("day"))
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
