@@ -2,7 +2,8 @@
 CARE-1, PAY-6): 180 days of the shop's and the property office's SMS (payment reminders, dispatch
 notices, replies; a few refused or failed), the customers' SMS and web-form submissions behind
 the generated SMS and web tickets with the acknowledgement each got (no ticket is added: the demo
-holds exactly the tickets asked for), and one TD opt-out through the service.
+holds exactly the tickets asked for), the shop's IM accounts mapped to their team queues with the
+IM messages behind its IM tickets (CH-2/CH-3), and one TD opt-out through the service.
 
 Every history is a ``bulk_create`` with its timestamps set afterwards."""
 
@@ -13,9 +14,11 @@ import random
 
 from django.utils import timezone
 
+from kefu.accounts.models import Team
 from kefu.channels.messaging import rules, services
 from kefu.channels.messaging.models import (
     AutoReply,
+    ImAccount,
     InboundMessage,
     OutboundMessage,
     Status,
@@ -69,6 +72,69 @@ def _inbound_history(line) -> int:
         row.received_at = t.created_at
     InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
     _acks(line, "sms", [(t, t.customer.phone or "-") for t in tickets])
+    return len(created)
+
+
+#: the shop's IM accounts and the queue each feeds (CH-2 by topic, CH-3 refunds apart)
+IM_ACCOUNTS = [
+    ("网店旗舰店:小美", "售前咨询", "reception", "售前组", "consult"),
+    ("网店旗舰店:售后", "产品问题", "reception", "售后一组", "repair"),
+    ("网店旗舰店:物流", "物流问题", "reception", "售后二组", "consult"),
+    ("网店旗舰店:退款", "退款", "refund", "售后一组", "refund"),
+]
+
+
+def _im_history(line) -> int:
+    """The shop's IM accounts mapped to their team queues, and the customers' IM messages behind
+    the line's IM tickets, each to the account whose queue took it."""
+    teams = {t.name: t for t in Team.objects.filter(business_line=line)}
+    accounts = [
+        ImAccount(
+            business_line=line,
+            account=account,
+            name=name,
+            purpose=purpose,
+            team=teams[team],
+            ticket_type=ticket_type,
+        )
+        for account, name, purpose, team, ticket_type in IM_ACCOUNTS
+        if team in teams
+    ]
+    if not accounts:
+        return 0
+    accounts = ImAccount.objects.bulk_create(accounts)
+    by_team = {}
+    for account in accounts:
+        if account.purpose == "reception":
+            by_team.setdefault(account.team_id, account)
+    refund = next((a for a in accounts if a.purpose == "refund"), None)
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="im")
+        .select_related("customer")
+        .order_by("-id")[: HISTORY * 3]
+    )
+    rows, stamps = [], []
+    for t in tickets:
+        account = refund if t.type in ("refund", "return") and refund else by_team.get(t.team_id)
+        conversation = f"wangwang-{t.customer_id}"
+        rows.append(
+            InboundMessage(
+                business_line=line,
+                channel="im",
+                provider_id=f"demo-im-{t.pk}",
+                sender=conversation,
+                conversation=conversation,
+                text=(t.description or t.title)[:500],
+                ticket=t,
+                opened_ticket=True,
+                account=account,
+            )
+        )
+        stamps.append(t.created_at)
+    created = InboundMessage.objects.bulk_create(rows, batch_size=500)
+    for row, at in zip(created, stamps, strict=True):
+        row.received_at = at
+    InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
     return len(created)
 
 
@@ -170,6 +236,8 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
         counts["outbox"] += len(created)
         counts["inbound"] += _inbound_history(line)
         counts["web"] += _web_history(line)
+        if line.industry == "ecommerce":
+            counts["inbound"] += _im_history(line)
         # a customer texts TD: recorded as an opt-out, no ticket (the service's own path)
         services.receive(
             line=line, channel="sms", provider_id=f"demo-td-{code}", sender=phones[-1], text="TD"

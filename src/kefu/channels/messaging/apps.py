@@ -22,5 +22,7 @@ class MessagingConfig(AppConfig):
                 "message.receive": _("Customer message received"),
                 "message.opt_out": _("Customer opted out of messages"),
                 "message.web_form": _("Web form submitted"),
+                "message.im_account_create": _("IM account mapped to a queue"),
+                "message.im_account_update": _("IM account mapping changed"),
             }
         )

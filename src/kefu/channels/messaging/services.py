@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Role, User
-from kefu.channels.messaging import outbox, rules
+from kefu.channels.messaging import im_accounts, outbox, rules
 from kefu.channels.messaging.models import (
     AutoReply,
     Channel,
@@ -216,10 +216,13 @@ def receive(
     phone: str = "",
     platform: str = "",
     from_robot: bool = False,
+    to_account: str = "",
 ) -> tuple[InboundMessage, bool]:
     """Store one inbound SMS or IM message once (by provider message id) and join it to its
     ticket or open one. Returns (the message, created); a duplicate delivery is (the first, False).
-    ``回复TD`` from a phone records the opt-out and opens no ticket."""
+    ``回复TD`` from a phone records the opt-out and opens no ticket. An IM message to one of the
+    line's mapped IM accounts (``to_account``, CH-2/CH-3) opens its ticket in that account's team
+    queue with its ticket type; an unmapped account follows the line's routing."""
     if channel not in (Channel.SMS, Channel.IM):
         raise NotFound(_("Not a channel."))
     provider_id = str(provider_id or "").strip()[:100]
@@ -252,6 +255,9 @@ def receive(
         conversation=conversation,
         text=text[: tickets.MAX_BODY],
         from_robot=from_robot,
+        account=im_accounts.account_for_inbound(line, to_account)
+        if channel == Channel.IM
+        else None,
     )
     try:
         with transaction.atomic():
@@ -277,13 +283,15 @@ def receive(
     new = ticket is None
     with translation.override("zh-hans"):
         if new:
+            account = message.account
             ticket = tickets.ticket_create(
                 actor=actor,
                 title=_title(text),
                 description=text,
-                type="consult",
+                type=account.ticket_type if account else "consult",
                 channel=channel,
                 customer=customer,
+                team=account.team if account else None,
             )
         else:
             tickets.ticket_note(
