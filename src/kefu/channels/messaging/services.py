@@ -14,11 +14,12 @@ import hashlib
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Role, User
-from kefu.channels.messaging import im_accounts, outbox, rules
+from kefu.channels.messaging import im_accounts, outbox, rules, web_mail
 from kefu.channels.messaging.models import (
     AutoReply,
     Channel,
@@ -356,8 +357,12 @@ def ticket_for_token(token: str) -> Ticket:
 
 
 @transaction.atomic
-def web_submit(*, line: BusinessLine, data: dict, address: str, upload=None) -> Ticket:
-    """A visitor's web-form submission → a ticket with channel ``web`` (customer by phone)."""
+def web_submit(
+    *, line: BusinessLine, data: dict, address: str, upload=None, site_url: str = ""
+) -> Ticket:
+    """A visitor's web-form submission → a ticket with channel ``web`` (customer by phone).
+    When the visitor gave an e-mail address the number and the status link (on ``site_url``)
+    are also mailed to it after the commit (``web_mail``)."""
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()[:MAX_NAME]
     phone = normalize_phone(data.get("phone") or "")
@@ -421,6 +426,8 @@ def web_submit(*, line: BusinessLine, data: dict, address: str, upload=None) -> 
         new_ticket=True,
         from_robot=False,
     )
+    path = reverse("contact:status", args=[status_token(ticket)])
+    web_mail.schedule(ticket, email, f"{site_url.rstrip('/')}{path}")
     return ticket
 
 
