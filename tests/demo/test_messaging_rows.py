@@ -6,6 +6,7 @@ import pytest
 from kefu.channels.messaging.models import ImAccount, InboundMessage, OutboundMessage
 from kefu.customers.services import customer_create
 from kefu.demo.messaging_rows import build_messaging_rows
+from kefu.knowledge.models import AutoReply as KnowledgeReply
 from kefu.tickets.services import ticket_create
 
 
@@ -24,3 +25,4 @@ def test_demo_maps_im_accounts_and_counts_their_messages(org, agent, agent2):
     assert im.count() == 3 and not im.filter(account=None).exists()
     assert im.filter(account=accounts["售前咨询"]).count() == 1
     assert counts["outbox"] == OutboundMessage.objects.count() > 0
+    assert KnowledgeReply.objects.filter(business_line=org.shop, kind="welcome").count() == 2

@@ -25,6 +25,7 @@ from kefu.channels.messaging.models import (
     WebSubmission,
 )
 from kefu.customers.models import Customer
+from kefu.knowledge.models import AutoReply as KnowledgeReply
 from kefu.tickets.models import Ticket
 
 DAYS = 180
@@ -155,6 +156,20 @@ def _web_history(line) -> int:
     return len(created)
 
 
+#: the SMS and web-form acknowledgements the lines keep in their knowledge base (CH-4)
+KB_ACKS = {
+    "sms": "亲，您的消息已收到，工单号 {number}，客服会在 2 小时内联系您。",
+    "web": "您好，您的留言已受理（工单号 {number}），可随时通过本页面查看处理进度。",
+}
+
+
+def _knowledge_acks(line) -> None:
+    for channel, message in KB_ACKS.items():
+        KnowledgeReply.objects.get_or_create(
+            business_line=line, channel=channel, kind="welcome", defaults={"message": message}
+        )
+
+
 def _acks(line, channel: str, pairs) -> None:
     rows = [
         AutoReply(
@@ -163,7 +178,7 @@ def _acks(line, channel: str, pairs) -> None:
             conversation=conversation,
             kind=rules.ACK,
             ticket=t,
-            text=services.auto_text(line, rules.ACK, t),
+            text=services.auto_text(line, rules.ACK, t, channel),
         )
         for t, conversation in pairs
     ]
@@ -234,6 +249,7 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
             row.created_at = at
         OutboundMessage.objects.bulk_update(created, ["created_at"], batch_size=500)
         counts["outbox"] += len(created)
+        _knowledge_acks(line)
         counts["inbound"] += _inbound_history(line)
         counts["web"] += _web_history(line)
         if line.industry == "ecommerce":

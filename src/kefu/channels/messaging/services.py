@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Role, User
-from kefu.channels.messaging import im_accounts, outbox, rules, web_mail
+from kefu.channels.messaging import auto_texts, im_accounts, outbox, rules, web_mail
 from kefu.channels.messaging.models import (
     AutoReply,
     Channel,
@@ -72,21 +72,11 @@ def channel_actor(line: BusinessLine) -> User:
 
 # -- auto-replies ----------------------------------------------------------------------------
 
-AUTO_TEXTS = {
-    rules.ACK: "您好，我们已收到您的消息，工单号 %(number)s，客服会尽快回复您。",
-    rules.OUT_OF_HOURS: "您好，现在是非工作时间，我们会在上班后第一时间处理您的问题（工单号 %(number)s）。",
-    rules.PEAK: "您好，当前咨询量较大，常见问题可先查看自助帮助：%(help)s",
-}
 
-
-def auto_text(line: BusinessLine, kind: str, ticket: Ticket) -> str:
-    """The line's own text for ``kind`` (policy ``auto_replies``), else the default."""
-    texts = line.policy("auto_replies") or {}
-    template = texts.get(kind) or AUTO_TEXTS[kind]
-    try:
-        return template % {"number": ticket.number, "help": f"/help/{line.code}/"}
-    except (KeyError, ValueError, TypeError):
-        return AUTO_TEXTS[kind] % {"number": ticket.number, "help": f"/help/{line.code}/"}
+def auto_text(line: BusinessLine, kind: str, ticket: Ticket, channel: str = "sms") -> str:
+    """The text of one auto-reply: the knowledge base's for the line and channel, else the
+    line's policy, else the default (``auto_texts``)."""
+    return auto_texts.render(line, kind, channel, number=ticket.number)
 
 
 def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
@@ -123,7 +113,7 @@ def auto_reply(
     )
     sent = []
     for kind in rules.auto_replies(situation):
-        text = auto_text(line, kind, ticket)
+        text = auto_text(line, kind, ticket, channel)
         sent.append(
             AutoReply.objects.create(
                 business_line=line,
