@@ -22,14 +22,14 @@ from kefu.knowledge.models import QuickReply
 from kefu.knowledge.services import auto_reply_save
 
 DEFAULTS = {
-    rules.ACK: "您好，我们已收到您的消息，工单号 %(number)s，客服会尽快回复您。",
-    rules.OUT_OF_HOURS: "您好，现在是非工作时间，我们会在上班后第一时间处理您的问题（工单号 %(number)s）。",
-    rules.PEAK: "您好，当前咨询量较大，常见问题可先查看自助帮助：%(help)s",
+    rules.ACK: "您好，我们已收到您的消息，工单号 {number}，客服会尽快回复您。",
+    rules.OUT_OF_HOURS: "您好，现在是非工作时间，我们会在上班后第一时间处理您的问题（工单号 {number}）。",
+    rules.PEAK: "您好，当前咨询量较大，常见问题可先查看自助帮助：{help}",
 }
 #: our auto-reply kinds → the knowledge base's
 KB_KIND = {rules.ACK: "welcome", rules.OUT_OF_HOURS: "after_hours", rules.PEAK: "peak"}
 CHANNELS = ("sms", "im", "web")
-NUMBER_SUFFIX = "（工单号 %(number)s）"
+NUMBER_SUFFIX = "（工单号 {number}）"
 DEFAULT_HOURS = (dt.time(9, 0), dt.time(18, 0))
 
 
