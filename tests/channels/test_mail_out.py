@@ -115,3 +115,64 @@ def test_a_bounced_address_is_not_mailed_and_the_reply_says_why(
     message = _reply(agent, first.ticket, "您好", django_capture_on_commit_callbacks)
     assert message.delivery_status == DeliveryStatus.FAILED
     assert "undeliverable" in message.delivery_error and mail.outbox == []
+
+
+def _quiet_now(line) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    start = (now - dt.timedelta(minutes=5)).strftime("%H:%M")
+    end = (now + dt.timedelta(minutes=30)).strftime("%H:%M")
+    line.policies = {**line.policies, "quiet_hours": f"{start}-{end}"}
+    line.save(update_fields=["policies"])
+
+
+def test_a_reply_in_the_quiet_hours_waits_then_goes_out_when_they_end(
+    mailbox, agent, smtp_catcher, django_capture_on_commit_callbacks
+):
+    """Issue 17: every customer-facing send respects the line's quiet hours, e-mail too."""
+    import datetime as dt
+
+    from kefu.channels.models import HeldMail
+
+    # given a ticket from mail and the line in its quiet hours
+    first = services.ingest(eml("outlook_gbk.eml"), mailbox=mailbox)
+    _quiet_now(mailbox.business_line)
+    # when the agent replies
+    message = _reply(
+        agent, first.ticket, "您好，明早为您处理。", django_capture_on_commit_callbacks
+    )
+    # then nothing is mailed: the reply waits, saying until when
+    assert message.delivery_status == DeliveryStatus.QUEUED and len(smtp_catcher) == 0
+    assert "quiet hours" in message.delivery_error and message.delivery_attempts == 0
+    held = HeldMail.objects.get(reply=message)
+    assert outbound.release_held_mail(now=held.send_after - dt.timedelta(seconds=1)) == 0
+    # when the quiet hours end, the release job mails it once
+    assert outbound.release_held_mail(now=held.send_after + dt.timedelta(seconds=1)) == 1
+    assert outbound.release_held_mail(now=held.send_after + dt.timedelta(minutes=9)) == 0
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENT and message.delivery_error == ""
+    assert [e.rcpt_tos for e in smtp_catcher] == [[CUSTOMER]]
+
+
+def test_mail_over_the_recipients_daily_quota_is_refused_and_not_retried(
+    mailbox, agent, settings, smtp_catcher, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Issue 17: the per-recipient daily quota (the line's message_daily_quota) holds for mail."""
+    from kefu.channels import tasks
+
+    scheduled = []
+    monkeypatch.setattr(tasks.retry_reply_job, "schedule", lambda **kw: scheduled.append(kw))
+    line = mailbox.business_line
+    line.policies = {**line.policies, "message_daily_quota": 2}
+    line.save(update_fields=["policies"])
+    first = services.ingest(eml("outlook_gbk.eml"), mailbox=mailbox)
+    statuses = [
+        _reply(agent, first.ticket, f"第{n}次回复", django_capture_on_commit_callbacks)
+        for n in range(3)
+    ]
+    assert [m.delivery_status for m in statuses] == ["sent", "sent", "failed"]
+    assert "daily limit" in statuses[2].delivery_error
+    assert len(smtp_catcher) == 2 and scheduled == []

@@ -85,6 +85,7 @@ OBJECT_KWARGS = {
         "staff_id": "guessed",
         "date": "2026-01-05",
     },
+    "messaging:": {"pk": "guessed"},
 }
 OBJECT_PARAMS = {
     "ticket_id": "ticket",

@@ -155,6 +155,8 @@ class OutboundMail(TimestampedModel):
         verbose_name = _("sent mail")
         verbose_name_plural = _("sent mails")
         ordering = ["-id"]
+        # the per-recipient daily quota counts a day's mail to one address
+        indexes = [models.Index(fields=["to_address", "created_at"], name="outbound_mail_quota")]
 
     def __str__(self) -> str:
         return self.message_id
@@ -183,3 +185,23 @@ class Undeliverable(TimestampedModel):
 
     def __str__(self) -> str:
         return self.address
+
+
+class HeldMail(models.Model):
+    """An e-mail reply held for its business line's quiet hours: ``release_held_mail`` (every
+    five minutes) sends it once ``send_after`` has passed; the reply stays queued meanwhile."""
+
+    reply = models.OneToOneField(
+        "tickets.TicketMessage",
+        verbose_name=_("reply"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    send_after = models.DateTimeField(_("send after"), db_index=True)
+
+    class Meta:
+        verbose_name = _("held mail")
+        verbose_name_plural = _("held mails")
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} @ {self.send_after:%Y-%m-%d %H:%M}"

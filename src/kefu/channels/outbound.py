@@ -10,6 +10,7 @@ times; the agent may also retry it from the ticket. An address that bounced is n
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from email.utils import formataddr
@@ -22,7 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.channels import threading_rules
-from kefu.channels.models import InboundMail, Mailbox, OutboundMail, Undeliverable
+from kefu.channels.messaging import outbox, rules
+from kefu.channels.models import HeldMail, InboundMail, Mailbox, OutboundMail, Undeliverable
 from kefu.core import audit
 from kefu.core.mail import header_safe
 from kefu.tickets.models import DeliveryChannel, DeliveryStatus, Ticket, TicketMessage
@@ -94,9 +96,10 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()[:MAX_ERROR]
 
 
-def deliver(message_id: int, *, retry: bool = False) -> str | None:
-    """Send one queued e-mail reply (``retry``: also a failed one, the back-off job); returns the
-    new state, or None when it was not waiting (sent already, another worker took it)."""
+def deliver(message_id: int, *, retry: bool = False, released: bool = False) -> str | None:
+    """Send one queued e-mail reply (``retry``: also a failed one, the back-off job;
+    ``released``: its quiet hours are over, the release job); returns the new state, or None
+    when it was not waiting (sent already, another worker took it)."""
     waiting = [DeliveryStatus.QUEUED] + ([DeliveryStatus.FAILED] if retry else [])
     claimed = TicketMessage.objects.filter(
         pk=message_id,
@@ -116,6 +119,7 @@ def deliver(message_id: int, *, retry: bool = False) -> str | None:
     ticket = message.ticket
     address = (ticket.customer.email or "").strip()
     status, error, msgid, subject = DeliveryStatus.SENT, "", "", ""
+    held_until = None
     try:
         if not address:
             status = DeliveryStatus.NOT_SENT
@@ -127,6 +131,8 @@ def deliver(message_id: int, *, retry: bool = False) -> str | None:
                 error = _("Mail to %(address)s bounced before: the address is undeliverable.") % {
                     "address": address
                 }
+        elif (gate := _gate(ticket, address, quiet=not released)) is not None:
+            status, error, held_until = gate
         else:
             mail, msgid = compose(message, address)
             subject = mail.subject
@@ -140,6 +146,12 @@ def deliver(message_id: int, *, retry: bool = False) -> str | None:
         ).update(delivery_status=status, delivery_error=error, delivery_at=timezone.now())
         if done:
             Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+        if done and held_until is not None:
+            # waiting for the quiet hours to end is not an attempt
+            TicketMessage.objects.filter(pk=message_id).update(
+                delivery_attempts=F("delivery_attempts") - 1
+            )
+            HeldMail.objects.update_or_create(reply=message, defaults={"send_after": held_until})
         if status == DeliveryStatus.SENT:
             OutboundMail.objects.create(
                 ticket=ticket,
@@ -155,10 +167,56 @@ def deliver(message_id: int, *, retry: bool = False) -> str | None:
             changes={"message": message_id, "status": status, "channel": DeliveryChannel.EMAIL},
         )
     attempts = message.delivery_attempts
-    bounced = "bounced" in error
-    if status == DeliveryStatus.FAILED and address and not bounced and attempts < MAX_ATTEMPTS:
+    final = "bounced" in error or error == _quota_text()
+    if status == DeliveryStatus.FAILED and address and not final and attempts < MAX_ATTEMPTS:
         _schedule_retry(message_id, BACKOFF[min(attempts, len(BACKOFF)) - 1])
     return status
+
+
+def _quota_text() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The daily limit of messages to this recipient is reached.")
+
+
+def _gate(
+    ticket: Ticket, address: str, *, quiet: bool = True
+) -> tuple[str, str, dt.datetime | None] | None:
+    """The business line's rules for a customer-facing mail, as for SMS (``messaging.outbox``):
+    over the per-recipient daily quota it is refused (failed, not retried by itself: the agent
+    may send it again another day); in the quiet hours it is held (queued) until they end.
+    None: send it now."""
+    line = ticket.business_line
+    local = timezone.localtime()
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    sent_today = OutboundMail.objects.filter(to_address=address, created_at__gte=midnight).count()
+    if not rules.within_quota(sent_today, outbox.quota_for(line)):
+        return DeliveryStatus.FAILED, _quota_text(), None
+    hours = outbox.quiet_for(line) if quiet else None
+    if not rules.in_quiet(local, hours):
+        return None
+    until = rules.quiet_ends(local, hours)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Held for the business line's quiet hours: it goes out at %(time)s.") % {
+            "time": f"{until:%H:%M}"
+        }
+    return DeliveryStatus.QUEUED, note, until
+
+
+def release_held_mail(now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Send the e-mail replies whose quiet hours have ended (the periodic job; each held row is
+    taken by one worker: the one whose delete removed it). Returns how many were sent."""
+    now = now or timezone.now()
+    due = list(
+        HeldMail.objects.filter(send_after__lte=now)
+        .order_by("send_after")
+        .values_list("pk", "reply_id")[:limit]
+    )
+    sent = 0
+    for pk, reply_id in due:
+        deleted, _rows = HeldMail.objects.filter(pk=pk).delete()
+        if deleted and deliver(reply_id, released=True) == DeliveryStatus.SENT:
+            sent += 1
+    return sent
 
 
 def _schedule_retry(message_id: int, delay: int) -> None:

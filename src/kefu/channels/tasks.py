@@ -14,6 +14,15 @@ def retry_reply_job(message_id: int) -> str | None:
     return deliver(message_id, retry=True)
 
 
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("channels-release-held-mail")
+def release_held_mail_job() -> int:
+    """Send the e-mail replies held for quiet hours once those have ended."""
+    from kefu.channels.outbound import release_held_mail
+
+    return release_held_mail()
+
+
 @db_periodic_task(crontab(minute="*/2"))
 @lock_task("channels-mail-fetch")
 def fetch_mail_job() -> dict:

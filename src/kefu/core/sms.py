@@ -5,6 +5,11 @@
 then goes through its one adapter interface and outbox (``KEFU_SMS_BACKEND`` = ``log``,
 ``file``, ``http`` or a dotted path to a class with ``send(phone, text)``), with the per-recipient
 daily quota, the business line's quiet hours and the shop signature enforced there.
+
+Customer-facing callers name the business line (``business_line_id=``) and the kind of send
+(``kind="reply" | "notice" | "reminder"``), else no line's quiet hours or quota apply. With the
+outbox installed ``send_sms`` returns its row: ``row.status == HELD`` means it waits for the end
+of the quiet hours (the outbox sends it then); a refusal (quota, opt-out) raises ``NotSent``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,12 @@ from django.utils.module_loading import import_string
 
 log = logging.getLogger("kefu.sms")
 _sender = None
+#: the status of a message the outbox holds for the line's quiet hours
+HELD = "held"
+
+
+class NotSent(Exception):
+    """The outbox refused a message (the daily quota, an opt-out): nothing was sent."""
 
 
 class LogBackend:

@@ -2,7 +2,8 @@
 CARE-1, PAY-6): 180 days of the shop's and the property office's SMS (payment reminders, dispatch
 notices, replies; a few refused or failed), the customers' SMS and web-form submissions behind
 the generated SMS and web tickets with the acknowledgement each got (no ticket is added: the demo
-holds exactly the tickets asked for), and one TD opt-out through the service.
+holds exactly the tickets asked for), the shop's IM accounts mapped to their team queues with the
+IM messages behind its IM tickets (CH-2/CH-3), and one TD opt-out through the service.
 
 Every history is a ``bulk_create`` with its timestamps set afterwards."""
 
@@ -13,15 +14,18 @@ import random
 
 from django.utils import timezone
 
+from kefu.accounts.models import Team
 from kefu.channels.messaging import rules, services
 from kefu.channels.messaging.models import (
     AutoReply,
+    ImAccount,
     InboundMessage,
     OutboundMessage,
     Status,
     WebSubmission,
 )
 from kefu.customers.models import Customer
+from kefu.knowledge.models import AutoReply as KnowledgeReply
 from kefu.tickets.models import Ticket
 
 DAYS = 180
@@ -72,6 +76,69 @@ def _inbound_history(line) -> int:
     return len(created)
 
 
+#: the shop's IM accounts and the queue each feeds (CH-2 by topic, CH-3 refunds apart)
+IM_ACCOUNTS = [
+    ("网店旗舰店:小美", "售前咨询", "reception", "售前组", "consult"),
+    ("网店旗舰店:售后", "产品问题", "reception", "售后一组", "repair"),
+    ("网店旗舰店:物流", "物流问题", "reception", "售后二组", "consult"),
+    ("网店旗舰店:退款", "退款", "refund", "售后一组", "refund"),
+]
+
+
+def _im_history(line) -> int:
+    """The shop's IM accounts mapped to their team queues, and the customers' IM messages behind
+    the line's IM tickets, each to the account whose queue took it."""
+    teams = {t.name: t for t in Team.objects.filter(business_line=line)}
+    accounts = [
+        ImAccount(
+            business_line=line,
+            account=account,
+            name=name,
+            purpose=purpose,
+            team=teams[team],
+            ticket_type=ticket_type,
+        )
+        for account, name, purpose, team, ticket_type in IM_ACCOUNTS
+        if team in teams
+    ]
+    if not accounts:
+        return 0
+    accounts = ImAccount.objects.bulk_create(accounts)
+    by_team = {}
+    for account in accounts:
+        if account.purpose == "reception":
+            by_team.setdefault(account.team_id, account)
+    refund = next((a for a in accounts if a.purpose == "refund"), None)
+    tickets = list(
+        Ticket.objects.filter(business_line=line, channel="im")
+        .select_related("customer")
+        .order_by("-id")[: HISTORY * 3]
+    )
+    rows, stamps = [], []
+    for t in tickets:
+        account = refund if t.type in ("refund", "return") and refund else by_team.get(t.team_id)
+        conversation = f"wangwang-{t.customer_id}"
+        rows.append(
+            InboundMessage(
+                business_line=line,
+                channel="im",
+                provider_id=f"demo-im-{t.pk}",
+                sender=conversation,
+                conversation=conversation,
+                text=(t.description or t.title)[:500],
+                ticket=t,
+                opened_ticket=True,
+                account=account,
+            )
+        )
+        stamps.append(t.created_at)
+    created = InboundMessage.objects.bulk_create(rows, batch_size=500)
+    for row, at in zip(created, stamps, strict=True):
+        row.received_at = at
+    InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
+    return len(created)
+
+
 def _web_history(line) -> int:
     """The web-form submissions behind the line's web tickets (and their acknowledgements)."""
     tickets = list(
@@ -89,6 +156,20 @@ def _web_history(line) -> int:
     return len(created)
 
 
+#: the SMS and web-form acknowledgements the lines keep in their knowledge base (CH-4)
+KB_ACKS = {
+    "sms": "亲，您的消息已收到，工单号 {number}，客服会在 2 小时内联系您。",
+    "web": "您好，您的留言已受理（工单号 {number}），可随时通过本页面查看处理进度。",
+}
+
+
+def _knowledge_acks(line) -> None:
+    for channel, message in KB_ACKS.items():
+        KnowledgeReply.objects.get_or_create(
+            business_line=line, channel=channel, kind="welcome", defaults={"message": message}
+        )
+
+
 def _acks(line, channel: str, pairs) -> None:
     rows = [
         AutoReply(
@@ -97,7 +178,7 @@ def _acks(line, channel: str, pairs) -> None:
             conversation=conversation,
             kind=rules.ACK,
             ticket=t,
-            text=services.auto_text(line, rules.ACK, t),
+            text=services.auto_text(line, rules.ACK, t, channel),
         )
         for t, conversation in pairs
     ]
@@ -168,8 +249,11 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
             row.created_at = at
         OutboundMessage.objects.bulk_update(created, ["created_at"], batch_size=500)
         counts["outbox"] += len(created)
+        _knowledge_acks(line)
         counts["inbound"] += _inbound_history(line)
         counts["web"] += _web_history(line)
+        if line.industry == "ecommerce":
+            counts["inbound"] += _im_history(line)
         # a customer texts TD: recorded as an opt-out, no ticket (the service's own path)
         services.receive(
             line=line, channel="sms", provider_id=f"demo-td-{code}", sender=phones[-1], text="TD"

@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, events, scope
+from kefu.core import audit, events, scope, sms
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from kefu.core.mail import header_safe
-from kefu.core.sms import send_sms
 from kefu.surveys import conf, metrics, periods
 from kefu.surveys.models import (
     Campaign,
@@ -668,6 +667,21 @@ def survey_link(invitation: SurveyInvitation) -> str:
     return conf.public_url() + path
 
 
+def _invite_by_sms(invitation: SurveyInvitation, text: str) -> str:
+    """The SMS of an invitation, a notice of its business line (quiet hours, the daily quota,
+    opt-out): ``sms``, ``sms:held`` (sent when the quiet hours end) or ``sms:refused``."""
+    try:
+        result = sms.send_sms(
+            invitation.customer.phone,
+            text,
+            business_line_id=invitation.business_line_id,
+            kind="notice",
+        )
+    except sms.NotSent:
+        return "sms:refused"
+    return "sms:held" if getattr(result, "status", "") == sms.HELD else "sms"
+
+
 def invitation_deliver(*, invitation_id: int) -> SurveyInvitation | None:
     """Send the link by e-mail (when the customer has an address) and SMS (when a phone).
     Sent once: an invitation already sent, answered or taken during a callback is left alone."""
@@ -698,8 +712,7 @@ def invitation_deliver(*, invitation_id: int) -> SurveyInvitation | None:
         )
         channels.append("email")
     if customer.phone:
-        send_sms(customer.phone, text)
-        channels.append("sms")
+        channels.append(_invite_by_sms(invitation, text))
     invitation.sent_at = timezone.now()
     invitation.sent_channels = ",".join(channels)
     invitation.save(update_fields=["sent_at", "sent_channels", "updated_at"])

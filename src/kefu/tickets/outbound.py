@@ -18,10 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, events
+from kefu.core import audit, events, sms
 from kefu.core.errors import Conflict, Invalid, NotFound
 from kefu.core.mail import header_safe
-from kefu.core.sms import send_sms
 from kefu.tickets.models import (
     Channel,
     DeliveryChannel,
@@ -87,9 +86,21 @@ def _finish(pk: int, status: str, error: str = "", *, expect: str) -> bool:
     return bool(done)
 
 
-def _send_sms(message: TicketMessage, phone: str) -> None:
-    line = header_safe(message.ticket.business_line.name, 20)
-    send_sms(phone, f"【{line}】{message.body}" if line else message.body)
+def _send_sms(message: TicketMessage, phone: str) -> str:
+    """Hand the reply to ``core.sms`` with its business line, so the line's quiet hours and the
+    per-recipient daily quota apply; returns ``sms.HELD`` when the outbox holds it (it sends it,
+    and marks the reply sent, when the quiet hours end). A refusal raises ``sms.NotSent``."""
+    ticket = message.ticket
+    line = header_safe(ticket.business_line.name, 20)
+    result = sms.send_sms(
+        phone,
+        f"【{line}】{message.body}" if line else message.body,
+        business_line_id=ticket.business_line_id,
+        kind="reply",
+        ticket=ticket,
+        reply_id=message.pk,
+    )
+    return getattr(result, "status", "") or ""
 
 
 def deliver(message_id: int) -> str | None:
@@ -114,7 +125,9 @@ def deliver(message_id: int) -> str | None:
         if not address:
             status = DeliveryStatus.NOT_SENT
         else:
-            _send_sms(message, address)
+            if _send_sms(message, address) == sms.HELD:
+                status = DeliveryStatus.QUEUED
+                error = _("Held for the business line's quiet hours: it goes out when they end.")
     except Exception as exc:  # SMTP refusals, a bad address, the SMS gateway: all recorded
         log.warning("reply %s: delivery by %s failed", message_id, message.delivery_channel)
         status, error = DeliveryStatus.FAILED, _error_text(exc)

@@ -116,7 +116,8 @@ def inbound(request, channel: Literal["sms", "im"]):
     seconds) and ``X-Kefu-Signature`` (hex HMAC-SHA256 of ``timestamp + "." + body`` with
     ``KEFU_INBOUND_SECRET``): a bad signature is 401 ``bad_signature``, a timestamp more than
     5 minutes away 401 ``replayed``. Body: ``{"id", "from", "text", "business_line" (code),
-    "conversation"?, "name"?, "phone"?, "platform"?, "auto"?}`` or ``{"type": "receipt", "id",
+    "conversation"?, "name"?, "phone"?, "platform"?, "auto"?, "to"? (the line's IM account
+    written to: its mapped queue takes the ticket)}`` or ``{"type": "receipt", "id",
     "delivered", "error"?}``. The same ``id`` twice is stored once (200 ``duplicate``)."""
     body = request.body
     problem = signing.check(
@@ -163,6 +164,7 @@ def inbound(request, channel: Literal["sms", "im"]):
         phone=str(data.get("phone") or ""),
         platform=str(data.get("platform") or ""),
         from_robot=bool(data.get("auto")),
+        to_account=str(data.get("to") or ""),
     )
     ticket = message.ticket
     return Status(

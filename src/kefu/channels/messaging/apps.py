@@ -15,6 +15,11 @@ class MessagingConfig(AppConfig):
         from kefu.core.audit_words import ACTION_LABELS
 
         sms.set_sender(outbox.send_from_core)
+        # IM payment reminders (commerce publishes reminder.due): through the outbox
+        from kefu.channels.messaging.reminders_im import on_reminder_due
+        from kefu.core.events import subscribe
+
+        subscribe("reminder.due", on_reminder_due, after_commit=True)
         # the audit log says our actions in words
         ACTION_LABELS.update(
             {
@@ -22,5 +27,7 @@ class MessagingConfig(AppConfig):
                 "message.receive": _("Customer message received"),
                 "message.opt_out": _("Customer opted out of messages"),
                 "message.web_form": _("Web form submitted"),
+                "message.im_account_create": _("IM account mapped to a queue"),
+                "message.im_account_update": _("IM account mapping changed"),
             }
         )

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.models import VersionedModel
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -58,6 +60,15 @@ class OutboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: the ticket reply this SMS carries: its delivery state follows a held message's release
+    reply = models.ForeignKey(
+        "tickets.TicketMessage",
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     local_day = models.DateField(_("day"))
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
@@ -75,6 +86,48 @@ class OutboundMessage(models.Model):
         ]
 
 
+class ImPurpose(models.TextChoices):
+    """What an IM account is for (CH-3: the front reception accounts apart from the refund one)."""
+
+    RECEPTION = "reception", _("Reception (前台接待)")
+    REFUND = "refund", _("Refunds (后台退款)")
+
+
+class ImAccount(VersionedModel):
+    """An IM account of the line (a 旺旺号, a WeChat service account) and the queue its
+    conversations go to (CH-2: routing by topic, e.g. product questions vs logistics)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    account = models.CharField(_("IM account"), max_length=100)
+    name = models.CharField(_("topic"), max_length=50)
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=ImPurpose.choices, default=ImPurpose.RECEPTION
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    ticket_type = models.CharField(_("type of new tickets"), max_length=20, default="consult")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("IM account")
+        verbose_name_plural = _("IM accounts")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_line", "account"], name="im_account_once_per_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account})"
+
+
 class InboundMessage(models.Model):
     """A message a customer sent by SMS, IM or the web form's status page, stored once."""
 
@@ -90,6 +143,15 @@ class InboundMessage(models.Model):
     conversation = models.CharField(_("conversation"), max_length=100)
     text = models.TextField(_("text"))
     from_robot = models.BooleanField(_("auto-reply"), default=False)
+    #: the line's IM account the customer wrote to (its queue took the ticket)
+    account = models.ForeignKey(
+        ImAccount,
+        verbose_name=_("IM account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_messages",
+    )
     ticket = models.ForeignKey(
         "tickets.Ticket",
         verbose_name=_("ticket"),

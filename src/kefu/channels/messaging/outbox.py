@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from kefu.accounts.models import BusinessLine
 from kefu.channels.messaging import adapters, rules
 from kefu.channels.messaging.models import Channel, Kind, OptOut, OutboundMessage, Status
-from kefu.core import audit
+from kefu.core import audit, sms
 from kefu.core.errors import Invalid
 from kefu.core.masking import normalize_phone
+from kefu.tickets.models import DeliveryStatus, TicketMessage
 
 log = logging.getLogger("kefu.messaging")
 MAX_TEXT = 500
@@ -33,8 +34,8 @@ DEFAULT_QUOTA = 10
 COUNTED = (Status.QUEUED, Status.HELD, Status.SENT, Status.DELIVERED)
 
 
-class NotSent(Exception):
-    """The outbox refused a message (quota, opt-out): callers that send on their own record it."""
+#: the outbox refused a message (quota, opt-out): callers that send on their own record it
+NotSent = sms.NotSent
 
 
 def quota_for(line) -> int:
@@ -86,7 +87,9 @@ def compose(text: str, *, line, kind: str, channel: str) -> str:
 
 
 @transaction.atomic
-def _enqueue(*, channel, recipient, text, line, kind, ticket, actor) -> OutboundMessage:
+def _enqueue(
+    *, channel, recipient, text, line, kind, ticket, actor, reply_id=None
+) -> OutboundMessage:
     now = timezone.now()
     local = timezone.localtime(now)
     full = compose(text, line=line, kind=kind, channel=channel)
@@ -98,6 +101,7 @@ def _enqueue(*, channel, recipient, text, line, kind, ticket, actor) -> Outbound
         text=full,
         parts=rules.sms_parts(full) if channel == Channel.SMS else 1,
         ticket=ticket,
+        reply_id=reply_id,
         local_day=local.date(),
         status=Status.QUEUED,
     )
@@ -204,6 +208,7 @@ def send_from_core(phone: str, text: str, **options):
         kind=options.get("kind", Kind.MESSAGE),
         ticket=options.get("ticket"),
         actor=None,
+        reply_id=options.get("reply_id"),
     )
     if row.status == Status.REFUSED:
         raise NotSent(row.error)
@@ -223,12 +228,28 @@ def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
     done = 0
     for pk in ids:
         if OutboundMessage.objects.filter(pk=pk, status=Status.HELD).update(status=Status.QUEUED):
+            row = OutboundMessage.objects.get(pk=pk)
             try:
-                deliver(OutboundMessage.objects.get(pk=pk))
+                deliver(row)
             except Exception:
+                _settle_reply(row)
                 continue
+            _settle_reply(row)
             done += 1
     return done
+
+
+def _settle_reply(row: OutboundMessage) -> None:
+    """A held SMS that carries a ticket reply: the reply, queued while it waited, is now sent or
+    failed (with the provider's error), as the ticket shows it."""
+    if row.reply_id is None:
+        return
+    failed = row.status == Status.FAILED
+    TicketMessage.objects.filter(pk=row.reply_id, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_status=DeliveryStatus.FAILED if failed else DeliveryStatus.SENT,
+        delivery_error=row.error if failed else "",
+        delivery_at=timezone.now(),
+    )
 
 
 def receipt(*, provider_id: str, delivered: bool, error: str = "") -> int:

@@ -14,11 +14,12 @@ import hashlib
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Role, User
-from kefu.channels.messaging import outbox, rules
+from kefu.channels.messaging import auto_texts, im_accounts, outbox, rules, web_mail
 from kefu.channels.messaging.models import (
     AutoReply,
     Channel,
@@ -71,21 +72,11 @@ def channel_actor(line: BusinessLine) -> User:
 
 # -- auto-replies ----------------------------------------------------------------------------
 
-AUTO_TEXTS = {
-    rules.ACK: "您好，我们已收到您的消息，工单号 %(number)s，客服会尽快回复您。",
-    rules.OUT_OF_HOURS: "您好，现在是非工作时间，我们会在上班后第一时间处理您的问题（工单号 %(number)s）。",
-    rules.PEAK: "您好，当前咨询量较大，常见问题可先查看自助帮助：%(help)s",
-}
 
-
-def auto_text(line: BusinessLine, kind: str, ticket: Ticket) -> str:
-    """The line's own text for ``kind`` (policy ``auto_replies``), else the default."""
-    texts = line.policy("auto_replies") or {}
-    template = texts.get(kind) or AUTO_TEXTS[kind]
-    try:
-        return template % {"number": ticket.number, "help": f"/help/{line.code}/"}
-    except (KeyError, ValueError, TypeError):
-        return AUTO_TEXTS[kind] % {"number": ticket.number, "help": f"/help/{line.code}/"}
+def auto_text(line: BusinessLine, kind: str, ticket: Ticket, channel: str = "sms") -> str:
+    """The text of one auto-reply: the knowledge base's for the line and channel, else the
+    line's policy, else the default (``auto_texts``)."""
+    return auto_texts.render(line, kind, channel, number=ticket.number)
 
 
 def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
@@ -122,7 +113,7 @@ def auto_reply(
     )
     sent = []
     for kind in rules.auto_replies(situation):
-        text = auto_text(line, kind, ticket)
+        text = auto_text(line, kind, ticket, channel)
         sent.append(
             AutoReply.objects.create(
                 business_line=line,
@@ -216,10 +207,13 @@ def receive(
     phone: str = "",
     platform: str = "",
     from_robot: bool = False,
+    to_account: str = "",
 ) -> tuple[InboundMessage, bool]:
     """Store one inbound SMS or IM message once (by provider message id) and join it to its
     ticket or open one. Returns (the message, created); a duplicate delivery is (the first, False).
-    ``回复TD`` from a phone records the opt-out and opens no ticket."""
+    ``回复TD`` from a phone records the opt-out and opens no ticket. An IM message to one of the
+    line's mapped IM accounts (``to_account``, CH-2/CH-3) opens its ticket in that account's team
+    queue with its ticket type; an unmapped account follows the line's routing."""
     if channel not in (Channel.SMS, Channel.IM):
         raise NotFound(_("Not a channel."))
     provider_id = str(provider_id or "").strip()[:100]
@@ -252,6 +246,9 @@ def receive(
         conversation=conversation,
         text=text[: tickets.MAX_BODY],
         from_robot=from_robot,
+        account=im_accounts.account_for_inbound(line, to_account)
+        if channel == Channel.IM
+        else None,
     )
     try:
         with transaction.atomic():
@@ -277,13 +274,15 @@ def receive(
     new = ticket is None
     with translation.override("zh-hans"):
         if new:
+            account = message.account
             ticket = tickets.ticket_create(
                 actor=actor,
                 title=_title(text),
                 description=text,
-                type="consult",
+                type=account.ticket_type if account else "consult",
                 channel=channel,
                 customer=customer,
+                team=account.team if account else None,
             )
         else:
             tickets.ticket_note(
@@ -348,8 +347,12 @@ def ticket_for_token(token: str) -> Ticket:
 
 
 @transaction.atomic
-def web_submit(*, line: BusinessLine, data: dict, address: str, upload=None) -> Ticket:
-    """A visitor's web-form submission → a ticket with channel ``web`` (customer by phone)."""
+def web_submit(
+    *, line: BusinessLine, data: dict, address: str, upload=None, site_url: str = ""
+) -> Ticket:
+    """A visitor's web-form submission → a ticket with channel ``web`` (customer by phone).
+    When the visitor gave an e-mail address the number and the status link (on ``site_url``)
+    are also mailed to it after the commit (``web_mail``)."""
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()[:MAX_NAME]
     phone = normalize_phone(data.get("phone") or "")
@@ -413,6 +416,8 @@ def web_submit(*, line: BusinessLine, data: dict, address: str, upload=None) -> 
         new_ticket=True,
         from_robot=False,
     )
+    path = reverse("contact:status", args=[status_token(ticket)])
+    web_mail.schedule(ticket, email, f"{site_url.rstrip('/')}{path}")
     return ticket
 
 

@@ -135,6 +135,7 @@ def contact(request, line: str):
                     data=values,
                     address=_client_address(request),
                     upload=request.FILES.get("attachment"),
+                    site_url=request.build_absolute_uri("/"),
                 )
             except Invalid as exc:
                 error, fields = str(exc.message), exc.fields

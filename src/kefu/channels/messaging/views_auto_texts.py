@@ -1,0 +1,67 @@
+"""The auto-replies page (/messaging/auto-replies/, supervisors and above): each channel's
+acknowledgement, out-of-hours and peak texts of the line, kept in the knowledge base, typed or
+taken from a quick reply. Parse, call ``auto_texts``, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from kefu.accounts import lines
+from kefu.channels.messaging import auto_texts
+from kefu.core import scope
+from kefu.core.errors import DomainError, PermissionDenied
+from kefu.knowledge.models import QuickReply
+
+
+def _require(user) -> None:
+    if not scope.at_least(user, "supervisor"):
+        raise PermissionDenied()
+
+
+@login_required
+@require_safe
+def auto_text_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    line = lines.line_shown(request.user, request.GET.get("line"))
+    context = {
+        "tab": "auto_replies",
+        "line": line,
+        "line_choices": lines.line_choices(request.user),
+        "rows": auto_texts.table_for(line) if line else [],
+        "phrases": QuickReply.objects.filter(business_line=line, is_active=True)
+        .only("pk", "title", "shortcut")
+        .order_by("category", "shortcut")[:200]
+        if line
+        else [],
+    }
+    return render(request, "messaging/auto_replies.html", context)
+
+
+@login_required
+@require_POST
+def auto_text_save(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    try:
+        line = lines.line_for(request.user, request.POST.get("business_line"))
+        auto_texts.text_save(
+            actor=request.user,
+            line=line,
+            channel=request.POST.get("channel", ""),
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            quick_reply=request.POST.get("quick_reply", ""),
+            is_active=request.POST.get("is_active") == "on",
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        details = "; ".join(f"{v}" for v in exc.fields.values() if str(v) != str(exc.message))
+        messages.error(request, f"{exc.message} {details}".strip())
+    else:
+        messages.success(request, _("The auto-reply is saved."))
+    return redirect("messaging:auto_replies")

@@ -1,0 +1,28 @@
+"""The demo's messaging rows give the IM accounts page real figures (issue 17, CH-2/CH-3): the
+shop's IM accounts map to its team queues and its IM tickets' messages count on them."""
+
+import pytest
+
+from kefu.channels.messaging.models import ImAccount, InboundMessage, OutboundMessage
+from kefu.customers.services import customer_create
+from kefu.demo.messaging_rows import build_messaging_rows
+from kefu.knowledge.models import AutoReply as KnowledgeReply
+from kefu.tickets.services import ticket_create
+
+
+@pytest.mark.django_db
+def test_demo_maps_im_accounts_and_counts_their_messages(org, agent, agent2):
+    customer = customer_create(actor=None, business_line=org.shop, name="赵六", phone="13600136000")
+    for actor, title in ((agent, "屏幕有划痕"), (agent2, "什么时候发货"), (agent, "物流停了三天")):
+        ticket_create(actor=actor, customer=customer, type="consult", channel="im", title=title)
+
+    counts = build_messaging_rows([org.shop])
+
+    accounts = {a.name: a for a in ImAccount.objects.filter(business_line=org.shop)}
+    assert set(accounts) == {"售前咨询", "产品问题", "物流问题", "退款"}
+    assert accounts["退款"].purpose == "refund" and accounts["退款"].ticket_type == "refund"
+    im = InboundMessage.objects.filter(channel="im")
+    assert im.count() == 3 and not im.filter(account=None).exists()
+    assert im.filter(account=accounts["售前咨询"]).count() == 1
+    assert counts["outbox"] == OutboundMessage.objects.count() > 0
+    assert KnowledgeReply.objects.filter(business_line=org.shop, kind="welcome").count() == 2
