@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kefu.reports import periodic_views as periodic
 from kefu.reports import statement_views as views
 
 app_name = "reports"
@@ -11,4 +12,21 @@ urlpatterns = [
     path("monthly/statement.pdf", views.export_pdf, name="export_pdf"),
     path("monthly/sign/", views.sign, name="sign"),
     path("bases/", views.bases, name="bases"),
+    path("daily/", periodic.daily_close, name="daily"),
+    path("daily/drill/", periodic.daily_drill, name="daily_drill"),
+    path("weekly/", periodic.weekly_report, name="weekly"),
+    path("weekly/feedback/", periodic.feedback_write, name="feedback_write"),
+    path("weekly/meeting/", periodic.meeting, name="meeting"),
+    path("yearly/", periodic.yearly_report, name="yearly"),
+    path("yearly/sign/", periodic.year_sign, name="year_sign"),
+    *(
+        path(
+            f"{kind}/report.{fmt}",
+            periodic.export,
+            {"kind": kind, "fmt": fmt},
+            name=f"{kind}_{fmt}",
+        )
+        for kind in ("daily", "weekly", "yearly")
+        for fmt in ("xlsx", "pdf")
+    ),
 ]
