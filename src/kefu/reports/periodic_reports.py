@@ -43,7 +43,7 @@ def _line_name(line_id) -> str:
 def _team_table(rows: list[dict], total: dict, *, close_word: str) -> tuple[list[str], list[list]]:
     headers = [
         _("Team"),
-        _("Received"),
+        _("Tickets received"),
         _("Resolved"),
         close_word,
         _("Overdue"),

@@ -32,8 +32,8 @@ def _value(request, kind: str) -> str:
     today = timezone.localdate()
     if kind == "daily":
         return today.isoformat()
-    if kind == "weekly":
-        return periods.week_of(today).label
+    if kind == "weekly":  # the last finished week: the one reported on
+        return periods.week_of(today - periods.dt.timedelta(days=7)).label
     return str(today.year)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kefu.reports import capability_views as capability
 from kefu.reports import periodic_views as periodic
 from kefu.reports import statement_views as views
 
@@ -27,6 +28,20 @@ urlpatterns = [
             name=f"{kind}_{fmt}",
         )
         for kind in ("daily", "weekly", "yearly")
+        for fmt in ("xlsx", "pdf")
+    ),
+    *(
+        path(f"{kind}/", capability.report_page, {"kind": kind}, name=kind)
+        for kind in ("callbacks", "graded", "collection")
+    ),
+    *(
+        path(
+            f"{kind}/report.{fmt}",
+            capability.report_export,
+            {"kind": kind, "fmt": fmt},
+            name=f"{kind}_{fmt}",
+        )
+        for kind in ("callbacks", "graded", "collection")
         for fmt in ("xlsx", "pdf")
     ),
 ]
