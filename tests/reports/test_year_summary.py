@@ -64,7 +64,9 @@ def test_rpt3_year_is_the_statements_figures_over_twelve_months(year_data, manag
     )
 
 
-def test_rpt2_year_end_summary_signed_once_from_december(year_data, manager, agent):
+def test_rpt2_year_end_summary_signed_once_from_december(
+    year_data, manager, agent, make_ticket, client
+):
     with (
         time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=TZ), tick=False),
         pytest.raises(Invalid),
@@ -80,6 +82,14 @@ def test_rpt2_year_end_summary_signed_once_from_december(year_data, manager, age
             periodic_services.year_sign(user=manager, year="2026", summary="再签")
     assert YearSummary.objects.count() == 1
     assert signed.snapshot["total"]["complaints"] == 5 and signed.signed_by == manager
+    # a late complaint of 2026: the frozen summary keeps 5, the page lists the difference
+    with time_machine.travel(dt.datetime(2026, 12, 29, 10, tzinfo=TZ), tick=False):
+        make_ticket(agent)
+        client.force_login(manager)
+        page = client.get("/reports/yearly/?year=2026")
+    assert ("Complaints", 5, 6) in page.context["changes"]
+    signed.refresh_from_db()
+    assert signed.snapshot["total"]["complaints"] == 5
 
 
 def test_cli_periodic_reports_json_and_exit_code_2(year_data, capsys):

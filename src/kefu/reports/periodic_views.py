@@ -268,7 +268,7 @@ def yearly_report(request):
 
         now = ranking.flatten({k: context["data"][k] for k in ("total", "targets")})
         then = ranking.flatten({k: signed.snapshot.get(k) for k in ("total", "targets")})
-        changes = ranking.differences(then, now)
+        changes = _year_changes(ranking.differences(then, now), context["data"])
     context.update(
         previous=span.start.year - 1,
         next=span.start.year + 1,
@@ -280,6 +280,49 @@ def yearly_report(request):
         and periods.dt.date(span.start.year, 12, 1) <= timezone.localdate(),
     )
     return render(request, "reports/yearly.html", context)
+
+
+def _year_changes(changes: list[tuple], data: dict) -> list[tuple]:
+    """(figure in words, as signed, now) for the year's totals and targets."""
+    words = {
+        "complaints": _("Complaints"),
+        "repeat": _("Repeat complaints"),
+        "malicious": _("Malignant complaints"),
+        "callbacks_due": _("Callbacks due"),
+        "callbacks_completed": _("Callbacks completed"),
+        "callback_rate": _("Callback rate"),
+        "csi": _("CSI"),
+        "satisfied": _("Satisfied rate"),
+        "answers": _("Survey answers"),
+        "first_response": _("First responses"),
+        "first_response_met": _("First responses within SLA"),
+        "first_response_met_pct": _("First response within SLA"),
+        "resolution": _("Resolutions"),
+        "resolution_met": _("Resolutions within SLA"),
+        "resolution_met_pct": _("Resolution within SLA"),
+        "target": _("Target"),
+        "actual": _("Actual"),
+        "met": _("Year"),
+        "months_met": _("Months met"),
+        "months_missed": _("Months missed"),
+    }
+    metrics = {
+        "csi": _("CSI"),
+        "satisfied_rate": _("Satisfied rate"),
+        "callback_rate": _("Callback rate"),
+    }
+    out = []
+    for key, before, after in changes:
+        parts = key.split(".")
+        if parts[0] == "targets" and len(parts) == 3 and parts[1].isdigit():
+            metric = (
+                data["targets"][int(parts[1])] if int(parts[1]) < len(data["targets"]) else {}
+            ).get("metric")
+            name = f"{metrics.get(metric, '')} · {words.get(parts[2], '')}"
+        else:
+            name = words.get(parts[-1], _("Another figure"))
+        out.append((name, "—" if before is None else before, "—" if after is None else after))
+    return out
 
 
 @login_required
