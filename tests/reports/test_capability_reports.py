@@ -115,6 +115,16 @@ def test_graded_lists_and_collection_report_pages_and_exports(org, manager, clie
     assert not [c for c in cells if c.data_type == "f"]
     assert "'=2栋" in [c.value for c in cells]
     assert client.get("/reports/collection/report.pdf?year=2026").content[:5] == b"%PDF-"
+    # the repair report: a public-area repair reported in March 2026, done the same day
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, tzinfo=TZ), tick=False):
+        job = prop.repair_report(actor=wy, scope_="public", size="minor", description="路灯不亮")
+        prop.repair_done(actor=wy, job_id=job.pk, version=job.version)
+    repairs = capability_reports.build(wy, "repairs", "2026").data
+    march = next(m for m in repairs["months"] if m["month"] == "2026-03")
+    assert (march["public"], march["home"], march["done"], march["on_time"]) == (1, 0, 1, 1)
+    assert repairs["total"]["total"] == 1 and repairs["on_time_rate"] == 100.0
+    assert capability_reports.build(manager, "repairs", "2026").data["total"]["total"] == 0
+    assert client.get("/reports/repairs/report.xlsx?year=2026").status_code == 200
     # the graded lists: empty month, the page and its exports still answer
     client.force_login(manager)
     page = client.get("/reports/graded/?period=2026-10")

@@ -13,7 +13,7 @@ from kefu.reports import periods
 from kefu.reports import statement as st
 from kefu.reports.periodic_reports import Report, _line_name, _pct
 
-KINDS = ("callbacks", "graded", "collection")
+KINDS = ("callbacks", "graded", "collection", "repairs")
 MAX_ROWS = 2_000  # rows of a list in one report (the page says when more exist)
 UNHAPPY = ("dissatisfied", "rejected_solution")
 
@@ -292,8 +292,76 @@ def collection(user, value, line_id) -> Report:
     )
 
 
+def repairs(user, value, line_id) -> Report:
+    """The property office's repairs of a year per month (RPT-8): reported in the home and in
+    public areas, done, done within the deadline (SR-2), called back and satisfied."""
+    from django.db.models import F
+    from django.db.models.functions import TruncMonth
+
+    from kefu.property import selectors as prop
+    from kefu.property.models import RepairScope
+
+    span = periods.parse_year(value)
+    start, end = span.bounds
+    jobs = prop.repairs_for(user).filter(reported_at__gte=start, reported_at__lt=end)
+    if line_id:
+        jobs = jobs.filter(business_line_id=line_id)
+    figures = ("home", "public", "total", "done", "on_time", "called_back", "satisfied")
+    rows = {
+        r["m"].strftime("%Y-%m"): r
+        for r in jobs.annotate(m=TruncMonth("reported_at"))
+        .values("m")
+        .annotate(
+            home=Count("pk", filter=Q(scope=RepairScope.HOME)),
+            public=Count("pk", filter=Q(scope=RepairScope.PUBLIC)),
+            total=Count("pk"),
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+            on_time=Count("pk", filter=Q(done_at__isnull=False, done_at__lte=F("due_at"))),
+            called_back=Count("pk", filter=Q(called_back_at__isnull=False)),
+            satisfied=Count("pk", filter=Q(callback_satisfied=True)),
+        )
+        .order_by()
+    }
+    months = []
+    day = span.start
+    while day < span.end:
+        month = st.month_of(day)
+        row = rows.get(month.label, {})
+        months.append({"month": month.label, **{f: row.get(f, 0) for f in figures}})
+        day = month.end
+    total = {f: sum(m[f] for m in months) for f in figures}
+    data = {
+        "year": span.label,
+        "business_line": line_id,
+        "months": months,
+        "total": total,
+        "on_time_rate": st._pct(total["on_time"], total["done"]),
+        "satisfied_rate": st._pct(total["satisfied"], total["called_back"]),
+    }
+    headers = [
+        _("Month"),
+        _("In the home"),
+        _("Public area"),
+        _("Repairs"),
+        _("Done"),
+        _("Done in time"),
+        _("Called back"),
+        _("Satisfied"),
+    ]
+    body = [[m["month"], *(m[f] for f in figures)] for m in months]
+    body.append([_("Total"), *(total[f] for f in figures)])
+    title = _("Repair report %(year)s · %(line)s") % {
+        "year": span.label,
+        "line": _line_name(line_id),
+    }
+    return Report("repairs", span, title, data, [(_("Repairs per month"), headers, body)])
+
+
 def build(user, kind: str, value, *, business_line=None) -> Report:
     line_id = st.line_for(user, business_line)
-    return {"callbacks": callbacks_summary, "graded": graded_lists, "collection": collection}[kind](
-        user, value, line_id
-    )
+    return {
+        "callbacks": callbacks_summary,
+        "graded": graded_lists,
+        "collection": collection,
+        "repairs": repairs,
+    }[kind](user, value, line_id)

@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     *(
         path(f"{kind}/", capability.report_page, {"kind": kind}, name=kind)
-        for kind in ("callbacks", "graded", "collection")
+        for kind in ("callbacks", "graded", "collection", "repairs")
     ),
     *(
         path(
@@ -41,7 +41,7 @@ urlpatterns = [
             {"kind": kind, "fmt": fmt},
             name=f"{kind}_{fmt}",
         )
-        for kind in ("callbacks", "graded", "collection")
+        for kind in ("callbacks", "graded", "collection", "repairs")
         for fmt in ("xlsx", "pdf")
     ),
 ]
