@@ -27,7 +27,23 @@ def test_demo_statement_shows_ranked_units_with_true_ratios(db):
     for u in units:
         rows = statement.drill(manager, data["business_line"], month, "unit", u["unit_id"])
         assert rows.count() == u["complaints"]
+    # issue 22 §3: the demo's weeks carry written feedback, meetings and checked actions
+    from kefu.reports.models import ActionStatus, CorrectiveAction, FeedbackLetter, WeeklyMeeting
+
+    letters = FeedbackLetter.objects.filter(business_line_id=manager.business_line_id)
+    assert letters.count() > 0 and all(x.snapshot["unit"]["callbacks"] > 0 for x in letters)
+    assert WeeklyMeeting.objects.filter(business_line_id=manager.business_line_id).count() > 20
+    statuses = set(CorrectiveAction.objects.values_list("status", flat=True))
+    assert statuses == {ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.NOT_DONE}
     from kefu.accounts.models import BusinessLine
 
     again = build_reports_rows(list(BusinessLine.objects.all()))
-    assert again == {"units": 0, "handoffs": 0, "bases": 0}  # a second run adds nothing
+    # a second run adds nothing
+    assert again == {
+        "units": 0,
+        "handoffs": 0,
+        "bases": 0,
+        "letters": 0,
+        "meetings": 0,
+        "actions": 0,
+    }

@@ -87,6 +87,9 @@ def build_reports_rows(lines, *, now: dt.datetime | None = None, seed: int = 0) 
         UnitBase.objects.bulk_create(bases, batch_size=BATCH)
         counts["bases"] += len(bases)
         counts["handoffs"] += _hand_off(line, units, now=now, rng=rng)
+    from kefu.demo.periodic_rows import build_periodic_rows
+
+    counts.update(build_periodic_rows(lines, now=now, seed=seed))  # issue 22 §3
     return counts
 
 

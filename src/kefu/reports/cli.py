@@ -27,6 +27,9 @@ def register(sub) -> None:
     bases.add_argument("file", help="a CSV file: unit name, YYYY-MM, base[, kind]")
     bases.add_argument("--business-line", required=True, help="the business line's id")
     bases.set_defaults(func=cmd_bases)
+    from kefu.reports import periodic_cli
+
+    periodic_cli.register(group_sub)
 
 
 def _writable(name: str | None) -> Path | None:

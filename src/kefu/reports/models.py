@@ -88,3 +88,12 @@ class MonthlyStatement(VersionedModel):
                 fields=["business_line", "month"], name="statement_unique_month"
             )
         ]
+
+
+from kefu.reports.models_periodic import (  # noqa: E402, F401  (one app, two modules)
+    ActionStatus,
+    CorrectiveAction,
+    FeedbackLetter,
+    WeeklyMeeting,
+    YearSummary,
+)

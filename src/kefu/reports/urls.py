@@ -1,5 +1,7 @@
 from django.urls import path
 
+from kefu.reports import capability_views as capability
+from kefu.reports import periodic_views as periodic
 from kefu.reports import statement_views as views
 
 app_name = "reports"
@@ -11,4 +13,35 @@ urlpatterns = [
     path("monthly/statement.pdf", views.export_pdf, name="export_pdf"),
     path("monthly/sign/", views.sign, name="sign"),
     path("bases/", views.bases, name="bases"),
+    path("daily/", periodic.daily_close, name="daily"),
+    path("daily/drill/", periodic.daily_drill, name="daily_drill"),
+    path("weekly/", periodic.weekly_report, name="weekly"),
+    path("weekly/feedback/", periodic.feedback_write, name="feedback_write"),
+    path("weekly/meeting/", periodic.meeting, name="meeting"),
+    path("yearly/", periodic.yearly_report, name="yearly"),
+    path("yearly/sign/", periodic.year_sign, name="year_sign"),
+    *(
+        path(
+            f"{kind}/report.{fmt}",
+            periodic.export,
+            {"kind": kind, "fmt": fmt},
+            name=f"{kind}_{fmt}",
+        )
+        for kind in ("daily", "weekly", "yearly")
+        for fmt in ("xlsx", "pdf")
+    ),
+    *(
+        path(f"{kind}/", capability.report_page, {"kind": kind}, name=kind)
+        for kind in ("callbacks", "graded", "collection", "repairs")
+    ),
+    *(
+        path(
+            f"{kind}/report.{fmt}",
+            capability.report_export,
+            {"kind": kind, "fmt": fmt},
+            name=f"{kind}_{fmt}",
+        )
+        for kind in ("callbacks", "graded", "collection", "repairs")
+        for fmt in ("xlsx", "pdf")
+    ),
 ]

@@ -7,3 +7,12 @@ ACTION_LABELS = {
     "reports.statement_signed": _("Monthly statement signed"),
     "reports.statement_exported": _("Monthly statement exported"),
 }
+
+ACTION_LABELS.update(
+    {
+        "reports.feedback_written": _("Weekly feedback written to a unit"),
+        "reports.meeting_recorded": _("Weekly meeting recorded"),
+        "reports.year_signed": _("Year-end summary signed"),
+        "reports.periodic_exported": _("Periodic report exported"),
+    }
+)

@@ -1,0 +1,110 @@
+"""The year-end summary (issue 22 §3; RPT-2, RPT-3): the monthly statement's figures over twelve
+months, recomputed from raw rows; year on year; targets met or missed; signed once, frozen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+
+from kefu.core.errors import Conflict, Invalid, PermissionDenied
+from kefu.reports import periodic_services, periods, statement, yearly
+from kefu.reports.models import YearSummary
+from kefu.tickets.models import Ticket
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def year_data(org, agent, make_ticket):
+    """Complaints: 2 in March 2026, 3 in October 2026 (one on 31 October at 23:30 local time,
+    the 31st in China though the 31st 15:30 UTC), 1 in October 2025; an enquiry in May 2026."""
+    for when, n in (
+        (dt.datetime(2026, 3, 10, 10, tzinfo=TZ), 2),
+        (dt.datetime(2026, 10, 15, 10, tzinfo=TZ), 2),
+        (dt.datetime(2026, 10, 31, 23, 30, tzinfo=TZ), 1),
+        (dt.datetime(2025, 10, 15, 10, tzinfo=TZ), 1),
+    ):
+        with time_machine.travel(when, tick=False):
+            for _ in range(n):
+                make_ticket(agent)
+    with time_machine.travel(dt.datetime(2026, 5, 5, 10, tzinfo=TZ), tick=False):
+        make_ticket(agent, type="consult")
+
+
+def test_rpt3_year_is_the_statements_figures_over_twelve_months(year_data, manager):
+    # when
+    data = yearly.year_summary(manager, year=periods.parse_year("2026"))
+    # then: twelve months, each equal to that month's statement and to the raw rows
+    assert [m["month"] for m in data["months"]] == [f"2026-{m:02d}" for m in range(1, 13)]
+    for row in data["months"]:
+        month = statement.monthly(manager, period=row["month"])
+        assert row["complaints"] == month["complaints"]["total"]
+        assert row["repeat"] == month["complaints"]["repeat"]
+        assert row["callbacks_due"] == month["callbacks"]["due"]
+        assert row["first_response"] == month["sla"]["first_response"]["total"]
+        assert row["csi"] == month["csi"]["value"]
+    by_month = {m["month"]: m["complaints"] for m in data["months"]}
+    assert by_month["2026-03"] == 2 and by_month["2026-10"] == 3 and by_month["2026-11"] == 0
+    raw = Ticket.objects.filter(
+        type="complaint",
+        created_at__gte=dt.datetime(2026, 1, 1, tzinfo=TZ),
+        created_at__lt=dt.datetime(2027, 1, 1, tzinfo=TZ),
+    ).count()
+    assert data["total"]["complaints"] == raw == 5
+    # year on year: 5 against 1
+    assert data["last_year"]["complaints"] == 1 and data["year_on_year"]["complaints"] == 4
+    # targets: no callbacks were due and no survey answered: no figure, neither met nor missed
+    targets = {t["metric"]: t for t in data["targets"]}
+    assert targets["callback_rate"]["target"] == 100.0
+    assert (
+        targets["callback_rate"]["met"] is None and targets["callback_rate"]["months_missed"] == 0
+    )
+
+
+def test_rpt2_year_end_summary_signed_once_from_december(
+    year_data, manager, agent, make_ticket, client
+):
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=TZ), tick=False),
+        pytest.raises(Invalid),
+    ):
+        periodic_services.year_sign(user=manager, year="2026", summary="总结")
+    with time_machine.travel(dt.datetime(2026, 12, 28, 10, tzinfo=TZ), tick=False):
+        with pytest.raises(PermissionDenied):
+            periodic_services.year_sign(user=agent, year="2026", summary="总结")
+        with pytest.raises(Invalid):
+            periodic_services.year_sign(user=manager, year="20x6", summary="总结")
+        signed = periodic_services.year_sign(user=manager, year="2026", summary="全年投诉五件。")
+        with pytest.raises(Conflict):
+            periodic_services.year_sign(user=manager, year="2026", summary="再签")
+    assert YearSummary.objects.count() == 1
+    assert signed.snapshot["total"]["complaints"] == 5 and signed.signed_by == manager
+    # a late complaint of 2026: the frozen summary keeps 5, the page lists the difference
+    with time_machine.travel(dt.datetime(2026, 12, 29, 10, tzinfo=TZ), tick=False):
+        make_ticket(agent)
+        client.force_login(manager)
+        page = client.get("/reports/yearly/?year=2026")
+    assert ("Complaints", 5, 6) in page.context["changes"]
+    signed.refresh_from_db()
+    assert signed.snapshot["total"]["complaints"] == 5
+
+
+def test_cli_periodic_reports_json_and_exit_code_2(year_data, capsys):
+    from kefu.cli import main
+
+    assert main(["reports", "yearly", "--year", "2026", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"]["complaints"] == 5 and len(data["months"]) == 12
+    assert main(["reports", "daily", "--day", "2026-10-15", "--json"]) == 0
+    day = json.loads(capsys.readouterr().out)
+    assert day["total"]["received"] == 2
+    assert main(["reports", "weekly", "--week", "2026-W42", "--json"]) == 0
+    week = json.loads(capsys.readouterr().out)
+    assert week["summary"]["complaints"] == 2 and "feedback" in week
+    assert main(["reports", "yearly", "--year", "26"]) == 2
+    assert "2026" in capsys.readouterr().err
+    assert main(["reports", "daily", "--day", "2026-02-30"]) == 2
+    assert main(["reports", "weekly", "--week", "2026-W60"]) == 2
