@@ -88,3 +88,6 @@ class MonthlyStatement(VersionedModel):
                 fields=["business_line", "month"], name="statement_unique_month"
             )
         ]
+
+
+from kefu.reports.target_models import PeriodKind, Target, TargetActual  # noqa: E402,F401
