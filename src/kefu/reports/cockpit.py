@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,6 +238,29 @@ def nearest_rank(n: int, p: float) -> int:
     return max(math.ceil(p * n) - 1, 0)
 
 
+class SecondsBetween(Func):
+    """Seconds from the second expression to the first, in the database's own arithmetic (no
+    per-row Python function on SQLite, so ordering 100,000 spans stays a native sort)."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s)) * 86400.0)"
+        return self.as_sql(
+            compiler, connection, template=template, arg_joiner=") - julianday(", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
 def durations(qs: QuerySet[Ticket], field: str) -> dict:
     """Count, median and p90 (hours) of ``field`` − created_at over ``qs``: two ordered
     one-row reads in the database, never the rows themselves."""
@@ -246,15 +269,12 @@ def durations(qs: QuerySet[Ticket], field: str) -> dict:
     if not n:
         return out
     spans = (
-        qs.annotate(
-            span=ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField())
-        )
+        qs.annotate(span=SecondsBetween(F(field), F("created_at")))
         .order_by("span", "pk")
         .values_list("span", flat=True)
     )
     for name, p in (("median_hours", 0.5), ("p90_hours", 0.9)):
-        span = spans[nearest_rank(n, p)]
-        out[name] = round(span.total_seconds() / 3600, 1)
+        out[name] = round(float(spans[nearest_rank(n, p)]) / 3600, 1)
     return out
 
 
