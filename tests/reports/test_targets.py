@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from kefu.core.errors import Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.reports import target_services as ts
@@ -86,10 +87,12 @@ def test_unit_targets_import_and_rules(db, org, s4_manager, manager, agent):
     t = ts.set_target(
         user=s4_manager, metric="parts_accuracy", period=NOV, value="99", unit=unit.pk
     )
-    n = ts.import_actuals(
-        user=s4_manager, text="metric,month,value,unit\nparts_accuracy,2026-11,99.5,车间一\n"
-    )
-    assert n == 1
+    with translation.override("zh-hans"):
+        n = ts.import_actuals(
+            user=s4_manager,
+            text="metric,month,value,unit\nparts_accuracy,2026-11,99.5,车间一\n营业额,2026-10,1000\n",
+        )
+    assert n == 2  # a metric by its code or by its name
     row = next(
         r
         for r in targets.rows(s4_manager, period=NOV, today=TODAY)
@@ -104,7 +107,7 @@ def test_unit_targets_import_and_rules(db, org, s4_manager, manager, agent):
     # a bad row loads nothing
     with pytest.raises(Invalid, match="Row 2"):
         ts.import_actuals(user=s4_manager, text="revenue,2026-11,10\nrevenue,2026-13,5\n")
-    assert _by(targets.rows(s4_manager, period=NOV, today=TODAY), "revenue")["actual"] is None
+    assert _by(targets.rows(s4_manager, period=NOV, today=TODAY), "revenue")["actual"] == 1000
     with pytest.raises(StaleWrite):
         ts.set_target(
             user=s4_manager, metric="parts_accuracy", period=NOV, value="98", unit=unit.pk,

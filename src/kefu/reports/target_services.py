@@ -180,8 +180,8 @@ def _s(value) -> str | None:
 
 
 def import_actuals(*, user, text: str, business_line=None) -> int:
-    """Actuals from CSV ``metric,YYYY-MM,value[,unit name]``; all rows or none, the first bad
-    row reported with its number."""
+    """Actuals from CSV ``metric,YYYY-MM,value[,unit name]`` (the metric by its code or its name
+    in the user's language); all rows or none, the first bad row reported with its number."""
     from kefu.tickets.models_sla import ResponsibleUnit
 
     services._require(user)
@@ -207,7 +207,8 @@ def import_actuals(*, user, text: str, business_line=None) -> int:
                 if len(matches) != 1:
                     raise Invalid(_("No single responsible unit has this name."))
                 unit = matches[0]
-            metric = _metric(row[0].strip())
+            names = {str(m.label): code for code, m in rules.METRICS.items()}
+            metric = _metric(names.get(row[0].strip(), row[0].strip()))
             statement.parse_month(row[1])
             _value(row[2], blank_ok=False)
             parsed.append((metric, row[1].strip(), row[2], unit))

@@ -98,6 +98,7 @@ def page(request):
         "rows": rows,
         "tally": targets.tally(rows),
         "metrics": [(code, m.label) for code, m in rules.METRICS.items()],
+        "example_metric": rules.METRICS["revenue"].label,
         "can_manage": services.can_manage(request.user) and line_id is not None,
         "units": _line_units(request.user, line_id),
     }
