@@ -136,6 +136,8 @@ def test_cli_keeps_its_shape_and_page(db, org, s4_manager, client, capsys):
     client.force_login(s4_manager)
     html = client.get(f"/reports/targets/?period={NOV}").content.decode()
     assert 'data-metric="revenue" data-period="2026"' in html
+    for bad in ("9999-12", "2026-13", "x"):  # a clear 400, never an overflow's 500
+        assert client.get(f"/reports/targets/?period={bad}").status_code == 400
     response = client.post(
         "/reports/targets/",
         {"period": NOV, "business_line": line, "metric": "vehicles_per_month",

@@ -60,7 +60,7 @@ def parse_month(text) -> Month:
         if len(year) != 4 or len(month) != 2:
             raise ValueError(text)
         day = dt.date(int(year), int(month), 1)
-        if day.year < 2000:
+        if not 2000 <= day.year <= 2999:  # 9999-12 would overflow the next month
             raise ValueError(text)
     except ValueError:
         raise Invalid(
