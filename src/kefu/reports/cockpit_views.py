@@ -85,6 +85,38 @@ def panel(request):
     return render(request, "reports/_cockpit.html", _context(request))
 
 
+def figure_words() -> dict[str, str]:
+    """The name of each figure, for the heading of its rows."""
+    return {
+        "my_open": _("My open tickets"),
+        "my_due_today": _("Mine due today"),
+        "my_overdue": _("Mine overdue"),
+        "my_first_response": _("My first responses within SLA"),
+        "my_first_response_met": _("My first responses within SLA"),
+        "my_callbacks_today": _("My callbacks due today"),
+        "my_callbacks_overdue": _("My callbacks overdue"),
+        "queue_open": _("Open in my scope"),
+        "queue_unassigned": _("Unassigned"),
+        "queue_due_today": _("Due today in my scope"),
+        "queue_overdue": _("Overdue in my scope"),
+        "load": _("Open tickets per agent"),
+        "received": _("Tickets received"),
+        "channel": _("Received by channel"),
+        "type": _("Received by type"),
+        "first_response": _("First response within SLA"),
+        "first_response_met": _("First response within SLA"),
+        "resolution": _("Resolution within SLA"),
+        "resolution_met": _("Resolution within SLA"),
+        "first_response_time": _("First response, median"),
+        "resolution_time": _("Resolution, median"),
+        "backlog": _("Open backlog"),
+        "callbacks_due": _("Callbacks due"),
+        "callbacks_completed": _("Callbacks completed"),
+        "csi": _("CSI"),
+        "grade": _("Complaints by grade"),
+    }
+
+
 @login_required
 @require_safe
 def drill(request):
@@ -108,5 +140,6 @@ def drill(request):
         "period": w.month.label,
         "back": reverse("reports:cockpit") + "?" + urlencode({"days": w.days}),
         "figure": figure,
+        "figure_label": figure_words().get(figure, ""),
     }
     return render(request, "reports/cockpit_drill.html", context)
