@@ -24,6 +24,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--data-dir")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the tickets already in the database (no build)"
+    )
     args = parser.parse_args()
     os.environ["KEFU_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="kefu-reports-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
@@ -40,9 +43,13 @@ def main() -> None:
     from kefu.reports import exports, statement
 
     call_command("migrate", interactive=False, verbosity=0)
+    from kefu.tickets.models import Ticket
+
     started = time.monotonic()
-    build_demo(tickets=args.tickets)
+    if not (args.reuse and Ticket.objects.exists()):
+        build_demo(tickets=args.tickets)
     built = time.monotonic() - started
+    tickets = Ticket.objects.count()
     month = statement.month_of(timezone.localdate()).previous()
     viewers = {
         "manager (one line, scoped)": User.objects.get(username="manager"),
@@ -71,15 +78,50 @@ def main() -> None:
         json.dumps(
             {
                 "database": connection.vendor,
-                "tickets": args.tickets,
+                "tickets": tickets,
                 "month": month.label,
                 "build_seconds": round(built, 1),
                 "statement": results,
+                "cockpit": cockpit_figures(args.repeat),
             },
             ensure_ascii=False,
             indent=2,
         )
     )
+
+
+def cockpit_figures(repeat: int) -> dict:
+    """The cockpit of each role (uncached: the figures a viewer waits for once a minute at most),
+    best of ``repeat``, with its query count; and the drill-down page's count of the largest
+    figure."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.accounts.models import User
+    from kefu.reports import cockpit
+
+    out = {}
+    for username in ("agent", "lead", "supervisor", "manager"):
+        viewer = User.objects.get(username=username)
+        best, n = float("inf"), 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.monotonic()
+                data = cockpit.figures(viewer, cockpit.window(30))
+                best = min(best, time.monotonic() - t0)
+            n = len(queries)
+        t0 = time.monotonic()
+        drilled = cockpit.drill(
+            viewer, cockpit.window(30), "queue_open" if username != "agent" else "my_open"
+        ).count()
+        out[username] = {
+            "seconds": round(best, 3),
+            "queries": n,
+            "received_30_days": data.get("manager", {}).get("received"),
+            "drill_count_seconds": round(time.monotonic() - t0, 3),
+            "drill_count": drilled,
+        }
+    return out
 
 
 if __name__ == "__main__":

@@ -114,3 +114,37 @@ def test_cockpit_charts_render_offline_and_the_statement_is_signed_and_exported(
         page.click("#export-pdf")
     assert pdf.value.path().read_bytes()[:5] == b"%PDF-"
     context.close()
+
+
+def test_the_cockpit_draws_offline_and_a_figure_drills_down_to_its_tickets(
+    browser, live_server, last_month, manager, agent, make_ticket
+):
+    """Issue 22 §1: the manager's cockpit (also on the home page) draws its charts from the
+    static files, and the figure 'received' opens exactly the tickets it counts."""
+    from pathlib import Path
+
+    for _ in range(3):
+        make_ticket(agent, type="consult", channel="im")
+    shots = Path("/tmp/shots-rep")
+    shots.mkdir(exist_ok=True)
+    context = _context(browser, live_server, manager)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto("/", wait_until="domcontentloaded")
+    page.wait_for_selector("#cockpit-panel #chart-cockpit-type canvas")  # loaded after the page
+    assert page.evaluate(PAINTED, "#chart-cockpit-type") > 100
+    page.goto("/reports/cockpit/?days=7", wait_until="domcontentloaded")
+    page.wait_for_selector("#chart-backlog canvas")
+    assert page.evaluate(PAINTED, "#chart-backlog") > 100
+    page.screenshot(path=str(shots / "cockpit-manager.png"), full_page=True)
+    received = page.locator('[data-figure="received"] [data-value]').get_attribute("data-value")
+    assert received == "3"  # last month's complaints are outside the 7 days
+    page.click('[data-figure="received"]')
+    page.wait_for_selector("#drill-rows")
+    assert page.locator("#drill-rows tbody tr").count() == 3
+    assert page.locator("#drill-total").get_attribute("data-count") == "3"
+    page.screenshot(path=str(shots / "cockpit-drill.png"), full_page=True)
+    page.goto("/reports/targets/", wait_until="domcontentloaded")
+    page.wait_for_selector("#targets")
+    page.screenshot(path=str(shots / "targets.png"), full_page=True)
+    context.close()

@@ -43,7 +43,17 @@ def test_demo_statement_shows_ranked_units_with_true_ratios(db):
         "units": 0,
         "handoffs": 0,
         "bases": 0,
+        "actuals": 0,
         "letters": 0,
         "meetings": 0,
         "actions": 0,
     }
+    # the 4S line's targets have six months of entered actuals (issue 22 §5)
+    from kefu.reports import targets
+
+    s4 = User.objects.get(username="4s_agent").business_line_id
+    rows = targets.rows(statement.SystemViewer(), period=month, business_line=s4)
+    revenue = next(r for r in rows if r["metric"] == "revenue")
+    assert revenue["target"] == 6_000_000 and revenue["actual"] > 0
+    monthly = [r for r in rows if r["period"] == month.label and r["target"] is not None]
+    assert monthly and all(r["actual"] is not None and r["met"] is not None for r in monthly)

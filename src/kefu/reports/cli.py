@@ -30,6 +30,12 @@ def register(sub) -> None:
     from kefu.reports import periodic_cli
 
     periodic_cli.register(group_sub)
+    actuals = group_sub.add_parser(
+        "actuals", help="import targets' monthly actuals: metric,month,value"
+    )
+    actuals.add_argument("file", help="a CSV file: metric code, YYYY-MM, value[, unit name]")
+    actuals.add_argument("--business-line", required=True, help="the business line's id")
+    actuals.set_defaults(func=cmd_actuals)
 
 
 def _writable(name: str | None) -> Path | None:
@@ -68,9 +74,9 @@ def cmd_monthly(args) -> int:
 
 def cmd_targets(args) -> int:
     from kefu.cli import print_json
-    from kefu.reports import statement
+    from kefu.reports import statement, targets
 
-    rows = statement.targets(
+    rows = targets.report(
         statement.SystemViewer(), period=args.period, business_line=args.business_line
     )
     if args.json:
@@ -78,7 +84,7 @@ def cmd_targets(args) -> int:
     else:
         words = {True: "met", False: "missed", None: "-"}
         for r in rows:
-            print(f"{r['metric']}\t{r['target']}\t{r['actual']}\t{words[r['met']]}")
+            print(f"{r['period']}\t{r['metric']}\t{r['target']}\t{r['actual']}\t{words[r['met']]}")
     return 0
 
 
@@ -93,4 +99,18 @@ def cmd_bases(args) -> int:
         user=statement.SystemViewer(), text=text, business_line=args.business_line
     )
     print(f"{n} bases imported")
+    return 0
+
+
+def cmd_actuals(args) -> int:
+    from kefu.reports import statement, target_services
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {args.file}: {exc}") from None
+    n = target_services.import_actuals(
+        user=statement.SystemViewer(), text=text, business_line=args.business_line
+    )
+    print(f"{n} actuals imported")
     return 0

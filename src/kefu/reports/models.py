@@ -97,3 +97,4 @@ from kefu.reports.models_periodic import (  # noqa: E402, F401  (one app, two mo
     WeeklyMeeting,
     YearSummary,
 )
+from kefu.reports.target_models import PeriodKind, Target, TargetActual  # noqa: E402,F401

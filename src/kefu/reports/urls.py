@@ -45,3 +45,15 @@ urlpatterns = [
         for fmt in ("xlsx", "pdf")
     ),
 ]
+
+from kefu.reports import cockpit_views  # noqa: E402  (the cockpit, issue 22 §1)
+
+urlpatterns += [
+    path("cockpit/", cockpit_views.page, name="cockpit"),
+    path("cockpit/panel/", cockpit_views.panel, name="cockpit_panel"),
+    path("cockpit/drill/", cockpit_views.drill, name="cockpit_drill"),
+]
+
+from kefu.reports import target_views  # noqa: E402  (targets, issue 22 §5)
+
+urlpatterns += [path("targets/", target_views.page, name="targets")]

@@ -18,4 +18,6 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
+  // parts loaded after the page (the home page's cockpit) carry charts too
+  document.addEventListener("htmx:afterSettle", draw);
 })();
