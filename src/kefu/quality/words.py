@@ -16,4 +16,12 @@ ACTION_LABELS = {
     "quality.summary_publish": gettext_lazy("Monthly penalty summary published"),
     "quality.summary_send": gettext_lazy("Monthly penalty summary copied to finance"),
     "quality.summary_export": gettext_lazy("Monthly penalty summary exported"),
+    "quality.cycle_create": gettext_lazy("Appraisal cycle planned"),
+    "quality.cycle_plan": gettext_lazy("Appraisal cycle goals set"),
+    "quality.cycle_indicator": gettext_lazy("Appraisal cycle indicators changed"),
+    "quality.cycle_briefing": gettext_lazy("Evaluator briefing recorded"),
+    "quality.cycle_advance": gettext_lazy("Appraisal cycle moved to its next stage"),
+    "quality.cycle_score": gettext_lazy("Appraisal score given"),
+    "quality.cycle_interview": gettext_lazy("Feedback interview recorded"),
+    "quality.cycle_results": gettext_lazy("Appraisal results recorded"),
 }
