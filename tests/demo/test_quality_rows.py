@@ -9,9 +9,10 @@ from django.utils import timezone
 from testkit import make_user
 
 from kefu.demo.quality_rows import MONTHS, build_quality_rows
-from kefu.quality import services_cycle
+from kefu.quality import selectors_delphi, services_cycle
 from kefu.quality.models import LedgerEntry, PenaltySummary, RankingRun, Scorecard, ScoreEvent
 from kefu.quality.models_cycle import AppraisalCycle, CycleMember
+from kefu.quality.models_delphi import DelphiStudy
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,7 @@ def test_demo_appraisal_cycles_two_applied_and_the_current_one_in_evaluation(
     assert services_cycle.missing_scores(cycles[2]).exists()
     page = web_as(supervisor).get(f"/quality/cycles/{cycles[2].pk}/").content.decode()
     assert 'id="not-scored"' in page and "has not scored" in page
+    study = DelphiStudy.objects.get(business_line=org.shop)
+    rounds = selectors_delphi.rounds(study)
+    assert [(r["round"], len(r["experts"])) for r in rounds] == [(1, 8), (2, 8)]
+    assert all(0 < r["levels"][2]["concordance"].w < 1 for r in rounds)

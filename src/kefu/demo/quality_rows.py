@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.demo.quality_cycle_rows import build_cycle_rows
+from kefu.demo.quality_delphi_rows import build_delphi_rows
 from kefu.quality import months, scoring, services
 from kefu.quality.models import (
     CardStatus,
@@ -195,4 +196,5 @@ def build_quality_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
             indicators=KPI_INDICATORS,
         )
         build_cycle_rows(today=today, seed=seed, line=line)
+        build_delphi_rows(seed=seed, line=line)
     return made

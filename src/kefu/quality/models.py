@@ -487,4 +487,4 @@ class PenaltyRow(models.Model):
         ordering = ["-amount_yuan", "unit"]
 
 
-from kefu.quality import models_cycle  # noqa: E402, F401
+from kefu.quality import models_cycle, models_delphi  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.quality import views, views_cycle
+from kefu.quality import views, views_cycle, views_delphi
 
 app_name = "quality"
 urlpatterns = [
@@ -29,4 +29,9 @@ urlpatterns = [
     path("cycles/scores/<int:pk>/", views_cycle.cycle_score, name="cycle_score"),
     path("cycles/members/<int:pk>/interview/", views_cycle.cycle_interview, name="cycle_interview"),
     path("cycles/members/<int:pk>/results/", views_cycle.cycle_results, name="cycle_results"),
+    path("delphi/", views_delphi.delphi, name="delphi"),
+    path("delphi/new/", views_delphi.delphi_create, name="delphi_create"),
+    path("delphi/<int:pk>/", views_delphi.delphi_study, name="delphi_study"),
+    path("delphi/<int:pk>/rate/", views_delphi.delphi_rate, name="delphi_rate"),
+    path("delphi/<int:pk>/weight/", views_delphi.delphi_weight, name="delphi_weight"),
 ]

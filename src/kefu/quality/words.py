@@ -24,4 +24,7 @@ ACTION_LABELS = {
     "quality.cycle_score": gettext_lazy("Appraisal score given"),
     "quality.cycle_interview": gettext_lazy("Feedback interview recorded"),
     "quality.cycle_results": gettext_lazy("Appraisal results recorded"),
+    "quality.delphi_create": gettext_lazy("Delphi survey set up"),
+    "quality.delphi_ratings": gettext_lazy("Delphi ratings recorded"),
+    "quality.delphi_weight": gettext_lazy("Delphi weight entered"),
 }
