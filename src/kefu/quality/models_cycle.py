@@ -20,7 +20,7 @@ class CycleStage(models.TextChoices):
     BRIEFING = "briefing", _("Evaluator briefing")
     EVALUATION = "evaluation", _("Evaluation")
     FEEDBACK = "feedback", _("Feedback interviews")
-    RESULTS = "results", _("Results")
+    RESULTS = "results", _("Appraisal results")
     CLOSED = "closed", _("Closed (results applied)")
 
 
