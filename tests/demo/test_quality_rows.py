@@ -9,7 +9,10 @@ from django.utils import timezone
 from testkit import make_user
 
 from kefu.demo.quality_rows import MONTHS, build_quality_rows
+from kefu.quality import selectors_delphi, services_cycle
 from kefu.quality.models import LedgerEntry, PenaltySummary, RankingRun, Scorecard, ScoreEvent
+from kefu.quality.models_cycle import AppraisalCycle, CycleMember
+from kefu.quality.models_delphi import DelphiStudy
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +39,22 @@ def test_demo_quality_rows_signed_history_and_a_live_month(
     page = web_as(supervisor).get("/quality/scorecards/").content.decode()
     assert 'id="figure-people">3<' in page
     assert 'id="figure-deducted">0<' not in page
+
+
+def test_demo_appraisal_cycles_two_applied_and_the_current_one_in_evaluation(
+    org, web_as, agent, agent_b, lead, supervisor, manager
+):
+    build_quality_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    cycles = list(AppraisalCycle.objects.filter(team=org.aftersales1).order_by("starts_on"))
+    assert [c.stage for c in cycles] == ["closed", "closed", "evaluation"]
+    closed = CycleMember.objects.filter(cycle__in=cycles[:2])
+    assert closed.count() == 4 and not closed.filter(score__isnull=True).exists()
+    assert not closed.filter(interview_at__isnull=True).exists()
+    assert not closed.filter(appraisal_class__in=["improve", "poor"], improvement_plan="").exists()
+    assert services_cycle.missing_scores(cycles[2]).exists()
+    page = web_as(supervisor).get(f"/quality/cycles/{cycles[2].pk}/").content.decode()
+    assert 'id="not-scored"' in page and "has not scored" in page
+    study = DelphiStudy.objects.get(business_line=org.shop)
+    rounds = selectors_delphi.rounds(study)
+    assert [(r["round"], len(r["experts"])) for r in rounds] == [(1, 8), (2, 8)]
+    assert all(0 < r["levels"][2]["concordance"].w < 1 for r in rounds)

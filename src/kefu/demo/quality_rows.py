@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
+from kefu.demo.quality_cycle_rows import build_cycle_rows
+from kefu.demo.quality_delphi_rows import build_delphi_rows
 from kefu.quality import months, scoring, services
 from kefu.quality.models import (
     CardStatus,
@@ -193,4 +195,6 @@ def build_quality_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
             period=this_month,
             indicators=KPI_INDICATORS,
         )
+        build_cycle_rows(today=today, seed=seed, line=line)
+        build_delphi_rows(seed=seed, line=line)
     return made

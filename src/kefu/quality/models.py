@@ -485,3 +485,6 @@ class PenaltyRow(models.Model):
         verbose_name = _("penalty row")
         verbose_name_plural = _("penalty rows")
         ordering = ["-amount_yuan", "unit"]
+
+
+from kefu.quality import models_cycle, models_delphi  # noqa: E402, F401

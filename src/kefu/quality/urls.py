@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.quality import views
+from kefu.quality import views, views_cycle, views_delphi
 
 app_name = "quality"
 urlpatterns = [
@@ -19,4 +19,19 @@ urlpatterns = [
     path("penalties/<int:pk>/advance/", views.penalties_advance, name="penalties_advance"),
     path("penalties/<int:pk>.xlsx", views.penalties_export, name="penalties_export"),
     path("kpi/", views.kpi, name="kpi"),
+    path("cycles/", views_cycle.cycles, name="cycles"),
+    path("cycles/new/", views_cycle.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", views_cycle.cycle, name="cycle"),
+    path("cycles/<int:pk>/advance/", views_cycle.cycle_advance, name="cycle_advance"),
+    path("cycles/<int:pk>/goals/", views_cycle.cycle_goals, name="cycle_goals"),
+    path("cycles/<int:pk>/indicators/", views_cycle.cycle_indicator, name="cycle_indicator"),
+    path("cycles/<int:pk>/briefing/", views_cycle.cycle_briefing, name="cycle_briefing"),
+    path("cycles/scores/<int:pk>/", views_cycle.cycle_score, name="cycle_score"),
+    path("cycles/members/<int:pk>/interview/", views_cycle.cycle_interview, name="cycle_interview"),
+    path("cycles/members/<int:pk>/results/", views_cycle.cycle_results, name="cycle_results"),
+    path("delphi/", views_delphi.delphi, name="delphi"),
+    path("delphi/new/", views_delphi.delphi_create, name="delphi_create"),
+    path("delphi/<int:pk>/", views_delphi.delphi_study, name="delphi_study"),
+    path("delphi/<int:pk>/rate/", views_delphi.delphi_rate, name="delphi_rate"),
+    path("delphi/<int:pk>/weight/", views_delphi.delphi_weight, name="delphi_weight"),
 ]

@@ -1,0 +1,64 @@
+"""Reads of the performance-management cycle, scoped to the user (core.scope): leads and above
+see their scope's cycles and every appraisee; an agent sees the cycles they are appraised in,
+and in them only their own row and the scores they owe."""
+
+from __future__ import annotations
+
+from kefu.core import scope
+from kefu.core.errors import NotFound
+from kefu.quality.models_cycle import AppraisalCycle, CycleMember, CycleScore
+
+
+def cycles_for(*, user):
+    qs = AppraisalCycle.objects.select_related("team")
+    if not scope.at_least(user, scope.LEAD):
+        return qs.filter(members__user=user)
+    return qs.filter(scope.records_q(user))
+
+
+def cycle_get_for(*, user, pk: int) -> AppraisalCycle:
+    cycle = cycles_for(user=user).filter(pk=pk).first()
+    if cycle is None:
+        raise NotFound()
+    return cycle
+
+
+def sees_everyone(user, cycle: AppraisalCycle) -> bool:
+    return scope.at_least(user, scope.LEAD)
+
+
+def members_for(*, user, cycle: AppraisalCycle):
+    qs = (
+        CycleMember.objects.filter(cycle=cycle)
+        .select_related("user", "interviewed_by")
+        .prefetch_related("scores__evaluator")
+        .order_by("id")
+    )
+    return qs if sees_everyone(user, cycle) else qs.filter(user=user)
+
+
+def scores_owed(*, user, cycle: AppraisalCycle):
+    """The evaluation rows this user is the evaluator of (scored or not)."""
+    return (
+        CycleScore.objects.filter(member__cycle=cycle, evaluator=user)
+        .select_related("member__user")
+        .order_by("member_id", "id")
+    )
+
+
+def score_get_for(*, user, pk: int) -> CycleScore:
+    row = CycleScore.objects.select_related("member__cycle").filter(pk=pk, evaluator=user).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def member_get_for(*, user, pk: int) -> CycleMember:
+    member = (
+        CycleMember.objects.select_related("cycle__team", "user")
+        .filter(pk=pk, cycle__in=cycles_for(user=user))
+        .first()
+    )
+    if member is None or not scope.at_least(user, scope.LEAD):
+        raise NotFound()
+    return member

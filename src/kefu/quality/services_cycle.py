@@ -1,0 +1,452 @@
+"""Writes of the performance-management cycle (PM-1, PM-2, PM-3): validated, one transaction,
+audited; a stale version is a 409 and each stage admits only its own work.
+
+Who may do what: a supervisor of the team's department (or the line's manager) creates the
+cycle, sets its SMART indicators, records the evaluator briefing, moves it from stage to stage
+and records the results; each evaluator scores only their own rows (the appraisee the self-
+evaluation, the team lead the direct manager's); the lead or the supervisor holds the feedback
+interview; only the line's manager (company leadership) applies the results and closes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.accounts.models import User
+from kefu.core import audit, scope
+from kefu.core.errors import Conflict, Invalid, PermissionDenied, StaleWrite
+from kefu.quality import cycle as rules
+from kefu.quality import scoring
+from kefu.quality.models import EvaluatorType
+from kefu.quality.models_cycle import (
+    AppraisalClass,
+    AppraisalCycle,
+    CycleIndicator,
+    CycleMember,
+    CycleScore,
+    CycleStage,
+    PersonnelAction,
+)
+from kefu.quality.services import _decimal, _text
+
+MAX_DAYS = 366
+MAX_TEXT = 2000
+
+
+def may_drive(actor, team) -> bool:
+    """A supervisor of the team's department, the manager of its business line, an admin."""
+    if scope.is_admin(actor):
+        return True
+    if scope.at_least(actor, scope.MANAGER):
+        return actor.business_line_id == team.business_line_id
+    if scope.at_least(actor, scope.SUPERVISOR):
+        return actor.department_id is not None and actor.department_id == team.department_id
+    return False
+
+
+def may_interview(actor, member: CycleMember) -> bool:
+    """The appraisee's direct manager (their team's lead) or whoever drives the cycle."""
+    team = member.cycle.team
+    if may_drive(actor, team):
+        return True
+    return (
+        scope.at_least(actor, scope.LEAD)
+        and actor.team_id == team.pk
+        and actor.pk != member.user_id
+    )
+
+
+def _locked(cycle: AppraisalCycle, version: int | None) -> AppraisalCycle:
+    cycle = AppraisalCycle.objects.select_for_update().select_related("team").get(pk=cycle.pk)
+    if version is not None and version != cycle.version:
+        raise StaleWrite()
+    return cycle
+
+
+def _in_stage(cycle: AppraisalCycle, stage: str) -> None:
+    if cycle.stage != stage:
+        raise Conflict(
+            _("The cycle is at the stage “%(stage)s”; this belongs to another stage.")
+            % {"stage": cycle.get_stage_display()},
+            code="wrong_stage",
+        )
+
+
+def _bump(cycle: AppraisalCycle, fields: list[str]) -> None:
+    cycle.version += 1
+    cycle.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _date(name: str, value) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise Invalid(
+            _("Some fields are not valid."), fields={name: _("Enter a valid date.")}
+        ) from None
+
+
+def team_lead(team) -> User | None:
+    return User.objects.filter(team=team, role=scope.LEAD, is_active=True).order_by("id").first()
+
+
+@transaction.atomic
+def cycle_create(
+    *, actor, team, name: str, starts_on, ends_on, goals: str = "", self_weight=30
+) -> AppraisalCycle:
+    """Plan a team's cycle (PM-1 stage 1): its agents are the appraisees; the evaluators are
+    the appraisee (self) and the team lead (direct manager), weighted KPI-2 30 % / 70 % unless
+    another split is given."""
+    if not may_drive(actor, team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    name = _text("name", name, size=100)
+    starts_on, ends_on = _date("starts_on", starts_on), _date("ends_on", ends_on)
+    if not starts_on <= ends_on or (ends_on - starts_on).days > MAX_DAYS:
+        raise Invalid(
+            _("Some fields are not valid."),
+            fields={"ends_on": _("End on or after the start, within a year.")},
+        )
+    self_weight = _decimal("self_weight", self_weight, low=Decimal(0), high=Decimal(100))
+    people = list(User.objects.filter(team=team, role=scope.AGENT, is_active=True).order_by("id"))
+    if not people:
+        raise Invalid(_("This team has no agents to appraise."), fields={"team": _("No agents.")})
+    cycle = AppraisalCycle.objects.create(
+        business_line_id=team.business_line_id,
+        department_id=team.department_id,
+        team=team,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        goals=_text("goals", goals, required=False, size=MAX_TEXT),
+        self_weight=self_weight,
+        manager_weight=100 - self_weight,
+        created_by=actor,
+    )
+    CycleMember.objects.bulk_create(CycleMember(cycle=cycle, user=p) for p in people)
+    audit.record(
+        actor=actor,
+        action="quality.cycle_create",
+        obj=cycle,
+        changes={"name": name, "team": team.name, "appraisees": len(people)},
+    )
+    return cycle
+
+
+@transaction.atomic
+def indicator_add(
+    *, actor, cycle: AppraisalCycle, name, measure, target, weight, due
+) -> CycleIndicator:
+    """A SMART indicator: specific (name, how measured), measurable (target), relevant
+    (weight), time-bound (a due day inside the cycle)."""
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, None)
+    _in_stage(cycle, CycleStage.INDICATORS)
+    due = _date("due", due)
+    if not cycle.starts_on <= due <= cycle.ends_on:
+        raise Invalid(_("Some fields are not valid."), fields={"due": _("A day inside the cycle.")})
+    row = CycleIndicator.objects.create(
+        cycle=cycle,
+        name=_text("name", name, size=100),
+        measure=_text("measure", measure, size=200),
+        target=_text("target", target, size=50),
+        weight=_decimal("weight", weight, low=Decimal("0.01"), high=Decimal(100)),
+        due=due,
+    )
+    _bump(cycle, [])
+    audit.record(
+        actor=actor,
+        action="quality.cycle_indicator",
+        obj=cycle,
+        changes={"added": row.name, "weight": str(row.weight)},
+    )
+    return row
+
+
+@transaction.atomic
+def indicator_remove(*, actor, cycle: AppraisalCycle, indicator_id: int) -> None:
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, None)
+    _in_stage(cycle, CycleStage.INDICATORS)
+    row = cycle.indicators.filter(pk=indicator_id).first()
+    if row is None:
+        raise Invalid(_("Some fields are not valid."), fields={"indicator": _("Not found.")})
+    row.delete()
+    _bump(cycle, [])
+    audit.record(
+        actor=actor, action="quality.cycle_indicator", obj=cycle, changes={"removed": row.name}
+    )
+
+
+@transaction.atomic
+def briefing_record(*, actor, cycle: AppraisalCycle, held_on, place, notes) -> AppraisalCycle:
+    """The evaluator briefing (PM-1 stage 3: train the evaluators) was held."""
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, None)
+    _in_stage(cycle, CycleStage.BRIEFING)
+    cycle.briefing_on = _date("held_on", held_on)
+    cycle.briefing_place = _text("place", place, size=100)
+    cycle.briefing_notes = _text("notes", notes, size=MAX_TEXT)
+    _bump(cycle, ["briefing_on", "briefing_place", "briefing_notes"])
+    audit.record(
+        actor=actor,
+        action="quality.cycle_briefing",
+        obj=cycle,
+        changes={"held_on": cycle.briefing_on.isoformat(), "place": cycle.briefing_place},
+    )
+    return cycle
+
+
+def missing_scores(cycle: AppraisalCycle):
+    """The evaluation rows not scored yet (who has not scored whom)."""
+    return (
+        CycleScore.objects.filter(member__cycle=cycle, score__isnull=True)
+        .select_related("evaluator", "member__user")
+        .order_by("evaluator_id", "member_id")
+    )
+
+
+def _check_ready(cycle: AppraisalCycle) -> None:
+    """Refuse to leave a stage whose work is not done (Conflict with what is missing)."""
+    stage = cycle.stage
+    if stage == CycleStage.PLAN and not cycle.goals:
+        raise Invalid(_("Write the goals of the cycle first."), fields={"goals": _("Required.")})
+    if stage == CycleStage.INDICATORS:
+        rows = list(cycle.indicators.values("name", "measure", "target", "weight", "due"))
+        if rules.smart_problems(rows, cycle.starts_on, cycle.ends_on):
+            total = sum((r["weight"] for r in rows), Decimal(0))
+            raise Conflict(
+                _(
+                    "The indicators are not SMART yet: each needs a measure, a target, a weight "
+                    "and a due day inside the cycle, the weights adding up to 100 %% (now %(n)s %%)."
+                )
+                % {"n": f"{total:g}"},
+                code="not_smart",
+            )
+    if stage == CycleStage.BRIEFING and cycle.briefing_on is None:
+        raise Conflict(_("Record the evaluator briefing first."), code="no_briefing")
+    if stage == CycleStage.EVALUATION:
+        left = missing_scores(cycle).count()
+        if left:
+            raise Conflict(
+                _("%(n)d evaluations are not scored yet.") % {"n": left}, code="not_scored"
+            )
+    if stage == CycleStage.FEEDBACK and cycle.members.filter(interview_at__isnull=True).exists():
+        raise Conflict(
+            _("Hold the feedback interview with every appraisee first."), code="no_interview"
+        )
+    if stage == CycleStage.RESULTS and cycle.members.filter(personnel_action="").exists():
+        raise Conflict(_("Record the results of every appraisee first."), code="no_results")
+
+
+def _start_evaluation(cycle: AppraisalCycle) -> None:
+    lead = team_lead(cycle.team) or cycle.created_by
+    rows = []
+    for member in cycle.members.all():
+        rows.append(
+            CycleScore(
+                member=member,
+                evaluator_type=EvaluatorType.SELF,
+                evaluator_id=member.user_id,
+                weight=cycle.self_weight,
+            )
+        )
+        if lead is not None:
+            rows.append(
+                CycleScore(
+                    member=member,
+                    evaluator_type=EvaluatorType.MANAGER,
+                    evaluator=lead,
+                    weight=cycle.manager_weight,
+                )
+            )
+    CycleScore.objects.bulk_create(rows)
+
+
+def _finish_evaluation(cycle: AppraisalCycle) -> None:
+    members = list(cycle.members.prefetch_related("scores"))
+    for member in members:
+        parts = [(s.score, s.weight) for s in member.scores.all()]
+        member.score = scoring.evaluator_score(parts).quantize(Decimal("0.01"))
+        member.appraisal_class = rules.suggested_class(member.score) or ""
+    CycleMember.objects.bulk_update(members, ["score", "appraisal_class"])
+
+
+@transaction.atomic
+def cycle_advance(*, actor, cycle: AppraisalCycle, version: int | None = None) -> AppraisalCycle:
+    """Move the cycle to its next stage once the current one's work is done. Closing it
+    (applying pay, promotion or discipline and bonuses) is company leadership's: a manager."""
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, version)
+    after = rules.next_stage(cycle.stage)
+    if after is None:
+        raise Conflict(_("This cycle is closed and no longer changes."), code="closed")
+    if after == CycleStage.CLOSED and not scope.at_least(actor, scope.MANAGER):
+        raise PermissionDenied(_("Only the manager applies the results of a cycle."))
+    _check_ready(cycle)
+    before = cycle.stage
+    if after == CycleStage.EVALUATION:
+        _start_evaluation(cycle)
+    if after == CycleStage.FEEDBACK:
+        _finish_evaluation(cycle)
+    cycle.stage = after
+    fields = ["stage"]
+    if after == CycleStage.CLOSED:
+        cycle.closed_by, cycle.closed_at = actor, timezone.now()
+        fields += ["closed_by", "closed_at"]
+    _bump(cycle, fields)
+    audit.record(
+        actor=actor, action="quality.cycle_advance", obj=cycle, changes={"stage": [before, after]}
+    )
+    return cycle
+
+
+@transaction.atomic
+def goals_set(*, actor, cycle: AppraisalCycle, goals: str, version: int | None = None):
+    """The goals of the cycle, while it is being planned."""
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, version)
+    _in_stage(cycle, CycleStage.PLAN)
+    cycle.goals = _text("goals", goals, size=MAX_TEXT)
+    _bump(cycle, ["goals"])
+    audit.record(actor=actor, action="quality.cycle_plan", obj=cycle, changes={"goals": "set"})
+    return cycle
+
+
+@transaction.atomic
+def score_submit(*, actor, row: CycleScore, score, comment: str = "") -> CycleScore:
+    """An evaluator scores their own row (0–100) while the cycle is at the evaluation stage;
+    they may correct it until the stage ends."""
+    row = CycleScore.objects.select_for_update().select_related("member__cycle").get(pk=row.pk)
+    if row.evaluator_id != actor.pk:
+        raise PermissionDenied(_("Only the assigned evaluator scores this."))
+    cycle = row.member.cycle
+    _in_stage(cycle, CycleStage.EVALUATION)
+    row.score = _decimal("score", score, low=Decimal(0), high=Decimal(100))
+    row.comment = _text("comment", comment, required=False)
+    row.scored_at = timezone.now()
+    row.save(update_fields=["score", "comment", "scored_at"])
+    audit.record(
+        actor=actor,
+        action="quality.cycle_score",
+        obj=cycle,
+        changes={
+            "appraisee": row.member.user_id,
+            "type": row.evaluator_type,
+            "score": str(row.score),
+        },
+    )
+    return row
+
+
+INTERVIEW_TEXTS = ("interview_goal", "expected", "achieved", "reasons", "how_to_improve")
+
+
+@transaction.atomic
+def interview_record(*, actor, member: CycleMember, data: dict) -> CycleMember:
+    """The PM-3 feedback interview: the appraisee's class, the planned time and place, the goal
+    of the interview and its outline, and the four answers (what should have been done, what
+    was done, why the result, how to improve)."""
+    member = CycleMember.objects.select_for_update().select_related("cycle__team").get(pk=member.pk)
+    if not may_interview(actor, member):
+        raise PermissionDenied(_("Only the direct manager or the supervisor holds the interview."))
+    _in_stage(member.cycle, CycleStage.FEEDBACK)
+    klass = data.get("appraisal_class")
+    if klass not in AppraisalClass.values:
+        raise Invalid(
+            _("Some fields are not valid."), fields={"appraisal_class": _("Choose a class.")}
+        )
+    when = data.get("interview_at")
+    if not isinstance(when, dt.datetime):
+        try:
+            when = dt.datetime.fromisoformat(str(when or "").strip())
+        except ValueError:
+            raise Invalid(
+                _("Some fields are not valid."), fields={"interview_at": _("Enter a valid time.")}
+            ) from None
+    member.interview_at = when if timezone.is_aware(when) else timezone.make_aware(when)
+    member.appraisal_class = klass
+    member.interview_place = _text("interview_place", data.get("interview_place"), size=100)
+    member.outline = _text("outline", data.get("outline", ""), required=False, size=MAX_TEXT)
+    for name in INTERVIEW_TEXTS:
+        setattr(member, name, _text(name, data.get(name), size=MAX_TEXT))
+    member.interviewed_by = actor
+    member.save(
+        update_fields=[
+            "appraisal_class",
+            "interview_at",
+            "interview_place",
+            "outline",
+            "interviewed_by",
+            *INTERVIEW_TEXTS,
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="quality.cycle_interview",
+        obj=member.cycle,
+        changes={"appraisee": member.user_id, "class": klass},
+    )
+    return member
+
+
+@transaction.atomic
+def results_record(
+    *, actor, member: CycleMember, pay_change_pct, personnel_action, bonus_yuan, improvement_plan
+) -> CycleMember:
+    """The results of one appraisee (PM-1 stage 6): pay change, promotion or discipline, bonus
+    and the improvement plan for the next cycle, which those classed “needs improvement” or
+    “unsatisfactory” must have."""
+    member = CycleMember.objects.select_for_update().select_related("cycle__team").get(pk=member.pk)
+    if not may_drive(actor, member.cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    _in_stage(member.cycle, CycleStage.RESULTS)
+    if personnel_action not in PersonnelAction.values:
+        raise Invalid(
+            _("Some fields are not valid."),
+            fields={"personnel_action": _("Choose promotion, discipline or none.")},
+        )
+    member.pay_change_pct = _decimal(
+        "pay_change_pct", pay_change_pct or 0, low=Decimal(-50), high=Decimal(100)
+    )
+    member.bonus_yuan = _decimal(
+        "bonus_yuan", bonus_yuan or 0, low=Decimal(0), high=Decimal(1_000_000)
+    )
+    member.personnel_action = personnel_action
+    needs_plan = member.appraisal_class in rules.NEEDS_PLAN
+    member.improvement_plan = _text(
+        "improvement_plan", improvement_plan, required=needs_plan, size=MAX_TEXT
+    )
+    member.results_by = actor
+    member.save(
+        update_fields=[
+            "pay_change_pct",
+            "bonus_yuan",
+            "personnel_action",
+            "improvement_plan",
+            "results_by",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="quality.cycle_results",
+        obj=member.cycle,
+        changes={
+            "appraisee": member.user_id,
+            "pay_change_pct": str(member.pay_change_pct),
+            "action": personnel_action,
+            "bonus_yuan": str(member.bonus_yuan),
+        },
+    )
+    return member
