@@ -95,8 +95,9 @@ class LiveServer:
 
     # -- processes ---------------------------------------------------------------------------
 
-    def kefu(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        """Run ``kefu ARGS`` to completion with the server's environment."""
+    def kefu(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run ``kefu ARGS`` to completion with the server's environment (a bound, not a speed
+        check: on a loaded machine ``migrate`` alone took over 120 s)."""
         return subprocess.run(
             [PYTHON, "-m", "kefu", *args],
             env=self.env,
@@ -124,7 +125,7 @@ class LiveServer:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=300,
             check=False,
         )
         if done.returncode != 0:

@@ -145,6 +145,32 @@ def test_simultaneous_customer_creates_with_one_phone_make_one_customer(live):
         c.close()
 
 
+def test_simultaneous_intakes_of_one_new_caller_make_one_customer(live):
+    """Concurrency (issue 24): the phone golden path, one new caller typed by 12 agents at once →
+    12 tickets, all for one new customer (the lookup-then-create is one under the phone's lock)."""
+    clients = [live.client(live.seed["agents"][i % 2]) for i in range(WRITERS)]
+    responses = together(
+        WRITERS,
+        lambda i: clients[i].post(
+            "/api/v1/tickets",
+            json={
+                "title": f"来电 {i}",
+                "type": "consult",
+                "channel": "phone",
+                "customer_phone": "139 0000 3333",
+                "customer_name": f"钱七{i}",
+            },
+        ),
+    )
+    assert statuses(responses) == Counter({201: WRITERS})
+    assert len({r.json()["customer"] for r in responses}) == 1
+    with live.client(live.seed["supervisor"]) as api:
+        found = api.get("/api/v1/customers", params={"q": "00003333"}).json()["items"]
+    assert len(found) == 1
+    for c in clients:
+        c.close()
+
+
 def test_simultaneous_callback_outcomes_log_once(live):
     """Concurrency: one callback, many outcome posts with its version → one success."""
     # given an open callback task
