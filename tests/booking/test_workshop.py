@@ -195,3 +195,22 @@ def test_the_advisor_page_shows_the_board_and_refuses_a_full_slot_in_place(desk,
     )
     assert refused.status_code == 409 and 'id="page-error"' in refused.content.decode()
     assert Appointment.objects.count() == 1
+
+
+def test_the_supervisor_sets_the_capacity_on_the_page_and_an_advisor_may_not(desk, org, web_as):
+    advisor, boss = desk
+    values = {
+        "bays": "3",
+        "mechanics": "2",
+        "advisors": "1",
+        "opens": "08:00",
+        "closes": "18:00",
+        "day_target": "20",
+        "month_target": "650",
+        "day": DAY.isoformat(),
+    }
+    refused = web_as(advisor).post(reverse("booking:workshop_settings"), values)
+    assert refused.status_code == 403
+    web_as(boss).post(reverse("booking:workshop_settings"), values)
+    board = workshop_selectors.day_board(boss, DAY)
+    assert (board["capacity"].in_workshop, len(board["slots"])) == (2, 10)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("repairs/new/", views.repair_intake, name="repair_intake"),
     path("repairs/<int:pk>/move/", views.repair_move, name="repair_move"),
     path("workshop/", workshop_views.workshop_page, name="workshop"),
+    path("workshop/settings/", workshop_views.workshop_settings, name="workshop_settings"),
     path("workshop/new/", workshop_views.appointment_new, name="appointment_new"),
     path("workshop/<int:pk>/move/", workshop_views.appointment_move, name="appointment_move"),
     path(

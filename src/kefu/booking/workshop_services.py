@@ -75,6 +75,9 @@ def workshop_set(*, actor, line_id: int | None = None, **values) -> Workshop:
     for name, value in values.items():
         setattr(shop, name, value)
     try:
+        if any(not isinstance(getattr(shop, t), dt.time) for t in ("opens", "closes")):
+            shop.opens = dt.time.fromisoformat(str(shop.opens))
+            shop.closes = dt.time.fromisoformat(str(shop.closes))
         shop.full_clean()
         capacity_of(shop)
     except (ValidationError, workshop.WorkshopError, TypeError, ValueError):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.booking import workshop, workshop_selectors, workshop_services
 from kefu.booking.models import ActivityKind, AppointmentStatus, ServiceKind
+from kefu.core import scope
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 
@@ -51,6 +52,7 @@ def _page(request, *, error=None, status=200):
         "kinds": ServiceKind.choices,
         "activity_kinds": ActivityKind.choices,
         "today": timezone.localdate(),
+        "may_set": scope.at_least(user, scope.SUPERVISOR),
         "error": error,
     }
     return render(request, "booking/workshop.html", context, status=status)
@@ -139,5 +141,29 @@ def activity_new(request):
             title=post.get("title", ""),
             amount_yuan=post.get("amount_yuan") or None,
             attendees=post.get("attendees") or None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def workshop_settings(request):
+    """A supervisor (or above) sets the bays, mechanics, advisors, hours and intake targets."""
+    post = request.POST
+
+    def number(name: str) -> int:
+        return _int(post.get(name, "")) or -1
+
+    return _run(
+        request,
+        lambda: workshop_services.workshop_set(
+            actor=request.user,
+            bays=number("bays"),
+            mechanics=number("mechanics"),
+            advisors=number("advisors"),
+            opens=post.get("opens", ""),
+            closes=post.get("closes", ""),
+            day_target=number("day_target"),
+            month_target=number("month_target"),
         ),
     )
