@@ -17,7 +17,7 @@ from testkit import make_user
 
 from kefu.accounts import services as account_services
 from kefu.accounts.models import Team
-from kefu.booking import services
+from kefu.booking import selectors, services
 from kefu.booking.models import HourEntry, Lesson, LessonStatus
 from kefu.cli import main
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
@@ -246,3 +246,30 @@ def test_cli_check_cancel_to_the_second(capsys, db):
     assert (data["allowed"], data["deducts_hours"], data["needs_approval"]) == (False, True, True)
     code, out, err = _cli(capsys, "--start", "tomorrow", "--at", "2026-11-24T07:00", "--json")
     assert code == 2 and "tomorrow" in err and out == ""
+
+
+def test_bk9_teachers_short_notice_cancellations_are_counted_per_teacher(desk, student):
+    """BK-9: a teacher's cancellation inside 12 hours is short notice; 12 hours or more is not."""
+    agent, leader = desk
+    late = _book(agent, student, 40, hours=1)
+    early = _book(agent, student, 60, hours=1)
+    services.lesson_cancel(
+        actor=agent,
+        lesson_id=late.pk,
+        version=1,
+        by="teacher",
+        at=late.start_at - dt.timedelta(hours=11, minutes=59, seconds=59),
+    )
+    services.lesson_cancel(
+        actor=agent,
+        lesson_id=early.pk,
+        version=1,
+        by="teacher",
+        at=early.start_at - dt.timedelta(hours=12),
+    )
+    # when
+    rows = selectors.teacher_cancellations(leader)
+    # then
+    assert {r["teacher"] for r in rows} == {"王老师"}
+    assert (sum(r["total"] for r in rows), sum(r["short"] for r in rows)) == (2, 1)
+    assert services.balance_of(student.pk) == Decimal(20)  # a teacher's cancellation never deducts

@@ -84,3 +84,39 @@ def test_repair_centre_page_receives_an_order_and_refuses_a_missing_quote(web_as
     )
     page = client.get(reverse("booking:repairs"))
     assert "TV9" in page.content.decode()
+
+
+def test_bk6_the_student_page_offers_weekday_mornings_first_and_books_one_in_a_click(
+    web_as, org, client
+):
+    line = account_services.business_line_create(name="学校", code="edu6", industry="education")
+    team = Team.objects.filter(business_line=line).first()
+    agent = make_user("edu6_a", "agent", team=team)
+    customer = customers.customer_create(
+        actor=agent, business_line=line, name="王奶奶", phone=str(next(_phones))
+    )
+    student = services.student_create(actor=agent, customer_id=customer.pk)
+    services.hours_purchase(actor=agent, student_id=student.pk, hours=10)
+    web_as(agent)
+    # when
+    page = client.get(
+        reverse("booking:student", args=[student.pk]),
+        {"teacher": "周老师", "hours": "1", "daytime": "1"},
+    )
+    # then: every suggestion is a weekday morning
+    starts = page.context["suggestions"]
+    assert len(starts) == 5
+    assert all(
+        timezone.localtime(s).weekday() < 5 and timezone.localtime(s).hour < 12 for s in starts
+    )
+    # and one click books the first
+    client.post(
+        reverse("booking:book", args=[student.pk]),
+        {
+            "start_at": timezone.localtime(starts[0]).strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1",
+            "teacher": "周老师",
+            "kind": "regular",
+        },
+    )
+    assert Lesson.objects.get(student=student).start_at == starts[0]

@@ -105,3 +105,28 @@ def test_esc4_steps_follow_the_workflow():
     assert rules.may_move("qc", "repairing")  # QC sends it back
     assert not rules.may_move("received", "ready")
     assert not rules.may_move("collected", "received")
+
+
+def test_bk6_suggestions_favour_weekday_mornings_and_back_to_back_lessons():
+    """BK-6: a daytime-available student is offered weekday mornings first; then the times that
+    pack the teacher's day; never a time over a booked lesson."""
+    tz = dt.timezone(dt.timedelta(hours=8))
+    monday = dt.datetime(2026, 12, 7, tzinfo=tz)
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return monday + dt.timedelta(days=day, hours=hour)
+
+    busy = [(at(0, 14), at(0, 16))]  # Monday 14:00–16:00
+    candidates = [at(0, 9), at(0, 13), at(0, 15), at(0, 16), at(0, 19), at(5, 9)]
+    # a student free only in the evenings and weekends: back-to-back first, never 15:00
+    assert rules.suggest_slots(candidates, busy, Decimal(1), daytime_available=False, n=3) == [
+        at(0, 13),
+        at(0, 16),
+        at(0, 9),
+    ]
+    # a daytime-available student: Monday 09:00 before anything else, Saturday morning is no
+    # weekday morning
+    assert rules.suggest_slots(candidates, busy, Decimal(1), daytime_available=True, n=2) == [
+        at(0, 9),
+        at(0, 13),
+    ]

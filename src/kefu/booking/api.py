@@ -10,8 +10,16 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
-from kefu.booking import rules, selectors, services
-from kefu.booking.models import LeaveReason, LessonKind, LessonStatus, Party
+from kefu.booking import rules, selectors, services, workshop_selectors, workshop_services
+from kefu.booking.models import (
+    ActivityKind,
+    AppointmentStatus,
+    LeaveReason,
+    LessonKind,
+    LessonStatus,
+    Party,
+    ServiceKind,
+)
 from kefu.core.api_contract import code
 from kefu.core.errors import Invalid, NotFound
 
@@ -163,3 +171,181 @@ def lesson_no_show(request, lesson_id: Id, payload: VersionIn):
         actor=request.user, lesson_id=lesson_id, version=payload.version
     )
     return _lesson(lesson)
+
+
+# -- 4S workshop (BK-10, SR-4, SR-5, CMP-10, RPR-3, SEG-7) ----------------------------------------
+
+ServiceKindCode = code(ServiceKind)
+AppointmentStatusCode = code(AppointmentStatus)
+ActivityKindCode = code(ActivityKind)
+
+
+class SlotOut(Schema):
+    start: dt.datetime
+    arrivals: int
+    in_workshop: int
+    free: int
+    load: float
+    quiet: bool
+    peak: bool
+
+
+class BoardOut(Schema):
+    day: dt.date
+    day_target: int | None
+    booked: int
+    slots: list[SlotOut]
+    suggestions: list[dt.datetime]
+
+
+class AppointmentIn(Schema):
+    customer: Id | None = None
+    vehicle: Id | None = None
+    kind: ServiceKindCode
+    start_at: dt.datetime
+    estimate_hours: Decimal = Field(gt=0, le=40, max_digits=4, decimal_places=2)
+    comeback_of: Id | None = None
+    note: str = Field("", max_length=200)
+
+
+class AppointmentOut(Schema):
+    id: int
+    customer: int
+    vehicle: int | None
+    kind: ServiceKindCode
+    start_at: dt.datetime
+    estimate_hours: Decimal
+    quoted_ready_at: dt.datetime
+    bay: int
+    status: AppointmentStatusCode
+    comeback_of: int | None
+    version: int
+
+
+class AppointmentMoveIn(Schema):
+    version: int = Field(ge=1)
+    status: AppointmentStatusCode
+
+
+class MonthOut(Schema):
+    month: dt.date
+    received: int
+    target: int | None
+    first_service: int
+    delivered: int
+    comebacks: int
+    comeback_rate: Decimal | None
+    comeback_ok: bool
+    renewals: int
+    events: int
+    attendees: int
+
+
+class ActivityIn(Schema):
+    kind: ActivityKindCode
+    happened_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 1, 1))
+    customer: Id | None = None
+    title: str = Field("", max_length=100)
+    amount_yuan: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    attendees: int | None = Field(None, ge=0, le=100000)
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: ActivityKindCode
+    happened_on: dt.date
+    customer: int | None
+
+
+def _appointment(a) -> dict:
+    return {
+        "id": a.pk,
+        "customer": a.customer_id,
+        "vehicle": a.vehicle_id,
+        "kind": a.kind,
+        "start_at": a.start_at,
+        "estimate_hours": a.estimate_hours,
+        "quoted_ready_at": a.quoted_ready_at,
+        "bay": a.bay,
+        "status": a.status,
+        "comeback_of": a.comeback_of_id,
+        "version": a.version,
+    }
+
+
+@router.get("/workshop/board", response=BoardOut, operation_id="workshop_board")
+def workshop_board(
+    request, day: Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 1, 1))]
+):
+    """The day's slots by load and the quiet slots to offer first (SR-5)."""
+    board = workshop_selectors.day_board(request.user, day)
+    shop = board["workshop"]
+    return {
+        "day": day,
+        "day_target": shop.day_target if shop else None,
+        "booked": board.get("booked", 0),
+        "slots": [{**vars(s), "quiet": s.quiet, "peak": s.peak} for s in board["slots"]],
+        "suggestions": [s.start for s in board["suggestions"]],
+    }
+
+
+@router.post("/appointments", response={201: AppointmentOut}, operation_id="appointment_create")
+def appointment_create(request, payload: AppointmentIn):
+    """Book a vehicle into a slot; a full slot is 409 naming the quieter slots of the day."""
+    appointment = workshop_services.appointment_book(
+        actor=request.user,
+        customer_id=payload.customer,
+        vehicle_id=payload.vehicle,
+        kind=payload.kind,
+        start_at=payload.start_at,
+        estimate_hours=payload.estimate_hours,
+        comeback_of_id=payload.comeback_of,
+        note=payload.note,
+    )
+    return Status(201, _appointment(appointment))
+
+
+@router.post(
+    "/appointments/{appointment_id}/move",
+    response=AppointmentOut,
+    operation_id="appointment_move",
+)
+def appointment_move(request, appointment_id: Id, payload: AppointmentMoveIn):
+    """Move an appointment on; the customer is told before, during and after the repair."""
+    appointment = workshop_services.appointment_move(
+        actor=request.user,
+        appointment_id=appointment_id,
+        version=payload.version,
+        status=payload.status,
+    )
+    return _appointment(appointment)
+
+
+@router.get("/workshop/months", response=list[MonthOut], operation_id="workshop_months")
+def workshop_months(request):
+    """The last 6 months: vehicles received against the target, 首保, comebacks and their rate
+    (RPR-3, below 2 %), 续保 and in-store events (SEG-7)."""
+    return workshop_selectors.monthly_figures(request.user)
+
+
+@router.post("/activities", response={201: ActivityOut}, operation_id="activity_create")
+def activity_create(request, payload: ActivityIn):
+    """Record a 续保 sold (with its customer) or an in-store event held (SEG-7)."""
+    activity = workshop_services.activity_record(
+        actor=request.user,
+        kind=payload.kind,
+        happened_on=payload.happened_on,
+        customer_id=payload.customer,
+        title=payload.title,
+        amount_yuan=payload.amount_yuan,
+        attendees=payload.attendees,
+    )
+    return Status(
+        201,
+        {
+            "id": activity.pk,
+            "kind": activity.kind,
+            "happened_on": activity.happened_on,
+            "customer": activity.customer_id,
+        },
+    )

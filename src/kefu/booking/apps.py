@@ -12,3 +12,9 @@ class BookingConfig(AppConfig):
         from kefu.core import audit_words
 
         audit_words.ACTION_LABELS.update(ACTION_LABELS)
+
+        # a 4S appointment's update to the customer leaves through the outbox after the commit
+        from kefu.booking.workshop_services import on_workshop_update
+        from kefu.core.events import subscribe
+
+        subscribe("workshop.update", on_workshop_update, after_commit=True)

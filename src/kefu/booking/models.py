@@ -317,3 +317,196 @@ class RepairStepLog(models.Model):
         verbose_name = _("repair step")
         verbose_name_plural = _("repair steps")
         ordering = ["id"]
+
+
+# -- 4S workshop booking (BK-10, SR-4, SR-5, CMP-10, RPR-3, SEG-7) ------------------------------
+
+
+class Workshop(TimestampedModel):
+    """A 4S line's workshop: its capacity (bays, mechanics, advisors), opening hours and the
+    intake targets (TGT-1: 20 vehicles a day, 650 a month)."""
+
+    business_line = models.OneToOneField(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    bays = models.PositiveSmallIntegerField(_("bays"), default=6)
+    mechanics = models.PositiveSmallIntegerField(_("mechanics"), default=8)
+    advisors = models.PositiveSmallIntegerField(_("service advisors"), default=3)
+    opens = models.TimeField(_("opens"), default="08:30")
+    closes = models.TimeField(_("closes"), default="17:30")
+    day_target = models.PositiveSmallIntegerField(_("intake target a day"), default=20)
+    month_target = models.PositiveIntegerField(_("intake target a month"), default=650)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+
+class ServiceKind(models.TextChoices):
+    FIRST_SERVICE = "first_service", _("First service (首保)")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    REPAIR = "repair", _("Repair")
+    BODYWORK = "bodywork", _("Body and paint")
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Received at the desk")
+    IN_REPAIR = "in_repair", _("In the workshop")
+    READY = "ready", _("Ready for collection")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class Stage(models.TextChoices):
+    BEFORE = "before", _("Before the repair")
+    DURING = "during", _("During the repair")
+    AFTER = "after", _("After the repair")
+
+
+class Appointment(VersionedModel):
+    """A 4S maintenance appointment (预约): a slot and a bay, the advisor, the estimate and the
+    completion promised to the customer (estimate × 1.5), its updates and comebacks."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    vehicle = models.ForeignKey(
+        "customers.Vehicle",
+        verbose_name=_("vehicle"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("service"), max_length=14, choices=ServiceKind.choices)
+    start_at = models.DateTimeField(_("slot"))
+    estimate_hours = models.DecimalField(_("estimate (hours)"), max_digits=4, decimal_places=2)
+    quoted_ready_at = models.DateTimeField(_("promised ready at"))
+    bay = models.PositiveSmallIntegerField(_("bay"))
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service advisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.BOOKED,
+    )
+    comeback_of = models.ForeignKey(
+        "self",
+        verbose_name=_("comeback of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comebacks",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workshop appointment")
+        verbose_name_plural = _("workshop appointments")
+        ordering = ["start_at", "id"]
+        indexes = [
+            models.Index(fields=["business_line", "start_at"], name="appointment_line_start"),
+            models.Index(fields=["team", "start_at"], name="appointment_team_start"),
+            models.Index(fields=["business_line", "delivered_at"], name="appointment_delivered"),
+        ]
+
+
+class AppointmentUpdate(models.Model):
+    """A message to the customer before, during or after the repair (SR-4); it leaves through
+    the messaging outbox after the commit (the ``workshop.update`` event)."""
+
+    appointment = models.ForeignKey(
+        Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="updates"
+    )
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    status = models.CharField(_("status"), max_length=10, choices=AppointmentStatus.choices)
+    text = models.CharField(_("message to the customer"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer update")
+        verbose_name_plural = _("customer updates")
+        ordering = ["id"]
+
+
+class ActivityKind(models.TextChoices):
+    RENEWAL = "renewal", _("Insurance renewal (续保)")
+    STORE_EVENT = "store_event", _("In-store event")
+
+
+class AfterSalesActivity(models.Model):
+    """A 续保 sold or an in-store event held (SEG-7), counted by month with the 首保."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices)
+    happened_on = models.DateField(_("date"))
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    amount_yuan = models.DecimalField(
+        _("premium (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("after-sales activity")
+        verbose_name_plural = _("after-sales activities")
+        ordering = ["-happened_on", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "happened_on"], name="activity_line_day"),
+        ]

@@ -195,3 +195,36 @@ def in_warranty(purchased_on: dt.date, term_months: int, received_on: dt.date) -
 
 def may_move(step: str, to: str) -> bool:
     return to in NEXT_STEPS.get(step, ())
+
+
+# -- suggestions (BK-6) --------------------------------------------------------------------------
+
+MORNING_ENDS = 12
+
+
+def weekday_morning(start: dt.datetime) -> bool:
+    return start.weekday() < 5 and start.hour < MORNING_ENDS
+
+
+def suggest_slots(
+    candidates: Iterable[dt.datetime],
+    busy: Iterable[tuple[dt.datetime, dt.datetime]],
+    hours: Decimal,
+    *,
+    daytime_available: bool,
+    n: int = 5,
+) -> list[dt.datetime]:
+    """The lesson times to offer first (BK-6): never over the teacher's booked lessons; for a
+    student free in the daytime (older adults, homemakers, pre-school children) weekday mornings
+    first; then times that pack the teacher's lessons back-to-back; then the earliest."""
+    length = dt.timedelta(hours=float(hours))
+    blocks = [(_aware(s), _aware(e)) for s, e in busy]
+    ranked = []
+    for start in candidates:
+        end = _aware(start) + length
+        if any(s < end and start < e for s, e in blocks):
+            continue
+        adjacent = any(e == start or s == end for s, e in blocks)
+        morning_first = not (daytime_available and weekday_morning(start))
+        ranked.append(((morning_first, not adjacent, start), start))
+    return [start for _key, start in sorted(ranked)[:n]]

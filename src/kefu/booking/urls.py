@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.booking import views
+from kefu.booking import views, workshop_views
 
 app_name = "booking"
 ACTIONS = ("cancel", "leave", "decide", "attend", "no_show")
@@ -13,6 +13,16 @@ urlpatterns = [
     path("repairs/", views.repair_centre, name="repairs"),
     path("repairs/new/", views.repair_intake, name="repair_intake"),
     path("repairs/<int:pk>/move/", views.repair_move, name="repair_move"),
+    path("workshop/", workshop_views.workshop_page, name="workshop"),
+    path("workshop/settings/", workshop_views.workshop_settings, name="workshop_settings"),
+    path("workshop/new/", workshop_views.appointment_new, name="appointment_new"),
+    path("workshop/<int:pk>/move/", workshop_views.appointment_move, name="appointment_move"),
+    path(
+        "workshop/<int:pk>/progress/",
+        workshop_views.appointment_progress,
+        name="appointment_progress",
+    ),
+    path("workshop/activities/", workshop_views.activity_new, name="activity_new"),
     *(
         path(f"lessons/<int:pk>/{action}/", views.lesson_action, {"action": action}, name=action)
         for action in ACTIONS

@@ -36,6 +36,7 @@ def index(request):
             "students": students,
             "pending": pending,
             "figures": selectors.desk_figures(user),
+            "teacher_cancels": selectors.teacher_cancellations(user),
             "may_decide": services.may_decide(user),
         },
     )
@@ -66,8 +67,22 @@ def _student_page(request, pk: int, *, error=None, status=200):
         "reasons": LeaveReason.choices,
         "may_decide": services.may_decide(user),
         "error": error,
+        **_suggestions(request, lessons),
     }
     return render(request, "booking/student.html", context, status=status)
+
+
+def _suggestions(request, lessons) -> dict:
+    """BK-6: times to offer with the teacher asked for (else the last lesson's teacher)."""
+    teacher = request.GET.get("teacher") or (lessons[0].teacher if lessons else "")
+    hours = request.GET.get("hours") or "1"
+    daytime = request.GET.get("daytime") == "1"
+    return {
+        "suggest": {"teacher": teacher, "hours": hours, "daytime": daytime},
+        "suggestions": selectors.lesson_suggestions(
+            request.user, teacher=teacher, hours=hours, daytime=daytime
+        ),
+    }
 
 
 @login_required

@@ -15,4 +15,9 @@ ACTION_LABELS = {
     "booking.repair_intake": _("Repair order received"),
     "booking.repair_step": _("Repair order moved to the next step"),
     "booking.repair_escalate": _("Repair order handed to the manager"),
+    "booking.appointment_book": _("Workshop appointment booked"),
+    "booking.appointment_move": _("Workshop appointment moved on"),
+    "booking.appointment_progress": _("Repair progress told to the customer"),
+    "booking.workshop_set": _("Workshop capacity changed"),
+    "booking.activity": _("Renewal or in-store event recorded"),
 }

@@ -207,6 +207,14 @@ EVENT_TYPES: dict[str, EventType] = {
             ("message", "channel"),
             "A failed or unsent reply was queued again to be sent (delivery channel code).",
         ),
+        EventType(
+            "workshop.update",
+            "appointment",
+            ("customer", "stage", "status", "update"),
+            "A 4S workshop appointment reached a status the customer is told about (SR-4): "
+            "``stage`` before, during or after the repair, ``update`` the id of the message, "
+            "which the booking app sends through the messaging outbox after the commit.",
+        ),
     )
 }
 

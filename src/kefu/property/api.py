@@ -171,3 +171,55 @@ def letter_batch_create(request, payload: LetterBatchIn):
             "letter_records": [r for r in records if r],
         },
     )
+
+
+class CashDayIn(Schema):
+    day: Day
+    counted_yuan: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    handed_over_yuan: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    note: str = Field("", max_length=200)
+
+
+class CashDayOut(Schema):
+    day: dt.date
+    recorded_yuan: Decimal
+    counted_yuan: Decimal | None
+    handed_over_yuan: Decimal | None
+    difference_yuan: Decimal | None
+    closed: bool
+
+
+def _cash_row(day, recorded, closed) -> dict:
+    return {
+        "day": day,
+        "recorded_yuan": recorded,
+        "counted_yuan": closed.counted_yuan if closed else None,
+        "handed_over_yuan": closed.handed_over_yuan if closed else None,
+        "difference_yuan": closed.difference_yuan if closed else None,
+        "closed": closed is not None,
+    }
+
+
+@router.get("/cash-ledger", response=list[CashDayOut], operation_id="cash_ledger_get")
+def cash_ledger(request):
+    """每日门店现金台帐 (FEE-6): the last 31 days with cash, newest first: recorded cash
+    payments and, once closed, the cash counted, handed over and the difference."""
+    from kefu.property.cash import cash_ledger as ledger
+
+    return [_cash_row(r["day"], r["recorded"], r["closed"]) for r in ledger(request.user)["rows"]]
+
+
+@router.post("/cash-days", response={201: CashDayOut}, operation_id="cash_day_close")
+def cash_day_close(request, payload: CashDayIn):
+    """Close a day's cash: handed over must equal counted; a difference from the recorded cash
+    payments needs an explanation; a closed day again is 409."""
+    from kefu.property.cash import cash_day_close as close
+
+    closed = close(
+        actor=request.user,
+        day=payload.day,
+        counted=payload.counted_yuan,
+        handed_over=payload.handed_over_yuan,
+        note=payload.note,
+    )
+    return Status(201, _cash_row(closed.day, closed.recorded_yuan, closed))

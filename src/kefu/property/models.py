@@ -287,3 +287,35 @@ class RepairJob(VersionedModel):
     @property
     def on_time(self) -> bool | None:
         return None if self.done_at is None else self.done_at <= self.due_at
+
+
+class CashDay(models.Model):
+    """A closed day of the office's cash (FEE-6): the cash payments recorded that day, the cash
+    counted at closing and the amount handed over (上缴). Once closed, no cash payment may be
+    dated that day."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    day = models.DateField(_("day"))
+    recorded_yuan = models.DecimalField(_("cash recorded (yuan)"), max_digits=12, decimal_places=2)
+    counted_yuan = models.DecimalField(_("cash counted (yuan)"), max_digits=12, decimal_places=2)
+    handed_over_yuan = models.DecimalField(_("handed over (yuan)"), max_digits=12, decimal_places=2)
+    difference_yuan = models.DecimalField(_("difference (yuan)"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("explanation"), max_length=200, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cash day")
+        verbose_name_plural = _("cash days")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "day"], name="cash_day_line_day")
+        ]

@@ -102,3 +102,19 @@ def rate(collected: Decimal | int, billed: Decimal | int) -> Decimal | None:
 
 def meets_target(value: Decimal | None, target: Decimal = TARGET_RATE) -> bool:
     return value is not None and value >= target
+
+
+# -- the daily cash ledger (FEE-6) ---------------------------------------------------------------
+
+
+def reconcile_cash(recorded: Decimal, counted: Decimal, handed_over: Decimal) -> dict:
+    """每日门店现金台帐 and 上缴金额表 (FEE-6): the cash counted at closing against the cash
+    payments recorded that day, and the amount handed over against the cash counted. The day
+    balances when both differences are zero (to the fen)."""
+    difference = (Decimal(counted) - Decimal(recorded)).quantize(Decimal("0.01"))
+    undelivered = (Decimal(counted) - Decimal(handed_over)).quantize(Decimal("0.01"))
+    return {
+        "difference": difference,
+        "undelivered": undelivered,
+        "balanced": difference == 0 and undelivered == 0,
+    }

@@ -205,6 +205,16 @@ def payment_record(*, actor, bill_id: int, amount, paid_on=None, method: str = "
     paid_on = _date("paid_on", paid_on or timezone.localdate())
     if paid_on > timezone.localdate():
         raise Invalid(_("Some fields are not valid."), fields={"paid_on": _("In the future.")})
+    if method == Method.CASH:
+        from kefu.property.cash import day_is_closed, lock_line
+
+        lock_line(bill.business_line_id)  # the day's closing takes the same lock (FEE-6)
+        if day_is_closed(bill.business_line_id, paid_on):
+            raise Invalid(
+                _("The cash of %(day)s is closed: date the payment today or pay by another way.")
+                % {"day": paid_on.isoformat()},
+                fields={"paid_on": _("The cash of that day is closed.")},
+            )
     if amount > bill.amount - bill.paid:
         raise Invalid(
             _("The payment is more than the bill still owes (%(owed)s yuan).")

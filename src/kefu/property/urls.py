@@ -8,6 +8,8 @@ urlpatterns = [
     path("batches/print/", views.batch_print, name="batch_print"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("repairs/", views.repairs, name="repairs"),
+    path("cash/", views.cash, name="cash"),
+    path("cash/close/", views.cash_close, name="cash_close"),
     path("repairs/new/", views.repair_report, name="repair_report"),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(

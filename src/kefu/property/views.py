@@ -154,3 +154,38 @@ def repair_action(request, pk: int, action: str):
     except DomainError as exc:
         return _repairs(request, error=_error(exc), status=exc.status)
     return redirect("property:repairs")
+
+
+def _cash(request, *, error=None, status=200):
+    from kefu.property.cash import cash_ledger
+
+    context = {
+        "ledger": cash_ledger(request.user),
+        "today": timezone.localdate(),
+        "error": error,
+    }
+    return render(request, "property/cash.html", context, status=status)
+
+
+@login_required
+def cash(request):
+    return _cash(request)
+
+
+@login_required
+@require_POST
+@once
+def cash_close(request):
+    from kefu.property.cash import cash_day_close
+
+    try:
+        cash_day_close(
+            actor=request.user,
+            day=request.POST.get("day", ""),
+            counted=request.POST.get("counted", ""),
+            handed_over=request.POST.get("handed_over", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        return _cash(request, error=_error(exc), status=exc.status)
+    return redirect("property:cash")

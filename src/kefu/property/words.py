@@ -11,4 +11,5 @@ ACTION_LABELS = {
     "property.repair_report": _("Repair reported"),
     "property.repair_done": _("Repair completed"),
     "property.repair_callback": _("Repair called back"),
+    "property.cash_close": _("Day's cash closed and handed over"),
 }
