@@ -127,6 +127,7 @@ OBJECT_PARAMS = {
     "student_id": "customer",
     "summary_id": "guessed",
     "username": "guessed",
+    "project_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
