@@ -69,3 +69,20 @@ def test_demo_evaluations_show_micro_courses_above_all_training(org, lead, super
     records = {r["trainer"]: r for r in evaluation_selectors.trainer_records(supervisor)}
     assert [c.name for c in records[lead]["certificates"]] == ["金讲台"]
     assert records[lead]["classes"] >= 20 and records[lead]["satisfaction"] > 90
+
+
+def test_demo_plans_are_approved_by_the_manager_with_their_months_classes(org, manager, supervisor):
+    """TRN-8: the annual and past monthly plans approved; this month's awaits the director."""
+    from kefu.training import plan_selectors
+    from kefu.training.models import TrainingPlan
+
+    make_user("b1", "agent", team=org.aftersales2)
+    build_training_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    assert TrainingPlan.objects.filter(kind="annual", state="approved", approver=manager).exists()
+    monthly = TrainingPlan.objects.filter(kind="monthly", state="approved").order_by(
+        "-year", "-month"
+    )
+    assert monthly.count() == 6
+    (row,) = plan_selectors.month_summary(monthly[0])
+    assert row["planned"] >= 3 and row["satisfaction"] > 85
+    assert TrainingPlan.objects.filter(state="submitted").count() == 1

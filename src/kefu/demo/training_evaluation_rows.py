@@ -53,23 +53,22 @@ def build_evaluation_rows(line, people, *, lead, supervisor, now, rng) -> None:
             )
     ClassEvaluation.objects.bulk_create(rows)
     today = now.date()
+    certificates = [
+        (lead, "金讲台", "省公司", today - dt.timedelta(days=150), today + dt.timedelta(days=580)),
+        (supervisor, "内部培训师认证", "客服中心", today - dt.timedelta(days=400), None),
+    ]
     TrainerCertificate.objects.bulk_create(
         [
             TrainerCertificate(
                 business_line=line,
-                user=lead,
-                name="金讲台",
-                issuer="省公司",
-                issued_on=today - dt.timedelta(days=150),
-                valid_until=today + dt.timedelta(days=580),
-            ),
-            TrainerCertificate(
-                business_line=line,
-                user=supervisor,
-                name="内部培训师认证",
-                issuer="客服中心",
-                issued_on=today - dt.timedelta(days=400),
-            ),
+                user=user,
+                name=name,
+                issuer=issuer,
+                issued_on=issued_on,
+                valid_until=valid_until,
+            )
+            for user, name, issuer, issued_on, valid_until in certificates
+            if user is not None
         ]
     )
 

@@ -137,7 +137,8 @@ def build_library_rows(line, people, *, lead, supervisor, manager, now) -> None:
 
 def _projects(line, people, created, lead, supervisor, manager, now) -> None:
     today = timezone.localdate(now)
-    experts, developers = [supervisor, manager], [lead, *people[:1]]
+    experts = [p for p in (supervisor, manager) if p is not None]
+    developers = [p for p in (lead, *people[:1]) if p is not None and p not in experts]
     done = CourseProject(
         business_line=line,
         year=today.year - 1,

@@ -126,6 +126,14 @@ class TrainingClass(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="classes",
     )
+    plan = models.ForeignKey(
+        "training.TrainingPlan",
+        verbose_name=_("training plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="classes",
+    )
 
     class Meta:
         verbose_name = _("training class")
@@ -678,3 +686,58 @@ class TrainerCertificate(TimestampedModel):
         verbose_name_plural = _("trainer certificates")
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["business_line", "user"], name="trcert_line_user")]
+
+
+# -- training plans (TRN-8, ACL-4) ------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual plan")
+    MONTHLY = "monthly", _("Monthly plan")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting the director's approval")
+    APPROVED = "approved", _("Approved")
+
+
+class TrainingPlan(VersionedModel):
+    """An annual or monthly training plan: drafted by a lead or supervisor, approved by the
+    management-office director (a manager); its classes name it."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PlanKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    goals = models.TextField(_("goals and content"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn up by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.CharField(_("director's note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("training plan")
+        verbose_name_plural = _("training plans")
+        ordering = ["-year", "-month", "-id"]
+        indexes = [models.Index(fields=["business_line", "-year"], name="trplan_line_year")]
+
+    def __str__(self) -> str:
+        return self.title

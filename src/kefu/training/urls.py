@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.training import views, views_evaluation, views_library
+from kefu.training import views, views_evaluation, views_library, views_plans
 
 app_name = "training"
 urlpatterns = [
@@ -36,4 +36,8 @@ urlpatterns = [
         views_evaluation.trainer_certificate_add,
         name="trainer_certificate_add",
     ),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/<str:action>/", views_plans.plan_act, name="plan_act"),
 ]
