@@ -128,6 +128,7 @@ OBJECT_PARAMS = {
     "summary_id": "guessed",
     "username": "guessed",
     "project_id": "guessed",
+    "plan_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

@@ -92,3 +92,21 @@ def test_trn8_the_month_end_summary_counts_the_months_classes(web_as, lead, agen
     page = web_as(lead).get(reverse("training:plan", args=[plan.pk]))
     assert page.status_code == 200 and page.context["steps"] == ["submit"]
     assert web_as(agent).get(reverse("training:plans")).status_code == 200
+
+
+def test_trn8_the_plan_flow_through_the_api(api_as, supervisor, manager, wy_agent):
+    created = api_as(supervisor).post(
+        "/api/v1/training/plans",
+        {"kind": "monthly", "year": 2026, "month": 11, "title": "11 月培训", "goals": "早课"},
+    )
+    assert created.status_code == 201, created.content
+    plan = created.json()
+    url = f"/api/v1/training/plans/{plan['id']}"
+    assert api_as(supervisor).post(f"{url}/submit", {"version": 1}).status_code == 200
+    assert api_as(supervisor).post(f"{url}/approve", {"version": 2}).status_code == 403
+    assert api_as(manager).post(f"{url}/approve", {"version": 1}).status_code == 409
+    approved = api_as(manager).post(f"{url}/approve", {"version": 2})
+    assert approved.json()["state"] == "approved" and approved.json()["approver"] == manager.pk
+    got = api_as(manager).get(url).json()
+    assert [row["month"] for row in got["summary"]] == [11]
+    assert api_as(wy_agent).get(url).status_code == 404

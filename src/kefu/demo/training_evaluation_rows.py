@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from kefu.training.models import (
     ClassEvaluation,
     Course,
@@ -83,7 +85,9 @@ def _classroom_days(line, people, trainer, now, rng) -> None:
             business_line=line,
             title=course.title,
             category=course.module.name,
-            starts_at=now - dt.timedelta(days=days, hours=3),
+            starts_at=timezone.make_aware(
+                dt.datetime.combine(timezone.localdate(now) - dt.timedelta(days=days), dt.time(9))
+            ),
             hours=course.minutes / 60,
             capacity=40,
             trainer=trainer,

@@ -16,6 +16,8 @@ from kefu.training import (
     courses,
     evaluation_selectors,
     evaluation_services,
+    plan_selectors,
+    plan_services,
     selectors,
     services,
 )
@@ -30,6 +32,11 @@ from kefu.training.schemas import (
     TrainingEvaluationIn,
     TrainingEvaluationOut,
     TrainingNeedIn,
+    TrainingPlanActIn,
+    TrainingPlanAction,
+    TrainingPlanIn,
+    TrainingPlanOut,
+    TrainingPlanPageOut,
     TrainingProjectActIn,
     TrainingProjectAction,
     TrainingProjectOut,
@@ -339,3 +346,58 @@ def satisfaction_get(request, since: Day | None = None):
     """Satisfaction (% of the top rating) of micro-courses vs all internal training, per course
     and per trainer, for classes since ``since`` (a lead or above)."""
     return evaluation_selectors.satisfaction_board(request.user, since=since)
+
+
+# -- plans (TRN-8) ----------------------------------------------------------------------------
+
+
+def _plan(p, *, summary: bool = False) -> dict:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "year": p.year,
+        "month": p.month,
+        "title": p.title,
+        "goals": p.goals,
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "author": p.author_id,
+        "approver": p.approver_id,
+        "decision_note": p.decision_note,
+        "version": p.version,
+        "summary": plan_selectors.month_summary(p) if summary else None,
+    }
+
+
+@router.get("/plans", response=TrainingPlanPageOut, operation_id="training_plan_list")
+def plan_list(request, cursor: str | None = None, limit: int | None = None):
+    """Annual and monthly training plans of the caller's line, newest first."""
+    page = paginate(
+        plan_selectors.plans_for(request.user), ordering="-id", cursor=cursor, limit=limit
+    )
+    return {"items": [_plan(p) for p in page.items], "next": page.next}
+
+
+@router.post("/plans", response={201: TrainingPlanOut}, operation_id="training_plan_create")
+def plan_create(request, payload: TrainingPlanIn):
+    """Draw up a plan (a lead or above); a monthly plan names its month."""
+    return Status(201, _plan(plan_services.plan_create(actor=request.user, **payload.dict())))
+
+
+@router.get("/plans/{plan_id}", response=TrainingPlanOut, operation_id="training_plan_get")
+def plan_get(request, plan_id: int):
+    """A plan with its month-end training summary (per month: classes, hours, attendances,
+    satisfaction)."""
+    return _plan(plan_selectors.plan_get(request.user, plan_id), summary=True)
+
+
+@router.post(
+    "/plans/{plan_id}/{action}", response=TrainingPlanOut, operation_id="training_plan_act"
+)
+def plan_act(request, plan_id: int, action: TrainingPlanAction, payload: TrainingPlanActIn):
+    """Submit (the author), approve or return with a ``note`` (a manager who did not draw it
+    up; ACL-4); stale ``version`` → 409."""
+    plan = plan_selectors.plan_get(request.user, plan_id)
+    return _plan(
+        plan_services.plan_act(actor=request.user, plan=plan, action=action, **payload.dict())
+    )

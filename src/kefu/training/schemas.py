@@ -251,3 +251,52 @@ class TrainingSatisfactionOut(Schema):
     gap: float | None
     by_course: list[dict]
     by_trainer: list[dict]
+
+
+# -- plans (TRN-8) ----------------------------------------------------------------------------
+
+TrainingPlanAction = Literal["submit", "approve", "return"]
+
+
+class TrainingPlanIn(Schema):
+    kind: Literal["annual", "monthly"]
+    year: int = Field(..., ge=2000, le=2100)
+    month: int | None = Field(None, ge=1, le=12)
+    title: str = Field(..., max_length=200)
+    goals: str = Field(..., max_length=5000)
+
+
+class TrainingPlanActIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    note: str = Field("", max_length=300)
+
+
+class TrainingPlanMonthOut(Schema):
+    month: int
+    classes: int
+    planned: int
+    hours: float
+    attended: int
+    ratings: int
+    satisfaction: float | None
+
+
+class TrainingPlanOut(Schema):
+    id: int
+    kind: str
+    year: int
+    month: int | None
+    title: str
+    goals: str
+    state: str
+    state_label: str
+    author: int
+    approver: int | None
+    decision_note: str
+    version: int
+    summary: list[TrainingPlanMonthOut] | None = None
+
+
+class TrainingPlanPageOut(Schema):
+    items: list[TrainingPlanOut]
+    next: str | None
