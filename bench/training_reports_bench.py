@@ -79,7 +79,7 @@ def build(n_classes: int, n_agents: int) -> dict:
     line = accounts.business_line_create(name="网店", code="shop", industry="ecommerce")
     team = Team.objects.get(business_line=line, name="售后一组")
     supervisor = accounts.user_create(
-        username="supervisor", password="x", role="supervisor", business_line=line
+        username="supervisor", password="x", role="supervisor", department=team.department
     )
     trainers = [
         accounts.user_create(username=f"t{i}", password="x", role="lead", team=team)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from kefu.core import scope
 from kefu.core.errors import NotFound
 from kefu.training import satisfaction
-from kefu.training.models import ClassEvaluation, TrainingClass, TrainingPlan
+from kefu.training.models import ClassEvaluation, Enrolment, TrainingClass, TrainingPlan
 
 
 def plans_for(user):
@@ -39,48 +39,53 @@ def _bounds(year: int, month: int | None) -> tuple[dt.datetime, dt.datetime]:
 def month_summary(plan: TrainingPlan) -> list[dict]:
     """The month-end training summary of the plan's period: per month, the classes held (and
     how many of them the plan names), hours, attendances and course satisfaction. Three
-    aggregate queries for a year or a month."""
+    queries, each grouped by class in SQL (no per-row time-zone function, which SQLite runs in
+    Python); the classes' months are bucketed here (a year holds a few thousand classes)."""
     start, end = _bounds(plan.year, plan.month)
     held = TrainingClass.objects.filter(
         business_line_id=plan.business_line_id,
         starts_at__gte=start,
         starts_at__lt=min(end, timezone.now()),
     )
-    tz = timezone.get_current_timezone()
-    rows = {
-        row["m"]: row
-        for row in held.annotate(m=ExtractMonth("starts_at", tzinfo=tz))
-        .values("m")
-        .annotate(
-            classes=Count("id", distinct=True),
-            planned=Count("id", filter=Q(plan=plan), distinct=True),
-            hours=Sum("hours"),
+    month_of, months = {}, {}
+    for pk, starts_at, hours, plan_id in held.values_list("pk", "starts_at", "hours", "plan_id"):
+        m = timezone.localtime(starts_at).month
+        month_of[pk] = m
+        row = months.setdefault(m, {"classes": 0, "planned": 0, "hours": 0, "attended": 0})
+        row["classes"] += 1
+        row["planned"] += plan_id == plan.pk
+        row["hours"] += hours or 0
+    for class_id, n in (
+        Enrolment.objects.filter(training_class__in=held, status="attended")
+        .values("training_class_id")
+        .annotate(n=Count("id"))
+        .values_list("training_class_id", "n")
+    ):
+        months[month_of[class_id]]["attended"] += n
+    ratings: dict[int, list[int]] = {}
+    for class_id, total, n in (
+        ClassEvaluation.objects.filter(training_class__in=held)
+        .values("training_class_id")
+        .annotate(total=Sum("course_rating"), n=Count("id"))
+        .values_list("training_class_id", "total", "n")
+    ):
+        bucket = ratings.setdefault(month_of[class_id], [0, 0])
+        bucket[0] += total
+        bucket[1] += n
+    empty = {"classes": 0, "planned": 0, "hours": 0, "attended": 0}
+    rows = []
+    for m in [plan.month] if plan.month else range(1, 13):
+        row = months.get(m, empty)
+        total, n = ratings.get(m, (0, 0))
+        rows.append(
+            {
+                "month": m,
+                "classes": row["classes"],
+                "planned": row["planned"],
+                "hours": float(row["hours"]),
+                "attended": row["attended"],
+                "ratings": n,
+                "satisfaction": satisfaction.percent(Decimal(total) / n if n else None),
+            }
         )
-    }
-    attended = {
-        row["m"]: row["n"]
-        for row in held.annotate(m=ExtractMonth("starts_at", tzinfo=tz))
-        .filter(enrolments__status="attended")
-        .values("m")
-        .annotate(n=Count("enrolments"))
-    }
-    ratings = {
-        row["m"]: row
-        for row in ClassEvaluation.objects.filter(training_class__in=held)
-        .annotate(m=ExtractMonth("training_class__starts_at", tzinfo=tz))
-        .values("m")
-        .annotate(mean=Avg("course_rating"), n=Count("id"))
-    }
-    months = [plan.month] if plan.month else range(1, 13)
-    return [
-        {
-            "month": m,
-            "classes": rows.get(m, {}).get("classes", 0),
-            "planned": rows.get(m, {}).get("planned", 0),
-            "hours": float(rows.get(m, {}).get("hours") or 0),
-            "attended": attended.get(m, 0),
-            "ratings": ratings.get(m, {}).get("n", 0),
-            "satisfaction": satisfaction.percent(ratings.get(m, {}).get("mean")),
-        }
-        for m in months
-    ]
+    return rows
