@@ -129,6 +129,8 @@ OBJECT_PARAMS = {
     "summary_id": "guessed",
     "username": "guessed",
     "appointment_id": "guessed",
+    "project_id": "guessed",
+    "plan_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

@@ -31,3 +31,58 @@ def test_demo_rows_give_the_supervisor_true_figures(org, agent, agent_b, lead, s
     assert page.status_code == 200 and len(page.context["board"]) >= 5
     minimums = selectors.minimums(s4)
     assert any(m.met for m in minimums) and any(not m.met for m in minimums)
+
+
+def test_demo_library_has_the_spec_series_kb4_set_and_a_project_at_each_stage(
+    org, lead, supervisor
+):
+    """TRN-2 series and KB-4's courseware in the library; TRN-3 projects with survey votes."""
+    from kefu.training.models import Course, CourseProject, TrainingClass
+
+    make_user("b1", "agent", team=org.aftersales2)
+    build_training_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    five = Course.objects.filter(series__name__contains="营销五部曲").order_by("series_position")
+    assert [c.title.split("：")[1] for c in five] == [
+        "抓开场",
+        "客户类型分析",
+        "挖需求",
+        "谈方案",
+        "促交易",
+    ]
+    kb4 = {"售后接待快捷语", "处理问题流程", "售后处理规范", "售后平台规则", "售后工作行为个人提升"}
+    assert kb4 <= set(Course.objects.filter(status="published").values_list("title", flat=True))
+    assert TrainingClass.objects.filter(course__isnull=False).count() >= 10
+    states = set(CourseProject.objects.values_list("state", flat=True))
+    assert states == {"rolled_out", "trialled", "survey"}
+    waiting = CourseProject.objects.get(state="trialled")
+    assert waiting.top_needs[0]["votes"] >= 1 and waiting.experts.exists()
+
+
+def test_demo_evaluations_show_micro_courses_above_all_training(org, lead, supervisor):
+    """SAT-6: the demo's micro-courses rate above all internal training; 金讲台 is on file."""
+    from kefu.training import evaluation_selectors
+
+    make_user("b1", "agent", team=org.aftersales2)
+    build_training_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    board = evaluation_selectors.satisfaction_board(supervisor)
+    assert board["micro"] > board["overall"] > 85 and board["overall_ratings"] > 20
+    records = {r["trainer"]: r for r in evaluation_selectors.trainer_records(supervisor)}
+    assert [c.name for c in records[lead]["certificates"]] == ["金讲台"]
+    assert records[lead]["classes"] >= 20 and records[lead]["satisfaction"] > 90
+
+
+def test_demo_plans_are_approved_by_the_manager_with_their_months_classes(org, manager, supervisor):
+    """TRN-8: the annual and past monthly plans approved; this month's awaits the director."""
+    from kefu.training import plan_selectors
+    from kefu.training.models import TrainingPlan
+
+    make_user("b1", "agent", team=org.aftersales2)
+    build_training_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    assert TrainingPlan.objects.filter(kind="annual", state="approved", approver=manager).exists()
+    monthly = TrainingPlan.objects.filter(kind="monthly", state="approved").order_by(
+        "-year", "-month"
+    )
+    assert monthly.count() == 6
+    (row,) = plan_selectors.month_summary(monthly[0])
+    assert row["planned"] >= 3 and row["satisfaction"] > 85
+    assert TrainingPlan.objects.filter(state="submitted").count() == 1

@@ -18,10 +18,14 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.demo.bulk import historic_timestamps
+from kefu.demo.training_evaluation_rows import build_evaluation_rows
+from kefu.demo.training_library_rows import build_library_rows
+from kefu.demo.training_plan_rows import build_plan_rows
 from kefu.training import rules
 from kefu.training.models import (
     Certification,
     CertificationGrant,
+    ClassEvaluation,
     Enrolment,
     Exam,
     ExamAttempt,
@@ -29,6 +33,7 @@ from kefu.training.models import (
     PracticalScore,
     Question,
     TrainingClass,
+    TrainingPlan,
     TrainingRequest,
 )
 
@@ -264,6 +269,12 @@ def _shop(line, now, rng) -> None:
         CertificationGrant.objects.bulk_create(grants)
         _classes(line, people, now, rng, EARLY_CLASSES, trainer=lead)
         _requests(line, people, supervisor, lead, now, rng)
+    manager = User.objects.filter(username="manager").first() or supervisor
+    with historic_timestamps(TrainingClass, Enrolment, ClassEvaluation):
+        build_library_rows(line, people, lead=lead, supervisor=supervisor, manager=manager, now=now)
+        build_evaluation_rows(line, people, lead=lead, supervisor=supervisor, now=now, rng=rng)
+    with historic_timestamps(TrainingPlan):
+        build_plan_rows(line, supervisor=supervisor, manager=manager, now=now)
 
 
 def _classes(line, people, now, rng, catalogue, *, trainer) -> None:

@@ -8,13 +8,38 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from kefu.core.errors import NotFound
+from kefu.core.inputs import Day
 from kefu.core.pagination import paginate
-from kefu.training import selectors, services
+from kefu.training import (
+    course_selectors,
+    course_services,
+    courses,
+    evaluation_selectors,
+    evaluation_services,
+    plan_selectors,
+    plan_services,
+    selectors,
+    services,
+)
 from kefu.training.models import Question
 from kefu.training.schemas import (
     TrainingAttemptOut,
     TrainingClassPageOut,
+    TrainingCourseIn,
+    TrainingCourseOut,
+    TrainingCoursePageOut,
     TrainingEnrolmentOut,
+    TrainingEvaluationIn,
+    TrainingEvaluationOut,
+    TrainingNeedIn,
+    TrainingPlanActIn,
+    TrainingPlanAction,
+    TrainingPlanIn,
+    TrainingPlanOut,
+    TrainingPlanPageOut,
+    TrainingProjectActIn,
+    TrainingProjectAction,
+    TrainingProjectOut,
     TrainingQuickReplyIn,
     TrainingQuickReplyOut,
     TrainingRequestActIn,
@@ -22,6 +47,7 @@ from kefu.training.schemas import (
     TrainingRequestIn,
     TrainingRequestOut,
     TrainingRequestPageOut,
+    TrainingSatisfactionOut,
     TrainingStatusOut,
     TrainingSubmitIn,
     TrainingTypingIn,
@@ -189,4 +215,189 @@ def exam_submit(request, attempt_id: int, payload: TrainingSubmitIn):
     attempt = selectors.attempt_get(request.user, attempt_id)
     return _attempt(
         services.exam_submit(actor=request.user, attempt=attempt, answers=payload.answers)
+    )
+
+
+# -- the course library and course development (TRN-2, TRN-3) --------------------------------
+
+
+def _course(c) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "module": c.module.name,
+        "series": c.series.name if c.series_id else None,
+        "minutes": c.minutes,
+        "length_kind": courses.length_kind(c.minutes),
+        "method": c.method,
+        "objectives": c.objectives,
+        "materials": c.materials,
+        "owner": c.owner_id,
+        "revision": c.revision,
+        "status": c.status,
+        "version": c.version,
+    }
+
+
+@router.get("/courses", response=TrainingCoursePageOut, operation_id="training_course_list")
+def course_list(
+    request,
+    module: int | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """The course library of the caller's line (TRN-2), filtered by module or status."""
+    qs = course_selectors.courses_for(request.user, module=module, status=status)
+    page = paginate(qs, ordering="id", cursor=cursor, limit=limit)
+    return {"items": [_course(c) for c in page.items], "next": page.next}
+
+
+@router.post("/courses", response={201: TrainingCourseOut}, operation_id="training_course_create")
+def course_create(request, payload: TrainingCourseIn):
+    """Add a draft course (a lead or above); lengths 15/30/60 min, 2–3 h, half or whole day."""
+    course = course_services.course_create(actor=request.user, **payload.dict())
+    return Status(201, _course(course_selectors.course_get(request.user, course.pk)))
+
+
+def _project(p) -> dict:
+    return {
+        "id": p.pk,
+        "year": p.year,
+        "title": p.title,
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "top_needs": p.top_needs,
+        "needs": [{"topic": t, "votes": n} for t, n in course_selectors.need_tally(p)],
+        "course_title": p.course_title,
+        "minutes": p.minutes,
+        "experts": sorted(p.experts.values_list("pk", flat=True)),
+        "developers": sorted(p.developers.values_list("pk", flat=True)),
+        "returned": p.returned,
+        "accepted_by": p.accepted_by_id,
+        "course": p.course_id,
+        "version": p.version,
+    }
+
+
+@router.get(
+    "/projects/{project_id}", response=TrainingProjectOut, operation_id="training_project_get"
+)
+def project_get(request, project_id: int):
+    """A course development project (TRN-3) with its survey's needs and votes."""
+    return _project(course_selectors.project_get(request.user, project_id))
+
+
+@router.post(
+    "/projects/{project_id}/needs",
+    response={201: TrainingProjectOut},
+    operation_id="training_project_need",
+)
+def need_add(request, project_id: int, payload: TrainingNeedIn):
+    """Name a training need in the open survey (at most 3 per person)."""
+    project = course_selectors.project_get(request.user, project_id)
+    course_services.need_add(actor=request.user, project=project, topic=payload.topic)
+    return Status(201, _project(project))
+
+
+@router.post(
+    "/projects/{project_id}/{action}",
+    response=TrainingProjectOut,
+    operation_id="training_project_act",
+)
+def project_act(
+    request, project_id: int, action: TrainingProjectAction, payload: TrainingProjectActIn
+):
+    """One step of the development flow; who may make it is in docs/training.md (stale
+    ``version`` → 409, a step by someone else → 403)."""
+    project = course_selectors.project_get(request.user, project_id)
+    data = payload.dict()
+    version = data.pop("version")
+    course_services.project_act(
+        actor=request.user, project=project, action=action, version=version, **data
+    )
+    return _project(course_selectors.project_get(request.user, project_id))
+
+
+# -- evaluation (TRN-5, SAT-6) ----------------------------------------------------------------
+
+
+@router.post(
+    "/classes/{class_id}/evaluation",
+    response={201: TrainingEvaluationOut},
+    operation_id="training_class_evaluate",
+)
+def class_evaluate(request, class_id: int, payload: TrainingEvaluationIn):
+    """The survey after a class: an attendee rates the course and the trainer (1–5), once."""
+    cls = selectors.class_get(request.user, class_id)
+    e = evaluation_services.evaluate(actor=request.user, training_class=cls, **payload.dict())
+    return Status(
+        201,
+        {
+            "training_class": cls.pk,
+            "course_rating": e.course_rating,
+            "trainer_rating": e.trainer_rating,
+        },
+    )
+
+
+@router.get("/satisfaction", response=TrainingSatisfactionOut, operation_id="training_satisfaction")
+def satisfaction_get(request, since: Day | None = None):
+    """Satisfaction (% of the top rating) of micro-courses vs all internal training, per course
+    and per trainer, for classes since ``since`` (a lead or above)."""
+    return evaluation_selectors.satisfaction_board(request.user, since=since)
+
+
+# -- plans (TRN-8) ----------------------------------------------------------------------------
+
+
+def _plan(p, *, summary: bool = False) -> dict:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "year": p.year,
+        "month": p.month,
+        "title": p.title,
+        "goals": p.goals,
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "author": p.author_id,
+        "approver": p.approver_id,
+        "decision_note": p.decision_note,
+        "version": p.version,
+        "summary": plan_selectors.month_summary(p) if summary else None,
+    }
+
+
+@router.get("/plans", response=TrainingPlanPageOut, operation_id="training_plan_list")
+def plan_list(request, cursor: str | None = None, limit: int | None = None):
+    """Annual and monthly training plans of the caller's line, newest first."""
+    page = paginate(
+        plan_selectors.plans_for(request.user), ordering="-id", cursor=cursor, limit=limit
+    )
+    return {"items": [_plan(p) for p in page.items], "next": page.next}
+
+
+@router.post("/plans", response={201: TrainingPlanOut}, operation_id="training_plan_create")
+def plan_create(request, payload: TrainingPlanIn):
+    """Draw up a plan (a lead or above); a monthly plan names its month."""
+    return Status(201, _plan(plan_services.plan_create(actor=request.user, **payload.dict())))
+
+
+@router.get("/plans/{plan_id}", response=TrainingPlanOut, operation_id="training_plan_get")
+def plan_get(request, plan_id: int):
+    """A plan with its month-end training summary (per month: classes, hours, attendances,
+    satisfaction)."""
+    return _plan(plan_selectors.plan_get(request.user, plan_id), summary=True)
+
+
+@router.post(
+    "/plans/{plan_id}/{action}", response=TrainingPlanOut, operation_id="training_plan_act"
+)
+def plan_act(request, plan_id: int, action: TrainingPlanAction, payload: TrainingPlanActIn):
+    """Submit (the author), approve or return with a ``note`` (a manager who did not draw it
+    up; ACL-4); stale ``version`` → 409."""
+    plan = plan_selectors.plan_get(request.user, plan_id)
+    return _plan(
+        plan_services.plan_act(actor=request.user, plan=plan, action=action, **payload.dict())
     )

@@ -118,6 +118,22 @@ class TrainingClass(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="classes",
     )
+    course = models.ForeignKey(
+        "training.Course",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="classes",
+    )
+    plan = models.ForeignKey(
+        "training.TrainingPlan",
+        verbose_name=_("training plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="classes",
+    )
 
     class Meta:
         verbose_name = _("training class")
@@ -378,3 +394,350 @@ class GateRequirement(TimestampedModel):
     @property
     def queue_code(self) -> str:
         return self.skill_group.code if self.skill_group_id else f"team-{self.team_id}"
+
+
+# -- the course library and course development (TRN-1, TRN-2, TRN-3, TRN-10) -----------------
+
+
+class CourseModule(TimestampedModel):
+    """A knowledge module of the library (TRN-2): 企业业务类知识, 客户服务类知识 with its areas
+    (电话服务, 投诉处理, 电话营销) as sub-modules, 其他支撑类知识."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("knowledge module")
+        verbose_name_plural = _("knowledge modules")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "name"], name="course_module_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseSeries(TimestampedModel):
+    """A series of courses taught in order (基础电话服务技巧系列, 营销五部曲 …)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    module = models.ForeignKey(
+        CourseModule, verbose_name=_("module"), on_delete=models.PROTECT, related_name="series"
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("course series")
+        verbose_name_plural = _("course series")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "name"], name="course_series_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class CourseMethod(models.TextChoices):
+    """TRN-10 and KB-7's ways of teaching."""
+
+    THEORY = "theory", _("Theory")
+    HANDS_ON = "hands_on", _("Hands-on")
+    DISCUSSION = "discussion", _("Discussion")
+    VISIT = "visit", _("Benchmarking visit")
+    CASE_DRILL = "case_drill", _("Real-case drill")
+    BRIEFING = "briefing", _("Cross-department briefing")
+
+
+class Course(VersionedModel):
+    """A course of the library: length (TRN-1), objectives, materials, owner, its own version
+    (``revision``, raised whenever a published course's content changes) and status."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    module = models.ForeignKey(
+        CourseModule, verbose_name=_("module"), on_delete=models.PROTECT, related_name="courses"
+    )
+    series = models.ForeignKey(
+        CourseSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+    )
+    series_position = models.PositiveSmallIntegerField(_("place in the series"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=60)
+    method = models.CharField(
+        _("teaching method"),
+        max_length=12,
+        choices=CourseMethod.choices,
+        default=CourseMethod.THEORY,
+    )
+    objectives = models.TextField(_("objectives"), blank=True)
+    materials = models.TextField(_("materials"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision = models.PositiveIntegerField(_("course version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CourseStatus.choices, default=CourseStatus.DRAFT
+    )
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["module__position", "series_id", "series_position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "title"], name="course_title_once")
+        ]
+        indexes = [models.Index(fields=["business_line", "status"], name="course_line_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectState(models.TextChoices):
+    SURVEY = "survey", _("Needs survey open")
+    NEEDS_CHOSEN = "needs_chosen", _("Top needs chosen")
+    BOUGHT = "bought", _("External course bought")
+    TEAM_FORMED = "team_formed", _("Project team formed")
+    WORKSHOP_HELD = "workshop_held", _("Internalisation workshop held")
+    DEVELOPED = "developed", _("Developed, awaiting the trial lecture")
+    TRIALLED = "trialled", _("Trial lecture given, awaiting the expert panel")
+    ACCEPTED = "accepted", _("Accepted by the expert panel")
+    FILED = "filed", _("Filed in the library")
+    ROLLED_OUT = "rolled_out", _("Rolled out in early classes")
+
+
+class CourseProject(VersionedModel):
+    """One year's course development (TRN-3), from the needs survey to the roll-out."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=14, choices=ProjectState.choices, default=ProjectState.SURVEY
+    )
+    top_needs = models.JSONField(_("top needs"), default=list, blank=True)
+    external_course = models.CharField(_("external course bought"), max_length=200, blank=True)
+    course_title = models.CharField(_("course title"), max_length=200, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=60)
+    objectives = models.TextField(_("objectives"), blank=True)
+    materials = models.TextField(_("materials"), blank=True)
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert group"), blank=True, related_name="+"
+    )
+    developers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("course-development group"),
+        blank=True,
+        related_name="+",
+    )
+    workshop_on = models.DateField(_("workshop date"), null=True, blank=True)
+    trial_notes = models.TextField(_("trial lecture and revision"), blank=True)
+    returned = models.PositiveSmallIntegerField(_("times returned for revision"), default=0)
+    panel_note = models.CharField(_("expert panel's note"), max_length=300, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed in the library by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    course = models.ForeignKey(
+        Course,
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("course development project")
+        verbose_name_plural = _("course development projects")
+        ordering = ["-year", "-id"]
+        indexes = [models.Index(fields=["business_line", "-year"], name="cproject_line_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectNeed(TimestampedModel):
+    """A need named in the annual needs survey by one person."""
+
+    project = models.ForeignKey(
+        CourseProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="needs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("named by"), on_delete=models.CASCADE
+    )
+    topic = models.CharField(_("need"), max_length=100)
+
+    class Meta:
+        verbose_name = _("training need")
+        verbose_name_plural = _("training needs")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "topic"], name="need_once")
+        ]
+
+
+# -- evaluation and trainers (TRN-5, SAT-6) ---------------------------------------------------
+
+
+class ClassEvaluation(TimestampedModel):
+    """The survey after a class: one attendee rates the course and the trainer (1–5), once."""
+
+    training_class = models.ForeignKey(
+        TrainingClass,
+        verbose_name=_("training class"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    course_rating = models.PositiveSmallIntegerField(_("course rating"))
+    trainer_rating = models.PositiveSmallIntegerField(_("trainer rating"))
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("class evaluation")
+        verbose_name_plural = _("class evaluations")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "user"], name="evaluate_once"),
+            models.CheckConstraint(
+                condition=models.Q(course_rating__gte=1, course_rating__lte=5)
+                & models.Q(trainer_rating__gte=1, trainer_rating__lte=5),
+                name="evaluation_ratings_1_to_5",
+            ),
+        ]
+
+
+class TrainerCertificate(TimestampedModel):
+    """An internal trainer's certification, e.g. the provincial 金讲台 (TRN-5)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainer"),
+        on_delete=models.CASCADE,
+        related_name="trainer_certificates",
+    )
+    name = models.CharField(_("certification"), max_length=100)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trainer certificate")
+        verbose_name_plural = _("trainer certificates")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["business_line", "user"], name="trcert_line_user")]
+
+
+# -- training plans (TRN-8, ACL-4) ------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual plan")
+    MONTHLY = "monthly", _("Monthly plan")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting the director's approval")
+    APPROVED = "approved", _("Approved")
+
+
+class TrainingPlan(VersionedModel):
+    """An annual or monthly training plan: drafted by a lead or supervisor, approved by the
+    management-office director (a manager); its classes name it."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PlanKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    goals = models.TextField(_("goals and content"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn up by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.CharField(_("director's note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("training plan")
+        verbose_name_plural = _("training plans")
+        ordering = ["-year", "-month", "-id"]
+        indexes = [models.Index(fields=["business_line", "-year"], name="trplan_line_year")]
+
+    def __str__(self) -> str:
+        return self.title

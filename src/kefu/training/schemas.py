@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from kefu.core.inputs import Day
+from kefu.core.inputs import Day, Id
 
 TrainingRequestAction = Literal["approve", "reject", "assign", "archive"]
 
@@ -140,3 +140,163 @@ class TrainingAttemptOut(Schema):
 
 class TrainingSubmitIn(Schema):
     answers: dict[str, str | list[str]] = Field(default_factory=dict)
+
+
+# -- the course library and course development (TRN-2, TRN-3) --------------------------------
+
+TrainingProjectAction = Literal[
+    "pick",
+    "buy",
+    "form_team",
+    "workshop",
+    "develop",
+    "trial",
+    "accept",
+    "return",
+    "file",
+    "roll_out",
+]
+
+
+class TrainingCourseIn(Schema):
+    title: str = Field(..., max_length=200)
+    module: Id
+    series: Id | None = None
+    minutes: int = Field(60, ge=1, le=480)
+    method: str = Field("theory", max_length=12)
+    objectives: str = Field(..., max_length=5000)
+    materials: str = Field("", max_length=5000)
+
+
+class TrainingCourseOut(Schema):
+    id: int
+    title: str
+    module: str
+    series: str | None
+    minutes: int
+    length_kind: str | None
+    method: str
+    objectives: str
+    materials: str
+    owner: int | None
+    revision: int
+    status: str
+    version: int
+
+
+class TrainingCoursePageOut(Schema):
+    items: list[TrainingCourseOut]
+    next: str | None
+
+
+class TrainingNeedIn(Schema):
+    topic: str = Field(..., max_length=100)
+
+
+class TrainingProjectActIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    external_course: str = Field("", max_length=200)
+    course_title: str = Field("", max_length=200)
+    minutes: int = Field(60, ge=1, le=480)
+    experts: list[Id] = Field(default_factory=list, max_length=50)
+    developers: list[Id] = Field(default_factory=list, max_length=50)
+    workshop_on: Day | None = None
+    objectives: str = Field("", max_length=5000)
+    materials: str = Field("", max_length=5000)
+    trial_notes: str = Field("", max_length=5000)
+    note: str = Field("", max_length=300)
+    module: Id | None = None
+    series: Id | None = None
+    starts_at: dt.datetime | None = None
+
+
+class TrainingProjectOut(Schema):
+    id: int
+    year: int
+    title: str
+    state: str
+    state_label: str
+    top_needs: list[dict]
+    needs: list[dict]
+    course_title: str
+    minutes: int
+    experts: list[int]
+    developers: list[int]
+    returned: int
+    accepted_by: int | None
+    course: int | None
+    version: int
+
+
+# -- evaluation (TRN-5, SAT-6) ------------------------------------------------------------------
+
+
+class TrainingEvaluationIn(Schema):
+    course_rating: int = Field(..., ge=1, le=5)
+    trainer_rating: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=300)
+
+
+class TrainingEvaluationOut(Schema):
+    training_class: int
+    course_rating: int
+    trainer_rating: int
+
+
+class TrainingSatisfactionOut(Schema):
+    micro: float | None
+    micro_ratings: int
+    overall: float | None
+    overall_ratings: int
+    gap: float | None
+    by_course: list[dict]
+    by_trainer: list[dict]
+
+
+# -- plans (TRN-8) ----------------------------------------------------------------------------
+
+TrainingPlanAction = Literal["submit", "approve", "return"]
+
+
+class TrainingPlanIn(Schema):
+    kind: Literal["annual", "monthly"]
+    year: int = Field(..., ge=2000, le=2100)
+    month: int | None = Field(None, ge=1, le=12)
+    title: str = Field(..., max_length=200)
+    goals: str = Field(..., max_length=5000)
+
+
+class TrainingPlanActIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    note: str = Field("", max_length=300)
+
+
+class TrainingPlanMonthOut(Schema):
+    month: int
+    classes: int
+    planned: int
+    hours: float
+    attended: int
+    ratings: int
+    satisfaction: float | None
+
+
+class TrainingPlanOut(Schema):
+    id: int
+    kind: str
+    year: int
+    month: int | None
+    title: str
+    goals: str
+    state: str
+    state_label: str
+    author: int
+    approver: int | None
+    decision_note: str
+    version: int
+    summary: list[TrainingPlanMonthOut] | None = None
+
+
+class TrainingPlanPageOut(Schema):
+    items: list[TrainingPlanOut]
+    next: str | None

@@ -206,6 +206,7 @@ def class_create(
     category: str = "",
     trainer=None,
     request=None,
+    course=None,
 ) -> TrainingClass:
     require_lead(actor)
     title = _text("title", title)
@@ -231,6 +232,7 @@ def class_create(
         capacity=capacity,
         trainer=trainer,
         request=request,
+        course=course,
     )
     audit.record(
         actor=actor,

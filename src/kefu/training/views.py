@@ -190,11 +190,17 @@ def class_detail(request, pk: int):
             messages.success(request, _("Attendance recorded: %(n)s.") % {"n": n})
         return redirect("training:class", pk=pk)
     enrolments = cls.enrolments.select_related("user").order_by("status", "created_at")
-    return render(
-        request,
-        "training/class.html",
-        {"cls": cls, "enrolments": enrolments, "may_mark": may_mark},
-    )
+    attended = any(e.user_id == request.user.pk and e.status == "attended" for e in enrolments)
+    rated = cls.evaluations.filter(user=request.user).exists()
+    context = {
+        "cls": cls,
+        "enrolments": enrolments,
+        "may_mark": may_mark,
+        "may_rate": attended and not rated,
+        "rated": rated,
+        "ratings": range(1, 6),
+    }
+    return render(request, "training/class.html", context)
 
 
 @login_required
