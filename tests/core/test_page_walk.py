@@ -133,6 +133,7 @@ REQUIREMENT_TAG = re.compile(r"\b(?!UTF-|ISO-)[A-Z]{2,5}-\d+\b")
 REGEX_SYNTAX = re.compile(r"\(\?[:=!<P]|\\[dDwWsSb]|\.\*|\.\+|\[\^|\(\?i\)")
 # e-mail addresses, links, and codes quoted as an example of what to type (例如“shop”)
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|/\S*/|“[\w.-]+”")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z][A-Za-z'-]*[A-Za-z](?![A-Za-z0-9_]|\.[a-z])")
 CODE_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 
@@ -335,7 +336,8 @@ def check_page(url: str, chunks: list[str], language: str, codes: Codes) -> list
         if chunk.strip() in codes.untranslated:
             report("untranslated msgid", chunk, chunk)
             continue
-        plain = EMAIL_OR_URL.sub(" ", chunk)
+        # an address, or a placeholder a user types into a text ({number} in an auto-reply)
+        plain = PLACEHOLDER.sub(" ", EMAIL_OR_URL.sub(" ", chunk))
         for word in ASCII_WORD.findall(plain):
             if word.lower() not in codes.allowed and not word.isupper():
                 report("English word", word, chunk)

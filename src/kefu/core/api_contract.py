@@ -194,6 +194,15 @@ def _error_description(status: int) -> str:
     return "\n".join(lines)
 
 
+#: ``openapi_extra`` of an operation without a token that checks a signature instead (webhooks)
+SIGNED_MARK = "x-kefu-signed"
+SIGNED_401 = (
+    "Unauthorized. `error.code`:\n"
+    "- `bad_signature`: `X-Kefu-Signature` is not the HMAC of the timestamp and body.\n"
+    "- `replayed`: `X-Kefu-Timestamp` is more than 5 minutes away from the server's clock."
+)
+
+
 def declare_errors(schema: dict, error_schema) -> None:
     """Every operation lists the error answers (the one JSON shape) with their codes; 401 says
     ``WWW-Authenticate: Bearer``."""
@@ -209,8 +218,13 @@ def declare_errors(schema: dict, error_schema) -> None:
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             declared = {str(status) for status in responses}
+            signed = operation.get(SIGNED_MARK)
             for status in DECLARED_STATUSES:
-                if str(status) in declared or (status == 401 and not operation.get("security")):
+                if str(status) in declared:
+                    continue
+                if status == 401 and not operation.get("security"):
+                    if signed:  # a provider's webhook: refused for its signature, not a token
+                        responses[status] = {"description": SIGNED_401, "content": content}
                     continue
                 answer = {"description": _error_description(status), "content": content}
                 if status == 401:

@@ -117,7 +117,7 @@ def _im_history(line) -> int:
     rows, stamps = [], []
     for t in tickets:
         account = refund if t.type in ("refund", "return") and refund else by_team.get(t.team_id)
-        conversation = f"wangwang-{t.customer_id}"
+        conversation = f"旺旺-{t.customer_id}"  # the buyer's conversation on the platform
         rows.append(
             InboundMessage(
                 business_line=line,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.channels.messaging import outbox, selectors, services, signing
-from kefu.core import scope
+from kefu.core import api_contract, scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
 
@@ -110,6 +110,7 @@ def outbox_list(request, cursor: str | None = None, limit: int | None = None):
     response={200: MessageInboundOut, 201: MessageInboundOut},
     auth=None,
     operation_id="channel_inbound",
+    openapi_extra={api_contract.SIGNED_MARK: True},
 )
 def inbound(request, channel: Literal["sms", "im"]):
     """A provider's webhook: a message or a delivery receipt. Headers ``X-Kefu-Timestamp`` (Unix
