@@ -76,3 +76,41 @@ ORDER_FIELD_WORDS = (
     gettext_lazy("buyer online"),
     gettext_lazy("status time"),
 )
+
+ACTION_LABELS.update(
+    {
+        "commerce.review_record": gettext_lazy("Review recorded"),
+        "commerce.review_reply": gettext_lazy("Review replied to"),
+        "commerce.cashback_pay": gettext_lazy("Review cash-back paid"),
+    }
+)
+
+
+def care_kind_label(kind: str) -> str:
+    labels = {
+        "unshipped": _("Not shipped yet"),
+        "shipped": _("Dispatched"),
+        "delivered": _("Delivered"),
+        "confirm": _("Confirm receipt"),
+    }
+    return labels.get(kind, kind)
+
+
+def indicator_label(code: str) -> str:
+    labels = {
+        "dsr_item": _("DSR: item as described"),
+        "dsr_service": _("DSR: service"),
+        "dsr_logistics": _("DSR: logistics"),
+        "refund_rate": _("Refund rate (30 days, %)"),
+        "dispute_rate": _("Dispute rate (30 days, %)"),
+    }
+    return labels.get(code, code)
+
+
+def indicator_status_label(status: str) -> str:
+    labels = {
+        "ok": _("Above the threshold"),
+        "warn": _("Warning: close to the threshold"),
+        "below": _("Below the threshold: cannot enter"),
+    }
+    return labels.get(status, status)

@@ -207,6 +207,13 @@ EVENT_TYPES: dict[str, EventType] = {
             ("message", "channel"),
             "A failed or unsent reply was queued again to be sent (delivery channel code).",
         ),
+        EventType(
+            "care.notice",
+            "care_notice",
+            ("order", "customer", "kind"),
+            "A care SMS of an order left through the outbox (kind unshipped, shipped, delivered "
+            "or confirm; CARE-1).",
+        ),
     )
 }
 

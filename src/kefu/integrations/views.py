@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "qa.appeal.filed": gettext_lazy("A quality review was appealed"),
     "qa.appeal.decided": gettext_lazy("A quality appeal was decided"),
     "reminder.due": gettext_lazy("A payment reminder is due"),
+    "care.notice": gettext_lazy("A care notice was sent to a buyer"),
 }
 
 
