@@ -122,3 +122,37 @@ def test_sat7_daily_record_recomputes_dsr_from_reviews_and_the_page_warns(
     page = web_as(manager).get("/commerce/care/").content.decode()
     assert page.count('data-status="below"') == 2  # item 4.5 and logistics 4.0 under 4.6
     assert Review.objects.count() == 4
+
+
+def test_reviews_api_records_replies_and_reports_indicators(
+    api_as, lead, agent, wy_agent, delivered
+):
+    order = delivered["R1"].pk
+    body = {
+        "order": order,
+        "rating": 2,
+        "text": "漏液",
+        "dsr_item": 3,
+        "dsr_service": 4,
+        "dsr_logistics": 5,
+        "reviewed_at": "2026-11-14 12:00:00",
+    }
+    assert api_as(agent).post("/api/v1/commerce/reviews", body).status_code == 403
+    assert api_as(wy_agent).post("/api/v1/commerce/reviews", body).status_code == 404
+    bad = api_as(lead).post("/api/v1/commerce/reviews", {**body, "rating": 6})
+    assert bad.status_code == 400 and Review.objects.count() == 0
+    made = api_as(lead).post("/api/v1/commerce/reviews", body)
+    assert made.status_code == 201 and made.json()["grade"] == "poor"
+    assert made.json()["callback"] is not None
+    review = made.json()
+    unreplied = api_as(agent).get("/api/v1/commerce/reviews?unreplied=true").json()["items"]
+    assert [r["id"] for r in unreplied] == [review["id"]]
+    url = f"/api/v1/commerce/reviews/{review['id']}/reply"
+    assert (
+        api_as(agent).post(url, {"version": review["version"], "text": "抱歉"}).status_code == 200
+    )
+    assert api_as(agent).post(url, {"version": review["version"], "text": "再"}).status_code == 409
+    indicator_services.record_day(day=dt.date(2026, 11, 14))
+    board = api_as(agent).get("/api/v1/commerce/indicators").json()["items"]
+    status = {c["code"]: c["status"] for c in board[0]["checks"]}
+    assert status["dsr_item"] == "below" and status["dsr_logistics"] == "ok"

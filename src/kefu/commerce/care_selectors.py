@@ -52,13 +52,14 @@ def shipment_check_for(*, user, day: dt.date, limit: int = 50) -> dict:
     return {**figures, "parcels": parcels}
 
 
-def reviews_for(*, user, grade: str = "", unreplied: bool = False, limit: int = 50):
+def reviews_for(*, user, grade: str = "", unreplied: bool = False, limit: int | None = 50):
     qs = Review.objects.filter(scope.business_line_q(user))
     if grade in ReviewGrade.values:
         qs = qs.filter(grade=grade)
     if unreplied:
         qs = qs.filter(replied_at__isnull=True)
-    return qs.select_related("order", "customer").order_by("-reviewed_at", "-id")[:limit]
+    qs = qs.select_related("order", "customer").order_by("-reviewed_at", "-id")
+    return qs if limit is None else qs[:limit]
 
 
 def review_get_for(*, user, pk: int) -> Review:

@@ -63,6 +63,17 @@ class Campaign(TimestampedModel):
     target_amount = models.DecimalField(
         _("target recovered amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # PK-7: the refund and returns teams' own targets, beside the reminder team's
+    target_refunds = models.PositiveIntegerField(
+        _("target refunds completed"), null=True, blank=True
+    )
+    target_returns_on_time = models.DecimalField(
+        _("target returns processed in time (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("payment-reminder campaign")

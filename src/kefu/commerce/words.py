@@ -114,3 +114,25 @@ def indicator_status_label(status: str) -> str:
         "below": _("Below the threshold: cannot enter"),
     }
     return labels.get(status, status)
+
+
+def group_label(code: str) -> str:
+    labels = {
+        "presale": _("Pre-sale reception (售前接待)"),
+        "reminders": _("Order and payment reminders (催单/催付)"),
+        "aftersales": _("After-sales (售后)"),
+        "refunds": _("Refunds (退款)"),
+        "vip": _("VIP service (VIP服务组)"),
+        "returns": _("Returns and exchanges (退换货)"),
+    }
+    return labels.get(code, code)
+
+
+def target_label(code: str) -> str:
+    labels = {
+        "reminder_order_rate": _("Reminders: recovered-order rate (%)"),
+        "reminder_amount": _("Reminders: recovered amount (yuan)"),
+        "refunds_completed": _("Refunds completed"),
+        "returns_on_time": _("Returns processed in time (%)"),
+    }
+    return labels.get(code, code)

@@ -57,6 +57,8 @@ def build_commerce_rows(lines, *, now, seed: int) -> int:
         ends_at=now + dt.timedelta(days=10),
         training_on=(now - dt.timedelta(days=DAYS + 30)).date(),
         target_order_rate=Decimal("40.0"),
+        target_refunds=5,
+        target_returns_on_time=Decimal("95.0"),
     )
     orders, plans = [], []
     for day in range(DAYS, -1, -1):
