@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,29 +45,6 @@ class ShipDay:
     @property
     def met(self) -> bool:
         return self.share is not None and self.share >= TARGET_SHARE
-
-
-def ship_days(
-    orders: Iterable[tuple[dt.datetime, dt.datetime | None]], tz: dt.tzinfo, now: dt.datetime
-) -> list[ShipDay]:
-    """Per local day of payment: paid orders and those shipped within 5 days of payment (PK-5).
-    ``orders`` are (paid_at, shipped_at | None); an order shipped later, or not shipped 5 days
-    after payment, counts against the day; one still inside its 5 days counts as paid only."""
-    paid: Counter = Counter()
-    within: Counter = Counter()
-    for paid_at, shipped_at in orders:
-        day = paid_at.astimezone(tz).date()
-        if shipped_at is not None and shipped_at - paid_at <= SHIP_WITHIN:
-            within[day] += 1
-        paid[day] += 1
-    return [ShipDay(day, paid[day], within[day]) for day in sorted(paid)]
-
-
-def city_ratio(cities: Iterable[str]) -> dict[str, Decimal | None]:
-    """Each of the five cities' share of the shipped orders, in percent, and 其他 for the rest."""
-    counts = Counter(c if c in CITIES else "其他" for c in cities)
-    total = sum(counts.values())
-    return {c: percent(counts[c], total) for c in (*CITIES, "其他")}
 
 
 @dataclass(frozen=True)
