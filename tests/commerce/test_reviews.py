@@ -15,6 +15,7 @@ from kefu.commerce.models import IndicatorRecord, Review
 from kefu.commerce.services import indicators as indicator_services
 from kefu.commerce.services import reviews
 from kefu.core.errors import Conflict, PermissionDenied, StaleWrite
+from kefu.core.models import AuditEvent
 from kefu.followups.models import CallbackTask
 
 from .conftest import at
@@ -90,6 +91,7 @@ def test_care3_poor_review_workbook_lists_the_neutral_and_negative_ones_safely(
     assert '\'=HYPERLINK("http://x","y")' in [r[6] for r in rows]
     per_day = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert per_day[0] == ("2026-11-14", 1, 1)
+    assert AuditEvent.objects.filter(action="commerce.poor_reviews_export", actor=agent).exists()
 
 
 def test_sat7_indicator_status_warns_before_it_falls_below():

@@ -150,9 +150,7 @@ def review_cashback(request, pk: int):
 @login_required
 def poor_reviews_export(request):
     first, last = _days(request)
-    start, end = care_selectors.local_range(first, last)
-    rows = care_selectors.poor_reviews_for(user=request.user, start=start, end=end)
-    body = exports.poor_reviews_xlsx(rows, first, last)
+    body = reviews.poor_reviews_export(actor=request.user, first=first, last=last)
     name = _("poor-reviews-%(first)s-%(last)s.xlsx") % {"first": first, "last": last}
     response = HttpResponse(body, content_type=exports.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

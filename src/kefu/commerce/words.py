@@ -82,6 +82,7 @@ ACTION_LABELS.update(
         "commerce.review_record": gettext_lazy("Review recorded"),
         "commerce.review_reply": gettext_lazy("Review replied to"),
         "commerce.cashback_pay": gettext_lazy("Review cash-back paid"),
+        "commerce.poor_reviews_export": gettext_lazy("Poor-review statistics exported"),
     }
 )
 

@@ -134,3 +134,20 @@ def cashback_pay(*, actor, review: Review, version: int) -> Review:
         changes={"amount": review.cashback_amount},
     )
     return review
+
+
+def poor_reviews_export(*, actor, first: dt.date, last: dt.date) -> bytes:
+    """The poor-review statistics workbook of [first, last] in the actor's scope (CARE-3);
+    every export is audited."""
+    from kefu.commerce import care_selectors, exports
+
+    start, end = care_selectors.local_range(first, last)
+    rows = care_selectors.poor_reviews_for(user=actor, start=start, end=end)
+    body = exports.poor_reviews_xlsx(rows, first, last)
+    audit.record(
+        actor=actor,
+        action="commerce.poor_reviews_export",
+        business_line_id=getattr(actor, "business_line_id", None),
+        changes={"first": first.isoformat(), "last": last.isoformat()},
+    )
+    return body
