@@ -8,7 +8,8 @@ from django.utils import timezone
 from testkit import make_user
 
 from kefu.accounts.models import Team
-from kefu.commerce import selectors, views
+from kefu.commerce import care_selectors, selectors, views
+from kefu.commerce.models import CareNotice, IndicatorRecord, ShipmentCheck
 from kefu.customers import services as customers
 from kefu.demo.commerce_rows import build_commerce_rows
 
@@ -40,3 +41,13 @@ def test_demo_rows_show_true_figures_to_a_supervisor(org, web_as):
     assert shown.reminded_orders > 0
     assert f'id="reminded-orders">{shown.reminded_orders}<' in page
     assert f'id="paid-amount">¥{shown.paid_amount}<' in page
+    # §4: half a year of reviews, care SMS, shipment checks and daily indicators
+    start = now - timezone.timedelta(days=180)
+    reviews = care_selectors.review_figures_for(user=boss, start=start, end=now)
+    assert reviews["total"] > 300 and 80 < reviews["reply_rate"] < 100
+    assert reviews["medium"] + reviews["poor"] > 0 and reviews["cashback_paid"] > 0
+    assert CareNotice.objects.filter(kind="confirm", status="sent").exists()
+    assert ShipmentCheck.objects.filter(traceable=False, extended_days=3).exists()
+    days = IndicatorRecord.objects.filter(code="dsr_item").values_list("day", flat=True)
+    assert len(set(days)) == 180
+    assert 'data-status="' in web_as(boss).get("/commerce/care/").content.decode()

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from kefu.commerce import order_merge, selectors
+from kefu.commerce import care_selectors, order_merge, selectors
 from kefu.commerce.schemas import (
     Id,
+    IndicatorBoardOut,
     OrderListOut,
     OrderPageOut,
     OrdersUpsertIn,
@@ -26,8 +27,13 @@ from kefu.commerce.schemas import (
     ReturnListOut,
     ReturnOut,
     ReturnStepIn,
+    ReviewCreateIn,
+    ReviewOut,
+    ReviewPageOut,
+    ReviewReplyIn,
 )
-from kefu.commerce.services import orders, reminders, returns
+from kefu.commerce.services import orders, reminders, returns, reviews
+from kefu.commerce.values import parse_time
 from kefu.core import scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
@@ -229,3 +235,104 @@ def refund_decision(request, refund_id: Id, data: RefundDecisionIn):
         actor=request.user, refund=refund, version=data.version, approve=data.approve
     )
     return {"id": refund.pk, "status": refund.status, "version": refund.version}
+
+
+def review_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "order": r.order_id,
+        "customer": r.customer_id,
+        "rating": r.rating,
+        "grade": r.grade,
+        "text": r.text,
+        "has_photo": r.has_photo,
+        "reviewed_at": _iso(r.reviewed_at),
+        "reply": r.reply,
+        "replied_at": _iso(r.replied_at),
+        "callback": r.callback_id,
+        "cashback": r.cashback,
+        "cashback_amount": None if r.cashback_amount is None else str(r.cashback_amount),
+        "version": r.version,
+    }
+
+
+@router.post("/reviews", response={201: ReviewOut})
+def review_create(request, data: ReviewCreateIn):
+    """Record a buyer's review from the platform (lead and above): 中差评 make a callback task
+    (FU-11), 5 stars with a photo the cash-back."""
+    order = selectors.order_get_for(user=request.user, pk=data.order)
+    if not scope.at_least(request.user, scope.LEAD):
+        raise PermissionDenied()
+    try:
+        reviewed_at = parse_time(data.reviewed_at)
+        if reviewed_at is not None and not 2000 <= reviewed_at.year <= 2100:
+            raise ValueError(data.reviewed_at)
+    except (ValueError, OverflowError):
+        raise Invalid(
+            _("A time is not readable: %(v)s") % {"v": data.reviewed_at},
+            fields={"reviewed_at": _("Not a time.")},
+        ) from None
+    review = reviews.review_record(
+        actor=request.user,
+        order=order,
+        rating=data.rating,
+        text=data.text,
+        has_photo=data.has_photo,
+        dsr={
+            "dsr_item": data.dsr_item,
+            "dsr_service": data.dsr_service,
+            "dsr_logistics": data.dsr_logistics,
+        },
+        reviewed_at=reviewed_at,
+    )
+    return Status(201, review_out(review))
+
+
+@router.get("/reviews", response=ReviewPageOut)
+def review_list(
+    request, unreplied: bool = False, cursor: str | None = None, limit: int | None = None
+):
+    """Reviews, newest first; ``unreplied`` for the ones still waiting for a reply (CARE-3)."""
+    qs = care_selectors.reviews_for(user=request.user, unreplied=unreplied, limit=None)
+    page = paginate(qs, ordering="-reviewed_at", cursor=cursor, limit=limit)
+    return {"items": [review_out(r) for r in page.items], "next": page.next}
+
+
+@router.post("/reviews/{review_id}/reply", response=ReviewOut)
+def review_reply(request, review_id: Id, data: ReviewReplyIn):
+    review = care_selectors.review_get_for(user=request.user, pk=review_id)
+    review = reviews.review_reply(
+        actor=request.user, review=review, version=data.version, text=data.text
+    )
+    return review_out(review)
+
+
+@router.get("/indicators", response=IndicatorBoardOut)
+def indicator_board(request):
+    """Each shop's latest DSR and after-sales indicators against every event's entry threshold:
+    ``warn`` before they fall ``below`` (SAT-7)."""
+    board = care_selectors.indicator_board_for(user=request.user)
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "items": [
+            {
+                "shop": e["shop"].pk,
+                "day": e["day"].isoformat(),
+                "values": {k: text(v) for k, v in e["values"].items()},
+                "checks": [
+                    {
+                        "event": c.event,
+                        "code": c.code,
+                        "value": text(c.value),
+                        "threshold": str(c.threshold),
+                        "status": c.status,
+                    }
+                    for c in e["checks"]
+                ],
+            }
+            for e in board
+        ]
+    }

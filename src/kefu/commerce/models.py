@@ -63,6 +63,17 @@ class Campaign(TimestampedModel):
     target_amount = models.DecimalField(
         _("target recovered amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # PK-7: the refund and returns teams' own targets, beside the reminder team's
+    target_refunds = models.PositiveIntegerField(
+        _("target refunds completed"), null=True, blank=True
+    )
+    target_returns_on_time = models.DecimalField(
+        _("target returns processed in time (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("payment-reminder campaign")
@@ -248,3 +259,167 @@ class Refund(VersionedModel):
 
     def __str__(self) -> str:
         return f"F{self.pk}"
+
+
+# -- care notices, shipment checks, reviews, shop indicators (issue 20 §4) ---------------------
+
+
+class CareKind(models.TextChoices):
+    UNSHIPPED = "unshipped", _("Not shipped yet")
+    SHIPPED = "shipped", _("Dispatched")
+    DELIVERED = "delivered", _("Delivered")
+    CONFIRM = "confirm", _("Confirm receipt")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENT = "sent", _("Sent")
+    REFUSED = "refused", _("Not sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CareNotice(models.Model):
+    """One care SMS of one order (CARE-1): never two of a kind (the unique constraint)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("notice"), max_length=12, choices=CareKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    due_at = models.DateTimeField(_("due at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("care notice")
+        verbose_name_plural = _("care notices")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="care_notice_one_per_kind")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(status="pending"), name="care_notice_pending"
+            ),
+            models.Index(fields=["business_line", "due_at"], name="care_notice_bl_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.kind}"
+
+
+class ShipmentCheck(models.Model):
+    """The daily check of the previous day's shipments (CARE-2): an untraceable parcel gets an
+    extended receipt time."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.OneToOneField(
+        "customers.Order", verbose_name=_("order"), on_delete=models.CASCADE, related_name="+"
+    )
+    shipped_on = models.DateField(_("shipped on"))
+    traceable = models.BooleanField(_("traceable"))
+    extended_days = models.PositiveSmallIntegerField(_("receipt time extended by (days)"))
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("shipment check")
+        verbose_name_plural = _("shipment checks")
+        indexes = [models.Index(fields=["business_line", "shipped_on"], name="shipcheck_bl_day")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}@{self.shipped_on}"
+
+
+class ReviewGrade(models.TextChoices):
+    GOOD = "good", _("Positive")
+    MEDIUM = "medium", _("Neutral (中评)")
+    POOR = "poor", _("Negative (差评)")
+
+
+class CashbackStatus(models.TextChoices):
+    NONE = "none", _("Not eligible")
+    ELIGIBLE = "eligible", _("Eligible, not paid")
+    PAID = "paid", _("Paid")
+
+
+class Review(VersionedModel):
+    """A buyer's review of an order (CARE-1/3, SAT-7): replied to, 中差评 called back, 5 stars with
+    a photo earn the cash-back; its DSR stars feed the shop's daily DSR."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    shop = models.ForeignKey(
+        "customers.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.OneToOneField(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
+    grade = models.CharField(_("grade"), max_length=8, choices=ReviewGrade.choices)
+    text = models.TextField(_("review"), blank=True)
+    has_photo = models.BooleanField(_("with photo"), default=False)
+    dsr_item = models.PositiveSmallIntegerField(_("DSR: item as described"), null=True)
+    dsr_service = models.PositiveSmallIntegerField(_("DSR: service"), null=True)
+    dsr_logistics = models.PositiveSmallIntegerField(_("DSR: logistics"), null=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    callback_id = models.BigIntegerField(_("callback task"), null=True, blank=True)
+    cashback = models.CharField(
+        _("cash-back"), max_length=10, choices=CashbackStatus.choices, default=CashbackStatus.NONE
+    )
+    cashback_amount = models.DecimalField(
+        _("cash-back amount"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    cashback_paid_at = models.DateTimeField(_("cash-back paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [
+            models.Index(fields=["business_line", "-reviewed_at"], name="review_bl_time"),
+            models.Index(
+                fields=["business_line", "reviewed_at"],
+                condition=models.Q(replied_at__isnull=True),
+                name="review_unreplied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"V{self.pk}"
+
+
+class IndicatorRecord(models.Model):
+    """A shop's DSR or after-sales indicator on one day (SAT-7), recorded by the daily job."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.CASCADE, related_name="+"
+    )
+    shop = models.ForeignKey("customers.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    code = models.CharField(_("indicator"), max_length=20)
+    value = models.DecimalField(_("value"), max_digits=8, decimal_places=3, null=True)
+
+    class Meta:
+        verbose_name = _("shop indicator")
+        verbose_name_plural = _("shop indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "day", "code"], name="indicator_one_per_day")
+        ]
+        indexes = [models.Index(fields=["business_line", "day"], name="indicator_bl_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}/{self.day}/{self.code}"

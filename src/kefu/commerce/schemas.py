@@ -139,3 +139,60 @@ class RefundDecisionOut(Schema):
     id: int
     status: str
     version: int
+
+
+class ReviewCreateIn(Schema):
+    order: Id
+    rating: int
+    text: str = ""
+    has_photo: bool = False
+    dsr_item: int | None = None
+    dsr_service: int | None = None
+    dsr_logistics: int | None = None
+    reviewed_at: str | None = None
+
+
+class ReviewReplyIn(Schema):
+    version: int
+    text: str
+
+
+class ReviewOut(Schema):
+    id: int
+    order: int
+    customer: int
+    rating: int
+    grade: str
+    text: str
+    has_photo: bool
+    reviewed_at: str
+    reply: str
+    replied_at: str | None
+    callback: int | None
+    cashback: str
+    cashback_amount: str | None
+    version: int
+
+
+class ReviewPageOut(Schema):
+    items: list[ReviewOut]
+    next: str | None
+
+
+class IndicatorCheckOut(Schema):
+    event: str
+    code: str
+    value: str | None
+    threshold: str
+    status: Literal["ok", "warn", "below"]
+
+
+class ShopIndicatorsOut(Schema):
+    shop: int
+    day: str
+    values: dict[str, str | None]
+    checks: list[IndicatorCheckOut]
+
+
+class IndicatorBoardOut(Schema):
+    items: list[ShopIndicatorsOut]

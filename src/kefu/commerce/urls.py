@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.commerce import views
+from kefu.commerce import views, views_care, views_peak
 
 app_name = "commerce"
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
     path("returns/<int:pk>/step/", views.return_step, name="return_step"),
     path("refunds/", views.refund_list, name="refunds"),
     path("refunds/<int:pk>/decide/", views.refund_decide, name="refund_decide"),
+    path("care/", views_care.care, name="care"),
+    path("reviews/", views_care.review_list, name="reviews"),
+    path("reviews/<int:pk>/reply/", views_care.review_reply, name="review_reply"),
+    path("reviews/<int:pk>/cashback/", views_care.review_cashback, name="review_cashback"),
+    path("double11/", views_peak.double11, name="double11"),
+    path("reviews/poor.xlsx", views_care.poor_reviews_export, name="poor_reviews_export"),
 ]

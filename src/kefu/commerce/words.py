@@ -76,3 +76,64 @@ ORDER_FIELD_WORDS = (
     gettext_lazy("buyer online"),
     gettext_lazy("status time"),
 )
+
+ACTION_LABELS.update(
+    {
+        "commerce.review_record": gettext_lazy("Review recorded"),
+        "commerce.review_reply": gettext_lazy("Review replied to"),
+        "commerce.cashback_pay": gettext_lazy("Review cash-back paid"),
+        "commerce.poor_reviews_export": gettext_lazy("Poor-review statistics exported"),
+    }
+)
+
+
+def care_kind_label(kind: str) -> str:
+    labels = {
+        "unshipped": _("Not shipped yet"),
+        "shipped": _("Dispatched"),
+        "delivered": _("Delivered"),
+        "confirm": _("Confirm receipt"),
+    }
+    return labels.get(kind, kind)
+
+
+def indicator_label(code: str) -> str:
+    labels = {
+        "dsr_item": _("DSR: item as described"),
+        "dsr_service": _("DSR: service"),
+        "dsr_logistics": _("DSR: logistics"),
+        "refund_rate": _("Refund rate (30 days, %)"),
+        "dispute_rate": _("Dispute rate (30 days, %)"),
+    }
+    return labels.get(code, code)
+
+
+def indicator_status_label(status: str) -> str:
+    labels = {
+        "ok": _("Above the threshold"),
+        "warn": _("Warning: close to the threshold"),
+        "below": _("Below the threshold: cannot enter"),
+    }
+    return labels.get(status, status)
+
+
+def group_label(code: str) -> str:
+    labels = {
+        "presale": _("Pre-sale reception (售前接待)"),
+        "reminders": _("Order and payment reminders (催单/催付)"),
+        "aftersales": _("After-sales (售后)"),
+        "refunds": _("Refunds (退款)"),
+        "vip": _("VIP service (VIP服务组)"),
+        "returns": _("Returns and exchanges (退换货)"),
+    }
+    return labels.get(code, code)
+
+
+def target_label(code: str) -> str:
+    labels = {
+        "reminder_order_rate": _("Reminders: recovered-order rate (%)"),
+        "reminder_amount": _("Reminders: recovered amount (yuan)"),
+        "refunds_completed": _("Refunds completed"),
+        "returns_on_time": _("Returns processed in time (%)"),
+    }
+    return labels.get(code, code)

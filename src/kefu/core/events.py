@@ -215,6 +215,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "``stage`` before, during or after the repair, ``update`` the id of the message, "
             "which the booking app sends through the messaging outbox after the commit.",
         ),
+        EventType(
+            "care.notice",
+            "care_notice",
+            ("order", "customer", "kind"),
+            "A care SMS of an order left through the outbox (kind unshipped, shipped, delivered "
+            "or confirm; CARE-1).",
+        ),
     )
 }
 

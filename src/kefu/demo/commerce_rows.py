@@ -14,10 +14,20 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.commerce import order_merge
-from kefu.commerce.models import Campaign, Refund, Reminder, Return
+from kefu.commerce.models import (
+    Campaign,
+    CareNotice,
+    Refund,
+    Reminder,
+    Return,
+    Review,
+    ShipmentCheck,
+)
 from kefu.customers.models import Customer, Order, Shop
 
 DAYS = 30
+HISTORY_DAYS = 180  # completed orders before the 催付 month: reviews, care SMS, DSR
+HISTORY_PER_DAY = 7
 ORDERS_PER_DAY = 24
 PAID_AFTER_REMINDER = 0.45  # about this share of reminded orders pay afterwards
 
@@ -47,6 +57,8 @@ def build_commerce_rows(lines, *, now, seed: int) -> int:
         ends_at=now + dt.timedelta(days=10),
         training_on=(now - dt.timedelta(days=DAYS + 30)).date(),
         target_order_rate=Decimal("40.0"),
+        target_refunds=5,
+        target_returns_on_time=Decimal("95.0"),
     )
     orders, plans = [], []
     for day in range(DAYS, -1, -1):
@@ -141,7 +153,9 @@ def build_commerce_rows(lines, *, now, seed: int) -> int:
     )
     Reminder.objects.bulk_create(reminders, batch_size=1000)
     _returns(line, returns, now=now, rng=rng, handler=callers[0] if callers else None)
-    return len(orders)
+    history = _history(shop, customers, now=now, rng=rng)
+    _care_and_reviews(line, shop, now=now, rng=rng, replier=callers[0] if callers else None)
+    return len(orders) + history
 
 
 def _returns(line, picked, *, now, rng, handler) -> None:
@@ -189,3 +203,167 @@ def _returns(line, picked, *, now, rng, handler) -> None:
         for r in rows
         if r.status == "refunded"
     )
+
+
+def _history(shop, customers, *, now, rng) -> int:
+    """Completed orders of the 150 days before the 催付 month (paid, shipped, delivered,
+    confirmed), so reviews, care SMS and the DSR have half a year of history."""
+    tz = timezone.get_default_timezone()
+    rows = []
+    for day in range(HISTORY_DAYS, DAYS, -1):
+        date = (now - dt.timedelta(days=day)).astimezone(tz).date()
+        for i in range(HISTORY_PER_DAY + rng.randrange(-2, 3)):
+            placed = dt.datetime.combine(date, dt.time(rng.randrange(8, 23), rng.randrange(60)))
+            placed = placed.replace(tzinfo=tz)
+            paid = placed + dt.timedelta(minutes=rng.randrange(1, 40))
+            shipped = paid + dt.timedelta(hours=rng.choice((6, 10, 20, 30, 52)))
+            delivered = shipped + dt.timedelta(days=rng.choice((1, 2, 2, 3)))
+            closed = delivered + dt.timedelta(days=rng.choice((1, 3, 5, 10)))
+            traced = rng.random() > 0.03
+            rows.append(
+                Order(
+                    shop=shop,
+                    customer_id=customers[rng.randrange(len(customers))][0],
+                    order_no=f"TH{date:%y%m%d}{i:04d}",
+                    platform="tmall",
+                    amount=Decimal(rng.choice((59, 99, 129, 199, 299, 399, 899))),
+                    placed_at=placed,
+                    paid_at=paid,
+                    shipped_at=shipped,
+                    delivered_at=delivered,
+                    closed_at=closed,
+                    courier=rng.choice(("顺丰", "中通", "圆通")),
+                    tracking_no=f"T{date:%y%m%d}{i:05d}" if traced else "",
+                    warehouse_city=rng.choice(("上海", "广州", "北京", "深圳", "杭州")),
+                    status=order_merge.PLATFORM_WORDS["closed"],
+                    status_at=closed,
+                )
+            )
+    Order.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _care_and_reviews(line, shop, *, now, rng, replier) -> None:
+    """Care SMS of every shipped order (CARE-1), the daily shipment checks (CARE-2), reviews with
+    replies, a few 中差评 and the 5-star + photo cash-back (CARE-3), then the shop's daily
+    indicators recorded by the SAT-7 job for the half year."""
+    from kefu.commerce.services import indicators
+
+    orders = list(
+        Order.objects.filter(shop=shop, shipped_at__isnull=False, shipped_at__lt=now).only(
+            "id",
+            "customer_id",
+            "paid_at",
+            "shipped_at",
+            "delivered_at",
+            "closed_at",
+            "tracking_no",
+            "courier",
+        )
+    )
+    tz = timezone.get_default_timezone()
+    notices, checks, reviews = [], [], []
+    for order in orders:
+        times = {
+            "shipped": order.shipped_at,
+            "delivered": order.delivered_at,
+            "confirm": order.delivered_at + dt.timedelta(days=3) if order.delivered_at else None,
+        }
+        if order.shipped_at - order.paid_at > dt.timedelta(hours=24):
+            times["unshipped"] = order.paid_at + dt.timedelta(hours=24)
+        if order.closed_at and times["confirm"] and order.closed_at <= times["confirm"]:
+            times["confirm"] = None
+        for kind, due in times.items():
+            if due is None or due > now:
+                continue
+            local = due.astimezone(tz)
+            if local.hour < 9 or (local.hour, local.minute) >= (21, 30):
+                nxt = local if local.hour < 9 else local + dt.timedelta(days=1)
+                due = nxt.replace(hour=9, minute=0, second=0, microsecond=0)
+            if due > now:
+                continue
+            refused = rng.random() < 0.02
+            notices.append(
+                CareNotice(
+                    business_line=line,
+                    order_id=order.pk,
+                    kind=kind,
+                    status="refused" if refused else "sent",
+                    due_at=due,
+                    sent_at=None if refused else due,
+                    error="回复TD退订" if refused else "",
+                )
+            )
+        shipped_on = order.shipped_at.astimezone(tz).date()
+        if shipped_on < now.astimezone(tz).date():
+            traceable = bool(order.tracking_no)
+            checks.append(
+                ShipmentCheck(
+                    business_line=line,
+                    order_id=order.pk,
+                    shipped_on=shipped_on,
+                    traceable=traceable,
+                    extended_days=0 if traceable else 3,
+                    checked_at=dt.datetime.combine(
+                        shipped_on + dt.timedelta(days=1), dt.time(8), tzinfo=tz
+                    ),
+                )
+            )
+        if order.delivered_at is None or rng.random() > 0.6:
+            continue
+        reviewed = order.delivered_at + dt.timedelta(hours=rng.randrange(6, 96))
+        if reviewed > now:
+            continue
+        rating = rng.choices((5, 4, 3, 2, 1), weights=(80, 12, 4, 2, 2))[0]
+        photo = rating == 5 and rng.random() < 0.3
+        replied = rng.random() < (0.97 if reviewed < now - dt.timedelta(days=2) else 0.4)
+        grade = "good" if rating >= 4 else "medium" if rating == 3 else "poor"
+        reviews.append(
+            Review(
+                business_line=line,
+                shop=shop,
+                order_id=order.pk,
+                customer_id=order.customer_id,
+                rating=rating,
+                grade=grade,
+                text=rng.choice(REVIEW_TEXTS[grade]),
+                has_photo=photo,
+                dsr_item=min(5, max(1, rating + rng.choice((0, 0, 0, 1, -1)))),
+                dsr_service=min(5, max(1, rating + rng.choice((0, 0, 1)))),
+                dsr_logistics=rng.choices((5, 4, 3), weights=(85, 12, 3))[0],
+                reviewed_at=reviewed,
+                reply=rng.choice(REPLIES[grade]) if replied else "",
+                replied_at=reviewed + dt.timedelta(hours=rng.randrange(1, 20)) if replied else None,
+                replied_by=replier if replied else None,
+                cashback="paid"
+                if photo and reviewed < now - dt.timedelta(days=3)
+                else ("eligible" if photo else "none"),
+                cashback_amount=Decimal("5.00") if photo else None,
+                cashback_paid_at=reviewed + dt.timedelta(days=2)
+                if photo and reviewed < now - dt.timedelta(days=3)
+                else None,
+            )
+        )
+    CareNotice.objects.bulk_create(notices, batch_size=1000)
+    ShipmentCheck.objects.bulk_create(checks, batch_size=1000)
+    Review.objects.bulk_create(reviews, batch_size=1000)
+    today = now.astimezone(tz).date()
+    for back in range(HISTORY_DAYS, 0, -1):
+        indicators.record_day(day=today - dt.timedelta(days=back), business_line_id=line.pk)
+
+
+REVIEW_TEXTS = {
+    "good": (
+        "质量很好，物流很快",
+        "回购第三次了，一如既往的好用",
+        "包装精美，送人很有面子",
+        "客服态度好，推荐",
+    ),
+    "medium": ("一般般吧，和图片有点差别", "物流有点慢", "味道有点重"),
+    "poor": ("用了过敏，很失望", "包装破损，漏液了", "等了一周才发货"),
+}
+REPLIES = {
+    "good": ("感谢亲的支持，期待您再次光临~", "谢谢亲的好评，我们会继续努力哦~"),
+    "medium": ("亲，非常抱歉没有让您满意，客服会尽快联系您处理~",),
+    "poor": ("亲，实在抱歉给您带来不好的体验，客服已联系您为您处理~",),
+}

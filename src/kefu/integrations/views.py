@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "qa.appeal.decided": gettext_lazy("A quality appeal was decided"),
     "reminder.due": gettext_lazy("A payment reminder is due"),
     "workshop.update": gettext_lazy("A 4S workshop update to the customer"),
+    "care.notice": gettext_lazy("A care notice was sent to a buyer"),
 }
 
 
