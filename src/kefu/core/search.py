@@ -174,16 +174,16 @@ def create_fts_sql(model) -> tuple[str, str]:
     )
 
 
-def index_rows(model, rows: list[tuple[int, str]], *, fresh: bool = False) -> None:
+def index_rows(model, rows: list[tuple[int, str]]) -> None:
     """Keep the FTS5 table in step with ``search_text`` (SQLite only; PostgreSQL indexes itself).
-    ``fresh``: rows just inserted, with nothing indexed yet to delete."""
+    A new row's id is deleted first too: a table emptied without its FTS5 twin (a test flush, a
+    purge) leaves index rows behind that a reused id would collide with."""
     if connection.vendor != "sqlite" or not rows:
         return
     table = fts_table(model)
     with connection.cursor() as cur:
-        if not fresh:
-            # bandit: identifiers come from model metadata; values are bound parameters
-            cur.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _ in rows])  # nosec B608
+        # bandit: identifiers come from model metadata; values are bound parameters
+        cur.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _ in rows])  # nosec B608
         # bandit: identifiers come from model metadata; values are bound parameters
         cur.executemany(f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)", rows)  # nosec B608
 

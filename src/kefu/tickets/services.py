@@ -464,7 +464,7 @@ def _ticket_insert(
     )
     ticket.save(force_insert=True)  # its created_at is stamped a few microseconds after ``now``
     sla_start(clocks=clocks)
-    search.index_rows(Ticket, [(ticket.pk, ticket.search_text)], fresh=True)
+    search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
     customer.last_contact_at = ticket.created_at
     customer.save(update_fields=["last_contact_at"])
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED)
