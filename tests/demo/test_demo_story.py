@@ -17,7 +17,7 @@ from kefu.demo.builder import build_demo
 from kefu.followups.models import CallbackTask, Outcome
 from kefu.reports.month_figures import month_figures
 from kefu.tickets.models import Status, Ticket
-from kefu.tickets.models_sla import Level, SlaEvent
+from kefu.tickets.models_sla import Clock, Level, SlaEvent
 
 TICKETS = 3000
 # mid-month, so "this month" has days behind it whatever day the suite runs
@@ -121,10 +121,18 @@ def test_an_sla_breach_only_when_the_due_time_had_passed(demo, db):
     assert breaches.exists()
     # never before the due time, and only for tickets resolved late or still open past due
     assert not breaches.filter(created_at__lt=F("due_at")).exists()
-    assert not breaches.filter(
-        Q(ticket__resolved_at__lte=F("ticket__due_at"))
-        | Q(ticket__resolved_at__isnull=True, ticket__due_at__gt=NOW)
-    ).exists()
+    assert (
+        not breaches.filter(clock=Clock.RESOLUTION)
+        .filter(
+            Q(ticket__resolved_at__lte=F("ticket__due_at"))
+            | Q(ticket__resolved_at__isnull=True, ticket__due_at__gt=NOW)
+        )
+        .exists()
+    )
+    # a first-response breach only for a ticket answered after its first-response due time
+    late = breaches.filter(clock=Clock.FIRST_RESPONSE)
+    assert late.exists()
+    assert not late.filter(ticket__first_response_at__lte=F("due_at")).exists()
 
 
 def test_callbacks_follow_the_resolution_and_register_their_calls(demo, db):
