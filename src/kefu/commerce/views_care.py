@@ -38,9 +38,9 @@ def _days(request) -> tuple[dt.date, dt.date]:
             if request.GET.get("first")
             else last - dt.timedelta(days=DAYS - 1)
         )
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 30 days before 0001-01-01
         return today - dt.timedelta(days=DAYS - 1), today
-    if first > last or (last - first).days > 366 or first.year < 2000:
+    if first > last or (last - first).days > 366 or first.year < 2000 or last.year > 9998:
         return today - dt.timedelta(days=DAYS - 1), today
     return first, last
 

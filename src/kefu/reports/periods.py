@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import Invalid
 
 FIRST_YEAR = 2000
+LAST_YEAR = 9998  # a day or week of 9999 would end past the last date Python knows
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def parse_day(value, *, field: str = "day") -> Span:
         day = dt.date.fromisoformat(_text(value))
     except ValueError:
         raise _invalid(field, "2026-11-05") from None
-    if day.year < FIRST_YEAR or len(_text(value)) != 10:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR or len(_text(value)) != 10:
         raise _invalid(field, "2026-11-05")
     return day_of(day)
 
@@ -84,7 +85,7 @@ def parse_week(value, *, field: str = "week") -> Span:
                 raise ValueError(text)
     except ValueError:
         raise _invalid(field, "2026-W45") from None
-    if day.year < FIRST_YEAR:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise _invalid(field, "2026-W45")
     return week_of(day)
 

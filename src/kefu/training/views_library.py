@@ -17,6 +17,7 @@ from kefu.accounts.models import User
 from kefu.core import scope
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
+from kefu.core.inputs import MAX_ID, id_or_none
 from kefu.core.pagination import paginate
 from kefu.training import course_selectors as selectors
 from kefu.training import course_services as services
@@ -28,7 +29,9 @@ COURSE_FIELDS = ("title", "objectives", "materials", "method")
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    """A whole number from a form, or None (beyond the database's bigint too: no 500)."""
+    ok = isinstance(value, str) and value.isascii() and value.isdigit() and int(value) <= MAX_ID
+    return int(value) if ok else None
 
 
 def _course_data(post) -> dict:
@@ -44,7 +47,7 @@ def _course_data(post) -> dict:
 @login_required
 def library(request, status=200):
     user = request.user
-    module = _int(request.GET.get("module"))
+    module = id_or_none(request.GET.get("module"))
     page = paginate(
         selectors.courses_for(user, module=module),
         ordering="id",
