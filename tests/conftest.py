@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import dbtemplate
 import hypothesis
 import pytest
 from django.test import Client
 from huey.contrib.djhuey import HUEY
+from pytest_django.fixtures import _get_databases_for_setup
 from testkit import make_user
 
 from kefu.accounts import services as account_services
@@ -29,6 +31,47 @@ hypothesis.settings.load_profile("kefu")
 # rate tests set their own); live servers started by tests inherit it
 TEST_API_RATE = 100_000
 os.environ.setdefault("KEFU_API_RATE", str(TEST_API_RATE))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """The test database copied from a migrated template (``dbtemplate``), not migrated again
+    in every worker; ``setup_databases`` then finds nothing to apply."""
+    import sqlite3
+
+    from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
+    config = settings.DATABASES["default"]
+    keeper = None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # the in-memory test database lives while one connection to it is open
+        keeper = sqlite3.connect("file:memorydb_default?mode=memory&cache=shared", uri=True)
+        dbtemplate.load_sqlite_into(keeper)
+    else:
+        test_name = config.get("TEST", {}).get("NAME") or f"test_{config['NAME']}"
+        dbtemplate.create_postgres(os.environ["DATABASE_URL"], test_name)
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=True,
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose, keepdb=True)
+        if keeper is not None:
+            keeper.close()
+        else:
+            from django.db import connections
+
+            connections.close_all()
+            dbtemplate.drop_postgres(os.environ["DATABASE_URL"], test_name)
 
 
 @pytest.fixture(autouse=True)

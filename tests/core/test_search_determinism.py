@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 
+import dbtemplate
 import pytest
 from django.db import transaction
 
@@ -128,11 +129,7 @@ def test_adding_a_word_cuts_the_stored_tickets_again(admin_user, org, agent):
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("search-determinism")
-    env = _env(path)
-    done = subprocess.run(
-        [sys.executable, "-m", "kefu", "migrate"], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    dbtemplate.copy_sqlite(path / "kefu.sqlite3")
     (path / "worker.py").write_text(WORKER)
     assert _once(path, "seed", "") == "ok"
     return path
