@@ -135,3 +135,46 @@ def test_the_work_log_page_submits_keeps_values_on_error_and_shows_the_lead_who_
     assert "今天的工作" in lead_page
     # a teammate does not read the agent's log (agents see their own)
     assert "今天的工作" not in web_as(agent_b).get("/quality/worklogs/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_on_one_carried_task_deduct_once(org, agent):
+    """Two job workers handle the same ``worklog.task_carried_over`` at once: the unique fact key
+    lets one deduction through (PostgreSQL: real concurrent transactions)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite writes one at a time)")
+    services.rules_seed(actor=None, business_line=org.shop)
+    _yesterday, today = _yesterday_and_today(agent)
+    task = WorkTask.objects.filter(owner=agent).first()
+    event = DomainEvent(
+        type="worklog.task_carried_over",
+        object_type="work_task",
+        object_id=task.pk,
+        business_line_id=org.shop.pk,
+        payload={"owner": agent.pk, "planned_for": today.isoformat(), "log": task.log_id},
+        occurred_at=timezone.now(),
+    )
+    event.subject, event.actor = task, None
+    barrier, errors = threading.Barrier(2), []
+
+    def worker():
+        try:
+            barrier.wait()
+            handlers.on_task_carried_over(event)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert ScoreEvent.objects.filter(fact_key=f"worklog_task:{task.pk}:carried_over").count() == 1
+    assert Scorecard.objects.get(user=agent).score == 98

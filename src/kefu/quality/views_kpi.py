@@ -81,6 +81,11 @@ def _posted_rows(post) -> tuple[list[dict], list[dict]]:
     return indicators, evaluators
 
 
+def _number(value) -> str:
+    """60.00 → "60", 12.50 → "12.5" (a stored weight as the form shows it)."""
+    return format(value.normalize(), "f")
+
+
 def _form_context(*, scheme=None, indicators=None, evaluators=None, post=None) -> dict:
     if indicators is None:
         indicators = (
@@ -90,7 +95,7 @@ def _form_context(*, scheme=None, indicators=None, evaluators=None, post=None) -
                     "kind": i.kind,
                     "formula": i.formula,
                     "target": i.target,
-                    "weight": i.weight,
+                    "weight": _number(i.weight),
                     "scoring_rule": i.scoring_rule,
                 }
                 for i in scheme.indicators.all()
@@ -101,7 +106,7 @@ def _form_context(*, scheme=None, indicators=None, evaluators=None, post=None) -
     if evaluators is None:
         evaluators = (
             [
-                {"evaluator": e.evaluator, "weight": e.weight, "focus": e.focus}
+                {"evaluator": e.evaluator, "weight": _number(e.weight), "focus": e.focus}
                 for e in scheme.evaluators.all()
             ]
             if scheme
