@@ -17,7 +17,7 @@ import random
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
-from kefu.core.errors import Conflict
+from kefu.core.errors import Conflict, Invalid
 from kefu.quality import months, services, services_kpi
 from kefu.quality.models import KpiScheme
 
@@ -165,7 +165,7 @@ def _worklogs(rng, team, today) -> int:
                     done=done,
                     causes=causes,
                 )
-            except Conflict:
+            except (Conflict, Invalid):  # already written, or a day outside the log's window
                 continue
             made += 1
     return made
