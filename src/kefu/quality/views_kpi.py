@@ -224,6 +224,10 @@ def scheme_edit(request, pk: int):
     scheme = selectors_kpi.scheme_get_for(user=request.user, pk=pk)
     if not services_kpi.may_edit_scheme(request.user, scheme):
         raise PermissionDenied()
+    if not scheme.is_current:  # an earlier version is read-only: edit the current one
+        current = services_kpi.versions_of(scheme).filter(is_current=True).first()
+        if current is not None and request.method != "POST":
+            return redirect("quality:kpi_scheme_edit", pk=current.pk)
     if request.method != "POST":
         return render(request, "quality/kpi_scheme_form.html", _form_context(scheme=scheme))
     indicators, evaluators = _posted_rows(request.POST)
