@@ -103,7 +103,7 @@ def test_editing_an_unused_scheme_changes_it_in_place(supervisor, org):
 
 
 def test_editing_a_scheme_in_use_makes_version_2_and_the_evaluation_keeps_version_1(
-    supervisor, org, lead, agent
+    supervisor, org, lead, agent, web_as
 ):
     scheme = _scheme(supervisor, org)
     evaluation = services_kpi.evaluation_start(actor=lead, scheme=scheme, person=agent)
@@ -130,6 +130,8 @@ def test_editing_a_scheme_in_use_makes_version_2_and_the_evaluation_keeps_versio
             indicators=ROWS,
             evaluators=DEFAULT_EVALUATORS,
         )
+    old_edit = web_as(supervisor).get(f"/quality/kpi/{scheme.pk}/edit/")
+    assert old_edit.status_code == 302 and old_edit.url.endswith(f"/quality/kpi/{v2.pk}/edit/")
     # a third version after another evaluation
     services_kpi.evaluation_start(actor=lead, scheme=v2, person=agent)
     v3 = services_kpi.scheme_edit(
