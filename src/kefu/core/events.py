@@ -222,6 +222,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "A care SMS of an order left through the outbox (kind unshipped, shipped, delivered "
             "or confirm; CARE-1).",
         ),
+        EventType(
+            "worklog.task_carried_over",
+            "work_task",
+            ("owner", "planned_for", "log"),
+            "A task of yesterday's work-log plan was not done on its day and is carried over "
+            "(WL-3); the quality app deducts the carried-over rule once per task.",
+        ),
     )
 }
 

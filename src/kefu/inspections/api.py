@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Status
 
+from kefu.accounts.models import User
 from kefu.core.pagination import paginate
 from kefu.inspections import selectors, services
 from kefu.inspections.schemas import (
@@ -15,6 +16,7 @@ from kefu.inspections.schemas import (
     QaFormOut,
     QaFormReviseIn,
     QaQualityOut,
+    QaReassignIn,
     QaReviewOut,
     QaReviewPageOut,
     QaReviewStatus,
@@ -160,6 +162,24 @@ def review_score(request, review_id: Id, payload: QaScoreIn):
         review=r,
         answers=_answers(payload.answers),
         comment=payload.comment,
+        version=payload.version,
+    )
+    return review_get(request, review_id)
+
+
+@router.post(
+    "/reviews/{review_id}/reassign", response=QaReviewOut, operation_id="qa_review_reassign"
+)
+def review_reassign(request, review_id: Id, payload: QaReassignIn):
+    """A supervisor hands a review still to score to another reviewer, never of the agent's
+    team (409 ``stale`` for an old ``version``)."""
+    r = selectors.review_get_for(request.user, review_id)
+    reviewer = User.objects.filter(pk=payload.reviewer).first()
+    services.review_reassign(
+        actor=request.user,
+        review=r,
+        reviewer=reviewer,
+        reason=payload.reason,
         version=payload.version,
     )
     return review_get(request, review_id)

@@ -165,3 +165,10 @@ class QaQualityRowOut(Schema):
 class QaQualityOut(Schema):
     period: str
     rows: list[QaQualityRowOut]
+
+
+class QaReassignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reviewer: int = Field(ge=1, le=2**63 - 1, description="the new reviewer's user id")
+    reason: str = Field(min_length=1, max_length=300)
+    version: int = Field(ge=1)

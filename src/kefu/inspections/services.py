@@ -60,6 +60,7 @@ AUDIT_ACTIONS = {
     "qa_subject.create": gettext_lazy("Inspected subject added"),
     "qa_action.create": gettext_lazy("Corrective action planned"),
     "qa_action.done": gettext_lazy("Corrective action done"),
+    "qa_review.reassign": gettext_lazy("QA review reassigned"),
 }
 REVIEWER_ROLES = ("lead", "supervisor")
 SUBJECT_TARGET = {
@@ -549,6 +550,69 @@ def review_score(*, actor, review: Review, answers: dict, comment: str = "", ver
             changes={"score": str(result.score), "failed": result.failed},
         )
         _publish_completed(actor, review)
+    return review
+
+
+def may_reassign(user, review: Review) -> bool:
+    """A supervisor (or above) of the review's business line reassigns a review still to score."""
+    return may_manage(user) and (
+        scope.is_admin(user) or user.business_line_id == review.business_line_id
+    )
+
+
+def reassign_candidates(review: Review) -> list[User]:
+    """Who may take the review over: the line's leads and supervisors outside the agent's team,
+    not the agent, not the current reviewer."""
+    qs = User.objects.filter(
+        business_line_id=review.business_line_id, is_active=True, role__in=REVIEWER_ROLES
+    ).exclude(pk__in=[review.reviewer_id, review.agent_id or 0])
+    if review.team_id is not None:
+        qs = qs.exclude(team_id=review.team_id)
+    return list(qs.select_related("team").order_by("team_id", "id")[:200])
+
+
+def review_reassign(*, actor, review: Review, reviewer: User, reason: str, version=None) -> Review:
+    """Hand a review still to score to another reviewer: a lead or supervisor of the line who is
+    neither the agent nor of the agent's team (cross-audit), with the reason in the audit log."""
+    _require(may_reassign(actor, review))
+    if review.status != ReviewStatus.ASSIGNED:
+        raise Conflict(_("Only a review still to score can be reassigned."), code="already_scored")
+    _fresh_version(review, version)
+    reason = (reason or "").replace("\x00", "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the review moves to another reviewer.")
+    elif len(reason) > 300:
+        errors["reason"] = _("Use at most 300 characters.")
+    agent = review.agent
+    if (
+        reviewer is None
+        or not reviewer.is_active
+        or reviewer.role not in REVIEWER_ROLES
+        or reviewer.business_line_id != review.business_line_id
+    ):
+        errors["reviewer"] = _("Choose a lead or supervisor of this business line.")
+    elif reviewer.pk == review.reviewer_id:
+        errors["reviewer"] = _("This reviewer already has the review.")
+    elif (
+        agent is not None
+        and not sampling.eligible(
+            sampling.Person(reviewer.pk, reviewer.team_id), sampling.Person(agent.pk, agent.team_id)
+        )
+    ) or (review.team_id is not None and reviewer.team_id == review.team_id):
+        errors["reviewer"] = _("Nobody reviews their own team: choose a reviewer of another team.")
+    if errors:
+        raise Invalid(_("Some fields are not valid."), fields=errors)
+    before = review.reviewer_id
+    with transaction.atomic():
+        _bump(review, reviewer_id=reviewer.pk)
+        review.reviewer = reviewer
+        audit.record(
+            actor=actor,
+            action="qa_review.reassign",
+            obj=review,
+            changes={"reviewer": [before, reviewer.pk], "reason": reason},
+        )
     return review
 
 

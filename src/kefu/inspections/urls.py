@@ -10,6 +10,7 @@ urlpatterns = [
     path("reviews/<int:pk>/score/", views.review_score, name="review_score"),
     path("reviews/<int:pk>/appeal/", views.review_appeal, name="review_appeal"),
     path("reviews/<int:pk>/decision/", views.review_decide, name="review_decide"),
+    path("reviews/<int:pk>/reassign/", views.review_reassign, name="review_reassign"),
     path("forms/", views.form_list, name="forms"),
     path("forms/<int:pk>/", views.form_detail, name="form"),
     path("forms/<int:pk>/versions/", views.form_revise, name="form_revise"),

@@ -141,6 +141,11 @@ def review_detail(request, pk: int):
         and appeal.status == AppealStatus.OPEN
         and services.may_decide(user, appeal),
         "is_points": review.form.mode == "points",
+        "may_reassign": review.status == ReviewStatus.ASSIGNED
+        and services.may_reassign(user, review),
+        "reviewers": services.reassign_candidates(review)
+        if review.status == ReviewStatus.ASSIGNED and services.may_reassign(user, review)
+        else [],
         # the sampled contact as the reviewer reads it (a reviewer of another team may not
         # open the ticket page itself): its description and its messages
         "messages_of_ticket": list(
@@ -170,6 +175,35 @@ def review_score(request, pk: int):
         _fail(request, exc)
     else:
         messages.success(request, _("Review scored: %(score)s.") % {"score": review.score})
+    return redirect("inspections:review", pk=pk)
+
+
+@login_required
+@require_POST
+def review_reassign(request, pk: int):
+    review = selectors.review_get_for(request.user, pk)
+    reviewer_id = request.POST.get("reviewer", "")
+    reviewer = (
+        User.objects.filter(pk=int(reviewer_id)).first()
+        if reviewer_id.isdigit() and len(reviewer_id) < 19
+        else None
+    )
+    try:
+        services.review_reassign(
+            actor=request.user,
+            review=review,
+            reviewer=reviewer,
+            reason=request.POST.get("reason", ""),
+            version=request.POST.get("version") or None,
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _fail(request, exc)
+    else:
+        messages.success(
+            request, _("Review reassigned to %(name)s.") % {"name": review.reviewer.name}
+        )
     return redirect("inspections:review", pk=pk)
 
 

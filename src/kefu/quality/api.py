@@ -11,16 +11,32 @@ from kefu.accounts.models import User
 from kefu.core import scope
 from kefu.core.errors import Invalid, NotFound
 from kefu.core.pagination import paginate
-from kefu.quality import competency, kendall, months, selectors, services
+from kefu.quality import (
+    competency,
+    kendall,
+    months,
+    selectors,
+    selectors_cycle,
+    selectors_delphi,
+    selectors_kpi,
+    services,
+)
 from kefu.quality.models import DeductionRule, PenaltySummary
 from kefu.quality.schemas import (
     Id,
     Month,
     QualityCompetencyIn,
     QualityCompetencyOut,
+    QualityCycleListOut,
+    QualityCycleOut,
     QualityDeductionIn,
+    QualityDelphiListOut,
+    QualityDelphiOut,
     QualityKendallIn,
     QualityKendallOut,
+    QualityKpiEvaluationOut,
+    QualityKpiSchemeListOut,
+    QualityKpiSchemeOut,
     QualityPenaltyAdvanceIn,
     QualityPenaltyBuildIn,
     QualityPenaltySummaryOut,
@@ -241,4 +257,125 @@ def kendall_w(request, payload: QualityKendallIn):
         "p_value": c.p_value,
         "raters": c.raters,
         "items": c.items,
+    }
+
+
+# -- read-only: appraisal cycles, Delphi surveys, KPI schemes and evaluations ----------------
+
+
+@router.get("/cycles", response=QualityCycleListOut, operation_id="cycle_list")
+def cycle_list(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    """The appraisal cycles the caller sees (an agent: those they are appraised in)."""
+    from kefu.quality.models_cycle import AppraisalCycle
+
+    ids = selectors_cycle.cycles_for(user=request.user).values("pk")
+    page = paginate(
+        AppraisalCycle.objects.filter(pk__in=ids).select_related("team"),
+        ordering="-id",
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": [selectors_cycle.cycle_json(c) for c in page.items], "next": page.next}
+
+
+@router.get("/cycles/{cycle_id}", response=QualityCycleOut, operation_id="cycle_get")
+def cycle_get(request, cycle_id: Id):
+    """One cycle with its appraisees' scores and who has not scored yet."""
+    cycle = selectors_cycle.cycle_get_for(user=request.user, pk=cycle_id)
+    return selectors_cycle.cycle_json(cycle, user=request.user, members=True)
+
+
+@router.get("/delphi", response=QualityDelphiListOut, operation_id="delphi_list")
+def delphi_list(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    """The Delphi surveys of the caller's business line (supervisors and above)."""
+    page = paginate(
+        selectors_delphi.studies_for(user=request.user), ordering="-id", cursor=cursor, limit=limit
+    )
+    return {"items": [selectors_delphi.study_json(s) for s in page.items], "next": page.next}
+
+
+@router.get("/delphi/{study_id}", response=QualityDelphiOut, operation_id="delphi_get")
+def delphi_get(request, study_id: Id):
+    """One Delphi survey: each round's Kendall's W per level, the weights and combined weights."""
+    study = selectors_delphi.study_get_for(user=request.user, pk=study_id)
+    return selectors_delphi.study_json(study, detail=True)
+
+
+def _scheme(s) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "staff_role": s.staff_role,
+        "period": months.label(s.period),
+        "revision": s.revision,
+        "is_current": s.is_current,
+        "version": s.version,
+        "indicators": [
+            {
+                "name": i.name,
+                "kind": i.kind,
+                "formula": i.formula,
+                "target": i.target,
+                "weight": float(i.weight),
+                "scoring_rule": i.scoring_rule,
+            }
+            for i in s.indicators.all()
+        ],
+        "evaluators": [
+            {
+                "evaluator": e.evaluator,
+                "evaluator_label": str(e.get_evaluator_display()),
+                "weight": float(e.weight),
+                "focus": e.focus,
+            }
+            for e in s.evaluators.all()
+        ],
+    }
+
+
+@router.get("/kpi-schemes", response=QualityKpiSchemeListOut, operation_id="kpi_scheme_list")
+def kpi_scheme_list(request, all_versions: bool = False):
+    """The KPI schemes of the caller's business line (current versions unless ``all_versions``)."""
+    qs = selectors.schemes_for(user=request.user)
+    if not all_versions:
+        qs = qs.filter(is_current=True)
+    return {"items": [_scheme(s) for s in qs[:200]]}
+
+
+@router.get("/kpi-schemes/{scheme_id}", response=QualityKpiSchemeOut, operation_id="kpi_scheme_get")
+def kpi_scheme_get(request, scheme_id: Id):
+    return _scheme(selectors_kpi.scheme_get_for(user=request.user, pk=scheme_id))
+
+
+@router.get(
+    "/kpi-evaluations/{evaluation_id}",
+    response=QualityKpiEvaluationOut,
+    operation_id="kpi_evaluation_get",
+)
+def kpi_evaluation_get(request, evaluation_id: Id):
+    """One KPI evaluation: each evaluator's weight and score, and who has not scored yet."""
+    ev = selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation_id)
+    rows = list(selectors_kpi.score_rows(ev))
+
+    def who(r) -> str:
+        return r.evaluator.username if r.evaluator_id else r.evaluator_name
+
+    return {
+        "id": ev.pk,
+        "person": ev.person.username,
+        "period": months.label(ev.period),
+        "scheme": ev.scheme_id,
+        "scheme_revision": ev.scheme.revision,
+        "score": float(ev.score) if ev.score is not None else None,
+        "version": ev.version,
+        "scores": [
+            {
+                "evaluator_type": r.evaluator_type,
+                "evaluator": who(r),
+                "weight": float(r.weight),
+                "score": float(r.score) if r.score is not None else None,
+            }
+            for r in rows
+        ],
+        "not_scored": [who(r) for r in rows if r.score is None],
     }

@@ -14,3 +14,4 @@ class QualityConfig(AppConfig):
 
         audit_words.ACTION_LABELS.update(ACTION_LABELS)
         events.subscribe("complaint.judged", handlers.on_complaint_judged)
+        events.subscribe("worklog.task_carried_over", handlers.on_task_carried_over)

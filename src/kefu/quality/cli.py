@@ -41,6 +41,18 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_penalties)
 
+    p = gsub.add_parser("cycles", help="appraisal cycles (PM-1) and who has not scored yet")
+    p.add_argument("--line", help="business line code (default: every line)")
+    p.add_argument("--id", type=int, help="one cycle, with its appraisees")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cycles)
+
+    p = gsub.add_parser("delphi", help="Delphi surveys: rounds, Kendall's W per level, weights")
+    p.add_argument("--line", help="business line code (default: every line)")
+    p.add_argument("--id", type=int, help="one survey, with its rounds")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_delphi)
+
 
 def _print(args, data: dict, text: str) -> None:
     from kefu.cli import print_json
@@ -209,4 +221,67 @@ def cmd_penalties(args) -> int:
         for r in data["rows"]
     )
     _print(args, data, (text + "\n" if text else "") + f"total: {data['total_yuan']:g}")
+    return 0
+
+
+def _line_filter(qs, code: str | None):
+    from kefu.accounts.models import BusinessLine
+
+    if not code:
+        return qs
+    line = BusinessLine.objects.filter(code=code).first()
+    if line is None:
+        raise UsageError(f"unknown business line: {code}")
+    return qs.filter(business_line=line)
+
+
+def cmd_cycles(args) -> int:
+    from kefu.quality.models_cycle import AppraisalCycle
+    from kefu.quality.selectors_cycle import cycle_json
+
+    qs = _line_filter(AppraisalCycle.objects.select_related("team"), args.line)
+    if args.id is not None:
+        cycle = qs.filter(pk=args.id).first()
+        if cycle is None:
+            raise UsageError(f"unknown cycle: {args.id}")
+        data = cycle_json(cycle, members=True)
+        lines = [f"{data['name']} ({data['stage']})"] + [
+            f"{m['user']}\t{m['score'] if m['score'] is not None else '—'}\t"
+            + ",".join(n["evaluator"] for n in m["not_scored"])
+            for m in data["members"]
+        ]
+        _print(args, data, "\n".join(lines))
+        return 0
+    items = [cycle_json(c) for c in qs.order_by("-starts_on", "-id")[:500]]
+    text = "\n".join(
+        f"{c['id']}\t{c['name']}\t{c['team_name']}\t{c['starts_on']}–{c['ends_on']}\t{c['stage']}"
+        for c in items
+    )
+    _print(args, {"items": items}, text or "no appraisal cycle")
+    return 0
+
+
+def cmd_delphi(args) -> int:
+    from kefu.quality.models_delphi import DelphiStudy
+    from kefu.quality.selectors_delphi import study_json
+
+    qs = _line_filter(DelphiStudy.objects.all(), args.line)
+    if args.id is not None:
+        study = qs.filter(pk=args.id).first()
+        if study is None:
+            raise UsageError(f"unknown Delphi survey: {args.id}")
+        data = study_json(study, detail=True)
+        lines = [data["name"]] + [
+            f"round {r['round']}: {r['experts']} experts, W "
+            + ", ".join(f"L{k}={v['w']:.3f}" if v else f"L{k}=—" for k, v in r["levels"].items())
+            for r in data["rounds"]
+        ]
+        _print(args, data, "\n".join(lines))
+        return 0
+    items = [study_json(s) for s in qs.order_by("-id")[:500]]
+    _print(
+        args,
+        {"items": items},
+        "\n".join(f"{s['id']}\t{s['name']}" for s in items) or "no Delphi survey",
+    )
     return 0

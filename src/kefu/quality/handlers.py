@@ -42,3 +42,35 @@ def on_complaint_judged(event) -> None:
         # already recorded (the complaint was judged again, or a second worker got there first)
         # or the month is signed off: a correction is then a supervisor's adjustment
         return
+
+
+def on_task_carried_over(event) -> None:
+    """A task of yesterday's work-log plan carried over today costs its owner the line's
+    carried-over rule (§1.18: −2 per item), once per task: the fact key is unique, so a second
+    worker handling the same event records nothing."""
+    from kefu.accounts.models import User
+    from kefu.quality import services
+    from kefu.quality.models import DeductionRule, Trigger
+
+    rule = DeductionRule.objects.filter(
+        business_line_id=event.business_line_id, trigger=Trigger.CARRIED_OVER, is_active=True
+    ).first()
+    person = User.objects.filter(pk=event.payload.get("owner")).first()
+    if rule is None or person is None or person.team_id is None:
+        return
+    task = event.subject
+    title = getattr(task, "title", "") or str(event.object_id)
+    try:
+        services.deduct(
+            actor=None,
+            person=person,
+            rule=rule,
+            quantity=1,
+            reason=f"工作日志：{event.payload.get('planned_for', '')} 计划的「{title}」未完成，顺延",
+            occurred_at=event.occurred_at,
+            fact_key=f"worklog_task:{event.object_id}:carried_over",
+        )
+    except Conflict:
+        # already recorded by another worker, or the month is signed off (a correction is then
+        # a supervisor's adjustment)
+        return

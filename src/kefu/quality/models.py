@@ -61,6 +61,18 @@ class KpiScheme(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # versions: editing a scheme already used by an evaluation makes the next revision (the
+    # evaluations keep the revision they were scored with); ``lineage`` is the first revision
+    revision = models.PositiveIntegerField(_("scheme version"), default=1)
+    lineage = models.ForeignKey(
+        "self",
+        verbose_name=_("first version"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
 
     class Meta:
         verbose_name = _("KPI scheme")
@@ -68,7 +80,8 @@ class KpiScheme(VersionedModel):
         ordering = ["-period", "staff_role", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["business_line", "staff_role", "period", "name"], name="kpi_scheme_unique"
+                fields=["business_line", "staff_role", "period", "name", "revision"],
+                name="kpi_scheme_unique",
             )
         ]
 
@@ -487,4 +500,4 @@ class PenaltyRow(models.Model):
         ordering = ["-amount_yuan", "unit"]
 
 
-from kefu.quality import models_cycle, models_delphi  # noqa: E402, F401
+from kefu.quality import models_cycle, models_delphi, models_kpi  # noqa: E402, F401

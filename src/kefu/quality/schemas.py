@@ -160,3 +160,119 @@ class QualityKendallOut(Schema):
     p_value: float
     raters: int
     items: int
+
+
+class QualityNotScoredOut(Schema):
+    evaluator: str
+    evaluator_type: str
+
+
+class QualityCycleMemberOut(Schema):
+    user: str
+    score: float | None
+    appraisal_class: str
+    not_scored: list[QualityNotScoredOut]
+
+
+class QualityCycleOut(Schema):
+    id: int
+    name: str
+    team: int
+    team_name: str
+    starts_on: date
+    ends_on: date
+    stage: str
+    stage_label: str
+    self_weight: float
+    manager_weight: float
+    version: int
+    members: list[QualityCycleMemberOut] | None = None
+
+
+class QualityCycleListOut(Schema):
+    items: list[QualityCycleOut]
+    next: str | None
+
+
+class QualityConcordanceOut(Schema):
+    w: float
+    chi2: float
+    df: int
+    p_value: float
+
+
+class QualityDelphiWeightOut(Schema):
+    indicator: str
+    level: int
+    weight: float
+    combined: float | None
+
+
+class QualityDelphiRoundOut(Schema):
+    round: int
+    experts: int
+    levels: dict[str, QualityConcordanceOut | None]
+    weights: list[QualityDelphiWeightOut]
+
+
+class QualityDelphiOut(Schema):
+    id: int
+    name: str
+    created_at: datetime
+    rounds: list[QualityDelphiRoundOut] | None = None
+
+
+class QualityDelphiListOut(Schema):
+    items: list[QualityDelphiOut]
+    next: str | None
+
+
+class QualityKpiIndicatorOut(Schema):
+    name: str
+    kind: str
+    formula: str
+    target: str
+    weight: float
+    scoring_rule: str
+
+
+class QualityKpiEvaluatorOut(Schema):
+    evaluator: str
+    evaluator_label: str
+    weight: float
+    focus: str
+
+
+class QualityKpiSchemeOut(Schema):
+    id: int
+    name: str
+    staff_role: str
+    period: str
+    revision: int = Field(description="the scheme's version number (1, 2, …)")
+    is_current: bool
+    version: int = Field(description="the row's optimistic-lock version")
+    indicators: list[QualityKpiIndicatorOut]
+    evaluators: list[QualityKpiEvaluatorOut]
+
+
+class QualityKpiSchemeListOut(Schema):
+    items: list[QualityKpiSchemeOut]
+
+
+class QualityKpiScoreOut(Schema):
+    evaluator_type: str
+    evaluator: str
+    weight: float
+    score: float | None
+
+
+class QualityKpiEvaluationOut(Schema):
+    id: int
+    person: str
+    period: str
+    scheme: int
+    scheme_revision: int
+    score: float | None
+    version: int
+    scores: list[QualityKpiScoreOut]
+    not_scored: list[str]

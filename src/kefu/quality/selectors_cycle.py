@@ -62,3 +62,46 @@ def member_get_for(*, user, pk: int) -> CycleMember:
     if member is None or not scope.at_least(user, scope.LEAD):
         raise NotFound()
     return member
+
+
+def cycle_json(cycle: AppraisalCycle, *, user=None, members: bool = False) -> dict:
+    """A cycle as the API and ``kefu quality cycles --json`` print it: stage, dates, KPI-2
+    weights and, with ``members``, each appraisee's score and who has not scored yet."""
+    out = {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "team": cycle.team_id,
+        "team_name": cycle.team.name,
+        "starts_on": cycle.starts_on.isoformat(),
+        "ends_on": cycle.ends_on.isoformat(),
+        "stage": cycle.stage,
+        "stage_label": str(cycle.get_stage_display()),
+        "self_weight": float(cycle.self_weight),
+        "manager_weight": float(cycle.manager_weight),
+        "version": cycle.version,
+    }
+    if members:
+        rows = (
+            members_for(user=user, cycle=cycle)
+            if user is not None
+            else (
+                CycleMember.objects.filter(cycle=cycle)
+                .select_related("user")
+                .prefetch_related("scores__evaluator")
+                .order_by("id")
+            )
+        )
+        out["members"] = [
+            {
+                "user": m.user.username,
+                "score": float(m.score) if m.score is not None else None,
+                "appraisal_class": m.appraisal_class,
+                "not_scored": [
+                    {"evaluator": s.evaluator.username, "evaluator_type": s.evaluator_type}
+                    for s in m.scores.all()
+                    if s.score is None
+                ],
+            }
+            for m in rows
+        ]
+    return out

@@ -83,3 +83,40 @@ def rounds(study: DelphiStudy) -> list[dict]:
                 )
         out.append({"round": round_no, "experts": experts, "levels": levels, "rows": rows})
     return out
+
+
+def study_json(study: DelphiStudy, *, detail: bool = False) -> dict:
+    """A Delphi survey as the API and ``kefu quality delphi --json`` print it; with ``detail``,
+    each round's Kendall's W per level and the weights."""
+    out = {"id": study.pk, "name": study.name, "created_at": study.created_at.isoformat()}
+    if detail:
+        out["rounds"] = [
+            {
+                "round": r["round"],
+                "experts": len(r["experts"]),
+                "levels": {
+                    str(level): (
+                        {
+                            "w": rep["concordance"].w,
+                            "chi2": rep["concordance"].chi2,
+                            "df": rep["concordance"].df,
+                            "p_value": rep["concordance"].p_value,
+                        }
+                        if rep["concordance"] is not None
+                        else None
+                    )
+                    for level, rep in r["levels"].items()
+                },
+                "weights": [
+                    {
+                        "indicator": row["indicator"].name,
+                        "level": row["indicator"].level,
+                        "weight": float(row["weight"]),
+                        "combined": float(row["combined"]) if row["combined"] is not None else None,
+                    }
+                    for row in r["rows"]
+                ],
+            }
+            for r in rounds(study)
+        ]
+    return out

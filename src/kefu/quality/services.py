@@ -322,28 +322,10 @@ def card_sign(*, actor, card: Scorecard, version: int | None = None) -> Scorecar
 # -- KPI schemes ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def scheme_create(
-    *,
-    actor,
-    business_line,
-    name: str,
-    staff_role: str,
-    period: dt.date,
-    indicators: list[dict] | None = None,
-    evaluators: list[dict] | None = None,
-) -> KpiScheme:
-    """A KPI scheme: indicators (weights summing to 100) and evaluators of PM-2's types
-    (weights summing to 100; default KPI-2: self 30 % + direct manager 70 %)."""
-    if not scope.at_least(actor, scope.SUPERVISOR):
-        raise PermissionDenied(_("Only a supervisor or manager can change this."))
-    if not scope.is_admin(actor) and actor.business_line_id != business_line.pk:
-        raise NotFound()
-    name = _text("name", name, size=100)
-    if staff_role not in StaffRole.values:
-        raise Invalid(
-            _("Some fields are not valid."), fields={"staff_role": _("Choose a staff role.")}
-        )
+def scheme_rows(indicators, evaluators) -> tuple[list[KpiEvaluator], list[KpiIndicator]]:
+    """Validate a scheme's evaluators (PM-2 types, each once, weights summing to exactly 100;
+    default KPI-2 self 30 % + direct manager 70 %) and indicators (weights summing to exactly
+    100); unsaved rows, or ``Invalid`` naming what is wrong."""
     if evaluators is None:
         evaluators = [
             {"evaluator": EvaluatorType.SELF, "weight": 30, "focus": "任务完成情况"},
@@ -403,6 +385,32 @@ def scheme_create(
                 % {"n": sum(i.weight for i in ind_rows)}
             },
         )
+    return ev_rows, ind_rows
+
+
+@transaction.atomic
+def scheme_create(
+    *,
+    actor,
+    business_line,
+    name: str,
+    staff_role: str,
+    period: dt.date,
+    indicators: list[dict] | None = None,
+    evaluators: list[dict] | None = None,
+) -> KpiScheme:
+    """A KPI scheme: indicators (weights summing to 100) and evaluators of PM-2's types
+    (weights summing to 100; default KPI-2: self 30 % + direct manager 70 %)."""
+    if not scope.at_least(actor, scope.SUPERVISOR):
+        raise PermissionDenied(_("Only a supervisor or manager can change this."))
+    if not scope.is_admin(actor) and actor.business_line_id != business_line.pk:
+        raise NotFound()
+    name = _text("name", name, size=100)
+    if staff_role not in StaffRole.values:
+        raise Invalid(
+            _("Some fields are not valid."), fields={"staff_role": _("Choose a staff role.")}
+        )
+    ev_rows, ind_rows = scheme_rows(indicators, evaluators)
     if KpiScheme.objects.filter(
         business_line=business_line, staff_role=staff_role, period=period, name=name
     ).exists():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.quality import views, views_cycle, views_delphi
+from kefu.quality import views, views_cycle, views_delphi, views_kpi
 
 app_name = "quality"
 urlpatterns = [
@@ -19,6 +19,14 @@ urlpatterns = [
     path("penalties/<int:pk>/advance/", views.penalties_advance, name="penalties_advance"),
     path("penalties/<int:pk>.xlsx", views.penalties_export, name="penalties_export"),
     path("kpi/", views.kpi, name="kpi"),
+    path("kpi/new/", views_kpi.scheme_new, name="kpi_scheme_new"),
+    path("kpi/<int:pk>/", views_kpi.scheme_detail, name="kpi_scheme"),
+    path("kpi/<int:pk>/edit/", views_kpi.scheme_edit, name="kpi_scheme_edit"),
+    path("kpi/<int:pk>/evaluations/", views_kpi.evaluation_start, name="kpi_evaluation_start"),
+    path("kpi/evaluations/", views_kpi.evaluations, name="kpi_evaluations"),
+    path("kpi/evaluations/<int:pk>/", views_kpi.evaluation, name="kpi_evaluation"),
+    path("kpi/scores/<int:pk>/", views_kpi.evaluation_score, name="kpi_evaluation_score"),
+    path("worklogs/", views_kpi.worklogs, name="worklogs"),
     path("cycles/", views_cycle.cycles, name="cycles"),
     path("cycles/new/", views_cycle.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", views_cycle.cycle, name="cycle"),

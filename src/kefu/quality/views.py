@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from kefu.core import scope
 from kefu.core.errors import DomainError, NotFound
-from kefu.quality import competency, exports, months, selectors, services
+from kefu.quality import competency, exports, months, selectors, services, views_kpi
 from kefu.quality.models import CardStatus, LedgerReason, PenaltySummary, RankingRun, SummaryStatus
-from kefu.quality.services import INDICATOR_LIBRARY, STORE_TEMPLATE
+from kefu.quality.services import STORE_TEMPLATE
 
 
 def _period(request):
@@ -363,8 +363,10 @@ def kpi(request):
         except ValueError:
             messages.error(request, _("Enter eleven ratings from 1 to 5, separated by commas."))
     context = {
-        "schemes": list(selectors.schemes_for(user=request.user)[:50]),
-        "library": INDICATOR_LIBRARY,
+        "schemes": list(selectors.schemes_for(user=request.user).filter(is_current=True)[:50]),
+        "library": views_kpi.library_rows(),
+        "may_create": scope.at_least(request.user, scope.SUPERVISOR)
+        and request.user.business_line_id is not None,
         "template": STORE_TEMPLATE,
         "model": competency.CE1,
         "top": {i.code for i in competency.top()},

@@ -27,4 +27,9 @@ ACTION_LABELS = {
     "quality.delphi_create": gettext_lazy("Delphi survey set up"),
     "quality.delphi_ratings": gettext_lazy("Delphi ratings recorded"),
     "quality.delphi_weight": gettext_lazy("Delphi weight entered"),
+    "quality.scheme_edit": gettext_lazy("KPI scheme edited"),
+    "quality.scheme_version": gettext_lazy("KPI scheme edited (new version)"),
+    "quality.evaluation_start": gettext_lazy("KPI evaluation started"),
+    "quality.evaluation_score": gettext_lazy("KPI evaluation scored"),
+    "quality.worklog_submit": gettext_lazy("Work log submitted"),
 }

@@ -1,0 +1,86 @@
+"""Reads of KPI schemes in versions, KPI evaluations and work logs, scoped to the user
+(core.scope): leads and above see their scope's people; an agent sees their own evaluations, the
+rows they owe as an evaluator and their own work logs."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from kefu.accounts.models import User
+from kefu.core import scope
+from kefu.core.errors import NotFound
+from kefu.quality.models import KpiScheme
+from kefu.quality.models_kpi import KpiEvaluation, KpiEvaluationScore, WorkLog
+
+_PEOPLE_SCOPE = {
+    "business_line": "person__business_line_id",
+    "department": "person__department_id",
+    "team": "person__team_id",
+}
+
+
+def scheme_get_for(*, user, pk: int) -> KpiScheme:
+    scheme = (
+        KpiScheme.objects.filter(scope.business_line_q(user), pk=pk)
+        .prefetch_related("indicators", "evaluators")
+        .first()
+    )
+    if scheme is None:
+        raise NotFound()
+    return scheme
+
+
+def evaluations_for(*, user):
+    mine = Q(person=user) | Q(scores__evaluator=user)
+    if scope.at_least(user, scope.LEAD):
+        mine |= scope.records_q(user, **_PEOPLE_SCOPE) & ~Q(person=user)
+    return (
+        KpiEvaluation.objects.filter(mine)
+        .distinct()
+        .select_related("person", "scheme")
+        .order_by("-period", "-id")
+    )
+
+
+def evaluation_get_for(*, user, pk: int) -> KpiEvaluation:
+    evaluation = evaluations_for(user=user).filter(pk=pk).first()
+    if evaluation is None:
+        raise NotFound()
+    return evaluation
+
+
+def score_rows(evaluation: KpiEvaluation):
+    return (
+        KpiEvaluationScore.objects.filter(evaluation=evaluation)
+        .select_related("evaluator", "entered_by")
+        .order_by("id")
+    )
+
+
+def score_row_get_for(*, user, pk: int) -> KpiEvaluationScore:
+    row = (
+        KpiEvaluationScore.objects.select_related("evaluation__person")
+        .filter(pk=pk, evaluation__in=evaluations_for(user=user))
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def colleagues_for(*, user):
+    """Who may be named as a peer, subordinate or direct manager: active people of the line."""
+    if user.business_line_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(business_line_id=user.business_line_id, is_active=True)
+        .select_related("team")
+        .order_by("team_id", "id")
+    )
+
+
+def worklogs_for(*, user):
+    qs = WorkLog.objects.select_related("author", "team", "submitted_to")
+    if not scope.at_least(user, scope.LEAD):
+        return qs.filter(author=user)
+    return qs.filter(scope.records_q(user, department="team__department_id") | Q(author=user))
