@@ -222,6 +222,14 @@ EVENT_TYPES: dict[str, EventType] = {
             "A care SMS of an order left through the outbox (kind unshipped, shipped, delivered "
             "or confirm; CARE-1).",
         ),
+        EventType(
+            "shop.indicator_warning",
+            "indicator_warning",
+            ("shop", "day", "code", "event", "value", "threshold", "status"),
+            "A shop's DSR or after-sales indicator of ``day`` came within the warning margin of an "
+            "event's entry threshold (``status`` warn) or fell past it (below); once per "
+            "indicator and day (SAT-7). The supervisors of the line are notified.",
+        ),
     )
 }
 
