@@ -449,10 +449,10 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="inspections",
     )
-    warehouse = models.CharField(_("warehouse"), max_length=60)
+    warehouse = models.CharField(pgettext_lazy("commerce", "warehouse"), max_length=60)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("inspector"),
+        verbose_name=pgettext_lazy("commerce", "inspector"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -478,7 +478,7 @@ class ReshipReason(models.TextChoices):
 
 
 class ReshipResult(models.TextChoices):
-    PENDING = "pending", pgettext_lazy("commerce", "Waiting")
+    PENDING = "pending", _("Not checked yet")
     CORRECT = "correct", _("Correct")
     WRONG = "wrong", _("Wrong")
 
