@@ -44,7 +44,7 @@ def test_sat7_a_value_within_the_margin_warns_the_supervisor_once_per_day(
 ):
     # item as described: (5 × 3 + 4 × 2) ÷ 5 = 4.6 → within 0.05 of the 4.6 threshold
     _reviews(make_orders, [5, 5, 5, 4, 4])
-    indicator_services.record_day(day=dt.date(2026, 11, 14))
+    indicator_services.record_day(day=dt.date(2026, 11, 14), warn=True)
     warning = IndicatorWarning.objects.get()
     assert (warning.code, warning.status, str(warning.value)) == ("dsr_item", "warn", "4.600")
     note = Notification.objects.get(user=sup)
@@ -53,18 +53,24 @@ def test_sat7_a_value_within_the_margin_warns_the_supervisor_once_per_day(
     event = DomainEvent.objects.get(type="shop.indicator_warning")
     assert event.payload["code"] == "dsr_item" and event.payload["status"] == "warn"
     # a rerun of the day warns nobody again; the next day warns again
-    indicator_services.record_day(day=dt.date(2026, 11, 14))
+    indicator_services.record_day(day=dt.date(2026, 11, 14), warn=True)
     assert Notification.objects.filter(user=sup).count() == 1
-    indicator_services.record_day(day=dt.date(2026, 11, 15))
+    indicator_services.record_day(day=dt.date(2026, 11, 15), warn=True)
     assert Notification.objects.filter(user=sup).count() == 2
     assert IndicatorWarning.objects.count() == 2
+
+
+def test_sat7_a_backfill_of_an_old_day_records_without_warning(make_orders, shop, sup):
+    _reviews(make_orders, [5, 5, 5, 4, 4])  # 4.6: within the margin
+    indicator_services.record_day(day=dt.date(2026, 11, 14))  # weeks ago: a backfill
+    assert not IndicatorWarning.objects.exists() and not Notification.objects.exists()
 
 
 def test_sat7_values_clear_of_the_margin_warn_nobody_and_below_is_named(
     make_orders, shop, sup, org
 ):
     _reviews(make_orders, [5, 5, 5, 5, 4])  # 4.8: clear of 4.6 + 0.05
-    indicator_services.record_day(day=dt.date(2026, 11, 14))
+    indicator_services.record_day(day=dt.date(2026, 11, 14), warn=True)
     assert not IndicatorWarning.objects.exists() and not Notification.objects.exists()
     # the line's own threshold puts the same 4.8 below: the warning says so
     org.shop.policies = {
@@ -72,7 +78,7 @@ def test_sat7_values_clear_of_the_margin_warn_nobody_and_below_is_named(
         "platform_events": [{"name": "聚划算", "thresholds": {"dsr_item": "4.85"}}],
     }
     org.shop.save()
-    indicator_services.record_day(day=dt.date(2026, 11, 14))
+    indicator_services.record_day(day=dt.date(2026, 11, 14), warn=True)
     warning = IndicatorWarning.objects.get()
     assert (warning.event, warning.status) == ("聚划算", "below")
     assert Notification.objects.filter(user=sup).count() == 1

@@ -60,6 +60,7 @@ def build_commerce_returns_rows(lines, *, now, seed: int) -> int:
     if not done:
         return 0
     written = _reshipments(line, done, staff, now=now, rng=rng)
+    _history_returns(line, done, staff, now=now, rng=rng)
     written += _inspections(line, staff, rng=rng)
     written += _specialist_refunds(line, done, refunders, approver, now=now, rng=rng)
     written += _cases(line, done, staff, now=now, rng=rng)
@@ -98,6 +99,46 @@ def _reshipments(line, done, staff, *, now, rng) -> int:
         )
     Reshipment.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _history_returns(line, done, staff, *, now, rng) -> None:
+    """Returns of the half year, received, unpacked and resolved (refund or exchange)."""
+    rows = []
+    for order in done:
+        if rng.random() > 0.03:
+            continue
+        requested = order.delivered_at + dt.timedelta(days=rng.randrange(1, 6))
+        received = requested + dt.timedelta(days=rng.choice((2, 3, 4)), hours=rng.randrange(8))
+        inspected = received + dt.timedelta(hours=rng.choice((2, 4, 6, 20, 30)))
+        if inspected > now - dt.timedelta(hours=2):
+            continue
+        exchange = rng.random() < 0.3
+        intact = rng.random() > 0.08
+        rows.append(
+            Return(
+                business_line=line,
+                order=order,
+                customer_id=order.customer_id,
+                status="exchanged"
+                if exchange and intact
+                else ("refunded" if intact else "refused"),
+                exchange=exchange,
+                reason=rng.choice(("尺码不合适", "不喜欢", "过敏", "质量问题")),
+                amount=order.amount,
+                rule="no_reason_window",
+                requested_at=requested,
+                approved_at=requested + dt.timedelta(hours=2),
+                return_tracking_no=f"YT{order.pk:09d}",
+                received_at=received,
+                due_at=received + dt.timedelta(hours=48),
+                inspected_at=inspected,
+                intact=intact,
+                inspection_note="" if intact else "吊牌已剪",
+                resolved_at=inspected,
+                handled_by=rng.choice(staff),
+            )
+        )
+    Return.objects.bulk_create(rows, batch_size=1000)
 
 
 def _inspections(line, staff, *, rng) -> int:

@@ -56,9 +56,19 @@ def shop_values(shop: Shop, day: dt.date) -> dict:
     return values
 
 
-def record_day(*, day: dt.date | None = None, business_line_id: int | None = None) -> int:
-    """Record every active shop's indicators of ``day`` (default yesterday); returns the rows."""
+WARN_RECENT_DAYS = 2
+
+
+def record_day(
+    *, day: dt.date | None = None, business_line_id: int | None = None, warn: bool | None = None
+) -> int:
+    """Record every active shop's indicators of ``day`` (default yesterday); returns the rows.
+
+    ``warn`` (default: for the last ``WARN_RECENT_DAYS`` days only) sends the SAT-7 warnings; a
+    backfill of older days records them silently: a supervisor is not told of last spring."""
     day = day or timezone.localdate() - dt.timedelta(days=1)
+    if warn is None:
+        warn = day >= timezone.localdate() - dt.timedelta(days=WARN_RECENT_DAYS)
     shops = Shop.objects.filter(is_active=True)
     if business_line_id is not None:
         shops = shops.filter(business_line_id=business_line_id)
@@ -77,7 +87,8 @@ def record_day(*, day: dt.date | None = None, business_line_id: int | None = Non
                 )
                 for code, value in values.items()
             )
-            warn_day(shop, day, values)
+            if warn:
+                warn_day(shop, day, values)
         written += len(values)
     return written
 
