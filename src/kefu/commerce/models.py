@@ -478,7 +478,7 @@ class ReshipReason(models.TextChoices):
 
 
 class ReshipResult(models.TextChoices):
-    PENDING = "pending", _("Not checked yet")
+    PENDING = "pending", pgettext_lazy("commerce", "Not checked yet")
     CORRECT = "correct", _("Correct")
     WRONG = "wrong", _("Wrong")
 

@@ -110,7 +110,7 @@ def indicator_label(code: str) -> str:
 
 def indicator_status_label(status: str) -> str:
     labels = {
-        "ok": _("Above the threshold"),
+        "ok": _("Meets the threshold"),
         "warn": _("Warning: close to the threshold"),
         "below": _("Below the threshold: cannot enter"),
     }

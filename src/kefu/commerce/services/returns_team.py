@@ -80,7 +80,7 @@ def inspection_record(
 ) -> Inspection:
     """The parcel of ``ret`` unpacked and inspected at ``warehouse``: the record, and the return
     moves on to 已检验 (RET-6) in the same transaction."""
-    warehouse = _text(warehouse, 60, "warehouse", required=True)
+    warehouse = _text(warehouse, 60, "warehouse")
     note = _text(note, MAX_NOTE, "note")
     if intact is None:
         raise Invalid(_("Say whether the goods are intact."), fields={"intact": _("Required.")})
