@@ -106,3 +106,21 @@ def test_ret8_export_rows_match_the_page(web_as, agent, make_orders, org):
     assert sum(len(r) for r in rows.values()) == 9
     trace = next(r for title, r in rows.items() if "查件" in title)
     assert sorted(r[1] for r in trace) == ["G1", "G2"]
+
+
+def test_ret8_export_keeps_a_formula_as_text(web_as, agent, make_orders):
+    hostile = '=HYPERLINK("http://x","y")'
+    orders = make_orders([("H1", "2026-11-11 10:00:00", 120, {**DONE, "buyer_name": hostile})])
+    returns.return_request(
+        actor=agent, order=orders["H1"], requested_at=at("2026-11-20 10:00"), reason=hostile
+    )
+    content = web_as(agent).get("/commerce/registers.xlsx?day=2026-11-20").content
+    cells = [
+        c
+        for ws in load_workbook(io.BytesIO(content)).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    ]
+    assert not [c for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert "'" + hostile in texts and hostile not in texts
