@@ -52,6 +52,8 @@ COVERED_ELSEWHERE = {
     "reports:export_pdf",
     # the poor-review statistics: tests/commerce/test_reviews.py downloads a =HYPERLINK(…) review
     "commerce:poor_reviews_export",
+    # the daily after-sales registers: tests/commerce/test_registers.py, a =HYPERLINK(…) buyer
+    "commerce:registers_export",
 }
 
 

@@ -13,3 +13,8 @@ class CommerceConfig(AppConfig):
         from kefu.core import audit_words
 
         audit_words.ACTION_LABELS.update(ACTION_LABELS)
+
+        from kefu.commerce.handlers import on_indicator_warning
+        from kefu.core.events import subscribe
+
+        subscribe("shop.indicator_warning", on_indicator_warning)

@@ -8,6 +8,7 @@ from collections import Counter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from kefu.core.xlsx import XLSX, safe_row
@@ -25,11 +26,11 @@ def poor_reviews_xlsx(reviews, first, last) -> bytes:
             [
                 _("Reviewed at"),
                 _("Shop"),
-                _("Order"),
+                pgettext("commerce", "Order"),
                 _("Customer"),
                 _("Rating"),
-                _("Grade"),
-                _("Review"),
+                pgettext("commerce", "Grade"),
+                pgettext("commerce", "Review"),
                 _("Replied"),
                 _("Reply"),
                 _("Callback task"),
@@ -56,8 +57,10 @@ def poor_reviews_xlsx(reviews, first, last) -> bytes:
                 ]
             )
         )
-    summary = wb.create_sheet(_("Per day")[:31])
-    summary.append(safe_row([_("Day"), _("Neutral (中评)"), _("Negative (差评)")]))
+    summary = wb.create_sheet(pgettext("commerce", "Per day")[:31])
+    summary.append(
+        safe_row([pgettext("commerce", "Day"), _("Neutral (中评)"), _("Negative (差评)")])
+    )
     for day in sorted({d for d, _g in per_day}):
         summary.append([day.isoformat(), per_day[(day, "medium")], per_day[(day, "poor")]])
     summary.append(
@@ -72,3 +75,35 @@ def poor_reviews_xlsx(reviews, first, last) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def registers_xlsx(registers, day) -> bytes:
+    """RET-8: one sheet per register of ``day``: time, order, customer, details, status."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    header = [
+        _("Time"),
+        pgettext("commerce", "Order"),
+        _("Customer"),
+        _("Details"),
+        _("Status"),
+    ]
+    for _code, title, rows in registers:
+        ws = wb.create_sheet(title[:31].replace("/", " "))
+        ws.append(safe_row([f"{title} · {day.isoformat()}"]))
+        ws.append(safe_row(header))
+        for r in rows[:MAX_ROWS]:
+            ws.append(
+                safe_row(
+                    [
+                        timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"),
+                        r.order_no,
+                        r.customer,
+                        r.detail,
+                        r.status,
+                    ]
+                )
+            )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

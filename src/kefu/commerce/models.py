@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -20,7 +21,7 @@ class Channel(models.TextChoices):
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
+    PENDING = "pending", pgettext_lazy("commerce", "Waiting")
     SENT = "sent", _("Sent")
     CALLED = "called", _("Called")
     CANCELLED = "cancelled", _("Cancelled (paid or closed)")
@@ -51,7 +52,7 @@ class Campaign(TimestampedModel):
         blank=True,
         related_name="+",
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(pgettext_lazy("commerce", "starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     training_on = models.DateField(_("training on"), null=True, blank=True)
     sms_script = models.TextField(_("SMS script"), blank=True)
@@ -109,7 +110,7 @@ class Reminder(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     placed_at = models.DateTimeField(_("placed at"))
-    due_at = models.DateTimeField(_("due at"))
+    due_at = models.DateTimeField(pgettext_lazy("commerce", "due at"))
     sent_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,7 +120,9 @@ class Reminder(models.Model):
         blank=True,
         related_name="+",
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("commerce", "outcome"), max_length=20, choices=CallOutcome.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("payment reminder")
@@ -145,11 +148,11 @@ class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved, waiting for the parcel")
     SHIPPED_BACK = "shipped_back", _("Parcel on its way back")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("commerce", "Received")
     INSPECTED = "inspected", _("Inspected")
     REFUNDED = "refunded", _("Refunded")
     EXCHANGED = "exchanged", _("Exchanged")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("commerce", "Refused")
     DISPUTED = "disputed", _("Disputed")
 
 
@@ -184,12 +187,16 @@ class Return(VersionedModel):
     requested_at = models.DateTimeField(_("requested at"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     return_tracking_no = models.CharField(_("return tracking number"), max_length=60, blank=True)
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = models.DateTimeField(
+        pgettext_lazy("commerce", "received at"), null=True, blank=True
+    )
     due_at = models.DateTimeField(_("process by"), null=True, blank=True)
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
     intact = models.BooleanField(_("intact"), null=True, blank=True)
     inspection_note = models.TextField(_("inspection note"), blank=True)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("commerce", "resolved at"), null=True, blank=True
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
@@ -267,12 +274,12 @@ class Refund(VersionedModel):
 class CareKind(models.TextChoices):
     UNSHIPPED = "unshipped", _("Not shipped yet")
     SHIPPED = "shipped", _("Dispatched")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("commerce", "Delivered")
     CONFIRM = "confirm", _("Confirm receipt")
 
 
 class NoticeStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
+    PENDING = "pending", pgettext_lazy("commerce", "Waiting")
     SENT = "sent", _("Sent")
     REFUSED = "refused", _("Not sent")
     CANCELLED = "cancelled", _("Cancelled")
@@ -291,7 +298,7 @@ class CareNotice(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
     )
-    due_at = models.DateTimeField(_("due at"))
+    due_at = models.DateTimeField(pgettext_lazy("commerce", "due at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=200, blank=True)
 
@@ -325,7 +332,7 @@ class ShipmentCheck(models.Model):
     shipped_on = models.DateField(_("shipped on"))
     traceable = models.BooleanField(_("traceable"))
     extended_days = models.PositiveSmallIntegerField(_("receipt time extended by (days)"))
-    checked_at = models.DateTimeField(_("checked at"))
+    checked_at = models.DateTimeField(pgettext_lazy("commerce", "checked at"))
 
     class Meta:
         verbose_name = _("shipment check")
@@ -365,7 +372,9 @@ class Review(VersionedModel):
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
     rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
-    grade = models.CharField(_("grade"), max_length=8, choices=ReviewGrade.choices)
+    grade = models.CharField(
+        pgettext_lazy("commerce", "grade"), max_length=8, choices=ReviewGrade.choices
+    )
     text = models.TextField(_("review"), blank=True)
     has_photo = models.BooleanField(_("with photo"), default=False)
     dsr_item = models.PositiveSmallIntegerField(_("DSR: item as described"), null=True)
@@ -420,6 +429,203 @@ class IndicatorRecord(models.Model):
             models.UniqueConstraint(fields=["shop", "day", "code"], name="indicator_one_per_day")
         ]
         indexes = [models.Index(fields=["business_line", "day"], name="indicator_bl_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}/{self.day}/{self.code}"
+
+
+# -- the returns team and logistics cases (issue 20 §3: RET-7, RET-9) ---------------------------
+
+
+class Inspection(models.Model):
+    """One parcel unpacked and inspected at the warehouse by the returns team (RET-9)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    ret = models.ForeignKey(
+        Return,
+        verbose_name=_("return"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    warehouse = models.CharField(pgettext_lazy("commerce", "warehouse"), max_length=60)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("commerce", "inspector"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unpacked_at = models.DateTimeField(_("unpacked at"))
+    intact = models.BooleanField(_("intact"))
+    damaged = models.BooleanField(_("damaged in transit"), default=False)
+    note = models.TextField(_("inspection note"), blank=True)
+
+    class Meta:
+        verbose_name = _("unpack and inspection record")
+        verbose_name_plural = _("unpack and inspection records")
+        indexes = [models.Index(fields=["business_line", "unpacked_at"], name="inspection_bl_time")]
+
+    def __str__(self) -> str:
+        return f"I{self.pk}"
+
+
+class ReshipReason(models.TextChoices):
+    LOST = "lost", _("Parcel lost")
+    SHORT = "short", _("Part missing")
+    DAMAGED = "damaged", _("Goods damaged")
+    WRONG = "wrong", _("Wrong goods sent")
+
+
+class ReshipResult(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("commerce", "Not checked yet")
+    CORRECT = "correct", _("Correct")
+    WRONG = "wrong", _("Wrong")
+
+
+class Reshipment(VersionedModel):
+    """A 补发 (RET-9): goods sent again; 补发准确率 = correct ÷ all reshipments, turnaround =
+    sent − requested."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "commerce.LogisticsCase",
+        verbose_name=_("logistics case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reshipments",
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=ReshipReason.choices)
+    items = models.CharField(_("goods"), max_length=200)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    tracking_no = models.CharField(
+        pgettext_lazy("commerce", "tracking number"), max_length=60, blank=True
+    )
+    result = models.CharField(
+        _("result"), max_length=10, choices=ReshipResult.choices, default=ReshipResult.PENDING
+    )
+    checked_at = models.DateTimeField(
+        pgettext_lazy("commerce", "checked at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("reshipment")
+        verbose_name_plural = _("reshipments")
+        indexes = [
+            models.Index(fields=["business_line", "requested_at"], name="reship_bl_requested"),
+            models.Index(fields=["business_line", "sent_at"], name="reship_bl_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"B{self.pk}"
+
+
+class CaseKind(models.TextChoices):
+    LOST = "lost", _("Lost parcel")
+    SHORT = "short", _("Short shipment")
+    DAMAGED = "damaged", _("Damaged in transit")
+    ANOMALY = "anomaly", _("Logistics anomaly")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Opened")
+    CONFIRMED = "confirmed", _("Loss confirmed")
+    WEIGHED = "weighed", _("Weight checked")
+    QUERIED = "queried", _("Courier queried")
+    REMEDIED = "remedied", _("Reshipped or refunded")
+    CLAIMED = "claimed", _("Claimed from the courier")
+    CLOSED = "closed", pgettext_lazy("commerce", "Closed")
+
+
+class Remedy(models.TextChoices):
+    RESHIP = "reship", _("Reship")
+    REFUND = "refund", _("Refund")
+
+
+class LogisticsCase(VersionedModel):
+    """A logistics exception of an order (RET-7): a lost parcel is confirmed, reshipped or
+    refunded first, then claimed from the courier; a short shipment's weight is checked, then
+    the missing part reshipped or refunded; an anomaly is queried with the courier."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    courier = models.CharField(_("courier"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    weight_warehouse = models.DecimalField(
+        _("weight at the warehouse (kg)"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    weight_courier = models.DecimalField(
+        _("weight at the courier (kg)"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    remedy = models.CharField(_("remedy"), max_length=10, choices=Remedy.choices, blank=True)
+    refund = models.ForeignKey(
+        Refund, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claim_amount = models.DecimalField(
+        _("amount claimed"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    recovered_amount = models.DecimalField(
+        _("amount recovered"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("notes"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("logistics case")
+        verbose_name_plural = _("logistics cases")
+        indexes = [
+            models.Index(fields=["business_line", "status", "opened_at"], name="lcase_bl_status"),
+            models.Index(fields=["business_line", "opened_at"], name="lcase_bl_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"L{self.pk}"
+
+
+class IndicatorWarning(models.Model):
+    """A warning sent to the supervisors that a shop indicator came within the warning margin of
+    an event's entry threshold, or fell below it (SAT-7): once per indicator and day."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.CASCADE, related_name="+"
+    )
+    shop = models.ForeignKey("customers.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    code = models.CharField(_("indicator"), max_length=20)
+    event = models.CharField(_("event"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=8, decimal_places=3)
+    threshold = models.DecimalField(_("threshold"), max_digits=8, decimal_places=3)
+    status = models.CharField(_("status"), max_length=8)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator warning")
+        verbose_name_plural = _("indicator warnings")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "day", "code"], name="indicator_warning_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.shop_id}/{self.day}/{self.code}"

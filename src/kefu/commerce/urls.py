@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.commerce import views, views_care, views_peak
+from kefu.commerce import views, views_care, views_peak, views_team
 
 app_name = "commerce"
 urlpatterns = [
@@ -18,4 +18,14 @@ urlpatterns = [
     path("reviews/<int:pk>/cashback/", views_care.review_cashback, name="review_cashback"),
     path("double11/", views_peak.double11, name="double11"),
     path("reviews/poor.xlsx", views_care.poor_reviews_export, name="poor_reviews_export"),
+    path("team/", views_team.team, name="team"),
+    path("team/reshipments/", views_team.reshipment_create, name="reshipment_create"),
+    path("team/reshipments/<int:pk>/", views_team.reshipment_action, name="reshipment_action"),
+    path("returns/<int:pk>/inspection/", views_team.inspection_record, name="inspection"),
+    path("logistics/", views_team.case_list, name="cases"),
+    path("logistics/open/", views_team.case_open, name="case_open"),
+    path("logistics/<int:pk>/", views_team.case_detail, name="case"),
+    path("logistics/<int:pk>/step/", views_team.case_step, name="case_step"),
+    path("registers/", views_team.registers, name="registers"),
+    path("registers.xlsx", views_team.registers_export, name="registers_export"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 
 def rule_message(rule: str) -> str:
@@ -43,7 +43,7 @@ def order_status_label(code: str) -> str:
         "placed": _("Awaiting payment"),
         "paid": _("Paid"),
         "shipped": _("Shipped"),
-        "delivered": _("Delivered"),
+        "delivered": pgettext("commerce", "Delivered"),
         "closed": _("Closed"),
     }
     return labels.get(code, _("Unknown"))
@@ -64,14 +64,14 @@ ORDER_FIELD_WORDS = (
     gettext_lazy("shop"),
     gettext_lazy("shops"),
     gettext_lazy("platform"),
-    gettext_lazy("active"),
+    pgettext_lazy("commerce", "active"),
     gettext_lazy("buyer platform ID"),
     gettext_lazy("order lines"),
     gettext_lazy("shipped at"),
-    gettext_lazy("delivered at"),
+    pgettext_lazy("commerce", "delivered at"),
     gettext_lazy("closed at"),
     gettext_lazy("courier"),
-    gettext_lazy("tracking number"),
+    pgettext_lazy("commerce", "tracking number"),
     gettext_lazy("warehouse city"),
     gettext_lazy("buyer online"),
     gettext_lazy("status time"),
@@ -91,7 +91,7 @@ def care_kind_label(kind: str) -> str:
     labels = {
         "unshipped": _("Not shipped yet"),
         "shipped": _("Dispatched"),
-        "delivered": _("Delivered"),
+        "delivered": pgettext("commerce", "Delivered"),
         "confirm": _("Confirm receipt"),
     }
     return labels.get(kind, kind)
@@ -110,7 +110,7 @@ def indicator_label(code: str) -> str:
 
 def indicator_status_label(status: str) -> str:
     labels = {
-        "ok": _("Above the threshold"),
+        "ok": _("Meets the threshold"),
         "warn": _("Warning: close to the threshold"),
         "below": _("Below the threshold: cannot enter"),
     }
@@ -137,3 +137,45 @@ def target_label(code: str) -> str:
         "returns_on_time": _("Returns processed in time (%)"),
     }
     return labels.get(code, code)
+
+
+ACTION_LABELS.update(
+    {
+        "commerce.inspection": gettext_lazy("Parcel unpacked and inspected"),
+        "commerce.reshipment_create": gettext_lazy("Reshipment requested"),
+        "commerce.reshipment_send": gettext_lazy("Reshipment sent"),
+        "commerce.reshipment_check": gettext_lazy("Reshipment checked"),
+        "commerce.case_open": gettext_lazy("Logistics case opened"),
+        "commerce.case_step": gettext_lazy("Logistics case moved on"),
+        "commerce.registers_export": gettext_lazy("Daily after-sales registers exported"),
+    }
+)
+
+
+def case_step_label(step: str) -> str:
+    labels = {
+        "confirm": _("Confirm the loss"),
+        "weigh": _("Record the weight check"),
+        "query": _("Record the query to the courier"),
+        "remedy": _("Reship or refund"),
+        "claim": _("Claim from the courier"),
+        "close": _("Close the case"),
+    }
+    return labels.get(step, step)
+
+
+def indicator_warning_text(
+    *, shop: str, code: str, status: str, value, threshold, event: str
+) -> str:
+    """The supervisors' notice of an indicator close to (or past) an event's threshold."""
+    return _(
+        "%(shop)s: %(indicator)s is %(value)s against %(event)s's threshold %(threshold)s "
+        "(%(status)s)."
+    ) % {
+        "shop": shop,
+        "indicator": indicator_label(code),
+        "value": value,
+        "event": event,
+        "threshold": threshold,
+        "status": indicator_status_label(status),
+    }

@@ -229,6 +229,14 @@ EVENT_TYPES: dict[str, EventType] = {
             "A task of yesterday's work-log plan was not done on its day and is carried over "
             "(WL-3); the quality app deducts the carried-over rule once per task.",
         ),
+        EventType(
+            "shop.indicator_warning",
+            "indicator_warning",
+            ("shop", "day", "code", "event", "value", "threshold", "status"),
+            "A shop's DSR or after-sales indicator of ``day`` came within the warning margin of an "
+            "event's entry threshold (``status`` warn) or fell past it (below); once per "
+            "indicator and day (SAT-7). The supervisors of the line are notified.",
+        ),
     )
 }
 

@@ -337,6 +337,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.commerce_rows import build_commerce_rows
 
     build_commerce_rows(lines, now=now, seed=seed)  # shop, orders, 催付 with results, returns
+    from kefu.demo.commerce_returns_rows import build_commerce_returns_rows
+
+    build_commerce_returns_rows(lines, now=now, seed=seed)  # 补发, inspections, logistics cases
     from kefu.demo.quality_rows import build_quality_rows
 
     build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})

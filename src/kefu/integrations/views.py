@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "reminder.due": gettext_lazy("A payment reminder is due"),
     "workshop.update": gettext_lazy("A 4S workshop update to the customer"),
     "care.notice": gettext_lazy("A care notice was sent to a buyer"),
+    "shop.indicator_warning": gettext_lazy("A shop indicator came close to an event's threshold"),
 }
 
 
