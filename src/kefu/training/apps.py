@@ -17,6 +17,10 @@ class TrainingConfig(AppConfig):
 
         subscribe("ticket.assigning", gate.on_ticket_assigning)
         subscribe("roster.staffing", gate.on_roster_staffing)
+        # booked classes are busy time in the workforce rosters (SCH-3)
+        from kefu.workforce import availability
+
+        availability.register("training.classes", gate.roster_busy)
         for code, label in ACTIONS.items():
             ACTION_LABELS.setdefault(code, label)
         for key, label in KEYS.items():

@@ -74,3 +74,22 @@ def on_roster_staffing(event) -> None:
         _refuse(
             lacking(event.payload["agents"], required), quiet=event.payload["source"] == "solver"
         )
+
+
+def roster_busy(user_ids, start: dt.datetime, end: dt.datetime) -> dict[int, list[tuple]]:
+    """Booked classes (a seat, not the waiting list) as busy time for the workforce rosters
+    (registered with ``workforce.availability``): {user id: [(start, end), …]}."""
+    from kefu.training.models import Enrolment, EnrolmentStatus
+
+    out: dict[int, list[tuple]] = {}
+    rows = Enrolment.objects.filter(
+        user_id__in=list(user_ids),
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.ATTENDED],
+        training_class__starts_at__gte=start - dt.timedelta(hours=8),
+        training_class__starts_at__lt=end,
+    ).values_list("user_id", "training_class__starts_at", "training_class__hours")
+    for user_id, starts_at, hours in rows:
+        finish = starts_at + dt.timedelta(minutes=round(float(hours) * 60))
+        if finish > start:
+            out.setdefault(user_id, []).append((starts_at, finish))
+    return out
