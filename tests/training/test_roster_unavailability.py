@@ -59,7 +59,7 @@ def _covers_nine(shift) -> bool:
         parts.append(
             (shift.second_start_minute, shift.second_start_minute + shift.second_duration_minutes)
         )
-    return shift.kind != "early_class" and any(a < 600 and 540 < b for a, b in parts)
+    return shift.kind != "early_class" and any(a < 600 and b > 540 for a, b in parts)
 
 
 def test_without_a_class_the_agent_covers_nine_to_ten(org, manager, agent, time_machine):
@@ -73,9 +73,7 @@ def test_an_agent_booked_nine_to_ten_is_not_rostered_in_that_hour(
     org, manager, lead, agent, time_machine
 ):
     time_machine.move_to(_at(dt.date(2026, 12, 1), 10), tick=False)
-    cls = services.class_create(
-        actor=lead, title="MOT服务技巧", starts_at=_at(MONDAY, 9), hours=1
-    )
+    cls = services.class_create(actor=lead, title="MOT服务技巧", starts_at=_at(MONDAY, 9), hours=1)
     assert services.enrol(actor=agent, training_class=cls).status == "enrolled"
     run, rows = _roster_nine_to_ten(org, manager, agent)
     assert not any(_covers_nine(r.shift) for r in rows)
@@ -106,5 +104,7 @@ def test_sch9_a_five_hour_class_on_a_rest_day_is_refused(lead, agent, time_machi
         services.enrol(actor=agent, training_class=cls)
     assert "half a day" in exc.value.message and "4.0 h" in exc.value.message
     assert not cls.enrolments.exists()
-    four = services.class_create(actor=lead, title="双11活动规则", starts_at=_at(saturday, 9), hours=4)
+    four = services.class_create(
+        actor=lead, title="双11活动规则", starts_at=_at(saturday, 9), hours=4
+    )
     assert services.enrol(actor=agent, training_class=four).status == "enrolled"

@@ -99,7 +99,9 @@ def roleplay_score(
     if contestant.pk == actor.pk:
         raise PermissionDenied(_("Nobody scores their own role-play."))
     try:
-        clean, total = leaderboard.form_total(comp.criteria, marks if isinstance(marks, dict) else {})
+        clean, total = leaderboard.form_total(
+            comp.criteria, marks if isinstance(marks, dict) else {}
+        )
     except leaderboard.FormError as exc:
         raise Invalid(
             _("Mark every part of the form within its maximum."),
@@ -132,7 +134,9 @@ def round_open(*, actor, competition: Competition, question: str, answer: str) -
     answer = _text("answer", answer, max_length=200)
     QuizRound.objects.filter(competition=comp, closed=False).update(closed=True)
     number = QuizRound.objects.filter(competition=comp).count() + 1
-    rnd = QuizRound.objects.create(competition=comp, number=number, question=question, answer=answer)
+    rnd = QuizRound.objects.create(
+        competition=comp, number=number, question=question, answer=answer
+    )
     audit.record(
         actor=actor,
         action="training.round_open",
@@ -147,7 +151,11 @@ def round_answer(*, actor, round: QuizRound, given: str, now=None) -> QuizBuzz:
     """A contestant answers the open round. The first correct answer the server receives wins
     the point and closes the round; a later one, right or not, is refused (409)."""
     now = now or timezone.now()
-    rnd = QuizRound.objects.select_for_update().select_related("competition", "winner").get(pk=round.pk)
+    rnd = (
+        QuizRound.objects.select_for_update()
+        .select_related("competition", "winner")
+        .get(pk=round.pk)
+    )
     comp = rnd.competition
     if comp.business_line_id != actor.business_line_id:
         raise NotFound()
@@ -177,5 +185,3 @@ def round_answer(*, actor, round: QuizRound, given: str, now=None) -> QuizBuzz:
         changes={"round": rnd.number, "correct": correct},
     )
     return buzz
-
-

@@ -277,9 +277,7 @@ def board(comp) -> list[dict]:
             .values("winner_id")
             .annotate(n=Count("id"))
         }
-        ranked = [
-            (rank, uid, {"score": pts}) for rank, uid, pts in leaderboard.points_board(wins)
-        ]
+        ranked = [(rank, uid, {"score": pts}) for rank, uid, pts in leaderboard.points_board(wins)]
     users = User.objects.in_bulk([uid for _r, uid, _d in ranked])
     return [{"rank": rank, "user": users.get(uid), **d} for rank, uid, d in ranked]
 
