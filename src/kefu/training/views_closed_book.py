@@ -80,9 +80,7 @@ def departure(request, pk: int):
             actor=request.user, attempt=a, kind=request.POST.get("kind", "")
         )
     except DomainError as exc:
-        return JsonResponse(
-            {"error": exc.code or "invalid", "message": exc.message}, status=exc.status
-        )
+        return JsonResponse(exc.as_dict(), status=exc.status)
     return JsonResponse({"logged": row is not None})
 
 
