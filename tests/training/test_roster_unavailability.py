@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from kefu.core.errors import Invalid
@@ -108,3 +109,28 @@ def test_sch9_a_five_hour_class_on_a_rest_day_is_refused(lead, agent, time_machi
         actor=lead, title="双11活动规则", starts_at=_at(saturday, 9), hours=4
     )
     assert services.enrol(actor=agent, training_class=four).status == "enrolled"
+
+
+def test_pk3_the_double11_plan_shows_borrowed_staff_certification(
+    web_as, org, manager, agent, agent_b, cert
+):
+    """The workforce 双11 plan asks ``workforce.staff_status``; training answers from its grants."""
+    from kefu.workforce.services import peak_plan_from_template
+    from kefu.workforce.services.peaks import borrowed_add
+
+    from .kit import certify
+
+    plan = peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
+    for name in (agent.username, agent_b.username, "外借的人"):
+        borrowed_add(actor=manager, plan=plan, name=name, from_department="仓储部", group="售后")
+    certify(agent)
+    page = web_as(manager).get(
+        reverse("workforce:peak", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert page.status_code == 200
+    duty = {b.name: b.duty for b in page.context["borrowed"]}
+    assert duty[agent.username]["code"] == "certified"
+    assert duty[agent.username]["certifications"] == [cert.name]
+    assert duty[agent_b.username]["code"] == "none"
+    assert duty["外借的人"]["code"] == "unknown"
+    assert 'data-duty="certified"' in page.content.decode()

@@ -21,6 +21,10 @@ class TrainingConfig(AppConfig):
         from kefu.workforce import availability
 
         availability.register("training.classes", gate.roster_busy)
+        # the 双11 plan shows borrowed staff's 上岗 status (PK-3/PK-4)
+        from kefu.workforce import staff_status
+
+        staff_status.register("training.certifications", gate.staff_status)
         for code, label in ACTIONS.items():
             ACTION_LABELS.setdefault(code, label)
         for key, label in KEYS.items():
