@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 from kefu.training import flow
@@ -783,8 +784,8 @@ class CompetitionKind(models.TextChoices):
 
 
 class CompetitionState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("competition state", "Open")
+    CLOSED = "closed", pgettext_lazy("competition state", "Closed")
 
 
 class Competition(TimestampedModel):
