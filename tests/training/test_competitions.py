@@ -161,3 +161,30 @@ def test_the_competition_pages(web_as, lead, agent, agent_b, lang):
     )
     assert page.status_code == 200
     assert [(r["rank"], r["user"]) for r in page.context["board"]] == [(1, agent_b)]
+
+
+def test_demo_rows_give_leaderboards_with_ties_and_logged_departures(
+    org, agent, agent_b, lead, supervisor, manager
+):
+    from kefu.demo.training_rows import build_training_rows
+    from kefu.training.models import Competition, ExamDeparture
+    from kefu.workforce.services import peak_plan_from_template
+
+    for name in ("b1", "b2", "b3"):
+        make_user(name, "agent", team=org.aftersales2)
+    plan = peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
+    build_training_rows(now=timezone.now(), seed=1, lines={"shop": org.shop})
+    contest = Competition.objects.get(kind="contest")
+    assert contest.exam.closed_book and not contest.exam.allow_back
+    board = selectors.board(contest)
+    assert len(board) == 5 and board[0]["rank"] == 1
+    ranks = [r["rank"] for r in board]
+    assert len(set(ranks)) < len(ranks)  # two candidates tie
+    roleplay = selectors.board(Competition.objects.get(kind="roleplay"))
+    assert [r["rank"] for r in roleplay[:2]] == [1, 1]
+    instant = Competition.objects.get(kind="instant")
+    assert instant.rounds.filter(closed=False).count() == 1
+    assert sum(r["score"] for r in selectors.board(instant)) == instant.rounds.count() - 1
+    assert ExamDeparture.objects.filter(attempt__exam=contest.exam).exists()
+    codes = {b.name: b.training_status for b in plan.borrowed.all()}
+    assert len(codes) == 3
