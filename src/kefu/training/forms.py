@@ -61,6 +61,14 @@ class ExamForm(forms.Form):
         label=_("Closed book: may go back to an earlier question"), required=False, initial=True
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs.setdefault(
+                "class", "form-check-input" if checkbox else "form-control"
+            )
+
     def clean_blueprint(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for line in self.cleaned_data["blueprint"].splitlines():

@@ -18,6 +18,14 @@ from kefu.training import selectors, services
 from kefu.training.models import Question
 
 
+def _taken(a) -> str:
+    """The time from start to hand-in as m:ss ("—" while not handed in)."""
+    if a.submitted_at is None:
+        return "—"
+    seconds = max(0, int((a.submitted_at - a.started_at).total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def attempt_page(request, a):
     """The closed-book attempt of its candidate: the served question, or the result."""
     if request.method == "POST":
@@ -32,6 +40,7 @@ def attempt_page(request, a):
         "departure_count": a.departures.count(),
         "seconds_left": max(0, int((a.deadline - now).total_seconds())),
         "examiner_view": False,
+        "taken": _taken(a),
     }
     if open_ and a.position < len(a.questions):
         question = Question.objects.filter(pk=a.questions[a.position]).first()
@@ -106,5 +115,6 @@ def examiner_page(request, a):
             "departures": list(a.departures.all()),
             "departure_count": a.departures.count(),
             "examiner_view": True,
+            "taken": _taken(a),
         },
     )
