@@ -151,3 +151,46 @@ def test_the_api_shows_only_the_served_question(api_as, agent, closed):
     assert answered["position"] == 1 and answered["questions"][0]["id"] != first
     late = api.post(f"/api/v1/training/attempts/{started['id']}/answer", {"position": 0})
     assert late.status_code == 409 and late.json()["error"]["code"] == "out_of_order"
+
+
+def test_a_lead_sets_a_closed_book_exam_on_the_page_and_bad_input_changes_nothing(
+    web_as, lead, agent, bank
+):
+    from kefu.training.models import Exam
+
+    client = web_as(lead)
+
+    def key():
+        page = client.get(reverse("training:exams")).content.decode()
+        return page.split('name="idempotency_key" value="')[1][:32]
+
+    form = {
+        "title": "新规闭卷",
+        "time_limit_minutes": "20",
+        "pass_mark": "80",
+        "max_attempts": "1",
+        "closed_book": "on",
+    }
+    bad = client.post(
+        reverse("training:exam_create"),
+        {**form, "blueprint": "售后规范 两道", "idempotency_key": key()},
+    )
+    assert bad.status_code == 400 and "blueprint" in bad.context["form"].errors
+    short = client.post(
+        reverse("training:exam_create"),
+        {**form, "blueprint": "售后规范: 9", "idempotency_key": key()},
+    )
+    assert short.status_code == 400 and not Exam.objects.exists()
+    done = client.post(
+        reverse("training:exam_create"),
+        {**form, "blueprint": "售后规范：2\n投诉处理: 1", "idempotency_key": key()},
+    )
+    assert done.status_code == 302
+    exam = Exam.objects.get()
+    assert exam.closed_book and not exam.allow_back
+    assert exam.blueprint == {"售后规范": 2, "投诉处理": 1}
+    denied = web_as(agent).post(
+        reverse("training:exam_create"),
+        {**form, "blueprint": "售后规范: 1", "idempotency_key": "x" * 32},
+    )
+    assert denied.status_code == 403 and Exam.objects.count() == 1

@@ -134,3 +134,27 @@ def test_pk3_the_double11_plan_shows_borrowed_staff_certification(
     assert duty[agent_b.username]["code"] == "none"
     assert duty["外借的人"]["code"] == "unknown"
     assert 'data-duty="certified"' in page.content.decode()
+
+
+def test_busy_time_blocks_only_the_covering_shifts_it_overlaps():
+    """The pure roster model: a class 09:00–10:00 on day 0 blocks the 07:00–14:00 and
+    09:00–18:00 shifts that day, not 14:00–21:00, not the next day, not the 早课 slot."""
+    from kefu.workforce import roster_model as rm
+    from kefu.workforce.roster_instances import standard_shifts
+
+    shifts = {s.code: s for s in standard_shifts()}
+    agent = rm.Agent(id="a", groups=("售后",), busy=((9 * 60, 10 * 60),))
+    assert agent.blocked(0, shifts["E"]) and agent.blocked(0, shifts["D"])
+    assert not agent.blocked(0, shifts["L"]) and not agent.blocked(1, shifts["D"])
+    assert not agent.blocked(0, shifts["K"])
+    problem = rm.RosterProblem(
+        start_date=MONDAY,
+        days=1,
+        groups=("售后",),
+        shifts=tuple(shifts.values()),
+        agents=(agent,),
+        requirement=rm.Requirement({(0, 18, "售后"): 1}),
+        rules=rm.Rules(),
+    )
+    worked = [rm.Assignment("a", 0, "D", "售后")]
+    assert [v.rule for v in rm.roster_violations(problem, worked)] == ["leave"]
