@@ -152,7 +152,7 @@ def round_answer(*, actor, round: QuizRound, given: str, now=None) -> QuizBuzz:
     the point and closes the round; a later one, right or not, is refused (409)."""
     now = now or timezone.now()
     rnd = (
-        QuizRound.objects.select_for_update()
+        QuizRound.objects.select_for_update(of=("self",))
         .select_related("competition", "winner")
         .get(pk=round.pk)
     )
