@@ -188,3 +188,22 @@ def test_demo_rows_give_leaderboards_with_ties_and_logged_departures(
     assert ExamDeparture.objects.filter(attempt__exam=contest.exam).exists()
     codes = {b.name: b.training_status for b in plan.borrowed.all()}
     assert len(codes) == 3
+
+
+def test_cli_leaderboard_prints_shared_ranks_and_refuses_an_unknown_id(
+    capsys, lead, agent, agent_b
+):
+    import json
+
+    from kefu.cli import main
+
+    comp = cs.competition_create(actor=lead, title="抢答赛", kind="instant")
+    for user in (agent, agent_b):
+        rnd = cs.round_open(actor=lead, competition=comp, question="退款时效？", answer="3天")
+        cs.round_answer(actor=user, round=rnd, given="3天")
+    assert main(["training", "leaderboard", str(comp.pk), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["kind"] == "instant"
+    assert [(r["rank"], r["score"]) for r in out["rows"]] == [(1, 1), (1, 1)]
+    assert main(["training", "leaderboard", "999999"]) == 2
+    assert "no such competition" in capsys.readouterr().err
