@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.demo.bulk import historic_timestamps
+from kefu.demo.training_competition_rows import build_competition_rows
 from kefu.demo.training_evaluation_rows import build_evaluation_rows
 from kefu.demo.training_library_rows import build_library_rows
 from kefu.demo.training_plan_rows import build_plan_rows
@@ -26,12 +27,15 @@ from kefu.training.models import (
     Certification,
     CertificationGrant,
     ClassEvaluation,
+    Competition,
     Enrolment,
     Exam,
     ExamAttempt,
     GateRequirement,
     PracticalScore,
     Question,
+    QuizRound,
+    RoleplayScore,
     TrainingClass,
     TrainingPlan,
     TrainingRequest,
@@ -275,6 +279,8 @@ def _shop(line, now, rng) -> None:
         build_evaluation_rows(line, people, lead=lead, supervisor=supervisor, now=now, rng=rng)
     with historic_timestamps(TrainingPlan):
         build_plan_rows(line, supervisor=supervisor, manager=manager, now=now)
+    with historic_timestamps(ExamAttempt, Competition, RoleplayScore, QuizRound):
+        build_competition_rows(line, people, lead=lead, supervisor=supervisor, now=now, rng=rng)
 
 
 def _classes(line, people, now, rng, catalogue, *, trainer) -> None:

@@ -23,11 +23,13 @@ from kefu.training import (
 )
 from kefu.training.models import Question
 from kefu.training.schemas import (
+    TrainingAnswerIn,
     TrainingAttemptOut,
     TrainingClassPageOut,
     TrainingCourseIn,
     TrainingCourseOut,
     TrainingCoursePageOut,
+    TrainingDepartureIn,
     TrainingEnrolmentOut,
     TrainingEvaluationIn,
     TrainingEvaluationOut,
@@ -169,7 +171,11 @@ def enrol(request, class_id: int):
 
 
 def _attempt(a) -> dict:
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=a.questions)}
+    served = a.questions
+    if a.exam.closed_book and a.submitted_at is None:
+        # closed book: only the question the server is serving
+        served = a.questions[a.position : a.position + 1]
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=served)}
     return {
         "id": a.pk,
         "exam": a.exam_id,
@@ -187,8 +193,11 @@ def _attempt(a) -> dict:
                 "options": q.options,
                 "points": q.points,
             }
-            for q in (questions[pk] for pk in a.questions if pk in questions)
+            for q in (questions[pk] for pk in served if pk in questions)
         ],
+        "closed_book": a.exam.closed_book,
+        "position": a.position,
+        "departures": a.departures.count() if a.exam.closed_book else 0,
     }
 
 
@@ -216,6 +225,35 @@ def exam_submit(request, attempt_id: int, payload: TrainingSubmitIn):
     return _attempt(
         services.exam_submit(actor=request.user, attempt=attempt, answers=payload.answers)
     )
+
+
+@router.post(
+    "/attempts/{attempt_id}/answer",
+    response=TrainingAttemptOut,
+    operation_id="training_exam_answer",
+)
+def exam_answer(request, attempt_id: int, payload: TrainingAnswerIn):
+    """Closed book: answer (or skip, ``answer`` null) the served question at ``position``; 409
+    ``out_of_order`` for another question, ``exam_time_over`` after the deadline. After the last
+    question the attempt is graded."""
+    attempt = selectors.attempt_get(request.user, attempt_id)
+    return _attempt(
+        services.exam_answer(
+            actor=request.user, attempt=attempt, position=payload.position, answer=payload.answer
+        )
+    )
+
+
+@router.post(
+    "/attempts/{attempt_id}/departures",
+    response=TrainingAttemptOut,
+    operation_id="training_exam_departure",
+)
+def exam_departure(request, attempt_id: int, payload: TrainingDepartureIn):
+    """Closed book: the candidate left the page (``hidden`` or ``blur``); the server stamps it."""
+    attempt = selectors.attempt_get(request.user, attempt_id)
+    services.exam_departure(actor=request.user, attempt=attempt, kind=payload.kind)
+    return _attempt(selectors.attempt_get(request.user, attempt_id))
 
 
 # -- the course library and course development (TRN-2, TRN-3) --------------------------------

@@ -17,6 +17,14 @@ class TrainingConfig(AppConfig):
 
         subscribe("ticket.assigning", gate.on_ticket_assigning)
         subscribe("roster.staffing", gate.on_roster_staffing)
+        # booked classes are busy time in the workforce rosters (SCH-3)
+        from kefu.workforce import availability
+
+        availability.register("training.classes", gate.roster_busy)
+        # the 双11 plan shows borrowed staff's 上岗 status (PK-3/PK-4)
+        from kefu.workforce import staff_status
+
+        staff_status.register("training.certifications", gate.staff_status)
         for code, label in ACTIONS.items():
             ACTION_LABELS.setdefault(code, label)
         for key, label in KEYS.items():

@@ -1,6 +1,7 @@
 """``kefu training``: ``typing-score`` (score a typing test from two text files),
 ``status USERNAME`` (certifications, missing queues, hours) and ``import-questions FILE.xlsx``
-(the question bank; a bad row loads nothing). These print JSON (``--json`` is accepted too); bad
+(the question bank; a bad row loads nothing) and ``leaderboard COMPETITION_ID`` (ranks, ties
+shared). These print JSON (``--json`` is accepted too); bad
 input goes to stderr with exit code 2."""
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def register(sub) -> None:
     p.add_argument("--business-line", help="the business line's code (default: the first line)")
     p.add_argument("--json", action="store_true", help="print JSON (the default)")
     p.set_defaults(func=cmd_import_questions)
+
+    p = group_sub.add_parser("leaderboard", help="a competition's leaderboard (ties share a rank)")
+    p.add_argument("competition", metavar="COMPETITION_ID")
+    p.add_argument("--json", action="store_true", help="print JSON (the default)")
+    p.set_defaults(func=cmd_leaderboard)
 
 
 def _read(path: str, what: str) -> str:
@@ -100,4 +106,29 @@ def cmd_import_questions(args) -> int:
             print(f"row {row}: {message}", file=sys.stderr)
         raise UsageError(f"nothing imported: {len(exc.rows)} rows have problems") from None
     print_json({"imported": n, "business_line": line.code})
+    return 0
+
+
+def cmd_leaderboard(args) -> int:
+    from kefu.cli import print_json
+    from kefu.training.models import Competition
+    from kefu.training.selectors import board
+
+    raw = args.competition
+    comp = (
+        Competition.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    )
+    if comp is None:
+        raise UsageError(f"no such competition: {raw}")
+    rows = [
+        {
+            "rank": r["rank"],
+            "user": r["user"].username if r["user"] else None,
+            "score": r["score"],
+            **({"seconds": r["seconds"]} if "seconds" in r else {}),
+            **({"forms": r["forms"]} if "forms" in r else {}),
+        }
+        for r in board(comp)
+    ]
+    print_json({"competition": comp.pk, "kind": comp.kind, "state": comp.state, "rows": rows})
     return 0

@@ -74,3 +74,69 @@ def on_roster_staffing(event) -> None:
         _refuse(
             lacking(event.payload["agents"], required), quiet=event.payload["source"] == "solver"
         )
+
+
+def roster_busy(user_ids, start: dt.datetime, end: dt.datetime) -> dict[int, list[tuple]]:
+    """Booked classes (a seat, not the waiting list) as busy time for the workforce rosters
+    (registered with ``workforce.availability``): {user id: [(start, end), …]}."""
+    from kefu.training.models import Enrolment, EnrolmentStatus
+
+    out: dict[int, list[tuple]] = {}
+    rows = Enrolment.objects.filter(
+        user_id__in=list(user_ids),
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.ATTENDED],
+        training_class__starts_at__gte=start - dt.timedelta(hours=8),
+        training_class__starts_at__lt=end,
+    ).values_list("user_id", "training_class__starts_at", "training_class__hours")
+    for user_id, starts_at, hours in rows:
+        finish = starts_at + dt.timedelta(minutes=round(float(hours) * 60))
+        if finish > start:
+            out.setdefault(user_id, []).append((starts_at, finish))
+    return out
+
+
+def staff_status(business_line_id: int, names: list[str]) -> dict[str, dict]:
+    """The 上岗 status of people of the line named ``names`` (display name or user name), for the
+    workforce 双11 plan's borrowed staff (``workforce.staff_status``): certified with the valid
+    certifications and the earliest end of validity, expired, none (未上岗) or unknown (no
+    account of that name, or two people share it). Two queries."""
+    from kefu.accounts.models import User
+
+    wanted = set(names)
+    people: dict[str, list[int]] = {}
+    for pk, username, display in User.objects.filter(
+        Q(display_name__in=wanted) | Q(username__in=wanted),
+        business_line_id=business_line_id,
+        is_active=True,
+    ).values_list("pk", "username", "display_name"):
+        for key in {username, display} & wanted:
+            people.setdefault(key, []).append(pk)
+    ids = {pks[0] for pks in people.values() if len(pks) == 1}
+    grants: dict[int, list] = {}
+    for user_id, cert_name, valid_until in CertificationGrant.objects.filter(
+        user_id__in=ids, certification__business_line_id=business_line_id
+    ).values_list("user_id", "certification__name", "valid_until"):
+        grants.setdefault(user_id, []).append((cert_name, valid_until))
+    today = timezone.localdate()
+    out: dict[str, dict] = {}
+    for name in names:
+        pks = people.get(name, [])
+        if len(pks) != 1:
+            out[name] = {"code": "unknown", "certifications": [], "valid_until": None}
+            continue
+        mine = grants.get(pks[0], [])
+        valid = [(n, v) for n, v in mine if v is None or v >= today]
+        if valid:
+            ends = [v for _n, v in valid if v is not None]
+            out[name] = {
+                "code": "certified",
+                "certifications": sorted({n for n, _v in valid}),
+                "valid_until": min(ends) if ends and len(ends) == len(valid) else None,
+            }
+        else:
+            out[name] = {
+                "code": "expired" if mine else "none",
+                "certifications": sorted({n for n, _v in mine}),
+                "valid_until": max((v for _n, v in mine if v), default=None),
+            }
+    return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 from kefu.training import flow
@@ -248,6 +249,10 @@ class Exam(TimestampedModel):
         related_name="exams",
     )
     component = models.CharField(_("component"), max_length=40, blank=True)
+    closed_book = models.BooleanField(
+        _("closed book (one question at a time, leaving the page logged)"), default=False
+    )
+    allow_back = models.BooleanField(_("may go back to an earlier question"), default=True)
 
     class Meta:
         verbose_name = _("exam")
@@ -279,12 +284,38 @@ class ExamAttempt(TimestampedModel):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True)
     passed = models.BooleanField(_("passed"), null=True)
+    position = models.PositiveIntegerField(_("current question"), default=0)
 
     class Meta:
         verbose_name = _("exam attempt")
         verbose_name_plural = _("exam attempts")
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "exam"], name="attempt_user_exam")]
+
+
+class DepartureKind(models.TextChoices):
+    HIDDEN = "hidden", _("Page hidden (another tab or window)")
+    BLUR = "blur", _("Window lost focus")
+
+
+class ExamDeparture(models.Model):
+    """The candidate left the page of a closed-book attempt; the server stamps the time."""
+
+    attempt = models.ForeignKey(
+        ExamAttempt,
+        verbose_name=_("exam attempt"),
+        on_delete=models.CASCADE,
+        related_name="departures",
+    )
+    at = models.DateTimeField(_("left at"))
+    kind = models.CharField(_("how"), max_length=8, choices=DepartureKind.choices)
+    position = models.PositiveIntegerField(_("question"), default=0)
+
+    class Meta:
+        verbose_name = _("page departure")
+        verbose_name_plural = _("page departures")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["attempt", "at"], name="departure_attempt_at")]
 
 
 class ScoreKind(models.TextChoices):
@@ -741,3 +772,139 @@ class TrainingPlan(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# -- competitions (PK-4, TRN-9) ---------------------------------------------------------------
+
+
+class CompetitionKind(models.TextChoices):
+    CONTEST = "contest", _("Knowledge contest")
+    ROLEPLAY = "roleplay", _("Role-play contest")
+    INSTANT = "instant", _("Instant Q&A")
+
+
+class CompetitionState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("competition state", "Open")
+    CLOSED = "closed", pgettext_lazy("competition state", "Closed")
+
+
+class Competition(TimestampedModel):
+    """A skill competition with a leaderboard: a knowledge contest (an exam taken by many, ranked
+    by score then time), a role-play scored by examiners on a form, or instant Q&A (the first
+    correct answer of a round wins its point)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=CompetitionKind.choices)
+    exam = models.ForeignKey(
+        Exam,
+        verbose_name=_("exam"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competitions",
+    )
+    criteria = models.JSONField(_("scoring form"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=8, choices=CompetitionState.choices, default=CompetitionState.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["business_line", "-id"], name="competition_line")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoleplayScore(TimestampedModel):
+    """One examiner's scoring form for one contestant of a role-play contest."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="roleplay_scores",
+    )
+    contestant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contestant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("examiner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    marks = models.JSONField(_("marks"), default=dict)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("role-play score")
+        verbose_name_plural = _("role-play scores")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "contestant", "examiner"], name="roleplay_score_once"
+            )
+        ]
+
+
+class QuizRound(TimestampedModel):
+    """One question of an instant Q&A: the first correct answer wins the point."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveIntegerField(_("round"))
+    question = models.CharField(_("question"), max_length=500)
+    answer = models.CharField(_("answer"), max_length=200)
+    winner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("won by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    won_at = models.DateTimeField(_("won at"), null=True, blank=True)
+    closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        verbose_name = _("quiz round")
+        verbose_name_plural = _("quiz rounds")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="quiz_round_once")
+        ]
+
+
+class QuizBuzz(models.Model):
+    """An answer given in a round (right or wrong), stamped by the server."""
+
+    round = models.ForeignKey(
+        QuizRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="buzzes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contestant"), on_delete=models.CASCADE
+    )
+    given = models.CharField(_("answer given"), max_length=200)
+    correct = models.BooleanField(_("correct"))
+    at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["at", "id"]

@@ -136,10 +136,22 @@ class TrainingAttemptOut(Schema):
     score: float | None
     passed: bool | None
     questions: list[TrainingQuestionOut]
+    closed_book: bool = False
+    position: int = 0
+    departures: int = 0
 
 
 class TrainingSubmitIn(Schema):
     answers: dict[str, str | list[str]] = Field(default_factory=dict)
+
+
+class TrainingAnswerIn(Schema):
+    position: int = Field(ge=0, le=10_000)
+    answer: str | list[str] | None = None
+
+
+class TrainingDepartureIn(Schema):
+    kind: Literal["hidden", "blur"]
 
 
 # -- the course library and course development (TRN-2, TRN-3) --------------------------------

@@ -5,22 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core import scope
 from kefu.core.errors import NotFound
-from kefu.training import rules
+from kefu.training import leaderboard, rules
 from kefu.training.gate import lacking, valid_q
 from kefu.training.models import (
     CertificationGrant,
+    Competition,
     Enrolment,
     EnrolmentStatus,
     Exam,
     ExamAttempt,
     GateRequirement,
     PracticalScore,
+    QuizRound,
+    RoleplayScore,
     TrainingClass,
     TrainingRequest,
 )
@@ -223,3 +226,84 @@ def duty_board(persons, gates) -> list[tuple]:
         )
         for p in persons
     ]
+
+
+# -- competitions (PK-4) ----------------------------------------------------------------------
+
+
+def competitions_for(user):
+    return Competition.objects.filter(scope.business_line_q(user)).select_related("exam")
+
+
+def competition_get(user, pk) -> Competition:
+    obj = competitions_for(user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def board(comp) -> list[dict]:
+    """The leaderboard of a competition, ties sharing a rank: rows of {rank, user, score, and
+    seconds (contest), forms (role-play) or points (instant Q&A)}."""
+    if comp.kind == "contest":
+        attempts = ExamAttempt.objects.filter(
+            exam_id=comp.exam_id, submitted_at__isnull=False, score__isnull=False
+        ).values_list("user_id", "score", "started_at", "submitted_at")
+        rows = leaderboard.best_attempts(
+            (uid, float(score), int((done - start).total_seconds()))
+            for uid, score, start, done in attempts
+        )
+        ranked = [
+            (rank, r.user_id, {"score": r.score, "seconds": r.seconds})
+            for rank, r in leaderboard.contest_board(rows)
+        ]
+    elif comp.kind == "roleplay":
+        totals = {
+            r["contestant_id"]: (float(r["avg"]), r["n"])
+            for r in RoleplayScore.objects.filter(competition=comp)
+            .values("contestant_id")
+            .annotate(avg=Avg("total"), n=Count("id"))
+        }
+        ranked = [
+            (rank, uid, {"score": round(pts, 2), "forms": totals[uid][1]})
+            for rank, uid, pts in leaderboard.points_board(
+                {uid: round(avg, 2) for uid, (avg, _n) in totals.items()}
+            )
+        ]
+    else:
+        wins = {
+            r["winner_id"]: r["n"]
+            for r in QuizRound.objects.filter(competition=comp, winner__isnull=False)
+            .values("winner_id")
+            .annotate(n=Count("id"))
+        }
+        ranked = [(rank, uid, {"score": pts}) for rank, uid, pts in leaderboard.points_board(wins)]
+    users = User.objects.in_bulk([uid for _r, uid, _d in ranked])
+    return [{"rank": rank, "user": users.get(uid), **d} for rank, uid, d in ranked]
+
+
+def attempts_of_exam(user, exam) -> list:
+    """An examiner's view of an exam's attempts by the people ``user`` may see, with how often
+    each candidate left the page."""
+    return list(
+        ExamAttempt.objects.filter(exam=exam, user__in=people_for(user))
+        .select_related("user")
+        .annotate(departure_count=Count("departures"))
+        .order_by("-id")[:200]
+    )
+
+
+def attempt_for_examiner(user, pk) -> ExamAttempt:
+    """An attempt the candidate themselves, or an examiner (a lead over the candidate), may read."""
+    obj = ExamAttempt.objects.filter(pk=pk).select_related("exam", "user").first()
+    if obj is None:
+        raise NotFound()
+    if obj.user_id == user.pk:
+        return obj
+    if (
+        scope.at_least(user, scope.LEAD)
+        and people_for(user).filter(pk=obj.user_id).exists()
+        and obj.exam.business_line_id == user.business_line_id
+    ):
+        return obj
+    raise NotFound()

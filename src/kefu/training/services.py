@@ -477,7 +477,12 @@ def exam_create(
     pass_mark=60,
     max_attempts: int = 2,
     certification=None,
+    closed_book: bool = False,
+    allow_back: bool = True,
 ) -> Exam:
+    """An exam drawn by blueprint. A closed-book exam serves one question at a time (question n
+    only after n-1 is answered or skipped; no going back unless ``allow_back``) and logs every
+    time the candidate leaves the page."""
     require_lead(actor)
     line_id = _line_id(actor)
     title = _text("title", title)
@@ -500,8 +505,15 @@ def exam_create(
         max_attempts=max_attempts,
         certification=certification,
         component=ScoreKind.EXAM,
+        closed_book=bool(closed_book),
+        allow_back=bool(allow_back) or not closed_book,
     )
-    audit.record(actor=actor, action="training.exam_create", obj=exam, changes={"title": title})
+    audit.record(
+        actor=actor,
+        action="training.exam_create",
+        obj=exam,
+        changes={"title": title, "closed_book": exam.closed_book, "allow_back": exam.allow_back},
+    )
     return exam
 
 
@@ -573,12 +585,16 @@ def exam_submit(*, actor, attempt: ExamAttempt, answers: dict, now=None) -> Exam
     now = now or timezone.now()
     if not isinstance(answers, dict):
         raise Invalid(_("Some fields are not valid."), fields={"answers": _("Not valid.")})
-    if now > attempt.deadline + GRACE:
-        raise Conflict(
-            _("The time is up: the exam closed at %(at)s; this submission is not accepted.")
-            % {"at": timezone.localtime(attempt.deadline).strftime("%H:%M:%S")},
-            code="exam_time_over",
-        )
+    _in_time(attempt, now)
+    if attempt.exam.closed_book:
+        # a closed-book paper is answered one question at a time: only what the server kept
+        # counts, a whole set of answers sent at the end is refused
+        if answers:
+            raise Conflict(
+                _("This exam is closed-book: answer the questions one at a time."),
+                code="closed_book",
+            )
+        answers = dict(attempt.answers)
     questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
     got = total = 0
     for pk in attempt.questions:
@@ -603,6 +619,132 @@ def exam_submit(*, actor, attempt: ExamAttempt, answers: dict, now=None) -> Exam
     )
     _score(actor, actor, ScoreKind.EXAM, score, attempt.passed, {"exam": attempt.exam_id})
     return attempt
+
+
+def _in_time(attempt: ExamAttempt, now) -> None:
+    if now > attempt.deadline + GRACE:
+        raise Conflict(
+            _("The time is up: the exam closed at %(at)s; this submission is not accepted.")
+            % {"at": timezone.localtime(attempt.deadline).strftime("%H:%M:%S")},
+            code="exam_time_over",
+        )
+
+
+def _closed_attempt(actor, attempt: ExamAttempt, now) -> ExamAttempt:
+    attempt = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+    if attempt.user_id != actor.pk:
+        raise NotFound()
+    if not attempt.exam.closed_book:
+        raise Invalid(_("This exam shows the whole paper at once."))
+    if attempt.submitted_at is not None:
+        raise Conflict(_("This attempt was submitted already."))
+    _in_time(attempt, now)
+    return attempt
+
+
+@transaction.atomic
+def exam_answer(
+    *, actor, attempt: ExamAttempt, position: int, answer=None, now=None
+) -> ExamAttempt:
+    """Closed-book: answer (or skip, ``answer`` None) the question the server is serving, at
+    ``position``; the next one is served after it. An answer for another question (a later one,
+    or an earlier one when the exam allows no going back) is refused. After the last question
+    the attempt is graded."""
+    now = now or timezone.now()
+    attempt = _closed_attempt(actor, attempt, now)
+    if not isinstance(position, int) or position != attempt.position:
+        raise Conflict(
+            _("Question %(n)s is being served; answer it first.") % {"n": attempt.position + 1},
+            code="out_of_order",
+        )
+    if position >= len(attempt.questions):
+        raise Conflict(_("Every question is answered; hand the paper in."), code="out_of_order")
+    key = str(attempt.questions[position])
+    answers = dict(attempt.answers)
+    skipped = answer is None or answer == "" or answer == []
+    if skipped:
+        answers.pop(key, None)
+    else:
+        if isinstance(answer, list):
+            answer = [str(a)[:500] for a in answer][:20]
+        else:
+            answer = str(answer)[:MAX_TEXT]
+        answers[key] = answer
+    attempt.answers = answers
+    attempt.position = position + 1
+    attempt.save(update_fields=["answers", "position", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="training.exam_answer",
+        obj=attempt,
+        business_line_id=attempt.exam.business_line_id,
+        changes={"position": position, "skipped": skipped},
+    )
+    if attempt.position >= len(attempt.questions):
+        return exam_submit(actor=actor, attempt=attempt, answers={}, now=now)
+    return attempt
+
+
+@transaction.atomic
+def exam_back(*, actor, attempt: ExamAttempt, now=None) -> ExamAttempt:
+    """Closed-book: go back one question, when the exam allows it."""
+    now = now or timezone.now()
+    attempt = _closed_attempt(actor, attempt, now)
+    if not attempt.exam.allow_back:
+        raise Conflict(_("This exam does not let you go back."), code="no_going_back")
+    if attempt.position == 0:
+        raise Conflict(_("This is the first question."), code="out_of_order")
+    attempt.position -= 1
+    attempt.save(update_fields=["position", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="training.exam_back",
+        obj=attempt,
+        business_line_id=attempt.exam.business_line_id,
+        changes={"position": attempt.position},
+    )
+    return attempt
+
+
+DEPARTURE_GAP = dt.timedelta(seconds=2)  # a blur and a hidden page of one leave are one departure
+MAX_DEPARTURES = 500
+
+
+@transaction.atomic
+def exam_departure(*, actor, attempt: ExamAttempt, kind: str, now=None):
+    """Closed-book: the candidate's page reports that it was left (hidden or lost focus); the
+    server stamps the time. Reports of one leave within 2 seconds count once; nothing is
+    logged for a finished attempt. Returns the departure, or None when not logged."""
+    from kefu.training.models import DepartureKind, ExamDeparture
+
+    now = now or timezone.now()
+    if kind not in DepartureKind.values:
+        raise Invalid(_("Some fields are not valid."), fields={"kind": _("Not valid.")})
+    attempt = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+    if attempt.user_id != actor.pk:
+        raise NotFound()
+    if (
+        not attempt.exam.closed_book
+        or attempt.submitted_at is not None
+        or now > attempt.deadline + GRACE
+    ):
+        return None
+    last = attempt.departures.order_by("-at").first()
+    if last is not None and now - last.at < DEPARTURE_GAP:
+        return None
+    if attempt.departures.count() >= MAX_DEPARTURES:
+        return None
+    row = ExamDeparture.objects.create(
+        attempt=attempt, at=now, kind=kind, position=attempt.position
+    )
+    audit.record(
+        actor=actor,
+        action="training.exam_departure",
+        obj=attempt,
+        business_line_id=attempt.exam.business_line_id,
+        changes={"kind": kind, "position": attempt.position},
+    )
+    return row
 
 
 # -- practical tests ----------------------------------------------------------------------------

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from kefu.training import views, views_evaluation, views_library, views_plans
+from kefu.training import (
+    views,
+    views_closed_book,
+    views_competitions,
+    views_evaluation,
+    views_library,
+    views_plans,
+)
 
 app_name = "training"
 urlpatterns = [
@@ -40,4 +47,15 @@ urlpatterns = [
     path("plans/new/", views_plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
     path("plans/<int:pk>/<str:action>/", views_plans.plan_act, name="plan_act"),
+    path("attempts/<int:pk>/departures/", views_closed_book.departure, name="attempt_departure"),
+    path("exams/new/", views.exam_create, name="exam_create"),
+    path("exams/<int:pk>/attempts/", views_closed_book.exam_attempts, name="exam_attempts"),
+    path("competitions/", views_competitions.competitions, name="competitions"),
+    path("competitions/new/", views_competitions.competition_create, name="competition_create"),
+    path("competitions/<int:pk>/", views_competitions.competition, name="competition"),
+    path(
+        "competitions/<int:pk>/<str:action>/",
+        views_competitions.competition_act,
+        name="competition_act",
+    ),
 ]

@@ -20,7 +20,7 @@ from kefu.core.errors import DomainError, NotFound
 from kefu.core.idempotency import once
 from kefu.core.pagination import paginate
 from kefu.training import selectors, services
-from kefu.training.forms import ClassForm, RequestForm, TypingForm
+from kefu.training.forms import ClassForm, ExamForm, RequestForm, TypingForm
 from kefu.training.models import Question
 from kefu.training.passages import passage_for
 
@@ -228,7 +228,7 @@ def class_enrol(request, pk: int):
 
 
 @login_required
-def exams(request):
+def exams(request, form=None, status=200):
     rows = []
     attempts = {}
     for a in request.user.exam_attempts.order_by("id"):
@@ -236,7 +236,27 @@ def exams(request):
     for exam in selectors.exams_for(request.user)[:100]:
         mine = attempts.get(exam.pk, [])
         rows.append((exam, mine, any(a.passed for a in mine)))
-    return render(request, "training/exams.html", {"rows": rows})
+    context = {"rows": rows, "is_lead": _is_lead(request.user), "form": form or ExamForm()}
+    return render(request, "training/exams.html", context, status=status)
+
+
+@login_required
+@require_POST
+@once
+def exam_create(request):
+    form = ExamForm(request.POST)
+    if not form.is_valid():
+        return exams(request, form=form, status=400)
+    try:
+        services.exam_create(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        for field, message in (exc.fields or {}).items():
+            if field in form.fields:
+                form.add_error(field, message)
+        return exams(request, form=form, status=exc.status)
+    messages.success(request, _("The exam is set."))
+    return redirect("training:exams")
 
 
 @login_required
@@ -253,7 +273,13 @@ def exam_start(request, pk: int):
 
 @login_required
 def attempt(request, pk: int):
-    a = selectors.attempt_get(request.user, pk)
+    from kefu.training import views_closed_book
+
+    a = selectors.attempt_for_examiner(request.user, pk)
+    if a.user_id != request.user.pk:
+        return views_closed_book.examiner_page(request, a)
+    if a.exam.closed_book:
+        return views_closed_book.attempt_page(request, a)
     by_id = {q.pk: q for q in Question.objects.filter(pk__in=a.questions)}
     questions = [by_id[q] for q in a.questions if q in by_id]
     if request.method == "POST":

@@ -46,6 +46,14 @@ ACTIONS = {
     "training.plan_approve": _("Training plan approved"),
     "training.plan_return": _("Training plan returned"),
     "training.plan_add_class": _("Class added to a training plan"),
+    "training.exam_answer": _("Closed-book question answered or skipped"),
+    "training.exam_back": _("Closed-book exam: went back a question"),
+    "training.exam_departure": _("Left the page during a closed-book exam"),
+    "training.competition_create": _("Competition opened"),
+    "training.competition_close": _("Competition closed"),
+    "training.roleplay_score": _("Role-play contest scored"),
+    "training.round_open": _("Instant Q&A question asked"),
+    "training.round_answer": _("Instant Q&A answer given"),
 }
 
 # change keys that are no field of the audited record
@@ -60,4 +68,21 @@ KEYS = {
     "developers": _("Course-development group"),
     "course_rating": _("Course rating"),
     "trainer_rating": _("Trainer rating"),
+    "position": _("Question"),
+    "skipped": _("Skipped"),
+    "contestant": _("Contestant"),
+    "replaced": _("Replaced the earlier form"),
+    "round": _("Round"),
+    "correct": _("Correct"),
+    "closed_book": _("Closed book"),
+    "allow_back": _("May go back"),
+}
+
+#: The role-play scoring form's parts (leaderboard.ROLEPLAY_FORM)
+CRITERIA = {
+    "opening": _("Opening and greeting"),
+    "needs": _("Finding the customer's need"),
+    "solution": _("Solution and product knowledge"),
+    "etiquette": _("Service etiquette and wording"),
+    "closing": _("Closing the conversation"),
 }

@@ -240,7 +240,7 @@ class RosterState:
         """
         reasons = []
         for day, shift in options:
-            if day in agent.unavailable_days:
+            if agent.blocked(day, shift):
                 reasons.append("on_leave")
                 continue
             current = self.work.get((agent.id, day))

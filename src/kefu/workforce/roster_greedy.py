@@ -64,7 +64,7 @@ def greedy_roster(problem: RosterProblem) -> RosterResult:
                 skilled[g], key=lambda a, s=shift: (p.cost_fen(a, s), minutes_used[a.id], a.id)
             ):
                 if (
-                    day in agent.unavailable_days
+                    agent.blocked(day, shift)
                     or (agent.id, day) in pinned_days
                     or (agent.id, day) in state.work
                     or state.broken_rule(agent, day, shift)

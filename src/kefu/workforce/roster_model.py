@@ -97,6 +97,20 @@ class Agent:
     max_weekly_hours: float | None = None
     unavailable_days: frozenset[int] = frozenset()
     name: str = ""
+    #: busy periods within days (a booked training class): (start, end) minutes from 00:00 of
+    #: the horizon's first day; no covering shift may overlap one
+    busy: tuple[tuple[int, int], ...] = ()
+
+    def blocked(self, day: int, shift: ShiftTemplate) -> bool:
+        """Whether the agent cannot work ``shift`` on ``day``: leave, or busy time it overlaps."""
+        if day in self.unavailable_days:
+            return True
+        if not self.busy or not shift.covers:
+            return False
+        base = day * MINUTES_PER_DAY
+        return any(
+            base + a < end and start < base + b for a, b in shift.parts for start, end in self.busy
+        )
 
     def __post_init__(self) -> None:
         if not self.groups:
@@ -318,6 +332,10 @@ def roster_violations(problem: RosterProblem, assignments: Iterable[Assignment])
             early = [a for a in items if not shifts[a.shift].covers]
             if day in agent.unavailable_days:
                 out.append(Violation("leave", agent.id, day, "works on a leave day"))
+            elif (agent.id, day) not in pins and any(
+                agent.blocked(day, shifts[a.shift]) for a in work
+            ):
+                out.append(Violation("leave", agent.id, day, "works during busy time"))
             if len(work) > 1:
                 out.append(Violation("one_shift", agent.id, day, "more than one shift a day"))
             out.extend(

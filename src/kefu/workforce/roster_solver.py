@@ -80,6 +80,8 @@ class _Model:
                     shift = shifts[si]
                     if pin is not None and pin.shift != shift.code:
                         continue
+                    if pin is None and agent.blocked(d, shift):
+                        continue
                     groups = agent.groups
                     if pin is not None and pin.group is not None:
                         groups = (pin.group,)

@@ -411,6 +411,17 @@ def peaks(request):
     )
 
 
+def _with_duty_status(plan, borrowed: list) -> list:
+    """Each borrowed person with their 上岗 status from the apps that register one
+    (``workforce.staff_status``: the training app's certifications)."""
+    from kefu.workforce import staff_status
+
+    status = staff_status.for_names(plan.business_line_id, [b.name for b in borrowed])
+    for b in borrowed:
+        b.duty = status.get(b.name) or {"code": "unknown"}
+    return borrowed
+
+
 @login_required
 def peak_detail(request, pk: int):
     plan = selectors.peak_plan_get_for(user=request.user, pk=pk)
@@ -441,7 +452,7 @@ def peak_detail(request, pk: int):
                 {**c, "date": parse_date(c["date"]), "phase_label": Phase(c["phase"]).label}
                 for c in plan.coverage
             ],
-            "borrowed": list(plan.borrowed.all()),
+            "borrowed": _with_duty_status(plan, list(plan.borrowed.all())),
             "form": form,
             "can_plan": selectors.can_plan(request.user),
         },

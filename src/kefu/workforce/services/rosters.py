@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import audit, events
 from kefu.core.errors import Ineligible, Invalid, NotFound, StaleWrite
+from kefu.workforce import availability
 from kefu.workforce import roster_model as rm
 from kefu.workforce.models import (
     AgentProfile,
@@ -281,6 +282,22 @@ def _not_staffable(groups, profiles) -> set[tuple[int, int]]:
     return barred
 
 
+def _busy_minutes(run: RosterRun, user_ids: list[int]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Busy time other apps registered (booked training classes, ``workforce.availability``) as
+    (start, end) minutes from 00:00 of the run's first day, local time."""
+    start = timezone.make_aware(dt.datetime.combine(run.start_date, dt.time.min))
+    end = start + dt.timedelta(days=run.days + 1)
+    out: dict[int, tuple[tuple[int, int], ...]] = {}
+    for user_id, periods in availability.busy_periods(user_ids, start, end).items():
+        out[user_id] = tuple(
+            sorted(
+                (int((a - start).total_seconds() // 60), int(-((start - b).total_seconds() // 60)))
+                for a, b in periods
+            )
+        )
+    return out
+
+
 def build_problem(
     run: RosterRun,
 ) -> tuple[rm.RosterProblem, dict[str, int], dict[str, int], dict[str, int]]:
@@ -310,6 +327,7 @@ def build_problem(
             if lv.start_date <= run.start_date + dt.timedelta(days=d) <= lv.end_date:
                 days.add(d)
     barred = _not_staffable(groups, profiles)
+    busy = _busy_minutes(run, [p.user_id for p in profiles])
     agents = tuple(
         rm.Agent(
             id=str(p.user_id),
@@ -318,6 +336,7 @@ def build_problem(
             max_weekly_hours=p.max_weekly_hours,
             unavailable_days=frozenset(leave.get(p.user_id, ())),
             name=p.user.name,
+            busy=busy.get(p.user_id, ()),
         )
         for p in profiles
         if any((p.user_id, g.pk) not in barred for g in p.groups.all())
