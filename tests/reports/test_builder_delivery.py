@@ -140,7 +140,7 @@ def test_saved_list_pages_and_xlsx_export(week, manager, client):
     assert "客服周报" in page and 'id="builder-update"' in page
     xlsx = client.get("/reports/builder/report.xlsx", {"report": report.pk})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "客服周报"
     assert list(rows[2][:3]) == ["Team", "Tickets", "First response, median (h)"]
     assert rows[-1][0] == "Total" and rows[-1][1] == 6

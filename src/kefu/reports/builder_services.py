@@ -306,6 +306,9 @@ def send_due(*, at: dt.datetime | None = None) -> dict:
         is_active=True, recipient__is_active=True
     ).select_related("report", "recipient")
     for sub in subs.order_by("pk").iterator():
+        if not sub.recipient.email:  # nowhere to send it: no row, so it goes once one is set
+            skipped += 1
+            continue
         start, end = defs.last_full(sub.frequency, day)
         row = _claim(sub, start, end)
         if row is None:
