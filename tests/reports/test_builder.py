@@ -40,6 +40,11 @@ def data(org, agent, agent_b, agent2, make_ticket):
             )
         with time_machine.travel(start + dt.timedelta(hours=hours), tick=False):
             ticket_reply(actor=owner, ticket=t, body="您好,已处理")
+            if hours > 8:  # four consults resolved at once: their resolution clocks stop
+                t.refresh_from_db()
+                t = ticket_update(
+                    actor=owner, ticket=t, version=t.version, changes={"status": "resolved"}
+                )
         out.append(t)
     for i in range(3):
         with time_machine.travel(dt.datetime(2026, 11, 20 + i, 10, tzinfo=TZ), tick=False):
@@ -143,3 +148,22 @@ def test_an_agent_sees_only_the_rows_of_the_scope(data, agent, agent2):
 def test_bad_definitions_are_invalid(bad):
     with pytest.raises(Invalid):
         defs.validate(bad)
+
+
+def test_sla_met_is_the_statements_rule_and_resolution_times_from_raw_rows(data, manager):
+    from kefu.reports import statement
+
+    d = _def(["type"], ["fr_sla_pct", "res_sla_pct", "res_median", "res_p90"])
+    result = builder.run(manager, d, today=TODAY)
+    month = statement.parse_month("2026-11")
+    for clock, m in (("first_response", "fr_sla_pct"), ("resolution", "res_sla_pct")):
+        clocked = statement.drill(manager, None, month, clock).count()
+        met = statement.drill(manager, None, month, f"{clock}_met").count()
+        assert result.total[f"n_{m}"] == clocked and result.total[f"met_{m}"] == met
+        assert result.total[m] == (round(100 * met / clocked, 1) if clocked else None)
+        assert builder.drill(manager, d, {}, m, today=TODAY).count() == clocked
+    assert result.total["n_res_sla_pct"] == 4  # the four resolved consults
+    consult = next(r["values"] for r in result.rows if r["keys"]["type"] == "consult")
+    assert consult["n_res_median"] == 4
+    assert consult["res_median"] == _nearest([9, 10, 11, 12], 0.5) == 10
+    assert consult["res_p90"] == 12

@@ -40,8 +40,8 @@ REPORTS = (
 
 def build_report_builder_rows(*, now: dt.datetime | None = None) -> dict[str, int]:
     from kefu.accounts.models import User
-    from kefu.reports import builder_services
     from kefu.reports import builder_defs as defs
+    from kefu.reports import builder_services
     from kefu.reports.builder_models import ReportDelivery, ReportSubscription, SavedReport
 
     now = now or timezone.now()
@@ -88,7 +88,9 @@ def _past(sub, today: dt.date, defs, ReportDelivery) -> int:  # noqa: N803
         start, end = defs.last_full(sub.frequency, day)
         periods.append((start, end))
         day = start
-    have = set(ReportDelivery.objects.filter(subscription=sub).values_list("period_start", flat=True))
+    have = set(
+        ReportDelivery.objects.filter(subscription=sub).values_list("period_start", flat=True)
+    )
     definition = defs.validate(sub.report.definition)
     tz = timezone.get_current_timezone()
     rows = []

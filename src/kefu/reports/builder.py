@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     Exists,
     F,
     FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -47,6 +47,8 @@ SPAN = {"frt": "first_response_at", "res": "resolved_at"}
 PERCENTILE = {"median": 0.5, "p90": 0.9}
 FRACTION = {"median": (1, 2), "p90": (9, 10)}  # the same, exactly
 CLOCK = {"fr_sla_pct": "first_response", "res_sla_pct": "resolution"}
+# the duration measures: (span, statistic) — res_sla_pct is an SLA measure, not a duration
+TIMED = {f"{k}_{s}": (k, s) for k in ("frt", "res") for s in ("median", "avg", "p90")}
 TRUNC = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
 PATHS = {  # dimension → field of the ticket (annotations for the time buckets and the unit)
     "business_line": "business_line_id",
@@ -157,12 +159,13 @@ def _clocked(clock: str):
     )
 
 
-class PercentileDisc(Func):
-    """PostgreSQL's nearest-rank percentile of an ordered set (NULLs ignored)."""
+class PercentileDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentile of an ordered set (NULLs ignored): the smallest
+    value whose position is at least p·n, i.e. the ceil(p·n)-th of n."""
 
     function = "PERCENTILE_DISC"
+    name = "PercentileDisc"
     template = "%(function)s(%(p)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    contains_aggregate = True
     output_field = FloatField()
 
     def __init__(self, expression, p: float, **extra):
@@ -177,8 +180,8 @@ def _aggregates(measures: list[str]) -> dict:
     out: dict = {"n_count": Count("pk")}
     postgres = connection.vendor == "postgresql"
     for m in measures:
-        kind, _sep, stat = m.partition("_")
-        if kind in SPAN:
+        kind, stat = TIMED.get(m, ("", ""))
+        if kind:
             out[f"n_{kind}"] = Count("pk", filter=Q(**{f"{SPAN[kind]}__isnull": False}))
             if stat == "avg":
                 out[f"v_{m}"] = Avg(_span(kind))
@@ -209,7 +212,7 @@ def _percentiles_sqlite(qs: QuerySet, dims: list[str], m: str) -> dict[tuple, fl
     """{cell key: seconds} of one percentile measure on SQLite: ROW_NUMBER() and COUNT() over
     each group in the database, filtered (in an outer query) to the one row per group at the
     nearest rank, ceil(p·n), in exact integer arithmetic: rn·den ≥ num·n > (rn − 1)·den."""
-    kind, _sep, stat = m.partition("_")
+    kind, stat = TIMED[m]
     num, den = FRACTION[stat]
     keys = [f"d_{d}" for d in dims]
     groups = [F(k) for k in keys]
@@ -300,8 +303,8 @@ def _cells(user, definition: dict, start, end, dims: list[str]) -> tuple[dict, b
     percent = {}
     if connection.vendor != "postgresql":
         for m in measures:
-            kind, _sep, stat = m.partition("_")
-            if kind in SPAN and stat in PERCENTILE:
+            kind, stat = TIMED.get(m, ("", ""))
+            if kind and stat in PERCENTILE:
                 percent[m] = _percentiles_sqlite(qs, dims, m)
     answers = (
         _answers(base_qs(user, definition, start, end), dims)
@@ -313,8 +316,8 @@ def _cells(user, definition: dict, start, end, dims: list[str]) -> tuple[dict, b
         key = tuple(_key(r[k]) for k in keys)
         cell = {"count": r["n_count"], "n_count": r["n_count"]}
         for m in measures:
-            kind, _sep, stat = m.partition("_")
-            if kind in SPAN:
+            kind, stat = TIMED.get(m, ("", ""))
+            if kind:
                 cell[f"n_{m}"] = r[f"n_{kind}"]
                 value = percent[m].get(key) if m in percent else r.get(f"v_{m}")
                 cell[m] = _hours(value)
@@ -434,8 +437,8 @@ def drill(user, definition: dict, cell: dict[str, str], measure: str, *, today=N
         qs = qs.annotate(d_unit=_first_unit())
     for d, key in cell.items():
         qs = _cell_filter(qs, d, key)
-    kind = measure.partition("_")[0]
-    if kind in SPAN:
+    kind = TIMED.get(measure, ("", ""))[0]
+    if kind:
         return qs.filter(**{f"{SPAN[kind]}__isnull": False})
     if measure in CLOCK:
         return qs.filter(_clocked(CLOCK[measure]))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from kefu.core.errors import Invalid
 
@@ -51,9 +51,9 @@ NAME_MAX = 100
 
 def dimension_words() -> dict[str, str]:
     return {
-        "day": _("Day"),
-        "week": _("Week"),
-        "month": _("Month"),
+        "day": pgettext("time bucket", "Day"),
+        "week": pgettext("time bucket", "Week"),
+        "month": pgettext("time bucket", "Month"),
         "business_line": _("Business line"),
         "team": _("Team"),
         "agent": _("Agent"),

@@ -90,7 +90,10 @@ def chart(result, chart_id: str = "chart-builder") -> dict:
             {
                 "type": kind,
                 "name": name,
-                "data": [series[name].get(x) for x in categories],
+                "data": [
+                    series[name].get(x, 0 if measure == "count" else None) for x in categories
+                ],
+                "connectNulls": True,
                 **({"itemStyle": {"color": BAR_COLOUR}} if len(names) == 1 else {}),
             }
             for name in names

@@ -254,9 +254,11 @@ def saved(request):
     subscriptions."""
     qs = services.reports_for(request.user).select_related("owner")
     page_ = paginate(qs, ordering="-id", cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+    words = defs.dimension_words()
     items = [
         {
             "report": r,
+            "dimensions": " · ".join(words.get(d, d) for d in r.definition.get("dimensions", [])),
             "can_edit": services.can_edit(request.user, r),
             "url": reverse("reports:builder") + "?" + urlencode({"report": r.pk}),
         }
