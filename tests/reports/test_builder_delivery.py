@@ -274,3 +274,22 @@ def test_csi_and_satisfied_rate_per_agent_from_the_answers(
             == r["values"]["n_csi"]
             == len(scores[agent if r["keys"]["agent"] == str(agent.pk) else agent_b])
         )
+
+
+def test_demo_rows_give_each_supervisor_reports_subscriptions_and_past_deliveries(
+    week, supervisor, manager
+):
+    from kefu.demo.report_builder_rows import PAST_MONTHS, PAST_WEEKS, build_report_builder_rows
+
+    now = dt.datetime(2026, 12, 2, 9, tzinfo=TZ)
+    first = build_report_builder_rows(now=now)
+    assert first["reports"] == 4 and first["subscriptions"] == 4
+    assert first["deliveries"] == 2 * (PAST_WEEKS + PAST_MONTHS)
+    again = build_report_builder_rows(now=now)  # idempotent
+    assert again == {"reports": 0, "subscriptions": 0, "deliveries": 0}
+    last = ReportDelivery.objects.filter(subscription__recipient=supervisor).order_by(
+        "-period_start"
+    )[0]
+    assert (last.period_start, last.period_end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    # the sweep then finds every past period sent and sends only what is due now: nothing
+    assert builder_services.send_due(at=now)["sent"] == 0
