@@ -208,12 +208,11 @@ def _answered():
     )
 
 
-def _percentiles_sqlite(qs: QuerySet, dims: list[str], m: str) -> dict[tuple, float]:
-    """{cell key: seconds} of one percentile measure on SQLite: ROW_NUMBER() and COUNT() over
-    each group in the database, filtered (in an outer query) to the one row per group at the
-    nearest rank, ceil(p·n), in exact integer arithmetic: rn·den ≥ num·n > (rn − 1)·den."""
-    kind, stat = TIMED[m]
-    num, den = FRACTION[stat]
+def _percentiles_sqlite(qs: QuerySet, dims: list[str], kind: str, stats) -> dict:
+    """{statistic: {cell key: seconds}} of the percentiles of one duration on SQLite: ROW_NUMBER()
+    and COUNT() over each group in the database, filtered (in an outer query) to the rows near
+    each nearest rank, which is then checked in exact integer arithmetic:
+    rn·den ≥ num·n > (rn − 1)·den, i.e. rn = ceil(p·n). One query for the median and p90."""
     keys = [f"d_{d}" for d in dims]
     groups = [F(k) for k in keys]
     ranked = (
@@ -224,12 +223,17 @@ def _percentiles_sqlite(qs: QuerySet, dims: list[str], m: str) -> dict[tuple, fl
             n=Window(Count("pk"), partition_by=groups),
         )
     )
-    near = F("n") * Value(num / den)  # a float window around the rank, checked exactly below
-    rows = ranked.filter(rn__gte=near - 1, rn__lte=near + 1).values(*keys, "span", "rn", "n")
-    out = {}
-    for row in rows:
-        if row["rn"] * den >= num * row["n"] > (row["rn"] - 1) * den:
-            out[tuple(_key(row[k]) for k in keys)] = row["span"]
+    near = Q()
+    for stat in stats:
+        num, den = FRACTION[stat]
+        at = F("n") * Value(num / den)  # a float window around the rank, checked exactly below
+        near |= Q(rn__gte=at - 1, rn__lte=at + 1)
+    out: dict = {stat: {} for stat in stats}
+    for row in ranked.filter(near).values(*keys, "span", "rn", "n"):
+        for stat in stats:
+            num, den = FRACTION[stat]
+            if row["rn"] * den >= num * row["n"] > (row["rn"] - 1) * den:
+                out[stat][tuple(_key(row[k]) for k in keys)] = row["span"]
     return out
 
 
@@ -302,10 +306,14 @@ def _cells(user, definition: dict, start, end, dims: list[str]) -> tuple[dict, b
     rows = rows[:MAX_ROWS]
     percent = {}
     if connection.vendor != "postgresql":
+        wanted: dict[str, list[str]] = {}
         for m in measures:
             kind, stat = TIMED.get(m, ("", ""))
             if kind and stat in PERCENTILE:
-                percent[m] = _percentiles_sqlite(qs, dims, m)
+                wanted.setdefault(kind, []).append(stat)
+        for kind, stats in wanted.items():
+            for stat, values in _percentiles_sqlite(qs, dims, kind, stats).items():
+                percent[f"{kind}_{stat}"] = values
     answers = (
         _answers(base_qs(user, definition, start, end), dims)
         if ({"csi", "satisfied"} & set(measures))

@@ -217,18 +217,21 @@ def update(request, pk: int):
         [(k, v) for k in ("dim", "m", "chart", *defs.FILTERS) for v in request.POST.getlist(k)]
     )
     try:
-        version = int(request.POST.get("version") or 0)
+        version = request.POST.get("version") or ""
+        if not version.isdigit():
+            raise Invalid(
+                _("Reload the report and try again."), fields={"version": _("Not valid.")}
+            )
         services.report_update(
             user=request.user,
             report=report,
-            version=version,
+            version=int(version),
             name=request.POST.get("name"),
             definition=defs.from_query(request.POST),
             visibility=request.POST.get("visibility"),
         )
-    except (DomainError, ValueError) as exc:
-        if isinstance(exc, DomainError):
-            _error(request, exc)
+    except DomainError as exc:
+        _error(request, exc)
         return redirect(_back(query, report))
     messages.success(request, _("Report updated."))
     return redirect(_back(query, report))
