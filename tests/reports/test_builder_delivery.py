@@ -293,3 +293,12 @@ def test_demo_rows_give_each_supervisor_reports_subscriptions_and_past_deliverie
     assert (last.period_start, last.period_end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
     # the sweep then finds every past period sent and sends only what is due now: nothing
     assert builder_services.send_due(at=now)["sent"] == 0
+
+
+def test_ids_beyond_bigint_are_not_found(week, manager, client, api_as):
+    client.force_login(manager)
+    huge = 2**70
+    assert client.get(URL, {"report": huge}).status_code == 404
+    assert client.post(f"/reports/builder/saved/{huge}/delete/").status_code == 404
+    assert client.post(f"/reports/builder/subscriptions/{huge}/delete/").status_code == 302
+    assert api_as(manager).get(f"/api/v1/reports/builder/reports/{huge}/run").status_code == 404

@@ -50,11 +50,21 @@ def reports_for(user) -> QuerySet[SavedReport]:
     return SavedReport.objects.filter(visible_q(user))
 
 
-def report_get(*, user, pk) -> SavedReport:
+MAX_ID = 2**63 - 1  # a bigger id matches nothing (and PostgreSQL's bigint would overflow)
+
+
+def _pk(value) -> int | None:
     try:
-        pk = int(pk)
+        pk = int(value)
     except (TypeError, ValueError):
-        raise NotFound() from None
+        return None
+    return pk if 1 <= pk <= MAX_ID else None
+
+
+def report_get(*, user, pk) -> SavedReport:
+    pk = _pk(pk)
+    if pk is None:
+        raise NotFound()
     report = reports_for(user).filter(pk=pk).first()
     if report is None:
         raise NotFound()
@@ -184,10 +194,9 @@ def recipients_for(user):
 def subscribe(*, user, report: SavedReport, recipient, frequency) -> ReportSubscription:
     if frequency not in Frequency.values:
         raise Invalid(_("Choose weekly or monthly."), fields={"frequency": _("Not valid.")})
-    try:
-        recipient_id = int(recipient)
-    except (TypeError, ValueError):
-        raise Invalid(_("Choose a recipient."), fields={"recipient": _("Not valid.")}) from None
+    recipient_id = _pk(recipient)
+    if recipient_id is None:
+        raise Invalid(_("Choose a recipient."), fields={"recipient": _("Not valid.")})
     person = recipients_for(user).filter(pk=recipient_id).first()
     if person is None:
         raise Invalid(
@@ -231,10 +240,7 @@ def subscriptions_for(user) -> QuerySet[ReportSubscription]:
 
 
 def unsubscribe(*, user, pk) -> None:
-    try:
-        sub = subscriptions_for(user).filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        sub = None
+    sub = subscriptions_for(user).filter(pk=_pk(pk)).first() if _pk(pk) else None
     if sub is None:
         raise NotFound()
     with transaction.atomic():
