@@ -86,6 +86,7 @@ OBJECT_KWARGS = {
         "date": "2026-01-05",
     },
     "messaging:": {"pk": "guessed"},
+    "reports:builder": {"pk": "guessed"},
 }
 OBJECT_PARAMS = {
     "ticket_id": "ticket",
@@ -131,6 +132,7 @@ OBJECT_PARAMS = {
     "appointment_id": "guessed",
     "project_id": "guessed",
     "plan_id": "guessed",
+    "report_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

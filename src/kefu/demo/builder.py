@@ -363,6 +363,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.reports_rows import build_reports_rows
 
     build_reports_rows(lines, now=now, seed=seed)  # units' hand-offs and bases (issue 22)
+    from kefu.demo.report_builder_rows import build_report_builder_rows  # issue 22 §6
+
+    build_report_builder_rows(now=now)  # saved reports, subscriptions, past deliveries
 
 
 def _top_up(count: int, *, now) -> None:

@@ -94,3 +94,56 @@ def sign(request, payload: SignIn):
             "signed_by": signed.signed_by_id,
         },
     )
+
+
+# -- the report builder (issue 22 §6): saved reports and their rows, read-only -----------------
+
+
+def _result_json(report, result) -> dict:
+    return {
+        "report": report.pk,
+        "name": report.display_name,
+        "definition": result.definition,
+        "from": result.start.isoformat(),
+        "to": result.end.isoformat(),
+        "rows": [
+            {"keys": r["keys"], "labels": r["labels"], "values": r["values"]} for r in result.rows
+        ],
+        "total": result.total,
+        "truncated": result.truncated,
+    }
+
+
+@router.get("/builder/reports", response=list[dict[str, Any]], operation_id="report_builder_list")
+def builder_reports(request):
+    """Saved reports the caller sees (built-in, own, shared in their line)."""
+    from kefu.reports import builder_services
+
+    return [
+        {
+            "id": r.pk,
+            "name": r.display_name,
+            "builtin": r.builtin,
+            "visibility": r.visibility,
+            "owner": r.owner_id,
+            "definition": r.definition,
+        }
+        for r in builder_services.reports_for(request.user).order_by("pk")[:500]
+    ]
+
+
+@router.get(
+    "/builder/reports/{report_id}/run", response=dict[str, Any], operation_id="report_builder_run"
+)
+def builder_run(request, report_id: int, date_from: str = "", date_to: str = ""):
+    """A saved report's rows within the caller's scope; ``date_from``/``date_to`` (YYYY-MM-DD,
+    both or neither) replace its period."""
+    from kefu.reports import builder, builder_services
+    from kefu.reports import builder_defs as defs
+
+    report = builder_services.report_get(user=request.user, pk=report_id)
+    definition = defs.validate(report.definition)
+    if date_from or date_to:
+        filters = {**definition["filters"], "from": date_from, "to": date_to}
+        definition = defs.validate({**definition, "filters": filters})
+    return _result_json(report, builder.run(request.user, definition))

@@ -30,6 +30,9 @@ def register(sub) -> None:
     from kefu.reports import periodic_cli
 
     periodic_cli.register(group_sub)
+    from kefu.reports import builder_cli
+
+    builder_cli.register(group_sub)
     actuals = group_sub.add_parser(
         "actuals", help="import targets' monthly actuals: metric,month,value"
     )

@@ -90,6 +90,11 @@ class MonthlyStatement(VersionedModel):
         ]
 
 
+from kefu.reports.builder_models import (  # noqa: E402,F401  (the report builder)
+    ReportDelivery,
+    ReportSubscription,
+    SavedReport,
+)
 from kefu.reports.models_periodic import (  # noqa: E402, F401  (one app, two modules)
     ActionStatus,
     CorrectiveAction,

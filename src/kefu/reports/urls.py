@@ -57,3 +57,22 @@ urlpatterns += [
 from kefu.reports import target_views  # noqa: E402  (targets, issue 22 §5)
 
 urlpatterns += [path("targets/", target_views.page, name="targets")]
+
+from kefu.reports import builder_views  # noqa: E402  (the report builder, issue 22 §6)
+
+urlpatterns += [
+    path("builder/", builder_views.page, name="builder"),
+    path("builder/drill/", builder_views.drill, name="builder_drill"),
+    path("builder/report.xlsx", builder_views.export_xlsx, name="builder_xlsx"),
+    path("builder/save/", builder_views.save, name="builder_save"),
+    path("builder/saved/", builder_views.saved, name="builder_saved"),
+    path("builder/saved/<int:pk>/update/", builder_views.update, name="builder_update"),
+    path("builder/saved/<int:pk>/delete/", builder_views.delete, name="builder_delete"),
+    path("builder/saved/<int:pk>/subscribe/", builder_views.subscribe, name="builder_subscribe"),
+    path(
+        "builder/subscriptions/<int:pk>/delete/",
+        builder_views.unsubscribe,
+        name="builder_unsubscribe",
+    ),
+    path("builder/deliveries/", builder_views.deliveries, name="builder_deliveries"),
+]

@@ -16,3 +16,14 @@ ACTION_LABELS.update(
         "reports.periodic_exported": _("Periodic report exported"),
     }
 )
+
+ACTION_LABELS.update(  # the report builder (issue 22 §6)
+    {
+        "reports.report_saved": _("Report saved in the report builder"),
+        "reports.report_changed": _("Saved report changed"),
+        "reports.report_deleted": _("Saved report deleted"),
+        "reports.subscribed": _("Report subscription added"),
+        "reports.unsubscribed": _("Report subscription removed"),
+        "reports.report_sent": _("Report sent by e-mail"),
+    }
+)
