@@ -89,6 +89,10 @@ def sqlite_template() -> Path:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             os.replace(built, target)
             shutil.rmtree(build, ignore_errors=True)
+            # templates of older migrations are no use to anyone
+            for stale in _shared_dir().glob("sqlite-*.sqlite3"):
+                if stale != target:
+                    stale.unlink(missing_ok=True)
     return target
 
 

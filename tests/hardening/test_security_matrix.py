@@ -133,6 +133,10 @@ OBJECT_PARAMS = {
     "project_id": "guessed",
     "plan_id": "guessed",
     "report_id": "guessed",
+    "cycle_id": "guessed",
+    "study_id": "guessed",
+    "scheme_id": "guessed",
+    "evaluation_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

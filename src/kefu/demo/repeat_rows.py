@@ -24,18 +24,23 @@ def build_repeat_rows(*, now: dt.datetime) -> int:
     for line in BusinessLine.objects.filter(industry__in=INDUSTRIES).order_by("id"):
         if Ticket.objects.filter(business_line=line, title__startswith=PREFIX).exists():
             continue
-        agents = {
-            u.pk: u for u in User.objects.filter(business_line=line, role="agent", is_active=True)
+        # the agent or lead who took the first complaint takes the second; a complaint first
+        # owned by someone else (a supervisor) goes to the line's first agent
+        staff = {
+            u.pk: u
+            for u in User.objects.filter(
+                business_line=line, role__in=("agent", "lead"), is_active=True
+            ).order_by("role", "id")
         }
-        if not agents:
+        if not staff:
             continue
+        fallback = next(iter(staff.values()))
         earlier = (
             Ticket.objects.filter(
                 business_line=line,
                 type="complaint",
                 status="closed",
                 category__isnull=False,
-                first_owner_id__in=list(agents),
                 created_at__gte=now - dt.timedelta(days=25),
                 created_at__lte=now - dt.timedelta(days=3),
             )
@@ -48,7 +53,7 @@ def build_repeat_rows(*, now: dt.datetime) -> int:
                 continue
             seen.add(ticket.customer_id)
             ticket_create(
-                actor=agents[ticket.first_owner_id],
+                actor=staff.get(ticket.first_owner_id, fallback),
                 title=f"{PREFIX}{ticket.title}"[:200],
                 description=DESCRIPTION,
                 type="complaint",

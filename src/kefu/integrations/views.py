@@ -51,6 +51,7 @@ EVENT_LABELS = {
     "workshop.update": gettext_lazy("A 4S workshop update to the customer"),
     "care.notice": gettext_lazy("A care notice was sent to a buyer"),
     "shop.indicator_warning": gettext_lazy("A shop indicator came close to an event's threshold"),
+    "worklog.task_carried_over": gettext_lazy("A work-log task was carried over to the next day"),
 }
 
 

@@ -86,3 +86,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// a [data-print] button prints the page (an onclick attribute would be blocked by the CSP)
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
