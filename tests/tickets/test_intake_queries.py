@@ -16,8 +16,8 @@ from kefu.tickets.models import Ticket
 # statements on each database (PostgreSQL checks a miss again under the phone's advisory lock
 # and indexes itself; SQLite's IMMEDIATE transaction already excludes a racing intake, and
 # Kefu keeps its FTS5 table)
-NEW_CALLER = {"sqlite": 26, "postgresql": 25}
-KNOWN_CALLER = {"sqlite": 19, "postgresql": 16}
+NEW_CALLER = {"sqlite": 22, "postgresql": 21}
+KNOWN_CALLER = {"sqlite": 17, "postgresql": 14}
 
 
 def _body(**caller):

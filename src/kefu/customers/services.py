@@ -142,6 +142,20 @@ def customer_create(
 ) -> Customer:
     """A new archive entry (ARC-1). A phone that already exists in the business line is refused
     with code ``duplicate_phone`` naming the existing customer, unless ``allow_duplicate``."""
+    return _customer_insert(
+        actor=actor,
+        business_line=business_line,
+        name=name,
+        phone=phone,
+        allow_duplicate=allow_duplicate,
+        **fields,
+    )
+
+
+def _customer_insert(
+    *, actor, business_line, name: str, phone: str, allow_duplicate: bool, **fields
+) -> Customer:
+    """``customer_create`` inside the caller's transaction (no savepoint of its own)."""
     name = (name or "").strip()
     if not name:
         raise Invalid(_("Enter the customer's name."), fields={"name": _("Required.")})
@@ -186,7 +200,9 @@ def customer_create(
     return customer
 
 
-@transaction.atomic
+# no savepoint: the one caller is the phone intake, whose whole transaction fails with it (a
+# savepoint and its release were two of the intake's statements each, issue 24)
+@transaction.atomic(savepoint=False)
 def customer_for_caller(*, actor, business_line, phone: str, name: str) -> Customer:
     """The line's customer with this phone, else a new one (intake of a caller known only by
     phone). Two intakes of the same new caller at once make one customer: on PostgreSQL the
@@ -199,8 +215,8 @@ def customer_for_caller(*, actor, business_line, phone: str, name: str) -> Custo
     if found is not None:
         found.business_line = business_line
         return found
-    # looked up above under the lock: customer_create need not look again
-    return customer_create(
+    # looked up above under the lock: the insert need not look again
+    return _customer_insert(
         actor=actor, business_line=business_line, name=name, phone=phone, allow_duplicate=True
     )
 
