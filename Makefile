@@ -57,7 +57,7 @@ test-postgres: install
 	@echo "== test suite on PostgreSQL + Redis =="
 	@# the fuzzer's examples are the slowest part; the SQLite pass runs the full bounded set
 	KEFU_DATA_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
-		KEFU_FUZZ_EXAMPLES=6 $(BIN)/pytest -q -n 2 --dist loadfile
+		KEFU_FUZZ_EXAMPLES=6 $(BIN)/pytest -q -n 2 --dist loadfile --durations=10
 
 security: install
 	@# bandit notes every reviewed "# nosec" on a multi-line statement; only findings matter
