@@ -5,12 +5,39 @@ from __future__ import annotations
 from kefu.core.errors import Conflict
 
 
+def _deduct_once(event, *, trigger, person_id, reason: str, fact_key: str, ticket=None) -> None:
+    """The line's active rule of ``trigger`` deducted once from the person the fact names. The
+    fact key is unique: a second worker handling the same event, or the same fact judged again,
+    records nothing; in a signed-off month a correction is a supervisor's adjustment."""
+    from kefu.accounts.models import User
+    from kefu.quality import services
+    from kefu.quality.models import DeductionRule
+
+    rule = DeductionRule.objects.filter(
+        business_line_id=event.business_line_id, trigger=trigger, is_active=True
+    ).first()
+    person = User.objects.filter(pk=person_id).first()
+    if rule is None or person is None or person.team_id is None:
+        return
+    try:
+        services.deduct(
+            actor=None,
+            person=person,
+            rule=rule,
+            quantity=1,
+            reason=reason,
+            occurred_at=event.occurred_at,
+            fact_key=fact_key,
+            ticket=ticket,
+        )
+    except Conflict:
+        return
+
+
 def on_complaint_judged(event) -> None:
     """A complaint judged valid whose category is 服务态度 (service attitude) costs its first-ask
     owner the line's rude-service rule (ESC-8: −5 each), once per complaint."""
-    from kefu.accounts.models import User
-    from kefu.quality import services
-    from kefu.quality.models import DeductionRule, Trigger
+    from kefu.quality.models import Trigger
     from kefu.tickets.models import Category
 
     payload = event.payload
@@ -19,58 +46,28 @@ def on_complaint_judged(event) -> None:
     category = Category.objects.filter(pk=payload["category"]).only("name").first()
     if category is None or "服务态度" not in category.name:
         return
-    rule = DeductionRule.objects.filter(
-        business_line_id=event.business_line_id, trigger=Trigger.RUDE_SERVICE, is_active=True
-    ).first()
-    person = User.objects.filter(pk=payload.get("first_owner")).first()
-    if rule is None or person is None or person.team_id is None:
-        return
     ticket = event.subject
     number = getattr(ticket, "number", "") or str(event.object_id)
-    try:
-        services.deduct(
-            actor=None,
-            person=person,
-            rule=rule,
-            quantity=1,
-            reason=f"投诉 {number}：服务态度投诉经判定有效",
-            occurred_at=event.occurred_at,
-            fact_key=f"complaint:{event.object_id}:rude_service",
-            ticket=ticket if getattr(ticket, "pk", None) == event.object_id else None,
-        )
-    except Conflict:
-        # already recorded (the complaint was judged again, or a second worker got there first)
-        # or the month is signed off: a correction is then a supervisor's adjustment
-        return
+    _deduct_once(
+        event,
+        trigger=Trigger.RUDE_SERVICE,
+        person_id=payload.get("first_owner"),
+        reason=f"投诉 {number}：服务态度投诉经判定有效",
+        fact_key=f"complaint:{event.object_id}:rude_service",
+        ticket=ticket if getattr(ticket, "pk", None) == event.object_id else None,
+    )
 
 
 def on_task_carried_over(event) -> None:
     """A task of yesterday's work-log plan carried over today costs its owner the line's
-    carried-over rule (§1.18: −2 per item), once per task: the fact key is unique, so a second
-    worker handling the same event records nothing."""
-    from kefu.accounts.models import User
-    from kefu.quality import services
-    from kefu.quality.models import DeductionRule, Trigger
+    carried-over rule (§1.18: −2 per item), once per task."""
+    from kefu.quality.models import Trigger
 
-    rule = DeductionRule.objects.filter(
-        business_line_id=event.business_line_id, trigger=Trigger.CARRIED_OVER, is_active=True
-    ).first()
-    person = User.objects.filter(pk=event.payload.get("owner")).first()
-    if rule is None or person is None or person.team_id is None:
-        return
-    task = event.subject
-    title = getattr(task, "title", "") or str(event.object_id)
-    try:
-        services.deduct(
-            actor=None,
-            person=person,
-            rule=rule,
-            quantity=1,
-            reason=f"工作日志：{event.payload.get('planned_for', '')} 计划的「{title}」未完成，顺延",
-            occurred_at=event.occurred_at,
-            fact_key=f"worklog_task:{event.object_id}:carried_over",
-        )
-    except Conflict:
-        # already recorded by another worker, or the month is signed off (a correction is then
-        # a supervisor's adjustment)
-        return
+    title = getattr(event.subject, "title", "") or str(event.object_id)
+    _deduct_once(
+        event,
+        trigger=Trigger.CARRIED_OVER,
+        person_id=event.payload.get("owner"),
+        reason=f"工作日志：{event.payload.get('planned_for', '')} 计划的「{title}」未完成，顺延",
+        fact_key=f"worklog_task:{event.object_id}:carried_over",
+    )
