@@ -67,7 +67,7 @@ def test_bk3_bk4_refused_cancel_then_leader_restores_hours(browser, live_server,
         files=[{"name": "病假条.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
     )
     page.click(".leave-form button[type=submit]")
-    page.wait_for_selector("text=临时请假,课时已扣")
+    page.wait_for_selector("text=临时请假，课时已扣")
     assert page.inner_text("#balance") == "8"
     screenshot("booking-leave-deducted")
     context.close()
@@ -76,7 +76,7 @@ def test_bk3_bk4_refused_cancel_then_leader_restores_hours(browser, live_server,
     page.goto("/booking/")
     page.click("#pending a")
     page.click(".decide-form button[value=yes]")
-    page.wait_for_selector("text=请假已批准,课时已恢复")
+    page.wait_for_selector("text=请假已批准，课时已恢复")
     assert page.inner_text("#balance") == "10"
     screenshot("booking-leave-approved")
     context.close()
