@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
+from kefu.core.ranking import ranked
+
 
 def accuracy(correct: int, total: int) -> Decimal | None:
     """correct ÷ total in percent, one decimal; None without reshipments."""
@@ -49,8 +51,4 @@ def rank_specialists(rows: list[tuple[int, str, int, Decimal | None]]) -> list[S
     """``(user_id, name, completed, median_hours)`` → ranked rows, most completed first; equal
     counts share a rank and the next rank skips (1, 1, 3); among equals, by name."""
     ordered = sorted(rows, key=lambda r: (-r[2], r[1], r[0]))
-    out: list[SpecialistRow] = []
-    for i, (user_id, name, completed, med) in enumerate(ordered):
-        rank = out[-1].rank if out and out[-1].completed == completed else i + 1
-        out.append(SpecialistRow(rank, user_id, name, completed, med))
-    return out
+    return [SpecialistRow(rank, *row) for rank, row in ranked(ordered, key=lambda r: r[2])]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from kefu.core import ranking as competition
+
 TWO_PLACES = Decimal("0.01")
 
 
@@ -70,10 +72,8 @@ def rank_units(rows: Iterable[UnitRow], last: Mapping[int, Fraction | None] | No
         row.ratio = ratio(row.complaints, row.base)
         row.last_ratio = (last or {}).get(row.unit_id)
     ranked = sorted((r for r in rows if r.ratio is not None), key=lambda r: (r.ratio, r.unit))
-    previous, previous_rank = None, 0
-    for i, row in enumerate(ranked, start=1):
-        row.rank = previous_rank if row.ratio == previous else i
-        previous, previous_rank = row.ratio, row.rank
+    for rank, row in competition.ranked(ranked, key=lambda r: r.ratio):
+        row.rank = rank
     unranked = sorted((r for r in rows if r.ratio is None), key=lambda r: r.unit)
     return ranked + unranked
 

@@ -4,11 +4,10 @@ first, then the shorter time)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-T = TypeVar("T")
+from kefu.core.ranking import ranked
 
 #: The default role-play form: what an examiner marks, each from 0 to its maximum (100 in all).
 ROLEPLAY_FORM: tuple[dict, ...] = (
@@ -18,21 +17,6 @@ ROLEPLAY_FORM: tuple[dict, ...] = (
     {"code": "etiquette", "max": 20},
     {"code": "closing", "max": 15},
 )
-
-
-def ranked(rows: Iterable[T], key: Callable[[T], Hashable]) -> list[tuple[int, T]]:
-    """``rows`` already in leaderboard order, each with its rank: rows with equal ``key`` share
-    a rank and the next rank skips as many places (standard competition ranking, 1-2-2-4)."""
-    out: list[tuple[int, T]] = []
-    previous = object()
-    rank = 0
-    for place, row in enumerate(rows, start=1):
-        k = key(row)
-        if k != previous:
-            rank = place
-            previous = k
-        out.append((rank, row))
-    return out
 
 
 @dataclass(frozen=True)
