@@ -196,6 +196,28 @@ def test_a_subscription_sends_once_per_period_with_the_xlsx(week, org, agent, ag
     assert ReportDelivery.objects.filter(period_start__in=["2026-11-30", "2026-11-01"]).count() == 2
 
 
+def test_a_send_left_sending_by_a_dead_worker_is_taken_over_after_the_lease(
+    week, org, agent, manager
+):
+    d = defs.validate({"dimensions": ["team"], "measures": ["count"], "filters": {"days": 7}})
+    report = builder_services.report_create(
+        user=manager, name="周报", definition=d, visibility="shared"
+    )
+    agent.email = "agent@example.com"
+    agent.save(update_fields=["email"])
+    sub = builder_services.subscribe(
+        user=manager, report=report, recipient=agent.pk, frequency="weekly"
+    )
+    monday = dt.datetime(2026, 11, 30, 8, tzinfo=TZ)
+    # a worker claimed the week, then died before sending: the row stays "sending"
+    row = builder_services._claim(sub, dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    ReportDelivery.objects.filter(pk=row.pk).update(updated_at=monday - dt.timedelta(minutes=10))
+    assert builder_services.send_due(at=monday) == {"sent": 0, "skipped": 1}
+    ReportDelivery.objects.filter(pk=row.pk).update(updated_at=monday - dt.timedelta(minutes=31))
+    assert builder_services.send_due(at=monday) == {"sent": 1, "skipped": 0}
+    assert ReportDelivery.objects.get().status == "sent" and len(mail.outbox) == 1
+
+
 def test_cli_send_due_json_and_bad_input(week, manager, capsys):
     from kefu.cli import main
 

@@ -257,7 +257,13 @@ def unsubscribe(*, user, pk) -> None:
 # -- delivery ---------------------------------------------------------------------------------
 
 
-def _claim(sub: ReportSubscription, start: dt.date, end: dt.date) -> ReportDelivery | None:
+#: how long a send may take before another run takes the delivery over
+SENDING_LEASE = dt.timedelta(minutes=30)
+
+
+def _claim(
+    sub: ReportSubscription, start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> ReportDelivery | None:
     """The delivery row of (sub, period) for this worker, or None when another worker has it or
     it was sent: a new row by the unique key, or a failed one taken over by a conditional update."""
     try:
@@ -267,11 +273,16 @@ def _claim(sub: ReportSubscription, start: dt.date, end: dt.date) -> ReportDeliv
             )
     except IntegrityError:
         pass
-    row = ReportDelivery.objects.filter(subscription=sub, period_start=start).first()
-    if row is None or row.status != DeliveryStatus.FAILED:
+    now = now or timezone.now()
+    # a failed send is tried again; so is one left "sending" by a worker that died mid-send
+    retry = Q(status=DeliveryStatus.FAILED) | Q(
+        status=DeliveryStatus.SENDING, updated_at__lt=now - SENDING_LEASE
+    )
+    row = ReportDelivery.objects.filter(retry, subscription=sub, period_start=start).first()
+    if row is None:
         return None
-    taken = ReportDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.SENDING, error="", updated_at=timezone.now()
+    taken = ReportDelivery.objects.filter(retry, pk=row.pk, updated_at=row.updated_at).update(
+        status=DeliveryStatus.SENDING, error="", updated_at=now
     )
     return row if taken else None
 
@@ -316,7 +327,7 @@ def send_due(*, at: dt.datetime | None = None) -> dict:
             skipped += 1
             continue
         start, end = defs.last_full(sub.frequency, day)
-        row = _claim(sub, start, end)
+        row = _claim(sub, start, end, at)
         if row is None:
             skipped += 1
             continue
