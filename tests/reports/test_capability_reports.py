@@ -131,3 +131,54 @@ def test_graded_lists_and_collection_report_pages_and_exports(org, manager, clie
     assert page.status_code == 200 and page.context["report"].data["repeat"] == []
     assert client.get("/reports/graded/report.pdf?period=2026-10").content[:5] == b"%PDF-"
     assert client.get("/reports/callbacks/?period=2026-13").status_code == 400
+
+
+def test_conversion_counts_orders_placed_after_an_enquiry_and_complete_records(
+    org, manager, agent, make_ticket, make_customer, client
+):
+    from kefu.customers.models import Customer, Order
+
+    # given: in October three customers enquire four times; only the first customer's record
+    # holds both 单位名称 and the install address (ARC-11)
+    a, b, c = (make_customer(agent.business_line) for _ in range(3))
+    Customer.objects.filter(pk=a.pk).update(organisation="市第一医院", address="门诊楼三层")
+    Customer.objects.filter(pk=b.pk).update(organisation="康复中心")  # no address: incomplete
+
+    def at(day, hour=10):
+        return dt.datetime(2026, 10, day, hour, tzinfo=TZ)
+
+    for customer, day in ((a, 5), (b, 10), (c, 20), (c, 21)):
+        with time_machine.travel(at(day), tick=False):
+            make_ticket(agent, customer=customer, type="consult", title="设备报价咨询")
+    with time_machine.travel(at(6), tick=False):
+        make_ticket(agent, customer=b, type="complaint")  # a complaint is no enquiry
+
+    def order(customer, day, no):
+        Order.objects.create(customer=customer, order_no=no, amount="9800", placed_at=at(day))
+
+    order(a, 8, "A1")  # after the enquiry: counts
+    order(b, 3, "B1")  # before the enquiry: does not
+    order(c, 25, "C1")
+    order(c, 26, "C2")  # two orders, two units (成单台数)
+    order(c, 2, "C0")  # before any enquiry
+    # when
+    report = capability_reports.build(manager, "conversion", "2026-10")
+    # then: 3 orders ÷ 4 enquiries, 1 complete record of 4 enquiries
+    data = report.data
+    assert (data["enquiries"], data["orders"], data["conversion"]) == (4, 3, 75.0)
+    assert (data["complete"], data["completeness"]) == (1, 25.0)
+    assert data["months"][-1]["month"] == "2026-10" and len(data["months"]) == 12
+    assert data["months"][-2]["enquiries"] == 0 and data["months"][-2]["conversion"] is None
+    team = next(t for t in data["teams"] if t["team"] == "售后一组")
+    assert (team["enquiries"], team["complete"]) == (4, 1)
+    # another line's supervisor sees none of it
+    other = make_user("wy_sup3", "supervisor", department=org.wy_front.department)
+    assert capability_reports.build(other, "conversion", "2026-10").data["enquiries"] == 0
+    # page and exports
+    client.force_login(manager)
+    page = client.get("/reports/conversion/?period=2026-10")
+    assert page.status_code == 200 and "75.00 %" in page.content.decode()
+    xlsx = client.get("/reports/conversion/report.xlsx?period=2026-10")
+    assert xlsx.status_code == 200
+    pdf = client.get("/reports/conversion/report.pdf?period=2026-10")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -57,3 +57,9 @@ def test_demo_statement_shows_ranked_units_with_true_ratios(db):
     assert revenue["target"] == 6_000_000 and revenue["actual"] > 0
     monthly = [r for r in rows if r["period"] == month.label and r["target"] is not None]
     assert monthly and all(r["actual"] is not None and r["met"] is not None for r in monthly)
+    # RPT-9: the shop's enquiries convert into orders, and most enquirers' records are complete
+    from kefu.reports import capability_reports
+
+    conversion = capability_reports.build(manager, "conversion", month.label).data
+    assert conversion["enquiries"] > 0 and conversion["orders"] > 0
+    assert 60 < conversion["completeness"] <= 100

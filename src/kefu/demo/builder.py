@@ -366,6 +366,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.report_builder_rows import build_report_builder_rows  # issue 22 §6
 
     build_report_builder_rows(now=now)  # saved reports, subscriptions, past deliveries
+    from kefu.demo.conversion_rows import build_conversion_rows  # RPT-9 record completeness
+
+    build_conversion_rows(lines, now=now, seed=seed)
 
 
 def _top_up(count: int, *, now) -> None:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kefu.reports import capability_reports
 from kefu.reports import capability_views as capability
 from kefu.reports import periodic_views as periodic
 from kefu.reports import statement_views as views
@@ -32,7 +33,7 @@ urlpatterns = [
     ),
     *(
         path(f"{kind}/", capability.report_page, {"kind": kind}, name=kind)
-        for kind in ("callbacks", "graded", "collection", "repairs")
+        for kind in capability_reports.KINDS
     ),
     *(
         path(
@@ -41,7 +42,7 @@ urlpatterns = [
             {"kind": kind, "fmt": fmt},
             name=f"{kind}_{fmt}",
         )
-        for kind in ("callbacks", "graded", "collection", "repairs")
+        for kind in capability_reports.KINDS
         for fmt in ("xlsx", "pdf")
     ),
 ]
