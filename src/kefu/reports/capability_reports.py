@@ -13,7 +13,7 @@ from kefu.reports import periods
 from kefu.reports import statement as st
 from kefu.reports.periodic_reports import Report, _line_name, _pct
 
-KINDS = ("callbacks", "graded", "collection", "repairs", "conversion")
+KINDS = ("callbacks", "graded", "collection", "repairs", "conversion", "training")
 MAX_ROWS = 2_000  # rows of a list in one report (the page says when more exist)
 UNHAPPY = ("dissatisfied", "rejected_solution")
 
@@ -482,6 +482,82 @@ def conversion(user, value, line_id) -> Report:
     )
 
 
+def training(user, value, line_id) -> Report:
+    """The month-end training evaluation summary (TRN-5, TRN-8, SAT-6): the classes held in the
+    month (those the line's plan named among them), hours, attendances, and course and trainer
+    satisfaction from the class evaluations, micro-courses against all training."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from kefu.core import scope
+    from kefu.training.evaluation_selectors import satisfaction_board
+    from kefu.training.models import Enrolment, TrainingClass
+
+    month, span = _month_span(value)
+    start, end = month.bounds
+    held = TrainingClass.objects.filter(
+        scope.business_line_q(user), starts_at__gte=start, starts_at__lt=min(end, timezone.now())
+    )
+    if line_id:
+        held = held.filter(business_line_id=line_id)
+    totals = held.aggregate(
+        classes=Count("id"), planned=Count("id", filter=Q(plan__isnull=False)), hours=Sum("hours")
+    )
+    attended = Enrolment.objects.filter(training_class__in=held, status="attended").count()
+    board = satisfaction_board(user, since=month.start, until=month.end, line_id=line_id)
+    data = {
+        "period": month.label,
+        "business_line": line_id,
+        "classes": totals["classes"],
+        "planned": totals["planned"],
+        "hours": float(totals["hours"] or 0),
+        "attended": attended,
+        "ratings": board["overall_ratings"],
+        "satisfaction": board["overall"],
+        "micro_satisfaction": board["micro"],
+        "gap": board["gap"],
+        "by_course": [
+            {k: c[k] for k in ("title", "ratings", "satisfaction")} for c in board["by_course"]
+        ],
+        "by_trainer": [
+            {k: t[k] for k in ("name", "ratings", "satisfaction")} for t in board["by_trainer"]
+        ],
+    }
+    title = _("Month-end training summary %(period)s · %(line)s") % {
+        "period": month.label,
+        "line": _line_name(line_id),
+    }
+    summary = [
+        [_("Classes held"), data["classes"]],
+        [_("Of them in the training plan"), data["planned"]],
+        [_("Training hours"), data["hours"]],
+        [_("Attendances"), data["attended"]],
+        [_("Class evaluations"), data["ratings"]],
+        [_("Course satisfaction"), _pct(data["satisfaction"])],
+        [_("Micro-course satisfaction"), _pct(data["micro_satisfaction"])],
+    ]
+    rated = [_("Class evaluations"), _("Satisfaction")]
+    return Report(
+        "training",
+        span,
+        title,
+        data,
+        [
+            (_("The month"), [_("Figure"), _("Value")], summary),
+            (
+                _("Per course"),
+                [_("Course"), *rated],
+                [[c["title"], c["ratings"], _pct(c["satisfaction"])] for c in data["by_course"]],
+            ),
+            (
+                _("Per trainer"),
+                [_("Trainer"), *rated],
+                [[t["name"], t["ratings"], _pct(t["satisfaction"])] for t in data["by_trainer"]],
+            ),
+        ],
+    )
+
+
 def build(user, kind: str, value, *, business_line=None) -> Report:
     line_id = st.line_for(user, business_line)
     return {
@@ -490,4 +566,5 @@ def build(user, kind: str, value, *, business_line=None) -> Report:
         "collection": collection,
         "repairs": repairs,
         "conversion": conversion,
+        "training": training,
     }[kind](user, value, line_id)

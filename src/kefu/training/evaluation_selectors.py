@@ -23,24 +23,32 @@ def _require_lead(user) -> None:
         raise PermissionDenied(_("Only a team lead, supervisor or manager may do this."))
 
 
-def _evaluations(user, since: dt.date | None):
+def _evaluations(user, since: dt.date | None, until: dt.date | None = None, line_id=None):
     qs = ClassEvaluation.objects.filter(
         scope.business_line_q(user, "training_class__business_line_id")
     )
     if since is not None:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
         qs = qs.filter(training_class__starts_at__gte=start)
+    if until is not None:  # exclusive: the first day after the period
+        end = timezone.make_aware(dt.datetime.combine(until, dt.time.min))
+        qs = qs.filter(training_class__starts_at__lt=end)
+    if line_id:
+        qs = qs.filter(training_class__business_line_id=line_id)
     return qs
 
 
 MICRO_Q = Q(training_class__course__minutes__lte=max(courses.QUASI_MICRO_MINUTES))
 
 
-def satisfaction_board(user, *, since: dt.date | None = None) -> dict:
+def satisfaction_board(
+    user, *, since: dt.date | None = None, until: dt.date | None = None, line_id=None
+) -> dict:
     """Course satisfaction of micro-courses vs all internal training, and per course and per
-    trainer (mean rating as % of 5), with how many ratings each figure rests on."""
+    trainer (mean rating as % of 5), with how many ratings each figure rests on; of the classes
+    from ``since`` to before ``until`` (the month-end summary's month)."""
     _require_lead(user)
-    qs = _evaluations(user, since)
+    qs = _evaluations(user, since, until, line_id)
     totals = qs.aggregate(
         all_mean=Avg("course_rating"),
         all_n=Count("id"),
