@@ -80,6 +80,10 @@ def test_an_agent_booked_nine_to_ten_is_not_rostered_in_that_hour(
     assert not any(_covers_nine(r.shift) for r in rows)
     assert run.scheduled["aftersales"][0][18] == 0
     assert run.scheduled["aftersales"][0][19] == 0
+    # the diagnostic says why: the only skilled agent is in a booked class, not "on leave"
+    gaps = [e for e in run.explanations if e["interval"] in (18, 19)]
+    assert gaps and {e["reason"] for e in gaps} == {"in_training"}
+    assert all(e["agents"] == {"in_training": 1} for e in gaps)
 
 
 def test_a_waitlisted_or_cancelled_seat_is_not_busy_time(
@@ -158,3 +162,33 @@ def test_busy_time_blocks_only_the_covering_shifts_it_overlaps():
     )
     worked = [rm.Assignment("a", 0, "D", "售后")]
     assert [v.rule for v in rm.roster_violations(problem, worked)] == ["leave"]
+
+
+def test_the_gap_diagnostic_tells_training_from_leave():
+    """A class 09:00–10:00 explains the gap as in_training; leave that day as on_leave; an
+    agent free on a shift that is not blocked gets that shift's reason instead."""
+    from kefu.workforce import roster_explain as rx
+    from kefu.workforce import roster_model as rm
+    from kefu.workforce.roster_instances import standard_shifts
+
+    shifts = tuple(s for s in standard_shifts() if s.code in ("E", "D"))
+
+    def reason(agent):
+        problem = rm.RosterProblem(
+            start_date=MONDAY,
+            days=1,
+            groups=("售后",),
+            shifts=shifts,
+            agents=(agent,),
+            requirement=rm.Requirement({(0, 18, "售后"): 1}),
+            rules=rm.Rules(),
+        )
+        return [e.reason for e in rx.explain_gaps(problem, [])]
+
+    in_class = rm.Agent(id="a", groups=("售后",), busy=((9 * 60, 10 * 60, "in_training"),))
+    assert reason(in_class) == ["in_training"]
+    on_leave = rm.Agent(id="a", groups=("售后",), unavailable_days=frozenset({0}))
+    assert reason(on_leave) == ["on_leave"]
+    # a class 07:00–08:00 blocks the early shift only: 09:00–18:00 was free
+    early = rm.Agent(id="a", groups=("售后",), busy=((7 * 60, 8 * 60, "in_training"),))
+    assert reason(early) == ["unused"]

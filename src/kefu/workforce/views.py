@@ -40,6 +40,8 @@ REASON_LABELS = {
     "no_shift_covers": gettext_lazy("no shift template covers this interval"),
     "no_skill": gettext_lazy("no agent has this skill"),
     "on_leave": gettext_lazy("on leave"),
+    "in_training": gettext_lazy("in a booked training class"),
+    "busy": gettext_lazy("busy at that time"),
     "covering_other_group": gettext_lazy("covering it for another group"),
     "pinned_elsewhere": gettext_lazy("pinned to another shift or day off"),
     "assigned_elsewhere": gettext_lazy("working a shift that does not cover it"),
