@@ -118,25 +118,54 @@ def test_sch9_a_five_hour_class_on_a_rest_day_is_refused(lead, agent, time_machi
 def test_pk3_the_double11_plan_shows_borrowed_staff_certification(
     web_as, org, manager, agent, agent_b, cert
 ):
-    """The workforce 双11 plan asks ``workforce.staff_status``; training answers from its grants."""
+    """The workforce 双11 plan asks ``workforce.staff_status`` by each row's linked account;
+    training answers from its grants. A name alone (even a user's name) is not looked up."""
     from kefu.workforce.services import peak_plan_from_template
     from kefu.workforce.services.peaks import borrowed_add
 
     from .kit import certify
 
     plan = peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
-    for name in (agent.username, agent_b.username, "外借的人"):
-        borrowed_add(actor=manager, plan=plan, name=name, from_department="仓储部", group="售后")
+    linked = borrowed_add(
+        actor=manager,
+        plan=plan,
+        name="",
+        username=agent.username,
+        from_department="仓储部",
+        group="售后",
+    )
+    assert linked.user == agent and linked.name == (agent.display_name or agent.username)
+    borrowed_add(
+        actor=manager,
+        plan=plan,
+        name="小b",
+        username=agent_b.username,
+        from_department="仓储部",
+        group="售后",
+    )
+    # the same name as a certified account, but no link: unknown
+    borrowed_add(
+        actor=manager, plan=plan, name=agent.username, from_department="财务部", group="售后"
+    )
+    with pytest.raises(Invalid):
+        borrowed_add(
+            actor=manager,
+            plan=plan,
+            name="外借的人",
+            username="nobody-here",
+            from_department="仓储部",
+            group="售后",
+        )
     certify(agent)
     page = web_as(manager).get(
         reverse("workforce:peak", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert page.status_code == 200
-    duty = {b.name: b.duty for b in page.context["borrowed"]}
-    assert duty[agent.username]["code"] == "certified"
-    assert duty[agent.username]["certifications"] == [cert.name]
-    assert duty[agent_b.username]["code"] == "none"
-    assert duty["外借的人"]["code"] == "unknown"
+    duty = {(b.name, b.from_department): b.duty for b in page.context["borrowed"]}
+    mine = duty[(linked.name, "仓储部")]
+    assert mine["code"] == "certified" and mine["certifications"] == [cert.name]
+    assert duty[("小b", "仓储部")]["code"] == "none"
+    assert duty[(agent.username, "财务部")]["code"] == "unknown"
     assert 'data-duty="certified"' in page.content.decode()
 
 

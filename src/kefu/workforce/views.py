@@ -418,9 +418,9 @@ def _with_duty_status(plan, borrowed: list) -> list:
     (``workforce.staff_status``: the training app's certifications)."""
     from kefu.workforce import staff_status
 
-    status = staff_status.for_names(plan.business_line_id, [b.name for b in borrowed])
+    status = staff_status.for_users(plan.business_line_id, [b.user_id for b in borrowed])
     for b in borrowed:
-        b.duty = status.get(b.name) or {"code": "unknown"}
+        b.duty = status.get(b.user_id) or {"code": "unknown"}
     return borrowed
 
 
@@ -454,7 +454,7 @@ def peak_detail(request, pk: int):
                 {**c, "date": parse_date(c["date"]), "phase_label": Phase(c["phase"]).label}
                 for c in plan.coverage
             ],
-            "borrowed": _with_duty_status(plan, list(plan.borrowed.all())),
+            "borrowed": _with_duty_status(plan, list(plan.borrowed.select_related("user"))),
             "form": form,
             "can_plan": selectors.can_plan(request.user),
         },
