@@ -138,6 +138,8 @@ OBJECT_PARAMS = {
     "scheme_id": "guessed",
     "evaluation_id": "guessed",
     "competition_id": "guessed",
+    "reshipment_id": "guessed",
+    "case_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
