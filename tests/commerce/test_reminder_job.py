@@ -241,7 +241,7 @@ def _send_queries(make_orders, prefix: str, n: int, capture, queued) -> tuple[in
     reminders.plan_due(at=at("2026-11-11 10:00:00"))
     with CaptureQueriesContext(connection) as ctx, capture(execute=True):
         sent = reminders.send_due(at=at("2026-11-11 10:01:00"))
-    assert len(queued) == n  # one reminder.due job per reminder, for the workers (IM)
+    assert [len(ids) for ids in queued] == [n]  # one job of the reminder.due events (IM)
     queued.clear()
     return len(ctx.captured_queries), sent
 
@@ -256,8 +256,8 @@ def test_pay6_sending_costs_the_same_queries_for_3_or_30_reminders(
     from kefu.channels.messaging.models import OutboundMessage
     from kefu.core import tasks
 
-    queued: list[int] = []
-    monkeypatch.setattr(tasks, "event_dispatch_job", queued.append)
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "event_dispatch_many_job", queued.append)
     capture = django_capture_on_commit_callbacks
     few, sent_few = _send_queries(make_orders, "Q", 3, capture, queued)
     many, sent_many = _send_queries(make_orders, "R", 30, capture, queued)
