@@ -232,3 +232,54 @@ def test_pay5_results_recomputed_from_rows(org, shop, make_orders, manager):
     assert r.by_channel["phone"].paid_amount == Decimal("300.00")
     assert r.by_channel["sms"].paid_amount == Decimal("100.00")
     assert r.by_agent[caller.pk].paid_orders == 1
+
+
+def _send_queries(make_orders, prefix: str, n: int, capture, queued) -> tuple[int, dict]:
+    from django.test.utils import CaptureQueriesContext
+
+    make_orders([(f"{prefix}{i}", "2026-11-11 09:00:00", 50 + i) for i in range(n)])
+    reminders.plan_due(at=at("2026-11-11 10:00:00"))
+    with CaptureQueriesContext(connection) as ctx, capture(execute=True):
+        sent = reminders.send_due(at=at("2026-11-11 10:01:00"))
+    assert [len(ids) for ids in queued] == [n]  # one job of the reminder.due events (IM)
+    queued.clear()
+    return len(ctx.captured_queries), sent
+
+
+def test_pay6_sending_costs_the_same_queries_for_3_or_30_reminders(
+    make_orders, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The batch leaves through the outbox with a fixed number of queries (it was 4–5 per SMS:
+    8,970 for 2,000 in bench/commerce_bench.py): opt-outs and quotas in one query each, one
+    INSERT of the messages and one of their audit, one UPDATE each way. The reminder.due jobs
+    are only queued here: the workers run them (the IM reminders)."""
+    from kefu.channels.messaging.models import OutboundMessage
+    from kefu.core import tasks
+
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "event_dispatch_many_job", queued.append)
+    capture = django_capture_on_commit_callbacks
+    few, sent_few = _send_queries(make_orders, "Q", 3, capture, queued)
+    many, sent_many = _send_queries(make_orders, "R", 30, capture, queued)
+    assert sent_few == {"sms": 3, "im": 0} and sent_many == {"sms": 30, "im": 0}
+    assert many == few, (few, many)
+    rows = OutboundMessage.objects.filter(kind="reminder", channel="sms")
+    assert rows.count() == 33 and set(rows.values_list("status", flat=True)) == {"sent"}
+    # a reminder carries the shop's signature and the opt-out line like every notice
+    assert all("回复TD退订" in t for t in rows.values_list("text", flat=True))
+
+
+def test_pay6_an_opted_out_buyer_gets_no_reminder_sms_the_others_do(
+    make_orders, shop, django_capture_on_commit_callbacks
+):
+    from kefu.channels.messaging.models import OptOut, OutboundMessage
+
+    orders = make_orders([("S1", "2026-11-11 09:00:00", 50), ("S2", "2026-11-11 09:00:00", 60)])
+    phone = orders["S1"].customer.phone
+    OptOut.objects.create(business_line_id=shop.business_line_id, recipient=phone)
+    reminders.plan_due(at=at("2026-11-11 10:00:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_due(at=at("2026-11-11 10:01:00"))
+    status = dict(OutboundMessage.objects.values_list("recipient", "status"))
+    assert status[phone] == "refused"
+    assert status[orders["S2"].customer.phone] == "sent"

@@ -137,6 +137,9 @@ OBJECT_PARAMS = {
     "study_id": "guessed",
     "scheme_id": "guessed",
     "evaluation_id": "guessed",
+    "competition_id": "guessed",
+    "reshipment_id": "guessed",
+    "case_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

@@ -136,3 +136,25 @@ def test_http_provider_gets_a_signed_post_and_its_id_is_kept(org, settings):
     server.server_close()
     assert row.status == Status.SENT and row.provider_id == "prov-42" and row.backend == "http"
     assert seen["body"] == {"to": "13800138000", "text": "【网店】您好"} and seen["ok"] is None
+
+
+def test_a_batch_keeps_the_quota_opt_out_and_failure_rules_of_one_send(org, settings):
+    """``send_sms_many`` (payment reminders): a recipient named three times with a quota of 2
+    gets two, an opted-out one none, and a provider failure is recorded on each row."""
+    from kefu.core.sms import send_sms_many
+
+    settings.KEFU_MESSAGE_DAILY_QUOTA = 2
+    OptOut.objects.create(business_line=org.shop, recipient="13900000002")
+    batch = [("13900000001", "请尽快付款")] * 3 + [("13900000002", "请尽快付款")]
+    send_sms_many(batch, business_line_id=org.shop.pk, kind="reminder")
+    rows = list(OutboundMessage.objects.order_by("id").values_list("recipient", "status"))
+    assert rows == [
+        ("13900000001", Status.SENT),
+        ("13900000001", Status.SENT),
+        ("13900000001", Status.REFUSED),
+        ("13900000002", Status.REFUSED),
+    ]
+    settings.KEFU_SMS_BACKEND = f"{__name__}.BrokenSMS"
+    send_sms_many([("13900000003", "请尽快付款")], business_line_id=org.shop.pk, kind="reminder")
+    failed = OutboundMessage.objects.get(recipient="13900000003")
+    assert failed.status == Status.FAILED and "provider down" in failed.error

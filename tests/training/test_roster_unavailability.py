@@ -80,6 +80,10 @@ def test_an_agent_booked_nine_to_ten_is_not_rostered_in_that_hour(
     assert not any(_covers_nine(r.shift) for r in rows)
     assert run.scheduled["aftersales"][0][18] == 0
     assert run.scheduled["aftersales"][0][19] == 0
+    # the diagnostic says why: the only skilled agent is in a booked class, not "on leave"
+    gaps = [e for e in run.explanations if e["interval"] in (18, 19)]
+    assert gaps and {e["reason"] for e in gaps} == {"in_training"}
+    assert all(e["agents"] == {"in_training": 1} for e in gaps)
 
 
 def test_a_waitlisted_or_cancelled_seat_is_not_busy_time(
@@ -114,25 +118,54 @@ def test_sch9_a_five_hour_class_on_a_rest_day_is_refused(lead, agent, time_machi
 def test_pk3_the_double11_plan_shows_borrowed_staff_certification(
     web_as, org, manager, agent, agent_b, cert
 ):
-    """The workforce 双11 plan asks ``workforce.staff_status``; training answers from its grants."""
+    """The workforce 双11 plan asks ``workforce.staff_status`` by each row's linked account;
+    training answers from its grants. A name alone (even a user's name) is not looked up."""
     from kefu.workforce.services import peak_plan_from_template
     from kefu.workforce.services.peaks import borrowed_add
 
     from .kit import certify
 
     plan = peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
-    for name in (agent.username, agent_b.username, "外借的人"):
-        borrowed_add(actor=manager, plan=plan, name=name, from_department="仓储部", group="售后")
+    linked = borrowed_add(
+        actor=manager,
+        plan=plan,
+        name="",
+        username=agent.username,
+        from_department="仓储部",
+        group="售后",
+    )
+    assert linked.user == agent and linked.name == (agent.display_name or agent.username)
+    borrowed_add(
+        actor=manager,
+        plan=plan,
+        name="小b",
+        username=agent_b.username,
+        from_department="仓储部",
+        group="售后",
+    )
+    # the same name as a certified account, but no link: unknown
+    borrowed_add(
+        actor=manager, plan=plan, name=agent.username, from_department="财务部", group="售后"
+    )
+    with pytest.raises(Invalid):
+        borrowed_add(
+            actor=manager,
+            plan=plan,
+            name="外借的人",
+            username="nobody-here",
+            from_department="仓储部",
+            group="售后",
+        )
     certify(agent)
     page = web_as(manager).get(
         reverse("workforce:peak", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert page.status_code == 200
-    duty = {b.name: b.duty for b in page.context["borrowed"]}
-    assert duty[agent.username]["code"] == "certified"
-    assert duty[agent.username]["certifications"] == [cert.name]
-    assert duty[agent_b.username]["code"] == "none"
-    assert duty["外借的人"]["code"] == "unknown"
+    duty = {(b.name, b.from_department): b.duty for b in page.context["borrowed"]}
+    mine = duty[(linked.name, "仓储部")]
+    assert mine["code"] == "certified" and mine["certifications"] == [cert.name]
+    assert duty[("小b", "仓储部")]["code"] == "none"
+    assert duty[(agent.username, "财务部")]["code"] == "unknown"
     assert 'data-duty="certified"' in page.content.decode()
 
 
@@ -158,3 +191,33 @@ def test_busy_time_blocks_only_the_covering_shifts_it_overlaps():
     )
     worked = [rm.Assignment("a", 0, "D", "售后")]
     assert [v.rule for v in rm.roster_violations(problem, worked)] == ["leave"]
+
+
+def test_the_gap_diagnostic_tells_training_from_leave():
+    """A class 09:00–10:00 explains the gap as in_training; leave that day as on_leave; an
+    agent free on a shift that is not blocked gets that shift's reason instead."""
+    from kefu.workforce import roster_explain as rx
+    from kefu.workforce import roster_model as rm
+    from kefu.workforce.roster_instances import standard_shifts
+
+    shifts = tuple(s for s in standard_shifts() if s.code in ("E", "D"))
+
+    def reason(agent):
+        problem = rm.RosterProblem(
+            start_date=MONDAY,
+            days=1,
+            groups=("售后",),
+            shifts=shifts,
+            agents=(agent,),
+            requirement=rm.Requirement({(0, 18, "售后"): 1}),
+            rules=rm.Rules(),
+        )
+        return [e.reason for e in rx.explain_gaps(problem, [])]
+
+    in_class = rm.Agent(id="a", groups=("售后",), busy=((9 * 60, 10 * 60, "in_training"),))
+    assert reason(in_class) == ["in_training"]
+    on_leave = rm.Agent(id="a", groups=("售后",), unavailable_days=frozenset({0}))
+    assert reason(on_leave) == ["on_leave"]
+    # a class 07:00–08:00 blocks the early shift only: 09:00–18:00 was free
+    early = rm.Agent(id="a", groups=("售后",), busy=((7 * 60, 8 * 60, "in_training"),))
+    assert reason(early) == ["unused"]

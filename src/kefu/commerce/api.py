@@ -336,3 +336,9 @@ def indicator_board(request):
             for e in board
         ]
     }
+
+
+# the returns team, logistics cases and registers (RET-7, RET-8, RET-9) live in their own module
+from kefu.commerce.api_team import router as team_router  # noqa: E402
+
+router.add_router("", team_router)

@@ -1,4 +1,5 @@
-"""``kefu orders import``, ``kefu reminders plan|run`` and ``kefu returns check`` (issue 20).
+"""``kefu orders import``, ``kefu reminders plan|run``, ``kefu returns check`` and the returns
+team's reads ``kefu returns team|cases|registers --user USERNAME`` (issue 20).
 
 The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
 with exit code 2. Times without an offset are Asia/Shanghai.
@@ -52,6 +53,27 @@ def register(sub) -> None:
     check.add_argument("--line", help="read the policy of this business line (its code)")
     check.add_argument("--json", action="store_true", help="(the output is JSON)")
     check.set_defaults(func=cmd_returns_check)
+
+    # the returns team's reads, in the scope of a user of the line (RET-7, RET-8, RET-9)
+    tm = ret_sub.add_parser(
+        "team", help="补发准确率, turnaround and refund completion per specialist"
+    )
+    tm.add_argument("--user", required=True, help="whose scope to report (a username)")
+    tm.add_argument("--from", dest="start", help="first day YYYY-MM-DD (default: 30 days ago)")
+    tm.add_argument("--to", dest="end", help="last day YYYY-MM-DD (default: today)")
+    tm.add_argument("--json", action="store_true", help="(the output is JSON)")
+    tm.set_defaults(func=cmd_returns_team)
+    cases = ret_sub.add_parser("cases", help="logistics cases (lost, short, damaged, anomaly)")
+    cases.add_argument("--user", required=True, help="whose scope to report (a username)")
+    cases.add_argument("--all", action="store_true", help="closed cases too")
+    cases.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    cases.add_argument("--json", action="store_true", help="(the output is JSON)")
+    cases.set_defaults(func=cmd_returns_cases)
+    regs = ret_sub.add_parser("registers", help="the eight daily registers of a day (RET-8)")
+    regs.add_argument("--user", required=True, help="whose scope to report (a username)")
+    regs.add_argument("--day", help="YYYY-MM-DD (default: yesterday)")
+    regs.add_argument("--json", action="store_true", help="(the output is JSON)")
+    regs.set_defaults(func=cmd_returns_registers)
 
 
 def _time(value: str, what: str) -> dt.datetime:
@@ -199,4 +221,75 @@ def cmd_orders_import(args) -> int:
             file=sys.stderr,
         )
         return 2
+    return 0
+
+
+# -- the returns team's reads ---------------------------------------------------------------
+
+
+def _reader(username: str):
+    from kefu.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise UsageError(f"unknown user: {username}")
+    return user
+
+
+def _day(value: str | None, what: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{what}: not a day YYYY-MM-DD: {value}") from None
+    if not 2000 <= day.year <= 9998:
+        raise UsageError(f"{what}: out of range: {value}")
+    return day
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def cmd_returns_team(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out
+    from kefu.commerce.api_team import period
+    from kefu.core.errors import Invalid
+
+    user = _reader(args.user)
+    try:
+        first, last = period(_day(args.start, "--from"), _day(args.end, "--to"))
+    except Invalid as exc:
+        raise UsageError(str(exc.message)) from None
+    print_json(_jsonable(team_out.team(user=user, first=first, last=last)))
+    return 0
+
+
+def cmd_returns_cases(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out, team_selectors
+
+    user = _reader(args.user)
+    if not 1 <= args.limit <= 10000:
+        raise UsageError(f"--limit must be 1 to 10000: {args.limit}")
+    rows = team_selectors.cases_for(user=user, open_only=not args.all).order_by("-opened_at", "-id")
+    print_json(_jsonable({"items": [team_out.case(c) for c in rows[: args.limit]]}))
+    return 0
+
+
+def cmd_returns_registers(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out, team_selectors
+
+    user = _reader(args.user)
+    day = _day(args.day, "--day") or team_selectors.yesterday()
+    print_json(_jsonable(team_out.registers(user=user, day=day)))
     return 0

@@ -44,6 +44,25 @@ def record(
     )
 
 
+def record_many(*, actor, action: str, items: list[tuple[models.Model, dict]]) -> None:
+    """Append one audit event per (object, changes) in one INSERT (a batch written together,
+    e.g. the outbox's bulk send); call inside the service's transaction."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor if getattr(actor, "pk", None) else None,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                business_line_id=getattr(obj, "business_line_id", None),
+                changes=_jsonable(changes or {}),
+            )
+            for obj, changes in items
+        ],
+        batch_size=500,
+    )
+
+
 def diff(before: dict, after: dict) -> dict:
     """{field: [old, new]} for the fields whose value changed."""
     return {

@@ -299,7 +299,8 @@ def publish(
 def publish_many(name: str, items: list[dict], *, actor=None, batch_size: int = 1000) -> list:
     """``publish`` for many objects at once (bulk imports): one ``bulk_create`` of the log rows
     instead of one INSERT each, then the same subscribers with the same semantics: in-transaction
-    ones for every event, in order; after-commit ones in one job per event. ``items`` are dicts
+    ones for every event, in order; after-commit ones in one job for the batch, event by event.
+    ``items`` are dicts
     of ``object_id``, ``business_line_id``, ``payload`` and optionally ``subject``."""
     from kefu.core.db import is_postgres
     from kefu.core.models import DomainEvent
@@ -327,10 +328,10 @@ def publish_many(name: str, items: list[dict], *, actor=None, batch_size: int = 
         for handler in handlers:
             handler(event)
     if _after_commit[name] or _after_commit[ANY]:
-        from kefu.core.tasks import event_dispatch_job
+        from kefu.core.tasks import event_dispatch_many_job
 
         ids = [event.pk for event in events]
-        transaction.on_commit(lambda: [event_dispatch_job(pk) for pk in ids])
+        transaction.on_commit(lambda: event_dispatch_many_job(ids))
     return events
 
 

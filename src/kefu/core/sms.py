@@ -10,6 +10,10 @@ Customer-facing callers name the business line (``business_line_id=``) and the k
 (``kind="reply" | "notice" | "reminder"``), else no line's quiet hours or quota apply. With the
 outbox installed ``send_sms`` returns its row: ``row.status == HELD`` means it waits for the end
 of the quiet hours (the outbox sends it then); a refusal (quota, opt-out) raises ``NotSent``.
+
+``send_sms_many([(phone, text), …], **options)`` sends a batch (payment reminders): the outbox
+writes it with a fixed number of queries whatever its size, and records a refusal on its row
+instead of raising.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.utils.module_loading import import_string
 
 log = logging.getLogger("kefu.sms")
 _sender = None
+_bulk_sender = None
 #: the status of a message the outbox holds for the line's quiet hours
 HELD = "held"
 
@@ -40,6 +45,24 @@ def set_sender(sender) -> None:
     """Route every ``send_sms`` through ``sender(phone, text, **options)`` (the outbox)."""
     global _sender
     _sender = sender
+
+
+def set_bulk_sender(sender) -> None:
+    """Route every ``send_sms_many`` through ``sender(messages, **options)`` (the outbox)."""
+    global _bulk_sender
+    _bulk_sender = sender
+
+
+def send_sms_many(messages: list[tuple[str, str]], **options) -> None:
+    """Send many SMS; one failing message does not stop the others (each failure is logged)."""
+    if _bulk_sender is not None:
+        _bulk_sender(list(messages), **options)
+        return
+    for phone, text in messages:
+        try:
+            send_sms(phone, text, **options)
+        except Exception:  # a refusal or a gateway error: logged, the others still go
+            log.exception("SMS to one recipient of a batch failed")
 
 
 def send_sms(phone: str, text: str, **options):

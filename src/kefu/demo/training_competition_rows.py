@@ -232,6 +232,7 @@ def _borrowed(line, people, now) -> None:
                 BorrowedStaff(
                     plan=plan,
                     name=person.display_name or person.username,
+                    user=person,
                     from_department=dept,
                     group=group,
                     training_status=status,

@@ -1,7 +1,8 @@
 """/api/v1/training: the typing test and the quick-reply exam (scored by the server), a
-person's 上岗 status, training requests through their flow, classes and enrolment, and exams
+person's 上岗 status, training requests through their flow, classes and enrolment, exams
 (a paper drawn with a recorded seed; a submission after the server's deadline is 409
-``exam_time_over``). Handlers parse, call a service or selector, and return."""
+``exam_time_over``) and competitions with their leaderboards. Handlers parse, call a service
+or selector, and return."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kefu.core.errors import NotFound
 from kefu.core.inputs import Day
 from kefu.core.pagination import paginate
 from kefu.training import (
+    competition_services,
     course_selectors,
     course_services,
     courses,
@@ -21,11 +23,17 @@ from kefu.training import (
     selectors,
     services,
 )
-from kefu.training.models import Question
+from kefu.training.models import Question, QuizRound
 from kefu.training.schemas import (
     TrainingAnswerIn,
     TrainingAttemptOut,
+    TrainingBuzzIn,
+    TrainingBuzzOut,
     TrainingClassPageOut,
+    TrainingCompetitionDetailOut,
+    TrainingCompetitionIn,
+    TrainingCompetitionOut,
+    TrainingCompetitionPageOut,
     TrainingCourseIn,
     TrainingCourseOut,
     TrainingCoursePageOut,
@@ -33,6 +41,7 @@ from kefu.training.schemas import (
     TrainingEnrolmentOut,
     TrainingEvaluationIn,
     TrainingEvaluationOut,
+    TrainingLeaderboardOut,
     TrainingNeedIn,
     TrainingPlanActIn,
     TrainingPlanAction,
@@ -49,11 +58,16 @@ from kefu.training.schemas import (
     TrainingRequestIn,
     TrainingRequestOut,
     TrainingRequestPageOut,
+    TrainingRoleplayScoreIn,
+    TrainingRoleplayScoreOut,
+    TrainingRoundIn,
+    TrainingRoundOut,
     TrainingSatisfactionOut,
     TrainingStatusOut,
     TrainingSubmitIn,
     TrainingTypingIn,
     TrainingTypingOut,
+    TrainingVersionIn,
 )
 
 router = Router(tags=["training"])
@@ -439,3 +453,201 @@ def plan_act(request, plan_id: int, action: TrainingPlanAction, payload: Trainin
     return _plan(
         plan_services.plan_act(actor=request.user, plan=plan, action=action, **payload.dict())
     )
+
+
+# -- competitions (PK-4, TRN-9) ---------------------------------------------------------------
+
+
+def _competition(c) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "kind": c.kind,
+        "kind_label": c.get_kind_display(),
+        "state": c.state,
+        "state_label": c.get_state_display(),
+        "exam": c.exam_id,
+        "created_by": c.created_by_id,
+        "created_at": c.created_at,
+        "version": c.version,
+    }
+
+
+def _board(comp) -> list[dict]:
+    return [
+        {
+            "rank": r["rank"],
+            "user": r["user"].pk if r["user"] else None,
+            "username": r["user"].username if r["user"] else None,
+            "name": r["user"].name if r["user"] else None,
+            "score": r["score"],
+            "seconds": r.get("seconds"),
+            "forms": r.get("forms"),
+        }
+        for r in selectors.board(comp)
+    ]
+
+
+@router.get(
+    "/competitions", response=TrainingCompetitionPageOut, operation_id="training_competition_list"
+)
+def competition_list(request, cursor: str | None = None, limit: int | None = None):
+    """Competitions of the caller's business line (knowledge contest, role-play, instant Q&A),
+    newest first."""
+    page = paginate(
+        selectors.competitions_for(request.user), ordering="-id", cursor=cursor, limit=limit
+    )
+    return {"items": [_competition(c) for c in page.items], "next": page.next}
+
+
+@router.post(
+    "/competitions",
+    response={201: TrainingCompetitionOut},
+    operation_id="training_competition_create",
+)
+def competition_create(request, payload: TrainingCompetitionIn):
+    """Open a competition (a lead or above); a knowledge contest names an ``exam`` of the line,
+    a role-play contest gets the default scoring form."""
+    exam = None
+    if payload.exam is not None:
+        exam = selectors.exams_for(request.user).filter(pk=payload.exam).first()
+    comp = competition_services.competition_create(
+        actor=request.user, title=payload.title, kind=payload.kind, exam=exam
+    )
+    return Status(201, _competition(comp))
+
+
+@router.get(
+    "/competitions/{competition_id}",
+    response=TrainingCompetitionDetailOut,
+    operation_id="training_competition_get",
+)
+def competition_get(request, competition_id: int):
+    """A competition with its scoring form (role-play), its rounds (instant Q&A; the answers
+    stay hidden) and its leaderboard."""
+    from kefu.training.words import CRITERIA
+
+    comp = selectors.competition_get(request.user, competition_id)
+    rounds = QuizRound.objects.filter(competition=comp).order_by("number")
+    return {
+        **_competition(comp),
+        "criteria": [
+            {"code": c["code"], "label": str(CRITERIA.get(c["code"], c["code"])), "max": c["max"]}
+            for c in comp.criteria
+        ],
+        "rounds": [
+            {
+                "number": r.number,
+                "question": r.question,
+                "closed": r.closed,
+                "winner": r.winner_id,
+                "won_at": r.won_at,
+            }
+            for r in rounds
+        ],
+        "leaderboard": _board(comp),
+    }
+
+
+@router.get(
+    "/competitions/{competition_id}/leaderboard",
+    response=TrainingLeaderboardOut,
+    operation_id="training_competition_leaderboard",
+)
+def competition_leaderboard(request, competition_id: int):
+    """The leaderboard, ties sharing a rank and the next rank skipping (90, 90, 80 → 1, 1, 3):
+    a contest by best score then shorter time, a role-play by the mean of the examiners'
+    forms, instant Q&A by rounds won (``kefu training leaderboard``)."""
+    comp = selectors.competition_get(request.user, competition_id)
+    return {"competition": comp.pk, "kind": comp.kind, "state": comp.state, "rows": _board(comp)}
+
+
+@router.post(
+    "/competitions/{competition_id}/close",
+    response=TrainingCompetitionOut,
+    operation_id="training_competition_close",
+)
+def competition_close(request, competition_id: int, payload: TrainingVersionIn):
+    """Close the competition: its leaderboard is final (a lead or above; stale ``version`` →
+    409 ``stale``, already closed → 409 ``competition_closed``)."""
+    comp = selectors.competition_get(request.user, competition_id)
+    return _competition(
+        competition_services.competition_close(
+            actor=request.user, competition=comp, version=payload.version
+        )
+    )
+
+
+@router.post(
+    "/competitions/{competition_id}/scores",
+    response={201: TrainingRoleplayScoreOut},
+    operation_id="training_roleplay_score",
+)
+def roleplay_score(request, competition_id: int, payload: TrainingRoleplayScoreIn):
+    """An examiner (a lead or above, never the contestant) fills in the role-play form:
+    ``marks`` {criterion code: 0 … its maximum}; marking the same contestant again replaces the
+    examiner's earlier form."""
+    from kefu.accounts.models import User
+
+    comp = selectors.competition_get(request.user, competition_id)
+    contestant = User.objects.filter(
+        pk=payload.contestant, business_line_id=comp.business_line_id
+    ).first()
+    if contestant is None:
+        raise NotFound()
+    row = competition_services.roleplay_score(
+        actor=request.user, competition=comp, contestant=contestant, marks=payload.marks
+    )
+    return Status(
+        201,
+        {
+            "contestant": row.contestant_id,
+            "examiner": row.examiner_id,
+            "marks": row.marks,
+            "total": float(row.total),
+        },
+    )
+
+
+@router.post(
+    "/competitions/{competition_id}/rounds",
+    response={201: TrainingRoundOut},
+    operation_id="training_round_open",
+)
+def round_open(request, competition_id: int, payload: TrainingRoundIn):
+    """Instant Q&A: the quizmaster asks the next question (``answer``: alternatives separated
+    by ``|``); stale ``version`` → 409."""
+    comp = selectors.competition_get(request.user, competition_id)
+    rnd = competition_services.round_open(
+        actor=request.user,
+        competition=comp,
+        question=payload.question,
+        answer=payload.answer,
+        version=payload.version,
+    )
+    return Status(
+        201,
+        {
+            "number": rnd.number,
+            "question": rnd.question,
+            "closed": rnd.closed,
+            "winner": None,
+            "won_at": None,
+        },
+    )
+
+
+@router.post(
+    "/competitions/{competition_id}/answers",
+    response={201: TrainingBuzzOut},
+    operation_id="training_round_answer",
+)
+def round_answer(request, competition_id: int, payload: TrainingBuzzIn):
+    """Instant Q&A: answer round ``round``. The first correct answer the server receives wins
+    the point; later → 409 ``round_won`` (or ``round_closed``)."""
+    comp = selectors.competition_get(request.user, competition_id)
+    rnd = QuizRound.objects.filter(competition=comp, number=payload.round).first()
+    if rnd is None:
+        raise NotFound()
+    buzz = competition_services.round_answer(actor=request.user, round=rnd, given=payload.given)
+    return Status(201, {"round": rnd.number, "correct": buzz.correct, "at": buzz.at})

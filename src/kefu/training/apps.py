@@ -20,7 +20,7 @@ class TrainingConfig(AppConfig):
         # booked classes are busy time in the workforce rosters (SCH-3)
         from kefu.workforce import availability
 
-        availability.register("training.classes", gate.roster_busy)
+        availability.register("training.classes", gate.roster_busy, reason="in_training")
         # the 双11 plan shows borrowed staff's 上岗 status (PK-3/PK-4)
         from kefu.workforce import staff_status
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
 from kefu.core import audit, scope
-from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.training import leaderboard
 from kefu.training.models import (
     Competition,
@@ -63,20 +64,34 @@ def competition_create(*, actor, title: str, kind: str, exam: Exam | None = None
     return comp
 
 
-def _open(comp: Competition) -> Competition:
+def _open(comp: Competition, version: int | None = None) -> Competition:
+    """The competition locked, still open and, when the caller names the ``version`` it saw,
+    unchanged since (409 ``stale``)."""
     comp = Competition.objects.select_for_update().get(pk=comp.pk)
+    if version is not None and comp.version != version:
+        raise StaleWrite()
     if comp.state != CompetitionState.OPEN:
         raise Conflict(_("The competition is closed."), code="competition_closed")
     return comp
 
 
+def _bump(comp: Competition) -> None:
+    Competition.objects.filter(pk=comp.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    comp.refresh_from_db(fields=["version", "updated_at"])
+
+
 @transaction.atomic
-def competition_close(*, actor, competition: Competition) -> Competition:
+def competition_close(
+    *, actor, competition: Competition, version: int | None = None
+) -> Competition:
     """Close a competition: its leaderboard is final."""
     require_lead(actor)
-    comp = _open(competition)
+    comp = _open(competition, version)
     comp.state = CompetitionState.CLOSED
     comp.save(update_fields=["state", "updated_at"])
+    _bump(comp)
     QuizRound.objects.filter(competition=comp, closed=False).update(closed=True)
     audit.record(
         actor=actor, action="training.competition_close", obj=comp, changes={"state": comp.state}
@@ -123,11 +138,14 @@ def roleplay_score(
 
 
 @transaction.atomic
-def round_open(*, actor, competition: Competition, question: str, answer: str) -> QuizRound:
+def round_open(
+    *, actor, competition: Competition, question: str, answer: str, version: int | None = None
+) -> QuizRound:
     """The quizmaster asks the next question of an instant Q&A; an unanswered round still open
-    is closed without a winner."""
+    is closed without a winner. Each question bumps the competition's version, so two
+    quizmasters asking at once cannot both close each other's round (409 ``stale``)."""
     require_lead(actor)
-    comp = _open(competition)
+    comp = _open(competition, version)
     if comp.kind != CompetitionKind.INSTANT:
         raise Invalid(_("Only instant Q&A has rounds."))
     question = _text("question", question, max_length=500)
@@ -137,6 +155,7 @@ def round_open(*, actor, competition: Competition, question: str, answer: str) -
     rnd = QuizRound.objects.create(
         competition=comp, number=number, question=question, answer=answer
     )
+    _bump(comp)
     audit.record(
         actor=actor,
         action="training.round_open",

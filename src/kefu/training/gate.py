@@ -95,46 +95,28 @@ def roster_busy(user_ids, start: dt.datetime, end: dt.datetime) -> dict[int, lis
     return out
 
 
-def staff_status(business_line_id: int, names: list[str]) -> dict[str, dict]:
-    """The 上岗 status of people of the line named ``names`` (display name or user name), for the
-    workforce 双11 plan's borrowed staff (``workforce.staff_status``): certified with the valid
-    certifications and the earliest end of validity, expired, none (未上岗) or unknown (no
-    account of that name, or two people share it). Two queries."""
-    from kefu.accounts.models import User
-
-    wanted = set(names)
-    people: dict[str, list[int]] = {}
-    for pk, username, display in User.objects.filter(
-        Q(display_name__in=wanted) | Q(username__in=wanted),
-        business_line_id=business_line_id,
-        is_active=True,
-    ).values_list("pk", "username", "display_name"):
-        for key in {username, display} & wanted:
-            people.setdefault(key, []).append(pk)
-    ids = {pks[0] for pks in people.values() if len(pks) == 1}
-    grants: dict[int, list] = {}
+def staff_status(business_line_id: int, user_ids: list[int]) -> dict[int, dict]:
+    """The 上岗 status of the linked accounts of the workforce 双11 plan's borrowed staff
+    (``workforce.staff_status``): certified with the valid certifications and the earliest end
+    of validity, expired, or none (未上岗). One query, whatever the number of people."""
+    grants: dict[int, list] = {uid: [] for uid in user_ids}
     for user_id, cert_name, valid_until in CertificationGrant.objects.filter(
-        user_id__in=ids, certification__business_line_id=business_line_id
+        user_id__in=list(user_ids), certification__business_line_id=business_line_id
     ).values_list("user_id", "certification__name", "valid_until"):
-        grants.setdefault(user_id, []).append((cert_name, valid_until))
+        grants[user_id].append((cert_name, valid_until))
     today = timezone.localdate()
-    out: dict[str, dict] = {}
-    for name in names:
-        pks = people.get(name, [])
-        if len(pks) != 1:
-            out[name] = {"code": "unknown", "certifications": [], "valid_until": None}
-            continue
-        mine = grants.get(pks[0], [])
+    out: dict[int, dict] = {}
+    for user_id, mine in grants.items():
         valid = [(n, v) for n, v in mine if v is None or v >= today]
         if valid:
             ends = [v for _n, v in valid if v is not None]
-            out[name] = {
+            out[user_id] = {
                 "code": "certified",
                 "certifications": sorted({n for n, _v in valid}),
                 "valid_until": min(ends) if ends and len(ends) == len(valid) else None,
             }
         else:
-            out[name] = {
+            out[user_id] = {
                 "code": "expired" if mine else "none",
                 "certifications": sorted({n for n, _v in mine}),
                 "valid_until": max((v for _n, v in mine if v), default=None),

@@ -788,7 +788,7 @@ class CompetitionState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("competition state", "Closed")
 
 
-class Competition(TimestampedModel):
+class Competition(VersionedModel):
     """A skill competition with a leaderboard: a knowledge contest (an exam taken by many, ranked
     by score then time), a role-play scored by examiners on a form, or instant Q&A (the first
     correct answer of a round wins its point)."""

@@ -312,3 +312,102 @@ class TrainingPlanOut(Schema):
 class TrainingPlanPageOut(Schema):
     items: list[TrainingPlanOut]
     next: str | None
+
+
+# -- competitions (PK-4, TRN-9) ---------------------------------------------------------------
+
+TrainingCompetitionKind = Literal["contest", "roleplay", "instant"]
+
+
+class TrainingCompetitionIn(Schema):
+    title: str = Field(..., max_length=200)
+    kind: TrainingCompetitionKind
+    exam: Id | None = None
+
+
+class TrainingCompetitionOut(Schema):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    exam: int | None
+    created_by: int
+    created_at: dt.datetime
+    version: int
+
+
+class TrainingCompetitionPageOut(Schema):
+    items: list[TrainingCompetitionOut]
+    next: str | None
+
+
+class TrainingBoardRowOut(Schema):
+    rank: int
+    user: int | None
+    username: str | None
+    name: str | None
+    score: float
+    seconds: int | None = None
+    forms: int | None = None
+
+
+class TrainingCriterionOut(Schema):
+    code: str
+    label: str
+    max: int
+
+
+class TrainingRoundOut(Schema):
+    number: int
+    question: str
+    closed: bool
+    winner: int | None
+    won_at: dt.datetime | None
+
+
+class TrainingCompetitionDetailOut(TrainingCompetitionOut):
+    criteria: list[TrainingCriterionOut]
+    rounds: list[TrainingRoundOut]
+    leaderboard: list[TrainingBoardRowOut]
+
+
+class TrainingLeaderboardOut(Schema):
+    competition: int
+    kind: str
+    state: str
+    rows: list[TrainingBoardRowOut]
+
+
+class TrainingVersionIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class TrainingRoleplayScoreIn(Schema):
+    contestant: Id
+    marks: dict[str, float]
+
+
+class TrainingRoleplayScoreOut(Schema):
+    contestant: int
+    examiner: int
+    marks: dict[str, float]
+    total: float
+
+
+class TrainingRoundIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    question: str = Field(..., max_length=500)
+    answer: str = Field(..., max_length=200)
+
+
+class TrainingBuzzIn(Schema):
+    round: int = Field(..., ge=1, le=100000)
+    given: str = Field(..., max_length=200)
+
+
+class TrainingBuzzOut(Schema):
+    round: int
+    correct: bool
+    at: dt.datetime

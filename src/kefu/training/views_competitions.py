@@ -105,9 +105,13 @@ def competition(request, pk: int):
 def competition_act(request, pk: int, action: str):
     comp = selectors.competition_get(request.user, pk)
     post = request.POST
+    raw = post.get("version", "")
+    version = int(raw) if raw.isdigit() and len(raw) < 10 else None
     try:
         if action == "close":
-            competition_services.competition_close(actor=request.user, competition=comp)
+            competition_services.competition_close(
+                actor=request.user, competition=comp, version=version
+            )
             messages.success(request, _("The competition is closed; its leaderboard is final."))
         elif action == "score":
             uid = post.get("contestant", "")
@@ -129,6 +133,7 @@ def competition_act(request, pk: int, action: str):
                 competition=comp,
                 question=post.get("question", ""),
                 answer=post.get("answer", ""),
+                version=version,
             )
             messages.success(request, _("The question is out."))
         elif action == "answer":

@@ -225,6 +225,7 @@ def _plan(plan, *, detail: bool = False) -> dict:
             {
                 "id": b.pk,
                 "name": b.name,
+                "user": b.user_id,
                 "from_department": b.from_department,
                 "group": b.group,
                 "training_status": b.training_status,

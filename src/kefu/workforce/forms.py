@@ -92,7 +92,18 @@ class PeakPlanForm(BootstrapForm):
 
 
 class BorrowedForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        required=False,
+        help_text=_("Leave empty to use the account's name."),
+    )
+    username = forms.CharField(
+        label=_("Account (user name)"),
+        max_length=150,
+        required=False,
+        help_text=_("Their account on this business line: the 上岗 status is looked up by it."),
+    )
     from_department = forms.CharField(label=_("From department"), max_length=100)
     group = forms.CharField(label=_("Group"), max_length=50)
     training_status = forms.ChoiceField(choices=TrainingStatus.choices, label=_("Training"))

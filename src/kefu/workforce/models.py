@@ -390,6 +390,15 @@ class BorrowedStaff(TimestampedModel):
         PeakPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="borrowed"
     )
     name = models.CharField(_("name"), max_length=50)
+    #: their account on the plan's line, when they have one: the 上岗 status is looked up by it
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     from_department = models.CharField(_("from department"), max_length=100)
     group = models.CharField(_("group"), max_length=50)
     training_status = models.CharField(

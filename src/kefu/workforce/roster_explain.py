@@ -27,6 +27,8 @@ REASONS = {
     "no_shift_covers": "no shift template covers this interval",
     "no_skill": "no agent has this skill",
     "on_leave": "on leave",
+    "in_training": "in a booked training class",
+    "busy": "busy at that time",
     "covering_other_group": "covering it for another group",
     "pinned_elsewhere": "pinned to another shift or day off",
     "assigned_elsewhere": "working a shift that does not cover it",
@@ -37,6 +39,8 @@ REASONS = {
     "fair_share": "at the fair share of nights or weekends",
     "unused": "free (the solver stopped at its time limit)",
 }
+#: reasons that take the agent out of an option altogether (leave, busy time of other apps)
+BLOCKED = frozenset({"on_leave", "in_training", "busy"})
 
 
 @dataclass(frozen=True)
@@ -240,8 +244,12 @@ class RosterState:
         """
         reasons = []
         for day, shift in options:
-            if agent.blocked(day, shift):
+            if day in agent.unavailable_days:
                 reasons.append("on_leave")
+                continue
+            busy = agent.busy_reason(day, shift)
+            if busy is not None:
+                reasons.append(busy)
                 continue
             current = self.work.get((agent.id, day))
             if current is not None and current.shift == shift.code:
@@ -256,6 +264,10 @@ class RosterState:
                 reasons.append(self.broken_rule(agent, day, shift) or "unused")
         if "covering_other_group" in reasons:
             return "covering_other_group"
+        # leave and busy time only explain the gap when every covering option is blocked
+        free = [r for r in reasons if r not in BLOCKED]
+        if free:
+            return free[0]
         return next((r for r in reasons if r != "on_leave"), "on_leave")
 
 

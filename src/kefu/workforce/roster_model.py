@@ -98,19 +98,26 @@ class Agent:
     unavailable_days: frozenset[int] = frozenset()
     name: str = ""
     #: busy periods within days (a booked training class): (start, end) minutes from 00:00 of
-    #: the horizon's first day; no covering shift may overlap one
-    busy: tuple[tuple[int, int], ...] = ()
+    #: the horizon's first day, optionally with a reason code third ("in_training"); no
+    #: covering shift may overlap one
+    busy: tuple[tuple, ...] = ()
 
     def blocked(self, day: int, shift: ShiftTemplate) -> bool:
         """Whether the agent cannot work ``shift`` on ``day``: leave, or busy time it overlaps."""
         if day in self.unavailable_days:
             return True
+        return self.busy_reason(day, shift) is not None
+
+    def busy_reason(self, day: int, shift: ShiftTemplate) -> str | None:
+        """The reason code of the first busy period ``shift`` on ``day`` overlaps ("busy" when
+        the period names none), or None when it overlaps none."""
         if not self.busy or not shift.covers:
-            return False
+            return None
         base = day * MINUTES_PER_DAY
-        return any(
-            base + a < end and start < base + b for a, b in shift.parts for start, end in self.busy
-        )
+        for start, end, *why in self.busy:
+            if any(base + a < end and start < base + b for a, b in shift.parts):
+                return why[0] if why else "busy"
+        return None
 
     def __post_init__(self) -> None:
         if not self.groups:

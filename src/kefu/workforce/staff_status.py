@@ -1,16 +1,17 @@
-"""The 上岗 status of people named on a peak-event plan (PK-3/PK-4), from apps above workforce.
+"""The 上岗 status of people linked to a peak-event plan (PK-3/PK-4), from apps above workforce.
 
 The training app registers a provider in its ``AppConfig.ready()``; workforce never imports it.
-A provider is ``fn(business_line_id, names) -> {name: {"code", "certifications", "valid_until"}}``
-with ``code`` one of ``certified``, ``expired``, ``none`` (未上岗) and ``unknown`` (no account of
-that name on the line); a name missing from every answer shows as unknown.
+A provider is ``fn(business_line_id, user_ids) -> {user id: {"code", "certifications",
+"valid_until"}}`` with ``code`` one of ``certified``, ``expired`` and ``none`` (未上岗). Borrowed
+staff are looked up by their linked account, never by name; someone with no account linked
+shows as ``unknown``, and so does a user id missing from every answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-Provider = Callable[[int, list[str]], dict[str, dict]]
+Provider = Callable[[int, list[int]], dict[int, dict]]
 
 _providers: dict[str, Provider] = {}
 
@@ -20,10 +21,11 @@ def register(name: str, provider: Provider) -> Provider:
     return provider
 
 
-def for_names(business_line_id: int, names: list[str]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    if not names:
+def for_users(business_line_id: int, user_ids: list[int]) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if not ids:
         return out
     for provider in _providers.values():
-        out.update(provider(business_line_id, list(names)))
+        out.update(provider(business_line_id, ids))
     return out

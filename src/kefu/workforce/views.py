@@ -40,6 +40,8 @@ REASON_LABELS = {
     "no_shift_covers": gettext_lazy("no shift template covers this interval"),
     "no_skill": gettext_lazy("no agent has this skill"),
     "on_leave": gettext_lazy("on leave"),
+    "in_training": gettext_lazy("in a booked training class"),
+    "busy": gettext_lazy("busy at that time"),
     "covering_other_group": gettext_lazy("covering it for another group"),
     "pinned_elsewhere": gettext_lazy("pinned to another shift or day off"),
     "assigned_elsewhere": gettext_lazy("working a shift that does not cover it"),
@@ -416,9 +418,9 @@ def _with_duty_status(plan, borrowed: list) -> list:
     (``workforce.staff_status``: the training app's certifications)."""
     from kefu.workforce import staff_status
 
-    status = staff_status.for_names(plan.business_line_id, [b.name for b in borrowed])
+    status = staff_status.for_users(plan.business_line_id, [b.user_id for b in borrowed])
     for b in borrowed:
-        b.duty = status.get(b.name) or {"code": "unknown"}
+        b.duty = status.get(b.user_id) or {"code": "unknown"}
     return borrowed
 
 
@@ -452,7 +454,7 @@ def peak_detail(request, pk: int):
                 {**c, "date": parse_date(c["date"]), "phase_label": Phase(c["phase"]).label}
                 for c in plan.coverage
             ],
-            "borrowed": _with_duty_status(plan, list(plan.borrowed.all())),
+            "borrowed": _with_duty_status(plan, list(plan.borrowed.select_related("user"))),
             "form": form,
             "can_plan": selectors.can_plan(request.user),
         },

@@ -15,6 +15,7 @@ class MessagingConfig(AppConfig):
         from kefu.core.audit_words import ACTION_LABELS
 
         sms.set_sender(outbox.send_from_core)
+        sms.set_bulk_sender(outbox.send_many_from_core)
         # IM payment reminders (commerce publishes reminder.due): through the outbox
         from kefu.channels.messaging.reminders_im import on_reminder_due
         from kefu.core.events import subscribe

@@ -16,7 +16,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,6 +216,142 @@ def send_from_core(phone: str, text: str, **options):
     if row.status == Status.QUEUED:
         deliver(row)
     return row
+
+
+@transaction.atomic
+def _enqueue_many(*, channel, items: list[tuple[str, str]], line, kind, actor) -> list:
+    """``_enqueue`` for a batch, with the same rules, in a fixed number of queries: the
+    opt-outs and today's counts of all recipients in one query each (a recipient named twice
+    in the batch counts both against the quota), one INSERT of the rows, one of their audit."""
+    if not items:
+        return []
+    local = timezone.localtime(timezone.now())
+    recipients = {r for r, _t in items}
+    opted_out: set[str] = set()
+    if kind in rules.OPT_OUT_KINDS and line is not None:
+        opted_out = set(
+            OptOut.objects.filter(business_line=line, recipient__in=recipients).values_list(
+                "recipient", flat=True
+            )
+        )
+    sent_today = dict(
+        OutboundMessage.objects.filter(
+            recipient__in=recipients, local_day=local.date(), status__in=COUNTED
+        )
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("id"))
+        .values_list("recipient", "n")
+    )
+    quota, quiet = quota_for(line), quiet_for(line)
+    rows = []
+    for recipient, text in items:
+        full = compose(text, line=line, kind=kind, channel=channel)
+        row = OutboundMessage(
+            business_line=line,
+            channel=channel,
+            kind=kind,
+            recipient=recipient,
+            text=full,
+            parts=rules.sms_parts(full) if channel == Channel.SMS else 1,
+            local_day=local.date(),
+            status=Status.QUEUED,
+        )
+        if recipient in opted_out:
+            row.status, row.error = Status.REFUSED, _("The customer opted out (回复TD退订).")
+        elif not rules.within_quota(sent_today.get(recipient, 0), quota):
+            row.status = Status.REFUSED
+            row.error = _("The daily limit of messages to this recipient is reached.")
+        else:
+            sent_today[recipient] = sent_today.get(recipient, 0) + 1
+            if rules.in_quiet(local, quiet):
+                row.status = Status.HELD
+                row.send_after = rules.quiet_ends(local, quiet)
+        rows.append(row)
+    OutboundMessage.objects.bulk_create(rows, batch_size=500)
+    audit.record_many(
+        actor=actor,
+        action="message.send",
+        items=[
+            (r, {"channel": channel, "kind": kind, "status": r.status, "parts": r.parts})
+            for r in rows
+        ],
+    )
+    return rows
+
+
+def deliver_many(rows: list) -> None:
+    """``deliver`` for a batch of queued rows: claimed in one UPDATE (sent, now, the adapter's
+    name), handed to the adapter one by one (a provider call each), then the provider ids
+    written back by one UPDATE per few hundred rows; failures and other statuses (rare) per
+    group."""
+    rows = [r for r in rows if r.status == Status.QUEUED]
+    if not rows:
+        return
+    adapter = adapters.adapter_for(rows[0].channel)
+    name = getattr(adapter, "name", "")[:20]
+    now = timezone.now()
+    OutboundMessage.objects.filter(pk__in=[r.pk for r in rows], status=Status.QUEUED).update(
+        status=Status.SENT, sent_at=now, backend=name
+    )
+    by_status: dict[str, list[int]] = {}
+    for row in rows:
+        row.backend, row.sent_at = name, now
+        try:
+            result = adapter.send(row.recipient, row.text)
+        except Exception as exc:  # the provider refused or could not be reached: recorded
+            log.warning("message %s: the %s adapter failed", row.pk, name or "?")
+            row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
+            OutboundMessage.objects.filter(pk=row.pk).update(status=row.status, error=row.error)
+            continue
+        row.status = Status.SENT if result.status not in Status.values else result.status
+        row.provider_id = result.provider_id
+        if row.status != Status.SENT:
+            by_status.setdefault(row.status, []).append(row.pk)
+    for status, pks in by_status.items():
+        OutboundMessage.objects.filter(pk__in=pks).update(status=status)
+    _write_provider_ids([(r.pk, r.provider_id) for r in rows if r.provider_id])
+
+
+def _write_provider_ids(pairs: list[tuple[int, str]], batch: int = 300) -> None:
+    """UPDATE … SET provider_id = CASE id WHEN … END for a few hundred rows at a time: plain SQL,
+    as Django's bulk_update spent 11 s building the CASE expressions of 2,000 rows."""
+    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        for i in range(0, len(pairs), batch):
+            part = pairs[i : i + batch]
+            cases = " ".join("WHEN %s THEN %s" for _p in part)
+            marks = ", ".join("%s" for _p in part)
+            params = [x for pair in part for x in pair] + [pk for pk, _id in part]
+            cursor.execute(
+                f"UPDATE {table} SET provider_id = CASE id {cases} END WHERE id IN ({marks})",
+                params,
+            )
+
+
+def send_many_from_core(messages: list[tuple[str, str]], **options) -> list:
+    """``kefu.core.sms.send_sms_many``: a batch of SMS of one business line and kind through the
+    outbox (signature, opt-out, quota, quiet hours as for one), in a fixed number of queries.
+    A refusal or a failure is recorded on its row; a text that is not valid is logged and
+    skipped."""
+    line = options.get("business_line")
+    if line is None and options.get("business_line_id"):
+        line = BusinessLine.objects.filter(pk=options["business_line_id"]).first()
+    items = []
+    for phone, text in messages:
+        try:
+            items.append((normalize_phone(phone) or phone, clean_text(text)))
+        except Invalid:
+            log.warning("an SMS of a batch has no valid text: skipped")
+    rows = _enqueue_many(
+        channel=Channel.SMS,
+        items=items,
+        line=line,
+        kind=options.get("kind", Kind.MESSAGE),
+        actor=None,
+    )
+    deliver_many(rows)
+    return rows
 
 
 def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:

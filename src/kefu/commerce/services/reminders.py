@@ -19,7 +19,7 @@ from kefu.commerce import reminder_rules
 from kefu.commerce.models import CallOutcome, Campaign, Reminder, ReminderStatus
 from kefu.core import audit, events
 from kefu.core.errors import Conflict, Invalid
-from kefu.core.sms import send_sms
+from kefu.core.sms import send_sms_many
 from kefu.customers.models import Shop
 
 log = logging.getLogger("kefu.commerce")
@@ -125,13 +125,15 @@ def _text(reminder: Reminder, campaign: Campaign | None) -> str:
         )
 
 
-def _send_all(texts: list[tuple[str, str]]) -> None:
-    """Hand each SMS to the backend; one failing message does not stop the others."""
-    for phone, text in texts:
+def _send_all(texts: dict[int, list[tuple[str, str]]]) -> None:
+    """Hand the SMS of each business line to the outbox as one batch of reminders (the line's
+    signature, opt-outs, quota and quiet hours; a fixed number of queries per batch, not per
+    message); one failing message does not stop the others."""
+    for line_id, messages in texts.items():
         try:
-            send_sms(phone, text)
-        except Exception:  # a gateway error is logged; the reminder counts as handed over
-            log.exception("payment-reminder SMS failed")
+            send_sms_many(messages, business_line_id=line_id, kind="reminder")
+        except Exception:  # a gateway error is logged; the reminders count as handed over
+            log.exception("payment-reminder SMS batch failed")
 
 
 def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
@@ -171,9 +173,12 @@ def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
             # nothing of this batch is sent twice, it waits for the next run
             transaction.set_rollback(True)
             return sent
-        texts = [
-            (r.order.customer.phone, _text(r, r.campaign)) for r in ready if r.channel == "sms"
-        ]
+        texts: dict[int, list[tuple[str, str]]] = {}
+        for r in ready:
+            if r.channel == "sms":
+                texts.setdefault(r.business_line_id, []).append(
+                    (r.order.customer.phone, _text(r, r.campaign))
+                )
         events.publish_many(
             "reminder.due",
             [

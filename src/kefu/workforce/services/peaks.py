@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kefu.accounts.models import User
 from kefu.core import audit
 from kefu.core.errors import Invalid, StaleWrite
 from kefu.workforce.models import (
@@ -265,10 +266,24 @@ def borrowed_add(
     from_department: str,
     group: str,
     training_status: str = TrainingStatus.NOT_STARTED,
+    username: str = "",
 ) -> BorrowedStaff:
-    """Someone lent by another department (PK-1) with their training status (PK-3/4)."""
+    """Someone lent by another department (PK-1) with their training status (PK-3/4), linked to
+    their account on the plan's line when ``username`` names one (the name defaults to it)."""
     require_planner(actor)
     _line_of(actor, plan.business_line_id)
+    user = None
+    username = (username or "").strip()
+    if username:
+        user = User.objects.filter(
+            username=username, business_line_id=plan.business_line_id, is_active=True
+        ).first()
+        if user is None:
+            raise Invalid(
+                _("No active account of that user name on the business line."),
+                fields={"username": _("Unknown.")},
+            )
+        name = name.strip() or user.display_name or user.username
     name, from_department, group = name.strip(), from_department.strip(), group.strip()
     if not name or not from_department or not group:
         raise Invalid(
@@ -284,6 +299,7 @@ def borrowed_add(
     staff = BorrowedStaff.objects.create(
         plan=plan,
         name=name,
+        user=user,
         from_department=from_department,
         group=group,
         training_status=training_status,
@@ -292,7 +308,12 @@ def borrowed_add(
         actor=actor,
         action="workforce.borrowed_add",
         obj=staff,
-        changes={"name": name, "from_department": from_department, "group": group},
+        changes={
+            "name": name,
+            "user": getattr(user, "pk", None),
+            "from_department": from_department,
+            "group": group,
+        },
         business_line_id=plan.business_line_id,
     )
     return staff

@@ -282,17 +282,23 @@ def _not_staffable(groups, profiles) -> set[tuple[int, int]]:
     return barred
 
 
-def _busy_minutes(run: RosterRun, user_ids: list[int]) -> dict[int, tuple[tuple[int, int], ...]]:
+def _busy_minutes(
+    run: RosterRun, user_ids: list[int]
+) -> dict[int, tuple[tuple[int, int, str], ...]]:
     """Busy time other apps registered (booked training classes, ``workforce.availability``) as
-    (start, end) minutes from 00:00 of the run's first day, local time."""
+    (start, end) minutes from 00:00 of the run's first day, local time, with its reason code."""
     start = timezone.make_aware(dt.datetime.combine(run.start_date, dt.time.min))
     end = start + dt.timedelta(days=run.days + 1)
-    out: dict[int, tuple[tuple[int, int], ...]] = {}
+    out: dict[int, tuple[tuple[int, int, str], ...]] = {}
     for user_id, periods in availability.busy_periods(user_ids, start, end).items():
         out[user_id] = tuple(
             sorted(
-                (int((a - start).total_seconds() // 60), int(-((start - b).total_seconds() // 60)))
-                for a, b in periods
+                (
+                    int((a - start).total_seconds() // 60),
+                    int(-((start - b).total_seconds() // 60)),
+                    reason,
+                )
+                for a, b, reason in periods
             )
         )
     return out
