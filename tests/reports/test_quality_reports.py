@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zlib
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from pdftext import pdf_text_codes
 
 from kefu.followups.models import GradeChange
 from kefu.inspections import services as qa_services
@@ -22,23 +21,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 MONTH = TODAY.replace(day=1)
 PERIOD = months.label(MONTH)
-
-
-def pdf_text_codes(body: bytes) -> set[int]:
-    """The Unicode code points the PDF's embedded fonts map glyphs to (their ToUnicode CMaps):
-    a character drawn with an embedded font that covers it is among them."""
-    assert body[:5] == b"%PDF-"
-    codes: set[int] = set()
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
-        try:
-            text = zlib.decompress(raw)
-        except zlib.error:
-            text = raw
-        if b"beginbfchar" in text or b"beginbfrange" in text:
-            codes |= {
-                int(h, 16) for h in re.findall(rb"<[0-9A-Fa-f]{4}>\s*<([0-9A-Fa-f]{4})>", text)
-            }
-    return codes
 
 
 def _sheet_rows(body: bytes, index: int) -> list[list]:
