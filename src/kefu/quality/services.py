@@ -74,6 +74,9 @@ INDICATOR_LIBRARY = (
     ("客户满意度 CSI", IndicatorKind.FORMULA, "平均得分 ÷ 满分"),
     ("SLA 达标率", IndicatorKind.FORMULA, "按时解决的工单 ÷ 已解决工单"),
     ("质检得分", IndicatorKind.FORMULA, "质检评分的平均分"),
+    ("首次响应达标率", IndicatorKind.FORMULA, "首次响应按时的工单 ÷ 已首次响应的工单"),
+    ("投诉数", IndicatorKind.FORMULA, "本人首问的投诉工单数"),
+    ("重复投诉数", IndicatorKind.FORMULA, "本人首问、当月升级为重复投诉的工单数"),
 )
 
 
