@@ -45,7 +45,9 @@ def _to_evaluation(supervisor, cycle):
     return cycles.cycle_advance(actor=supervisor, cycle=cycle)
 
 
-def test_five_evaluator_types_weighted_into_the_score(supervisor, org, lead, agent, agent_b):
+def test_five_evaluator_types_weighted_into_the_score(
+    web_as, supervisor, org, lead, agent, agent_b
+):
     cycle = cycles.evaluators_set(actor=supervisor, cycle=_cycle(supervisor, org), rows=PLAN)
     cycle = _to_evaluation(supervisor, cycle)
     rows = {(r.member.user.username, r.evaluator_type): r for r in CycleScore.objects.all()}
@@ -60,6 +62,8 @@ def test_five_evaluator_types_weighted_into_the_score(supervisor, org, lead, age
     # an agent may not enter the customer's score; the lead may (and sees it among their rows)
     with pytest.raises(PermissionDenied):
         cycles.score_submit(actor=agent, row=rows[("agent", "customer")], score=60)
+    page = web_as(supervisor).get(f"/quality/cycles/{cycle.pk}/").content.decode()
+    assert "顾客代表王女士" in page  # on the "not scored yet" list by name
     owed = {(r.member.user.username, r.evaluator_type) for r in
             selectors_cycle.scores_owed(user=lead, cycle=cycle)}  # fmt: skip
     assert ("agent", "customer") in owed and ("agent", "manager") in owed

@@ -76,6 +76,10 @@ def cycle(request, pk: int):
         if item.stage == CycleStage.EVALUATION and selectors_cycle.sees_everyone(request.user, item)
         else []
     )
+    for s in missing:  # a customer or an expert has a name, not an account
+        s.who = (
+            (s.evaluator.display_name or s.evaluator.username) if s.evaluator else s.evaluator_name
+        )
     stages = [(code, label, i) for i, (code, label) in enumerate(CycleStage.choices)]
     context = {
         "cycle": item,
