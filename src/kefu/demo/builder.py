@@ -346,6 +346,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.quality_kpi_rows import build_quality_kpi_rows  # KPI versions, work logs
 
     build_quality_kpi_rows(now=now, seed=seed, lines={line.code: line for line in lines})
+    from kefu.demo.quality_more_rows import build_quality_more_rows  # live KPIs, 360° cycles
+
+    build_quality_more_rows(now=now, seed=seed, lines=lines)
     if story:  # the passes that file tickets: build_demo counts them into the total
         build_repair_rows()  # open 小修 / 大修 repairs on calendar-time clocks (§9.13)
         build_repeat_rows(now=now)  # complaints again: linked and graded 重复 (§9.9)

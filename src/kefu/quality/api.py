@@ -19,6 +19,7 @@ from kefu.quality import (
     selectors_cycle,
     selectors_delphi,
     selectors_kpi,
+    selectors_live,
     services,
 )
 from kefu.quality.models import DeductionRule, PenaltySummary
@@ -355,27 +356,15 @@ def kpi_scheme_get(request, scheme_id: Id):
 def kpi_evaluation_get(request, evaluation_id: Id):
     """One KPI evaluation: each evaluator's weight and score, and who has not scored yet."""
     ev = selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation_id)
-    rows = list(selectors_kpi.score_rows(ev))
+    live = [
+        {
+            **{k: i[k] for k in ("indicator", "figure", "numerator", "denominator", "target")},
+            "value": None if i["value"] is None else float(i["value"]),
+            "score": None if i["score"] is None else float(i["score"]),
+        }
+        for i in selectors_live.live_indicators(request.user, ev)
+    ]
+    return {**selectors_kpi.evaluation_json(ev), "live": live}
 
-    def who(r) -> str:
-        return r.evaluator.username if r.evaluator_id else r.evaluator_name
 
-    return {
-        "id": ev.pk,
-        "person": ev.person.username,
-        "period": months.label(ev.period),
-        "scheme": ev.scheme_id,
-        "scheme_revision": ev.scheme.revision,
-        "score": float(ev.score) if ev.score is not None else None,
-        "version": ev.version,
-        "scores": [
-            {
-                "evaluator_type": r.evaluator_type,
-                "evaluator": who(r),
-                "weight": float(r.weight),
-                "score": float(r.score) if r.score is not None else None,
-            }
-            for r in rows
-        ],
-        "not_scored": [who(r) for r in rows if r.score is None],
-    }
+from kefu.quality import api_kpi  # noqa: E402, F401  (the KPI and work-log writes join this router)

@@ -53,6 +53,10 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_delphi)
 
+    from kefu.quality import cli_kpi  # KPI schemes, evaluations and work logs (writes)
+
+    cli_kpi.register(gsub)
+
 
 def _print(args, data: dict, text: str) -> None:
     from kefu.cli import print_json

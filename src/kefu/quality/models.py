@@ -435,6 +435,9 @@ class PenaltyPolicy(models.Model):
     malignant_yuan = models.DecimalField(
         _("per malignant complaint (yuan)"), max_digits=8, decimal_places=2, default=Decimal("200")
     )
+    finance_email = models.EmailField(
+        _("finance's e-mail (gets the published summary as .xlsx)"), blank=True
+    )
 
     class Meta:
         verbose_name = _("penalty policy")

@@ -68,6 +68,9 @@ class AppraisalCycle(VersionedModel):
     manager_weight = models.DecimalField(
         _("direct manager's weight %"), max_digits=5, decimal_places=2, default=Decimal("70")
     )
+    # PM-2's evaluator types of this cycle: [{"type", "weight", "name"}] (a name for customers
+    # and external experts, whose scores a lead enters); empty: self + direct manager above
+    evaluator_plan = models.JSONField(_("evaluators"), default=list, blank=True)
     briefing_on = models.DateField(_("briefing held on"), null=True, blank=True)
     briefing_place = models.CharField(_("place"), max_length=100, blank=True)
     briefing_notes = models.TextField(_("what the evaluators were told"), blank=True)
@@ -186,7 +189,20 @@ class CycleScore(models.Model):
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("evaluator"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evaluator_name = models.CharField(
+        _("evaluator (customers, experts)"), max_length=100, blank=True
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     weight = models.DecimalField(_("weight %"), max_digits=5, decimal_places=2)

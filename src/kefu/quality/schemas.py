@@ -266,6 +266,16 @@ class QualityKpiScoreOut(Schema):
     score: float | None
 
 
+class QualityKpiLiveOut(Schema):
+    indicator: str
+    figure: str = Field(description="first_response_sla, resolution_sla, callback_rate, csi, …")
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    target: str
+    score: float | None = Field(description="what the live value earns against the target")
+
+
 class QualityKpiEvaluationOut(Schema):
     id: int
     person: str
@@ -276,3 +286,4 @@ class QualityKpiEvaluationOut(Schema):
     version: int
     scores: list[QualityKpiScoreOut]
     not_scored: list[str]
+    live: list[QualityKpiLiveOut] = Field(default_factory=list)

@@ -4,6 +4,8 @@ and in them only their own row and the scores they owe."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kefu.core import scope
 from kefu.core.errors import NotFound
 from kefu.quality.models_cycle import AppraisalCycle, CycleMember, CycleScore
@@ -37,18 +39,38 @@ def members_for(*, user, cycle: AppraisalCycle):
     return qs if sees_everyone(user, cycle) else qs.filter(user=user)
 
 
+def _enters_named(user, cycle: AppraisalCycle) -> bool:
+    """The team lead and the cycle's supervisors enter customers' and experts' scores."""
+    from kefu.quality.services_cycle import may_drive
+
+    return (user.role == scope.LEAD and user.team_id == cycle.team_id) or may_drive(
+        user, cycle.team
+    )
+
+
 def scores_owed(*, user, cycle: AppraisalCycle):
-    """The evaluation rows this user is the evaluator of (scored or not)."""
+    """The evaluation rows this user scores (scored or not): their own as an evaluator, and for
+    the team lead or a supervisor the customers' and external experts' they enter."""
+    mine = Q(evaluator=user)
+    if _enters_named(user, cycle):
+        mine |= Q(evaluator__isnull=True)
     return (
-        CycleScore.objects.filter(member__cycle=cycle, evaluator=user)
+        CycleScore.objects.filter(mine, member__cycle=cycle)
         .select_related("member__user")
         .order_by("member_id", "id")
     )
 
 
 def score_get_for(*, user, pk: int) -> CycleScore:
-    row = CycleScore.objects.select_related("member__cycle").filter(pk=pk, evaluator=user).first()
-    if row is None:
+    row = (
+        CycleScore.objects.select_related("member__cycle__team", "member__user")
+        .filter(pk=pk, member__cycle__in=cycles_for(user=user))
+        .first()
+    )
+    if row is None or not (
+        row.evaluator_id == user.pk
+        or (row.evaluator_id is None and _enters_named(user, row.member.cycle))
+    ):
         raise NotFound()
     return row
 
@@ -97,7 +119,10 @@ def cycle_json(cycle: AppraisalCycle, *, user=None, members: bool = False) -> di
                 "score": float(m.score) if m.score is not None else None,
                 "appraisal_class": m.appraisal_class,
                 "not_scored": [
-                    {"evaluator": s.evaluator.username, "evaluator_type": s.evaluator_type}
+                    {
+                        "evaluator": s.evaluator.username if s.evaluator else s.evaluator_name,
+                        "evaluator_type": s.evaluator_type,
+                    }
                     for s in m.scores.all()
                     if s.score is None
                 ],

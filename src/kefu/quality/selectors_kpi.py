@@ -9,6 +9,7 @@ from django.db.models import Q
 from kefu.accounts.models import User
 from kefu.core import scope
 from kefu.core.errors import NotFound
+from kefu.quality import months
 from kefu.quality.models import KpiScheme
 from kefu.quality.models_kpi import KpiEvaluation, KpiEvaluationScore, WorkLog
 
@@ -55,6 +56,35 @@ def score_rows(evaluation: KpiEvaluation):
         .select_related("evaluator", "entered_by")
         .order_by("id")
     )
+
+
+def evaluation_json(ev: KpiEvaluation) -> dict:
+    """One KPI evaluation for the API and CLI: each evaluator's weight and score, who has not
+    scored yet."""
+    rows = list(score_rows(ev))
+
+    def who(r) -> str:
+        return r.evaluator.username if r.evaluator_id else r.evaluator_name
+
+    return {
+        "id": ev.pk,
+        "person": ev.person.username,
+        "period": months.label(ev.period),
+        "scheme": ev.scheme_id,
+        "scheme_revision": ev.scheme.revision,
+        "score": float(ev.score) if ev.score is not None else None,
+        "version": ev.version,
+        "scores": [
+            {
+                "evaluator_type": r.evaluator_type,
+                "evaluator": who(r),
+                "weight": float(r.weight),
+                "score": float(r.score) if r.score is not None else None,
+            }
+            for r in rows
+        ],
+        "not_scored": [who(r) for r in rows if r.score is None],
+    }
 
 
 def score_row_get_for(*, user, pk: int) -> KpiEvaluationScore:

@@ -5,6 +5,7 @@ deduction (``ScoreEvent.fact_key`` is unique per business line)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -38,6 +39,7 @@ from kefu.quality.models import (
     Trigger,
 )
 
+logger = logging.getLogger(__name__)
 MAX_REASON = 300
 MAX_QUANTITY = 100
 
@@ -74,6 +76,9 @@ INDICATOR_LIBRARY = (
     ("客户满意度 CSI", IndicatorKind.FORMULA, "平均得分 ÷ 满分"),
     ("SLA 达标率", IndicatorKind.FORMULA, "按时解决的工单 ÷ 已解决工单"),
     ("质检得分", IndicatorKind.FORMULA, "质检评分的平均分"),
+    ("首次响应达标率", IndicatorKind.FORMULA, "首次响应按时的工单 ÷ 已首次响应的工单"),
+    ("投诉数", IndicatorKind.FORMULA, "本人首问的投诉工单数"),
+    ("重复投诉数", IndicatorKind.FORMULA, "本人首问、当月升级为重复投诉的工单数"),
 )
 
 
@@ -674,8 +679,38 @@ def summary_advance(*, actor, summary: PenaltySummary, to: str, version: int | N
         fields.append("signed_by")
     summary.version += 1
     summary.save(update_fields=fields)
-    audit.record(actor=actor, action=action, obj=summary, changes={"status": [before, to]})
+    changes = {"status": [before, to]}
+    if to == SummaryStatus.SENT:
+        address = policy_for(summary.business_line).finance_email
+        if address:
+            changes["emailed_to"] = address
+            transaction.on_commit(lambda: _mail_to_finance(summary, address))
+    audit.record(actor=actor, action=action, obj=summary, changes=changes)
     return summary
+
+
+def _mail_to_finance(summary: PenaltySummary, address: str) -> None:
+    """Copy to finance (ESC-2): the summary as .xlsx to the line's finance address, after the
+    transaction that recorded the step committed. A mail server that refuses is logged; the step
+    stays recorded (the .xlsx can be exported from the page)."""
+    from django.core.mail import EmailMessage
+
+    from kefu.quality import exports, selectors
+
+    label = months.label(summary.period)
+    data = selectors.summary_json(summary, summary.period)
+    mail = EmailMessage(
+        subject=_("Monthly penalty summary %(month)s · %(line)s")
+        % {"month": label, "line": summary.business_line.name},
+        body=_("The signed and published monthly penalty summary of %(month)s is attached.")
+        % {"month": label},
+        to=[address],
+    )
+    mail.attach(f"penalties-{label}.xlsx", exports.summary_xlsx(data), exports.XLSX)
+    try:
+        mail.send()
+    except OSError:
+        logger.exception("the penalty summary %s could not be mailed to finance", summary.pk)
 
 
 def summary_exported(*, actor, summary: PenaltySummary) -> None:

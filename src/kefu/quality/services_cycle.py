@@ -248,28 +248,105 @@ def _check_ready(cycle: AppraisalCycle) -> None:
         raise Conflict(_("Record the results of every appraisee first."), code="no_results")
 
 
-def _start_evaluation(cycle: AppraisalCycle) -> None:
-    lead = team_lead(cycle.team) or cycle.created_by
-    rows = []
-    for member in cycle.members.all():
-        rows.append(
-            CycleScore(
-                member=member,
-                evaluator_type=EvaluatorType.SELF,
-                evaluator_id=member.user_id,
-                weight=cycle.self_weight,
-            )
+NAMED_TYPES = (EvaluatorType.CUSTOMER, EvaluatorType.EXPERT)  # no account: a lead enters
+
+
+def evaluator_plan(cycle: AppraisalCycle) -> list[dict]:
+    """The cycle's evaluator types with weights; by default KPI-2's self + direct manager."""
+    if cycle.evaluator_plan:
+        return cycle.evaluator_plan
+    return [
+        {"type": EvaluatorType.SELF.value, "weight": str(cycle.self_weight), "name": ""},
+        {"type": EvaluatorType.MANAGER.value, "weight": str(cycle.manager_weight), "name": ""},
+    ]
+
+
+@transaction.atomic
+def evaluators_set(
+    *, actor, cycle: AppraisalCycle, rows: list[dict], version: int | None = None
+) -> AppraisalCycle:
+    """PM-2's evaluator types of the cycle, before the evaluation starts: each type once, the
+    weights adding up to exactly 100 %; customers served and external experts by a name (a lead
+    enters their score); peers are the appraisee's team-mates (each scores the next one). The
+    appraisees are a team's agents, who have no subordinates, so that type is refused."""
+    if not may_drive(actor, cycle.team):
+        raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
+    cycle = _locked(cycle, version)
+    if cycle.stage not in (CycleStage.PLAN, CycleStage.INDICATORS, CycleStage.BRIEFING):
+        raise Conflict(
+            _("The evaluators are set before the evaluation starts."), code="wrong_stage"
         )
-        if lead is not None:
-            rows.append(
-                CycleScore(
-                    member=member,
-                    evaluator_type=EvaluatorType.MANAGER,
-                    evaluator=lead,
-                    weight=cycle.manager_weight,
-                )
+    plan, errors = [], {}
+    for row in rows:
+        kind = row.get("type")
+        weight = _decimal(f"weight_{kind}", row.get("weight"), low=Decimal(0), high=Decimal(100))
+        if not weight:
+            continue
+        if kind not in EvaluatorType.values or any(p["type"] == kind for p in plan):
+            raise Invalid(
+                _("Some fields are not valid."), fields={"evaluators": _("Each evaluator once.")}
             )
+        if kind == EvaluatorType.SUBORDINATE:
+            errors[f"weight_{kind}"] = _(
+                "The appraisees are agents of a team: they have no subordinates to score them."
+            )
+        name = ""
+        if kind in NAMED_TYPES:
+            name = _text(f"name_{kind}", row.get("name", ""), size=100)
+        plan.append({"type": kind, "weight": str(weight), "name": name})
+    total = sum((Decimal(p["weight"]) for p in plan), Decimal(0))
+    if total != 100:
+        errors["evaluators"] = _("Weights add up to %(n)s %%.") % {"n": f"{total:g}"}
+    if any(p["type"] == EvaluatorType.PEER for p in plan) and cycle.members.count() < 2:
+        errors[f"weight_{EvaluatorType.PEER}"] = _("Peers need at least two appraisees.")
+    if errors:
+        raise Invalid(_("The evaluators' weights must add up to 100 %."), fields=errors)
+    cycle.evaluator_plan = plan
+    weight_of = {p["type"]: Decimal(p["weight"]) for p in plan}
+    cycle.self_weight = weight_of.get(EvaluatorType.SELF, Decimal(0))
+    cycle.manager_weight = weight_of.get(EvaluatorType.MANAGER, Decimal(0))
+    _bump(cycle, ["evaluator_plan", "self_weight", "manager_weight"])
+    audit.record(
+        actor=actor,
+        action="quality.cycle_evaluators",
+        obj=cycle,
+        changes={"evaluators": [f"{p['type']} {p['weight']}%" for p in plan]},
+    )
+    return cycle
+
+
+def _start_evaluation(cycle: AppraisalCycle) -> None:
+    """One score row per appraisee and evaluator type of the plan: self, the team lead as the
+    direct manager, the next team-mate as the peer (in turn, so everyone scores one colleague),
+    and a named customer or external expert whose score a lead enters."""
+    lead = team_lead(cycle.team) or cycle.created_by
+    members = list(cycle.members.order_by("id"))
+    rows = []
+    for i, member in enumerate(members):
+        for part in evaluator_plan(cycle):
+            kind, weight = part["type"], Decimal(part["weight"])
+            row = CycleScore(member=member, evaluator_type=kind, weight=weight)
+            if kind == EvaluatorType.SELF:
+                row.evaluator_id = member.user_id
+            elif kind == EvaluatorType.MANAGER:
+                if lead is None:
+                    continue
+                row.evaluator = lead
+            elif kind == EvaluatorType.PEER:
+                row.evaluator_id = members[(i + 1) % len(members)].user_id
+            else:
+                row.evaluator_name = part.get("name") or str(EvaluatorType(kind).label)
+            rows.append(row)
     CycleScore.objects.bulk_create(rows)
+
+
+def may_enter(actor, row: CycleScore) -> bool:
+    """Who records a score: the evaluator; a customer's or an expert's, the team lead or the
+    cycle's supervisor (entered on their behalf)."""
+    if row.evaluator_id is not None:
+        return row.evaluator_id == actor.pk
+    team = row.member.cycle.team
+    return (actor.role == scope.LEAD and actor.team_id == team.pk) or may_drive(actor, team)
 
 
 def _finish_evaluation(cycle: AppraisalCycle) -> None:
@@ -328,15 +405,17 @@ def goals_set(*, actor, cycle: AppraisalCycle, goals: str, version: int | None =
 def score_submit(*, actor, row: CycleScore, score, comment: str = "") -> CycleScore:
     """An evaluator scores their own row (0–100) while the cycle is at the evaluation stage;
     they may correct it until the stage ends."""
-    row = CycleScore.objects.select_for_update().select_related("member__cycle").get(pk=row.pk)
-    if row.evaluator_id != actor.pk:
+    row = (
+        CycleScore.objects.select_for_update().select_related("member__cycle__team").get(pk=row.pk)
+    )
+    if not may_enter(actor, row):
         raise PermissionDenied(_("Only the assigned evaluator scores this."))
     cycle = row.member.cycle
     _in_stage(cycle, CycleStage.EVALUATION)
     row.score = _decimal("score", score, low=Decimal(0), high=Decimal(100))
     row.comment = _text("comment", comment, required=False)
-    row.scored_at = timezone.now()
-    row.save(update_fields=["score", "comment", "scored_at"])
+    row.scored_at, row.entered_by = timezone.now(), actor
+    row.save(update_fields=["score", "comment", "scored_at", "entered_by"])
     audit.record(
         actor=actor,
         action="quality.cycle_score",

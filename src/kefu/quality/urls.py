@@ -34,6 +34,7 @@ urlpatterns = [
     path("cycles/<int:pk>/goals/", views_cycle.cycle_goals, name="cycle_goals"),
     path("cycles/<int:pk>/indicators/", views_cycle.cycle_indicator, name="cycle_indicator"),
     path("cycles/<int:pk>/briefing/", views_cycle.cycle_briefing, name="cycle_briefing"),
+    path("cycles/<int:pk>/evaluators/", views_cycle.cycle_evaluators, name="cycle_evaluators"),
     path("cycles/scores/<int:pk>/", views_cycle.cycle_score, name="cycle_score"),
     path("cycles/members/<int:pk>/interview/", views_cycle.cycle_interview, name="cycle_interview"),
     path("cycles/members/<int:pk>/results/", views_cycle.cycle_results, name="cycle_results"),

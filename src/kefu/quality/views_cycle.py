@@ -5,6 +5,7 @@ that move it on. Views parse, call a selector or service, and redirect or render
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from kefu.core import scope
 from kefu.core.errors import DomainError, NotFound
 from kefu.quality import cycle as rules
 from kefu.quality import months, selectors, selectors_cycle, services_cycle
+from kefu.quality.models import EvaluatorType
 from kefu.quality.models_cycle import AppraisalClass, CycleStage, PersonnelAction
 from kefu.quality.views import _fail, _int
 
@@ -74,6 +76,10 @@ def cycle(request, pk: int):
         if item.stage == CycleStage.EVALUATION and selectors_cycle.sees_everyone(request.user, item)
         else []
     )
+    for s in missing:  # a customer or an expert has a name, not an account
+        s.who = (
+            (s.evaluator.display_name or s.evaluator.username) if s.evaluator else s.evaluator_name
+        )
     stages = [(code, label, i) for i, (code, label) in enumerate(CycleStage.choices)]
     context = {
         "cycle": item,
@@ -91,8 +97,25 @@ def cycle(request, pk: int):
         "classes": AppraisalClass.choices,
         "actions": PersonnelAction.choices,
         "needs_plan": rules.NEEDS_PLAN,
+        "evaluator_plan": _plan_rows(item),
     }
     return render(request, "quality/cycle.html", context)
+
+
+def _plan_rows(item) -> list[dict]:
+    """Every PM-2 type with the cycle's weight (0 when not used) and name, for the form."""
+    plan = {p["type"]: p for p in services_cycle.evaluator_plan(item)}
+    return [
+        {
+            "type": kind,
+            "label": label,
+            "weight": plan.get(kind, {}).get("weight", "0"),
+            "name": plan.get(kind, {}).get("name", ""),
+            "named": kind in services_cycle.NAMED_TYPES,
+            "used": kind in plan and Decimal(plan[kind]["weight"]) > 0,
+        }
+        for kind, label in EvaluatorType.choices
+    ]
 
 
 def _done(request, message: str, call) -> None:
@@ -229,3 +252,26 @@ def cycle_results(request, pk: int):
         ),
     )
     return redirect("quality:cycle", pk=member.cycle_id)
+
+
+@login_required
+@require_POST
+def cycle_evaluators(request, pk: int):
+    """PM-2's evaluator types of the cycle with their weights (0: not used)."""
+    item = selectors_cycle.cycle_get_for(user=request.user, pk=pk)
+    rows = [
+        {
+            "type": kind,
+            "weight": request.POST.get(f"weight_{kind}") or "0",
+            "name": request.POST.get(f"name_{kind}", ""),
+        }
+        for kind in EvaluatorType.values
+    ]
+    _done(
+        request,
+        _("The evaluators are saved."),
+        lambda: services_cycle.evaluators_set(
+            actor=request.user, cycle=item, rows=rows, version=_int(request.POST.get("version"))
+        ),
+    )
+    return redirect("quality:cycle", pk=pk)

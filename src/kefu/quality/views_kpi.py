@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, PermissionDenied
 from kefu.core.pagination import paginate
-from kefu.quality import months, scoring, selectors, selectors_kpi, services, services_kpi
+from kefu.quality import (
+    months,
+    scoring,
+    selectors,
+    selectors_kpi,
+    selectors_live,
+    services,
+    services_kpi,
+)
 from kefu.quality.models import EvaluatorType, IndicatorKind, StaffRole
 from kefu.quality.models_kpi import KpiEvaluation
 from kefu.quality.services import INDICATOR_LIBRARY
@@ -331,6 +339,7 @@ def evaluation(request, pk: int):
         "missing": [r for r in rows if r.score is None],
         "scheme": ev.scheme,
         "superseded": not ev.scheme.is_current,
+        "live": selectors_live.live_indicators(request.user, ev),
     }
     return render(request, "quality/kpi_evaluation.html", context)
 

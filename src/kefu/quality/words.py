@@ -32,4 +32,6 @@ ACTION_LABELS = {
     "quality.evaluation_start": gettext_lazy("KPI evaluation started"),
     "quality.evaluation_score": gettext_lazy("KPI evaluation scored"),
     "quality.worklog_submit": gettext_lazy("Work log submitted"),
+    "quality.policy_change": gettext_lazy("Penalty policy changed"),
+    "quality.cycle_evaluators": gettext_lazy("Appraisal cycle evaluators set"),
 }

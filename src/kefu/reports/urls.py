@@ -77,3 +77,22 @@ urlpatterns += [
     ),
     path("builder/deliveries/", builder_views.deliveries, name="builder_deliveries"),
 ]
+
+from kefu.reports import quality_report_views  # noqa: E402  (the quality reports, issue 22 §4)
+
+urlpatterns += [
+    *(
+        path(f"{kind}/", quality_report_views.report_page, {"kind": kind}, name=kind)
+        for kind in ("penalties", "notice", "service_quality")
+    ),
+    *(
+        path(
+            f"{kind}/report.{fmt}",
+            quality_report_views.report_export,
+            {"kind": kind, "fmt": fmt},
+            name=f"{kind}_{fmt}",
+        )
+        for kind in ("penalties", "notice", "service_quality")
+        for fmt in ("xlsx", "pdf")
+    ),
+]

@@ -1,0 +1,145 @@
+"""Live values of a KPI evaluation's indicators that map to a platform figure (live_rules):
+the appraisee's month read from tickets, callbacks, surveys and QA reviews, each with the rows it
+counts, and the score the value earns against the indicator's target.
+
+* first-response / resolution SLA %: the appraisee's first-ask tickets created in the month whose
+  clock stopped, and of those the ones without a breach (the monthly statement's rule);
+* 回访率: the appraisee's first callbacks due in the month (open or done), reached ÷ due;
+* CSI: the survey answers of the month credited to the appraisee (surveys.results_for);
+* QA score: the mean of the appraisee's scored reviews of the month;
+* complaints: complaints the appraisee took first in the month; repeat complaints: those of them
+  graded 重复 during the month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Avg, Exists, OuterRef
+
+from kefu.quality import live_rules, months
+from kefu.quality.models_kpi import KpiEvaluation
+
+
+def _bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    from kefu.quality.selectors import _month_bounds
+
+    return _month_bounds(period)
+
+
+def _tickets(person, period):
+    from kefu.tickets.models import Ticket
+
+    start, end = _bounds(period)
+    return Ticket.objects.filter(first_owner=person, created_at__gte=start, created_at__lt=end)
+
+
+def _sla(person, period, clock: str) -> dict:
+    from kefu.tickets.models_sla import Level, SlaEvent
+
+    stopped = _tickets(person, period).filter(
+        sla_clocks__kind=clock, sla_clocks__stopped_at__isnull=False
+    )
+    breached = Exists(
+        SlaEvent.objects.filter(ticket_id=OuterRef("pk"), clock=clock, level__gte=Level.BREACH)
+    )
+    total = stopped.distinct().count()
+    met = stopped.exclude(breached).distinct().count()
+    return {"value": live_rules.rate(met, total), "numerator": met, "denominator": total}
+
+
+def _callbacks(person, period) -> dict:
+    from kefu.followups.models import CallbackTask, TaskStatus
+
+    due = CallbackTask.objects.filter(
+        owner=person,
+        attempt=1,
+        due_on__gte=period,
+        due_on__lt=months.next_month(period),
+        status__in=(TaskStatus.OPEN, TaskStatus.DONE),
+    )
+    total, reached = due.count(), due.filter(reached_at__isnull=False).count()
+    return {"value": live_rules.rate(reached, total), "numerator": reached, "denominator": total}
+
+
+def _csi(viewer, person, period) -> dict:
+    from kefu.surveys import periods
+    from kefu.surveys.selectors import results_for
+
+    res = results_for(
+        user=viewer,
+        period=periods.Period(months.label(period), period, months.next_month(period)),
+        group="agent",
+        business_line=person.business_line_id,
+    )
+    row = next((r for r in res.rows if r.key == person.pk), None)
+    csi = row.metrics.csi if row else None
+    value = None if csi is None else Decimal(str(csi)).quantize(live_rules.CENT)
+    return {"value": value, "numerator": None, "denominator": row.metrics.answers if row else 0}
+
+
+def _qa(person, period) -> dict:
+    from kefu.inspections.models import Review
+
+    agg = Review.objects.filter(agent=person, period=period, score__isnull=False).aggregate(
+        avg=Avg("score")
+    )
+    n = Review.objects.filter(agent=person, period=period, score__isnull=False).count()
+    avg = agg["avg"]
+    value = None if avg is None else Decimal(str(avg)).quantize(live_rules.CENT)
+    return {"value": value, "numerator": None, "denominator": n}
+
+
+def _complaints(person, period, repeat: bool) -> dict:
+    from kefu.followups.models import GradeChange
+
+    qs = _tickets(person, period).filter(type="complaint")
+    if repeat:
+        start, end = _bounds(period)
+        graded = GradeChange.objects.filter(
+            after="repeat", created_at__gte=start, created_at__lt=end
+        ).values("ticket_id")
+        qs = _tickets(person, period).filter(pk__in=graded)
+    n = qs.count()
+    return {"value": Decimal(n), "numerator": n, "denominator": None}
+
+
+def figure(viewer, person, period: dt.date, code: str) -> dict:
+    if code == "first_response_sla":
+        return _sla(person, period, "first_response")
+    if code == "resolution_sla":
+        return _sla(person, period, "resolution")
+    if code == "callback_rate":
+        return _callbacks(person, period)
+    if code == "csi":
+        return _csi(viewer, person, period)
+    if code == "qa_score":
+        return _qa(person, period)
+    return _complaints(person, period, repeat=code == "repeat_complaints")
+
+
+def live_indicators(viewer, evaluation: KpiEvaluation) -> list[dict]:
+    """Each indicator of the evaluation's scheme version that the platform measures: its live
+    value for the appraisee's month and, with a numeric target, the score that value earns."""
+    out = []
+    for ind in evaluation.scheme.indicators.all():
+        code = live_rules.figure_of(ind.name)
+        if code is None:
+            continue
+        got = figure(viewer, evaluation.person, evaluation.period, code)
+        target = live_rules.parse_target(ind.target, live_rules.FIGURES[code])
+        score = None
+        if target is not None and got["value"] is not None:
+            score = live_rules.indicator_score(got["value"], *target)
+        out.append(
+            {
+                "indicator": ind.name,
+                "figure": code,
+                "formula": ind.formula,
+                "weight": ind.weight,
+                "target": ind.target,
+                **got,
+                "score": score,
+            }
+        )
+    return out
