@@ -19,6 +19,9 @@ def register(sub) -> None:
     check.add_argument("--by", default="student", help="student (default), teacher or company")
     check.add_argument("--json", action="store_true", help="print machine-readable output")
     check.set_defaults(func=cmd_check_cancel)
+    from kefu.booking.workshop_cli import register as register_workshop
+
+    register_workshop(sub)  # kefu workshop slots|book
 
 
 def _time(text: str) -> dt.datetime:
