@@ -13,7 +13,7 @@ from django.utils import timezone
 from testkit import module_data
 
 from kefu.accounts.models import User
-from kefu.booking import rules, selectors
+from kefu.booking import flow_services, flows, rules, selectors
 from kefu.booking.models import (
     EntryKind,
     ExceptionStatus,
@@ -22,6 +22,7 @@ from kefu.booking.models import (
     LessonKind,
     LessonStatus,
     Student,
+    StudentFlow,
 )
 from kefu.customers.models import CustomerNote
 from kefu.demo.education_rows import build_education_rows
@@ -45,7 +46,7 @@ def test_school_has_180_days_of_every_kind_of_lesson(school):
     now, written = school
     lessons = Lesson.objects.all()
 
-    assert written == lessons.count() > 2000
+    assert lessons.count() >= written > 2000  # with the flows' trial lessons
     assert set(lessons.values_list("kind", flat=True)) == set(LessonKind.values)
     assert set(lessons.values_list("status", flat=True)) == set(LessonStatus.values)
     assert lessons.order_by("start_at").first().start_at <= now - dt.timedelta(days=175)
@@ -101,6 +102,18 @@ def test_sick_leaves_approved_with_evidence_restore_hours_and_reach_the_profile(
         assert notes.filter(body__startswith=local).exists()
     assert Lesson.objects.filter(exception=ExceptionStatus.REFUSED, leave_reason="personal")
     assert Lesson.objects.filter(exception=ExceptionStatus.PENDING).exists()
+
+
+def test_substitute_and_group_flows_at_several_steps(school):
+    states = set(StudentFlow.objects.values_list("kind", "state"))
+
+    assert {kind for kind, _state in states} == {"substitute", "group"}
+    assert ("substitute", "done") in states and ("group", "done") in states
+    assert len(states) >= 6
+    for flow in StudentFlow.objects.filter(kind="substitute").exclude(teacher=""):
+        current = flow_services.current_teacher(flow.student)
+        assert flow.teacher != current
+        assert flows.subject_of(flow.teacher) == flows.subject_of(current)
 
 
 def test_recent_no_shows_have_their_callback(school):

@@ -104,6 +104,7 @@ def build_education_rows(*, now: dt.datetime, seed: int, story: bool = True) -> 
     with transaction.atomic():
         written = _School(line, users, now, rng).build()
     _no_show_callbacks(line, users, now, rng)
+    _flows(line, users, now)
     if story:
         _tickets(line, users)
     return written
@@ -445,6 +446,56 @@ def _no_show_callbacks(line, users, now, rng: random.Random) -> None:
                 notes=notes,
                 duration_seconds=rng.randint(90, 300),
             )
+
+
+def _flows(line, users, now) -> None:
+    """BK-7 and BK-8 flows through their services, a few at every stage: substitute teachers
+    for students unbookable twice in a row, 1-on-1 → group for others."""
+    from kefu.booking import flow_services, flows
+    from kefu.core.errors import Invalid
+
+    lead = users["edu_lead"]
+    tz = timezone.get_current_timezone()
+    trial_day = timezone.localdate(now) + dt.timedelta(days=4)
+    unbookable = [
+        r.student
+        for r in BookingRequest.objects.filter(student__business_line=line, leader_alerted=True)
+        .select_related("student__agent")
+        .order_by("student_id")
+    ]
+    others = Student.objects.filter(business_line=line).exclude(pk__in=[s.pk for s in unbookable])
+    plans = [(s, flows.SUBSTITUTE, n % 4 + 1) for n, s in enumerate(unbookable[:6])]
+    plans += [(s, flows.GROUP, n % 7 + 1) for n, s in enumerate(others.order_by("-id")[:8])]
+    for n, (student, kind, steps) in enumerate(plans):
+        agent = student.agent
+        try:  # a trial needs free hours: a student without them is left out
+            with transaction.atomic():
+                teacher = flow_services.current_teacher(student)
+                subject = flows.subject_of(teacher)
+                same = [teacher_label(*t) for t in TEACHERS if t[1] == subject]
+                other = next((t for t in same if t != teacher), teacher)
+                flow = flow_services.flow_open(
+                    actor=agent,
+                    student_id=student.pk,
+                    kind=kind,
+                    note="周六上午连续两次约不上原老师"
+                    if kind == flows.SUBSTITUTE
+                    else "家长想试试小班课",
+                )
+                for step in flows.FLOWS[kind][1:steps]:
+                    actor = lead if step.role == flows.LEAD else agent
+                    trial = dt.datetime.combine(trial_day, dt.time(10 + n % 8), tzinfo=tz)
+                    flow = flow_services.flow_advance(
+                        actor=actor,
+                        flow_id=flow.pk,
+                        version=flow.version,
+                        note="已与老师确认" if "note" in step.needs else "",
+                        teacher=other,
+                        start_at=trial,
+                        hours="1",
+                    )
+        except Invalid:
+            continue
 
 
 TICKETS = (
