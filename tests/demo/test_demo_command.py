@@ -37,13 +37,14 @@ def demo(built, db):
     return built
 
 
-def test_demo_builds_the_three_business_lines(demo):
+def test_demo_builds_the_four_business_lines(demo):
     lines = {bl.code: (bl.name, bl.industry) for bl in BusinessLine.objects.all()}
 
     assert lines == {
         "shop": ("网店", "ecommerce"),
         "wy": ("物业服务中心", "property"),
         "4s": ("4S店售后", "auto"),
+        "edu": ("启航教育培训中心", "education"),
     }
 
 
@@ -58,6 +59,9 @@ def test_demo_builds_the_three_business_lines(demo):
         ("agent2", "agent", "shop", "客服部", "售前组"),
         ("wy_agent", "agent", "wy", "客服中心", "前台组"),
         ("4s_agent", "agent", "4s", "售后服务部", "服务前台"),
+        ("edu_supervisor", "supervisor", "edu", "客服部", None),
+        ("edu_lead", "lead", "edu", "客服部", "约课组"),
+        ("edu_agent", "agent", "edu", "客服部", "约课组"),
     ],
 )
 def test_demo_users_have_the_stable_usernames_roles_and_teams(
@@ -76,7 +80,7 @@ def test_demo_users_have_the_stable_usernames_roles_and_teams(
 def test_every_demo_team_has_people_and_tickets(demo):
     teams = Team.objects.all()
 
-    assert teams.count() == 9
+    assert teams.count() == 11
     for team in teams:
         assert team.members.filter(role="agent").exists(), team.name
         assert team.members.filter(role="lead").count() == 1, team.name
@@ -141,6 +145,7 @@ def test_demo_prints_the_logins_with_the_password(demo):
     for username in ("admin", "manager", "supervisor", "lead", "agent", "agent2", "wy_agent"):
         assert re.search(rf"^{username}\s", demo, re.MULTILINE)
     assert re.search(r"^4s_agent\s", demo, re.MULTILINE)
+    assert re.search(r"^edu_agent\s", demo, re.MULTILINE)
 
 
 def test_demo_refuses_a_database_that_holds_data(demo, capsys):

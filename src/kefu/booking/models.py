@@ -510,3 +510,75 @@ class AfterSalesActivity(models.Model):
         indexes = [
             models.Index(fields=["business_line", "happened_on"], name="activity_line_day"),
         ]
+
+
+class FlowKind(models.TextChoices):
+    SUBSTITUTE = "substitute", _("Substitute teacher (long-term unbookable)")
+    GROUP = "group", _("1-on-1 to group class")
+
+
+class StudentFlow(VersionedModel):
+    """BK-7 / BK-8: a student's substitute-teacher or 1-on-1 → group flow; the steps and who may
+    take each are ``booking.flows.FLOWS``; ``state`` is the last step taken (or done)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="flows"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=FlowKind.choices)
+    state = models.CharField(_("step"), max_length=20)
+    teacher = models.CharField(_("teacher"), max_length=60, blank=True)
+    trial = models.ForeignKey(
+        Lesson,
+        verbose_name=_("trial lesson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("student flow")
+        verbose_name_plural = _("student flows")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["student", "-id"], name="student_flow_student")]
+
+
+class FlowStepLog(models.Model):
+    """A step taken in a student flow: who took it, when and what they noted."""
+
+    flow = models.ForeignKey(
+        StudentFlow, verbose_name=_("flow"), on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(_("step"), max_length=20)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flow step")
+        verbose_name_plural = _("flow steps")
+        ordering = ["id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.booking import views, workshop_views
+from kefu.booking import flow_views, views, workshop_views
 
 app_name = "booking"
 ACTIONS = ("cancel", "leave", "decide", "attend", "no_show")
@@ -10,6 +10,8 @@ urlpatterns = [
     path("students/<int:pk>/book/", views.book, name="book"),
     path("students/<int:pk>/hours/", views.hours, name="hours"),
     path("students/<int:pk>/requests/", views.request_add, name="request"),
+    path("students/<int:pk>/flows/", flow_views.flow_open, name="flow_open"),
+    path("flows/<int:pk>/step/", flow_views.flow_step, name="flow_step"),
     path("repairs/", views.repair_centre, name="repairs"),
     path("repairs/new/", views.repair_intake, name="repair_intake"),
     path("repairs/<int:pk>/move/", views.repair_move, name="repair_move"),

@@ -68,8 +68,28 @@ def _student_page(request, pk: int, *, error=None, status=200):
         "may_decide": services.may_decide(user),
         "error": error,
         **_suggestions(request, lessons),
+        **_flows(student, user),
     }
     return render(request, "booking/student.html", context, status=status)
+
+
+def _flows(student, user) -> dict:
+    """BK-7 / BK-8: the student's flows, their steps and the next step each waits for."""
+    from kefu.booking import flows
+    from kefu.booking.models import FlowKind
+    from kefu.booking.words import STEP_LABELS
+    from kefu.core import scope
+
+    items = list(student.flows.prefetch_related("steps__actor").select_related("trial"))
+    for flow in items:
+        flow.state_label = STEP_LABELS.get(flow.state, flow.state)
+        flow.log = [(STEP_LABELS.get(s.step, s.step), s) for s in flow.steps.all()]
+        step = flows.next_step(flow.kind, flow.state)
+        flow.next = step
+        if step is not None:
+            flow.next_label = STEP_LABELS.get(step.code, step.code)
+            flow.may_take = scope.at_least(user, step.role)
+    return {"flows": items, "flow_kinds": FlowKind.choices}
 
 
 def _suggestions(request, lessons) -> dict:

@@ -20,4 +20,19 @@ ACTION_LABELS = {
     "booking.appointment_progress": _("Repair progress told to the customer"),
     "booking.workshop_set": _("Workshop capacity changed"),
     "booking.activity": _("Renewal or in-store event recorded"),
+    "booking.flow": _("Student flow step taken"),
+}
+
+# the steps of booking.flows (BK-7 substitute teacher, BK-8 1-on-1 → group)
+STEP_LABELS = {
+    "reported": _("Reported to the leader"),
+    "substitute_chosen": _("Substitute teacher of the same subject chosen"),
+    "trial_booked": _("Trial lesson booked"),
+    "followed_up": _("Followed up after the trial"),
+    "asked": _("Student asked about a group class"),
+    "leader_agreed": _("Leader agreed, group class chosen"),
+    "teacher_checked": _("Checked with the group's teacher"),
+    "called_back": _("Student called back"),
+    "teacher_informed": _("Teacher informed"),
+    "done": _("Done"),
 }
