@@ -237,6 +237,20 @@ EVENT_TYPES: dict[str, EventType] = {
             "event's entry threshold (``status`` warn) or fell past it (below); once per "
             "indicator and day (SAT-7). The supervisors of the line are notified.",
         ),
+        EventType(
+            "mail.sent",
+            "outbound_mail",
+            ("ticket", "customer", "kind", "reply"),
+            "An e-mail left for a customer (``kind`` reply or notice, ``reply`` the message id or "
+            "null); the letter register records it (LOG-2).",
+        ),
+        EventType(
+            "mail.received",
+            "inbound_mail",
+            ("ticket", "customer", "status"),
+            "A customer's e-mail opened or joined a ticket (``status`` created or threaded); the "
+            "letter register records it.",
+        ),
     )
 }
 
