@@ -173,9 +173,10 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "reminder.due",
             "reminder",
-            ("order", "customer", "channel"),
+            ("order", "customer", "channel", "text"),
             "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
-            "adapters deliver IM reminders.",
+            "adapters deliver IM reminders with ``text``, the campaign's IM script filled in (null "
+            "for SMS, which leaves with its own text).",
         ),
         EventType(
             "complaint.judged",

@@ -366,6 +366,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.report_builder_rows import build_report_builder_rows  # issue 22 §6
 
     build_report_builder_rows(now=now)  # saved reports, subscriptions, past deliveries
+    from kefu.demo.channels_registers_rows import build_channels_registers_rows  # issue 17
+
+    build_channels_registers_rows(lines, now=now, seed=seed)  # registers, 96860 feed (LOG, CMP-6)
 
 
 def _top_up(count: int, *, now) -> None:
