@@ -302,3 +302,24 @@ class PlatformComplaint(models.Model):
             )
         ]
         indexes = [models.Index(fields=["business_line", "-id"], name="msg_feed_line")]
+
+
+class PeakState(models.Model):
+    """Whether a line's peak auto-reply is on (CH-4), switched by the queue per agent on shift
+    (``kefu.channels.messaging.peak``); the latest measurement is kept for the page."""
+
+    business_line = models.OneToOneField(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    on = models.BooleanField(_("peak mode"), default=False)
+    waiting = models.PositiveIntegerField(_("waiting conversations"), default=0)
+    agents = models.PositiveIntegerField(_("agents on shift"), default=0)
+    changed_at = models.DateTimeField(_("switched at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peak state")
+        verbose_name_plural = _("peak states")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kefu.accounts import lines
-from kefu.channels.messaging import auto_texts
+from kefu.channels.messaging import auto_texts, peak
+from kefu.channels.messaging.models import PeakState
 from kefu.core import scope
 from kefu.core.errors import DomainError, PermissionDenied
 from kefu.knowledge.models import QuickReply
@@ -28,9 +29,13 @@ def _require(user) -> None:
 def auto_text_list(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     line = lines.line_shown(request.user, request.GET.get("line"))
+    enter, leave = peak.thresholds(line) if line else (peak.ENTER, peak.LEAVE)
     context = {
         "tab": "auto_replies",
         "line": line,
+        "peak": PeakState.objects.filter(business_line=line).first() if line else None,
+        "peak_enter": f"{enter:g}",
+        "peak_leave": f"{leave:g}",
         "line_choices": lines.line_choices(request.user),
         "rows": auto_texts.table_for(line) if line else [],
         "phrases": QuickReply.objects.filter(business_line=line, is_active=True)
