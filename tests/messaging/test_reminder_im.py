@@ -26,7 +26,7 @@ BUYER = {
 }
 
 
-def _due(org, channel, capture):
+def _due(org, channel, capture, text=None):
     customer = BuyerAccount.objects.get(platform_user_id="buyer_nick").customer
     order = order_add(actor=None, customer=customer, data={"order_no": "TB8801", "amount": "59"})
     with capture(execute=True):
@@ -34,7 +34,12 @@ def _due(org, channel, capture):
             "reminder.due",
             object_id=1,
             business_line_id=org.shop.pk,
-            payload={"order": order.pk, "customer": customer.pk, "channel": channel},
+            payload={
+                "order": order.pk,
+                "customer": customer.pk,
+                "channel": channel,
+                "text": text,
+            },
         )
     return OutboundMessage.objects.filter(kind="reminder", channel="im")
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from kefu.channels import threading_rules
 from kefu.channels.messaging import outbox, rules
 from kefu.channels.models import HeldMail, InboundMail, Mailbox, OutboundMail, Undeliverable
-from kefu.core import audit
+from kefu.core import audit, events
 from kefu.core.mail import header_safe
 from kefu.tickets.models import DeliveryChannel, DeliveryStatus, Ticket, TicketMessage
 
@@ -153,12 +153,26 @@ def deliver(message_id: int, *, retry: bool = False, released: bool = False) -> 
             )
             HeldMail.objects.update_or_create(reply=message, defaults={"send_after": held_until})
         if status == DeliveryStatus.SENT:
-            OutboundMail.objects.create(
+            sent = OutboundMail.objects.create(
                 ticket=ticket,
                 reply=message,
                 message_id=msgid,
                 to_address=address,
                 subject=subject[:500],
+            )
+            # the letter register enters every mail sent (LOG-2, a followups subscriber)
+            events.publish(
+                "mail.sent",
+                object_id=sent.pk,
+                business_line_id=ticket.business_line_id,
+                payload={
+                    "ticket": ticket.pk,
+                    "customer": ticket.customer_id,
+                    "kind": "reply",
+                    "reply": message_id,
+                },
+                actor=message.author,
+                subject=sent,
             )
         audit.record(
             actor=None,

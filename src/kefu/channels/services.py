@@ -253,6 +253,15 @@ def ingest(raw: bytes, *, mailbox: Mailbox) -> Ingested:
                 "attachments",
             ]
         )
+        if created or threaded:
+            # a customer's letter: the letter register enters it (a followups subscriber)
+            events.publish(
+                "mail.received",
+                object_id=inbound.pk,
+                business_line_id=line.pk,
+                payload={"ticket": ticket.pk, "customer": ticket.customer_id, "status": status},
+                subject=inbound,
+            )
         audit.record(
             actor=None,
             action="mail.ingest",

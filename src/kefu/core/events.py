@@ -173,9 +173,10 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "reminder.due",
             "reminder",
-            ("order", "customer", "channel"),
+            ("order", "customer", "channel", "text"),
             "A payment reminder (催付) left on SMS or is due on IM (channel code): the channel "
-            "adapters deliver IM reminders.",
+            "adapters deliver IM reminders with ``text``, the campaign's IM script filled in (null "
+            "for SMS, which leaves with its own text).",
         ),
         EventType(
             "complaint.judged",
@@ -236,6 +237,20 @@ EVENT_TYPES: dict[str, EventType] = {
             "A shop's DSR or after-sales indicator of ``day`` came within the warning margin of an "
             "event's entry threshold (``status`` warn) or fell past it (below); once per "
             "indicator and day (SAT-7). The supervisors of the line are notified.",
+        ),
+        EventType(
+            "mail.sent",
+            "outbound_mail",
+            ("ticket", "customer", "kind", "reply"),
+            "An e-mail left for a customer (``kind`` reply or notice, ``reply`` the message id or "
+            "null); the letter register records it (LOG-2).",
+        ),
+        EventType(
+            "mail.received",
+            "inbound_mail",
+            ("ticket", "customer", "status"),
+            "A customer's e-mail opened or joined a ticket (``status`` created or threaded); the "
+            "letter register records it.",
         ),
     )
 }

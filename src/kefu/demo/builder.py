@@ -376,6 +376,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.education_rows import build_education_rows  # issue 21 §2: the school
 
     build_education_rows(now=now, seed=seed, story=story)  # lessons, hours, leaves, no-shows
+    from kefu.demo.channels_registers_rows import build_channels_registers_rows  # issue 17
+
+    build_channels_registers_rows(lines, now=now, seed=seed)  # registers, 96860 feed (LOG, CMP-6)
 
 
 def _top_up(count: int, *, now) -> None:

@@ -17,3 +17,9 @@ class FollowupsConfig(AppConfig):
         subscribe("customer.created", reactions.on_customer_created)
         subscribe("customer.updated", reactions.on_customer_updated)
         subscribe("ticket.created", reactions.on_ticket_created)
+        # the registers fill themselves from the channels (LOG-1, LOG-2)
+        from kefu.followups.services import contact_log
+
+        subscribe("mail.sent", contact_log.on_mail_sent)
+        subscribe("mail.received", contact_log.on_mail_received)
+        subscribe("ticket.created", contact_log.on_ticket_created, after_commit=True)

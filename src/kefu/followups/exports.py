@@ -69,6 +69,7 @@ def calls_xlsx(*, user, calls) -> bytes:
 def letters_xlsx(*, user, letters) -> bytes:
     headers = [
         _("Sent on"),
+        _("Direction"),
         _("Kind"),
         _("Channel"),
         _("Customer"),
@@ -84,6 +85,7 @@ def letters_xlsx(*, user, letters) -> bytes:
         for letter in letters:
             yield [
                 letter.sent_on.isoformat(),
+                letter.get_direction_display(),
                 letter.get_kind_display(),
                 letter.get_channel_display(),
                 letter.customer.name,

@@ -708,6 +708,7 @@ class LetterKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
     REPLY = "reply", _("Reply")
     DUNNING = "dunning", _("Dunning letter")
+    CUSTOMER = "customer", _("Customer's letter")
 
 
 class LetterChannel(models.TextChoices):
@@ -813,6 +814,10 @@ class LetterRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # out: a letter Kefu sends (LOG-2); in: a customer's letter or mail received (issue 17)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTBOUND
     )
     kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
     channel = models.CharField(_("channel"), max_length=6, choices=LetterChannel.choices)

@@ -20,13 +20,17 @@ from kefu.followups.models import (
     CadencePolicy,
     CallbackTask,
     CallRecord,
+    CallResult,
     ComplaintGrade,
     CustomerIntake,
     Deputy,
+    Direction,
     Escalation,
     Grade,
     GradeChange,
     Kind,
+    LetterChannel,
+    LetterKind,
     LetterRecord,
     ManualEscalation,
     Outcome,
@@ -598,17 +602,51 @@ def parse_day(name: str, raw) -> dt.date | None:
     return day
 
 
-def call_list_for(*, user, start=None, end=None, customer: int | None = None):
+# the registers' filters: query parameter → (model field, its choices)
+CALL_FILTERS = {"direction": ("direction", Direction), "result": ("result", CallResult)}
+LETTER_FILTERS = {
+    "letter_direction": ("direction", Direction),
+    "kind": ("kind", LetterKind),
+    "channel": ("channel", LetterChannel),
+}
+
+
+def register_filters(params, spec: dict) -> dict:
+    """The filters of a register read from ``params`` (a QueryDict): ``{field: code}``; an
+    unknown code is a client mistake (Invalid, nothing shown), an empty one no filter."""
+    chosen = {}
+    for name, (field_name, choices) in spec.items():
+        value = str(params.get(name) or "").strip()
+        if not value:
+            continue
+        if value not in choices.values:
+            raise Invalid(
+                _("Some filters are not valid."),
+                fields={name: _("Choose from %(c)s.") % {"c": ", ".join(choices.values)}},
+            )
+        chosen[field_name] = value
+    return chosen
+
+
+def call_list_for(
+    *, user, start=None, end=None, customer: int | None = None, filters: dict | None = None
+):
     qs = _range(call_qs_for(user), "started_at", start, end, dates=False)
     if customer:
         qs = qs.filter(customer_id=customer)
+    if filters:
+        qs = qs.filter(**filters)
     return qs.select_related("customer", "ticket", "agent")
 
 
-def letter_list_for(*, user, start=None, end=None, customer: int | None = None):
+def letter_list_for(
+    *, user, start=None, end=None, customer: int | None = None, filters: dict | None = None
+):
     qs = _range(letter_qs_for(user), "sent_on", start, end, dates=True)
     if customer:
         qs = qs.filter(customer_id=customer)
+    if filters:
+        qs = qs.filter(**filters)
     return qs.select_related("customer", "ticket", "agent")
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,11 +44,20 @@ from kefu.followups.forms import (
     call_initial,
     letter_initial,
 )
-from kefu.followups.models import Event, Grade, Kind, Outcome
+from kefu.followups.models import (
+    CallResult,
+    Direction,
+    Event,
+    Grade,
+    Kind,
+    LetterChannel,
+    LetterKind,
+    Outcome,
+)
 from kefu.followups.services.events import MAX_INVITED
 from kefu.tickets.selectors import ticket_get_for
 
-REGISTER_ROWS = 100
+REGISTER_ROWS = 50  # rows per page of each register
 PICK_LIMIT = 8  # customers offered when a register form's search matches several
 EVENT_ROWS = 100
 
@@ -296,18 +306,22 @@ def deputies(request):
 def _registers_page(request, *, call_form=None, letter_form=None, status: int = 200):
     start = selectors.parse_day("from", request.GET.get("from"))
     end = selectors.parse_day("to", request.GET.get("to"))
-    calls = list(
-        selectors.call_list_for(user=request.user, start=start, end=end).order_by(
-            "-started_at", "-id"
-        )[:REGISTER_ROWS]
-    )
+    call_filters = selectors.register_filters(request.GET, selectors.CALL_FILTERS)
+    letter_filters = selectors.register_filters(request.GET, selectors.LETTER_FILTERS)
+    calls = Paginator(
+        selectors.call_list_for(
+            user=request.user, start=start, end=end, filters=call_filters
+        ).order_by("-started_at", "-id"),
+        REGISTER_ROWS,
+    ).get_page(request.GET.get("calls_page"))
     for call in calls:
         call.phone_shown = shown_phone(request.user, call.customer.phone)
-    letters = list(
-        selectors.letter_list_for(user=request.user, start=start, end=end).order_by(
-            "-sent_on", "-id"
-        )[:REGISTER_ROWS]
-    )
+    letters = Paginator(
+        selectors.letter_list_for(
+            user=request.user, start=start, end=end, filters=letter_filters
+        ).order_by("-sent_on", "-id"),
+        REGISTER_ROWS,
+    ).get_page(request.GET.get("letters_page"))
     # ?customer=&ticket= prefill the forms (links from a customer or ticket page)
     prefill = {
         name: request.GET[name]
@@ -323,6 +337,15 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
             "start": start,
             "end": end,
             "query": request.GET.urlencode(),
+            "page_query": {
+                name: _page_link(request, name, page)
+                for name, page in (("calls_page", calls), ("letters_page", letters))
+            },
+            "filters": {**call_filters, **{f"letter_{k}": v for k, v in letter_filters.items()}},
+            "directions": Direction.choices,
+            "results": CallResult.choices,
+            "letter_kinds": LetterKind.choices,
+            "letter_channels": LetterChannel.choices,
             "call_form": call_form
             or CallRegisterForm(prefix="call", initial={**call_initial(), **prefill}),
             "letter_form": letter_form
@@ -331,6 +354,21 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
         },
         status=status,
     )
+
+
+def _page_link(request, name: str, page) -> dict:
+    """The previous and next page links of one register, keeping the other's page and the
+    filters."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[name] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 @login_required
@@ -426,6 +464,10 @@ def register_export(request, register: str):
         register=register,
         start=selectors.parse_day("from", request.GET.get("from")),
         end=selectors.parse_day("to", request.GET.get("to")),
+        filters=selectors.register_filters(
+            request.GET,
+            selectors.CALL_FILTERS if register == "calls" else selectors.LETTER_FILTERS,
+        ),
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

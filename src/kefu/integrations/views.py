@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "care.notice": gettext_lazy("A care notice was sent to a buyer"),
     "shop.indicator_warning": gettext_lazy("A shop indicator came close to an event's threshold"),
     "worklog.task_carried_over": gettext_lazy("A work-log task was carried over to the next day"),
+    "mail.sent": gettext_lazy("An e-mail was sent to a customer"),
+    "mail.received": gettext_lazy("A customer's e-mail was received"),
 }
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from kefu.channels.messaging import outbox, selectors, services, signing
+from kefu.channels.messaging import feeds, outbox, selectors, services, signing
 from kefu.core import api_contract, scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
@@ -112,14 +112,17 @@ def outbox_list(request, cursor: str | None = None, limit: int | None = None):
     operation_id="channel_inbound",
     openapi_extra={api_contract.SIGNED_MARK: True},
 )
-def inbound(request, channel: Literal["sms", "im"]):
+def inbound(request, channel: Literal["sms", "im", "feed"]):
     """A provider's webhook: a message or a delivery receipt. Headers ``X-Kefu-Timestamp`` (Unix
     seconds) and ``X-Kefu-Signature`` (hex HMAC-SHA256 of ``timestamp + "." + body`` with
     ``KEFU_INBOUND_SECRET``): a bad signature is 401 ``bad_signature``, a timestamp more than
     5 minutes away 401 ``replayed``. Body: ``{"id", "from", "text", "business_line" (code),
     "conversation"?, "name"?, "phone"?, "platform"?, "auto"?, "to"? (the line's IM account
     written to: its mapped queue takes the ticket)}`` or ``{"type": "receipt", "id",
-    "delivered", "error"?}``. The same ``id`` twice is stored once (200 ``duplicate``)."""
+    "delivered", "error"?}``. The same ``id`` twice is stored once (200 ``duplicate``).
+    ``feed``: a platform's complaint (CMP-6) ``{"source": "96860", "business_line", "id",
+    "phone", "text", "name"?, "address"?, "station"? (a team's name), "at"?}``: it opens a
+    complaint ticket and notifies the station head, once per platform complaint id."""
     body = request.body
     problem = signing.check(
         getattr(settings, "KEFU_INBOUND_SECRET", ""),
@@ -154,6 +157,20 @@ def inbound(request, channel: Literal["sms", "im"]):
         )
         return Status(200, {"id": n, "status": "receipt"})
     line = outbox.line_by_code(data.get("business_line"))
+    if channel == "feed":
+        complaint, created = feeds.receive(
+            line=line, source=str(data.get("source") or ""), row=data, via="webhook"
+        )
+        ticket = complaint.ticket
+        return Status(
+            201 if created else 200,
+            {
+                "id": complaint.pk,
+                "status": "stored" if created else "duplicate",
+                "ticket": ticket.pk if ticket else None,
+                "number": ticket.number if ticket else None,
+            },
+        )
     message, created = services.receive(
         line=line,
         channel=channel,

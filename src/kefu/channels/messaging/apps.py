@@ -30,5 +30,9 @@ class MessagingConfig(AppConfig):
                 "message.web_form": _("Web form submitted"),
                 "message.im_account_create": _("IM account mapped to a queue"),
                 "message.im_account_update": _("IM account mapping changed"),
+                "message.peak_on": _("Peak auto-reply switched on by the queue"),
+                "message.peak_off": _("Peak auto-reply switched off by the queue"),
+                "message.platform_complaint": _("Platform complaint received"),
+                "message.platform_feed_import": _("Platform complaint file imported"),
             }
         )

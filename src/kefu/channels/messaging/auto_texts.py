@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kefu.channels.messaging import rules
 from kefu.core import scope
-from kefu.core.errors import Invalid, PermissionDenied
+from kefu.core.errors import Invalid, PermissionDenied, StaleWrite
 from kefu.knowledge.models import AutoReply as KnowledgeReply
 from kefu.knowledge.models import QuickReply
 from kefu.knowledge.services import auto_reply_save
@@ -102,14 +102,23 @@ def text_save(
     text: str = "",
     quick_reply=None,
     is_active: bool = True,
+    seen: str | None = None,
 ) -> KnowledgeReply:
     """Set the line's auto-reply text of ``channel`` and ``kind`` in the knowledge base: the
     ``text`` typed, or the body of the line's quick reply ``quick_reply`` (an id). Supervisors
-    and above; audited by the knowledge service."""
+    and above; audited by the knowledge service. ``seen`` is the text the page showed: when
+    someone saved another text meanwhile the save is refused (StaleWrite, 409)."""
     if not scope.at_least(actor, "supervisor"):
         raise PermissionDenied()
     if channel not in CHANNELS or kind not in KB_KIND:
         raise Invalid(_("Not an auto-reply of a channel."), fields={"kind": _("Unknown value.")})
+    if seen is not None:
+        KnowledgeReply.objects.select_for_update().filter(
+            business_line=line, channel=channel, kind=KB_KIND[kind]
+        ).first()  # two saves of one text take turns
+        shown, _source = template_for(line, kind, channel)
+        if shown.replace("\r\n", "\n").strip() != seen.replace("\r\n", "\n").strip():
+            raise StaleWrite()
     raw = str(quick_reply or "").strip()
     if raw:
         phrase = (

@@ -1,6 +1,7 @@
 """``kefu sms send --to PHONE --text TEXT`` → ``{"id", "status", "parts"}`` (through the outbox:
 signature, quota, quiet hours, opt-out), ``kefu sms release`` (send held messages whose quiet
-hours ended) and ``kefu sms outbox`` (the latest rows)."""
+hours ended), ``kefu sms outbox`` (the latest rows) and ``kefu channels import-feed FILE --line
+CODE [--source 96860]`` → ``{"rows", "created", "duplicates", "errors"}`` (CMP-6)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,20 @@ def register(sub) -> None:
     box.add_argument("--limit", type=int, default=20)
     box.add_argument("--json", action="store_true")
     box.set_defaults(func=cmd_outbox)
+    channels = sub.add_parser("channels", help="channel feeds: platform complaints (CMP-6)")
+    channels_sub = channels.add_subparsers(
+        dest="channels_command", required=True, metavar="COMMAND"
+    )
+    feed = channels_sub.add_parser(
+        "import-feed", help="import a platform's daily complaint file (.csv or .xlsx)"
+    )
+    feed.add_argument("file", help="the feed file (docs/messaging.md: its columns)")
+    feed.add_argument("--source", default="96860", help="the platform (default 96860)")
+    feed.add_argument("--line", required=True, help="the business line's code")
+    feed.add_argument(
+        "--json", action="store_true", help="print {rows, created, duplicates, errors}"
+    )
+    feed.set_defaults(func=cmd_import_feed)
 
 
 def cmd_send(args) -> int:
@@ -95,3 +110,33 @@ def cmd_outbox(args) -> int:
         for r in rows:
             print(f"{r['id']:>6} {r['status']:<9} {r['parts']} {r['to']} {r['text']}")
     return 0
+
+
+def cmd_import_feed(args) -> int:
+    """Each complaint once (a re-run creates nothing); a bad row is listed, the others go in;
+    a file that cannot be read at all is bad input (stderr, exit 2)."""
+    from pathlib import Path
+
+    from kefu.accounts.models import BusinessLine
+    from kefu.channels.messaging import feeds
+
+    line = BusinessLine.objects.filter(code=args.line, is_active=True).first()
+    if line is None:
+        raise _usage(f"no business line with code {args.line!r}")
+    if args.source not in feeds.SOURCES:
+        raise _usage(f"unknown source {args.source!r}; choose from {', '.join(feeds.SOURCES)}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise _usage(f"no such file: {args.file}")
+    rows = feeds.parse_file(path.read_bytes(), path.name)
+    result = feeds.import_rows(line=line, source=args.source, rows=rows).as_dict()
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"rows: {result['rows']}  created: {result['created']}  "
+            f"duplicates: {result['duplicates']}  errors: {len(result['errors'])}"
+        )
+        for error in result["errors"]:
+            print(f"  row {error['row']}: {error['message']}")
+    return 1 if result["errors"] else 0

@@ -254,3 +254,72 @@ class WebSubmission(models.Model):
         verbose_name = _("web form submission")
         verbose_name_plural = _("web form submissions")
         indexes = [models.Index(fields=["client", "created_at"], name="msg_web_rate")]
+
+
+class PlatformComplaint(models.Model):
+    """A complaint forwarded by a platform's feed (the 96860 hotline platform, CMP-6), read daily
+    from its file or received by the signed webhook; stored once per platform complaint id."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("platform"), max_length=20)
+    complaint_id = models.CharField(_("platform complaint ID"), max_length=60)
+    via = models.CharField(_("received by"), max_length=10)  # file | webhook
+    complained_at = models.DateTimeField(_("complained at"), null=True, blank=True)
+    name = models.CharField(_("complainant"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    station = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("complaint"))
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notified = models.JSONField(_("station heads notified"), default=list, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("platform complaint")
+        verbose_name_plural = _("platform complaints")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "complaint_id"], name="msg_feed_once_per_complaint"
+            )
+        ]
+        indexes = [models.Index(fields=["business_line", "-id"], name="msg_feed_line")]
+
+
+class PeakState(models.Model):
+    """Whether a line's peak auto-reply is on (CH-4), switched by the queue per agent on shift
+    (``kefu.channels.messaging.peak``); the latest measurement is kept for the page."""
+
+    business_line = models.OneToOneField(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    on = models.BooleanField(_("peak mode"), default=False)
+    waiting = models.PositiveIntegerField(_("waiting conversations"), default=0)
+    agents = models.PositiveIntegerField(_("agents on shift"), default=0)
+    changed_at = models.DateTimeField(_("switched at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peak state")
+        verbose_name_plural = _("peak states")

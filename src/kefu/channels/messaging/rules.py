@@ -128,3 +128,14 @@ def auto_replies(s: Situation) -> list[str]:
 def within_quota(sent_today: int, quota: int) -> bool:
     """A recipient may get ``quota`` messages a day (0 or less: no limit)."""
     return quota <= 0 or sent_today < quota
+
+
+def peak_next(on: bool, waiting: int, agents: int, enter: float, leave: float) -> bool:
+    """Peak mode after a measurement (CH-4 peak guidance): it turns on when the waiting
+    conversations per agent on shift exceed ``enter`` and off only once they fall below
+    ``leave`` (< ``enter``), so a queue hovering at the threshold does not flap. With nobody
+    on shift every waiting conversation counts as one agent's load."""
+    ratio = waiting / max(agents, 1)
+    if on:
+        return ratio >= leave
+    return ratio > enter

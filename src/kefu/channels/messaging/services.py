@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Role, User
-from kefu.channels.messaging import auto_texts, im_accounts, outbox, rules, web_mail
+from kefu.channels.messaging import auto_texts, im_accounts, outbox, peak, rules, web_mail
 from kefu.channels.messaging.models import (
     AutoReply,
     Channel,
@@ -87,6 +87,9 @@ def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
 
 
 def _peak(line: BusinessLine, now: dt.datetime) -> bool:
+    """Peak mode switched on by the queue per agent (``peak``), or a burst of new tickets."""
+    if peak.is_on(line):
+        return True
     limit = int(line.policy("peak_tickets_15min") or PEAK_TICKETS)
     return (
         Ticket.objects.filter(business_line=line, created_at__gte=now - PEAK_WINDOW).count() > limit

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kefu.channels.messaging import views, views_auto_texts, views_im_accounts
+from kefu.channels.messaging import views, views_auto_texts, views_feed, views_im_accounts
 
 app_name = "messaging"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("auto-replies/save/", views_auto_texts.auto_text_save, name="auto_reply_save"),
     path("im-accounts/new/", views_im_accounts.im_account_create, name="im_account_create"),
     path("im-accounts/<int:pk>/", views_im_accounts.im_account_update, name="im_account_update"),
+    path("complaint-feed/", views_feed.complaint_feed, name="complaint_feed"),
 ]

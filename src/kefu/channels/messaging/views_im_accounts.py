@@ -3,6 +3,8 @@ takes each IM account's conversations (CH-2, CH-3). Parse, call ``im_accounts``,
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,12 +31,9 @@ def _data(post) -> dict:
     return data
 
 
-@login_required
-@require_safe
-def im_account_list(request: HttpRequest) -> HttpResponse:
-    im_accounts.require_supervisor(request.user)
-    line = lines.line_shown(request.user, request.GET.get("line"))
+def _page(request: HttpRequest, line, status: int = 200, draft=None) -> HttpResponse:
     context = {
+        "draft": draft,
         "tab": "im_accounts",
         "accounts": im_accounts.accounts_for(request.user, line),
         "line": line,
@@ -45,32 +44,44 @@ def im_account_list(request: HttpRequest) -> HttpResponse:
         "types": TicketType.choices,
         "purposes": ImPurpose.choices,
     }
-    return render(request, "messaging/im_accounts.html", context)
+    return render(request, "messaging/im_accounts.html", context, status=status)
+
+
+@login_required
+@require_safe
+def im_account_list(request: HttpRequest) -> HttpResponse:
+    im_accounts.require_supervisor(request.user)
+    return _page(request, lines.line_shown(request.user, request.GET.get("line")))
 
 
 @login_required
 @require_POST
 def im_account_create(request: HttpRequest) -> HttpResponse:
+    im_accounts.require_supervisor(request.user)
+    line = lines.line_for(request.user, request.POST.get("business_line"))
+    data = _data(request.POST)
+    data.pop("is_active")
     try:
-        im_accounts.require_supervisor(request.user)
-        line = lines.line_for(request.user, request.POST.get("business_line"))
-        data = _data(request.POST)
-        data.pop("is_active")
         im_accounts.account_create(actor=request.user, business_line=line, **data)
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
         _error(request, exc)
-    else:
-        messages.success(request, _("The IM account is mapped to its queue."))
+        # the page again with what was typed kept in the add form
+        team = data["team"]
+        draft = SimpleNamespace(
+            pk=None, **data, team_id=int(team) if team.isdigit() and len(team) < 10 else None
+        )
+        return _page(request, line, status=exc.status, draft=draft)
+    messages.success(request, _("The IM account is mapped to its queue."))
     return redirect("messaging:im_accounts")
 
 
 @login_required
 @require_POST
 def im_account_update(request: HttpRequest, pk: int) -> HttpResponse:
+    account = im_accounts.account_get_for(request.user, pk)
     try:
-        account = im_accounts.account_get_for(request.user, pk)
         version = request.POST.get("version", "")
         im_accounts.account_update(
             actor=request.user,
@@ -82,6 +93,7 @@ def im_account_update(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.status in (403, 404):
             raise
         _error(request, exc)
-    else:
-        messages.success(request, _("The IM account is saved."))
+        # the accounts as they are now, with the refusal (400, or 409 when changed meanwhile)
+        return _page(request, account.business_line, status=exc.status)
+    messages.success(request, _("The IM account is saved."))
     return redirect("messaging:im_accounts")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kefu.channels.messaging import outbox, rules
 from kefu.channels.models import Mailbox, OutboundMail
+from kefu.core import events
 from kefu.core.mail import header_safe
 from kefu.tickets.models import Ticket
 
@@ -68,7 +69,21 @@ def send_number(ticket_id: int, address: str, status_url: str) -> str:
     except Exception:  # the mail server is away: the page showed the number and the link
         log.warning("web form %s: mailing the number failed", ticket_id, exc_info=True)
         return "failed"
-    OutboundMail.objects.create(
-        ticket=ticket, message_id=msgid.strip("<>"), to_address=address, subject=subject[:500]
-    )
+    with transaction.atomic():
+        sent = OutboundMail.objects.create(
+            ticket=ticket, message_id=msgid.strip("<>"), to_address=address, subject=subject[:500]
+        )
+        # a notice to the customer: the letter register enters it (LOG-2)
+        events.publish(
+            "mail.sent",
+            object_id=sent.pk,
+            business_line_id=line.pk,
+            payload={
+                "ticket": ticket.pk,
+                "customer": ticket.customer_id,
+                "kind": "notice",
+                "reply": None,
+            },
+            subject=sent,
+        )
     return "sent"

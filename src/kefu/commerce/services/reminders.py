@@ -189,6 +189,7 @@ def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
                         "order": r.order_id,
                         "customer": r.order.customer_id,
                         "channel": r.channel,
+                        "text": _text(r, r.campaign) if r.channel == "im" else None,
                     },
                 }
                 for r in ready

@@ -274,21 +274,24 @@ def letter_record_create(
     return record
 
 
-def registers_export(*, actor, register: str, start=None, end=None) -> tuple[str, bytes]:
+def registers_export(
+    *, actor, register: str, start=None, end=None, filters: dict | None = None
+) -> tuple[str, bytes]:
     """(file name, .xlsx bytes) of the call or letter register in the actor's scope between
-    two dates, newest first, at most exports.MAX_ROWS rows; the export is audited."""
+    two dates (and the page's ``filters``), newest first, at most exports.MAX_ROWS rows; the
+    export is audited."""
     from kefu.followups import exports, selectors
 
     if register == "calls":
-        rows = selectors.call_list_for(user=actor, start=start, end=end).order_by(
+        rows = selectors.call_list_for(user=actor, start=start, end=end, filters=filters).order_by(
             "-started_at", "-id"
         )[: exports.MAX_ROWS]
         data = exports.calls_xlsx(user=actor, calls=rows.iterator(chunk_size=1000))
         name = "跟踪服务电话登记表"
     elif register == "letters":
-        rows = selectors.letter_list_for(user=actor, start=start, end=end).order_by(
-            "-sent_on", "-id"
-        )[: exports.MAX_ROWS]
+        rows = selectors.letter_list_for(
+            user=actor, start=start, end=end, filters=filters
+        ).order_by("-sent_on", "-id")[: exports.MAX_ROWS]
         data = exports.letters_xlsx(user=actor, letters=rows.iterator(chunk_size=1000))
         name = "跟踪服务信函登记表"
     else:
@@ -297,7 +300,7 @@ def registers_export(*, actor, register: str, start=None, end=None) -> tuple[str
         actor=actor,
         action=f"followups.export_{register}",
         business_line_id=actor.business_line_id,
-        changes={"from": start, "to": end},
+        changes={"from": start, "to": end, **(filters or {})},
     )
     suffix = f"-{start or ''}-{end or ''}" if start or end else ""
     return f"{name}{suffix}.xlsx", data

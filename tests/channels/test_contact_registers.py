@@ -1,0 +1,130 @@
+"""Every mail and every phone ticket lands in the contact registers (LOG-1, LOG-2, issue 17 §2):
+a customer's mail that opens or joins a ticket and every mail Kefu sends (a reply, the web form's
+notice) are letter register entries by e-mail; a ticket taken on the phone is an inbound call.
+The registers page filters them, pages through them and exports what it shows."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from kefu.channels import services
+from kefu.customers.models import Customer
+from kefu.followups.models import CallRecord, LetterRecord
+from kefu.tickets import services as tickets
+from kefu.tickets.models import Ticket
+
+from .mailkit import CUSTOMER, eml
+
+pytestmark = pytest.mark.django_db
+REGISTERS = "/followups/registers/"
+
+
+def test_log2_a_received_mail_and_the_reply_sent_are_both_in_the_letter_register(
+    mailbox, agent, smtp_catcher, django_capture_on_commit_callbacks
+):
+    first = services.ingest(eml("outlook_gbk.eml"), mailbox=mailbox)
+    ticket = Ticket.objects.get(number=first.ticket)
+    (received,) = LetterRecord.objects.all()
+    assert (received.direction, received.kind, received.channel) == ("in", "customer", "email")
+    assert received.ticket_id == ticket.pk and received.customer_id == ticket.customer_id
+    assert received.subject == "图书缺页（朱镕基传）" and received.agent is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.ticket_reply(actor=agent, ticket=ticket, body="您好，已为您补发。")
+    assert len(smtp_catcher) == 1
+    sent = LetterRecord.objects.get(direction="out")
+    assert (sent.kind, sent.channel, sent.agent_id, sent.ticket_id) == (
+        "reply",
+        "email",
+        agent.pk,
+        ticket.pk,
+    )
+    assert f"[#{ticket.number}]" in sent.subject
+    # an auto-reply never becomes a contact
+    services.ingest(eml("autoreply.eml"), mailbox=mailbox)
+    assert LetterRecord.objects.count() == 2
+
+
+def test_log2_a_reply_that_is_not_sent_is_not_registered(
+    mailbox, agent, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    first = services.ingest(eml("outlook_gbk.eml"), mailbox=mailbox)
+    ticket = Ticket.objects.get(number=first.ticket)
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.ticket_reply(actor=agent, ticket=ticket, body="您好")
+    assert not LetterRecord.objects.filter(direction="out").exists()
+
+
+def test_log2_the_web_forms_notice_mail_is_a_registered_notice(
+    mailbox, smtp_catcher, django_capture_on_commit_callbacks
+):
+    form = {"type": "complaint", "name": "李小明", "phone": "13800138000", "email": CUSTOMER}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/contact/shop/", {**form, "description": "收到的杯子碎了"})
+    assert response.status_code == 302 and len(smtp_catcher) == 1
+    (notice,) = LetterRecord.objects.all()
+    assert (notice.direction, notice.kind, notice.channel) == ("out", "notice", "email")
+
+
+def test_log1_a_ticket_taken_on_the_phone_is_an_inbound_call_once(
+    org, agent, django_capture_on_commit_callbacks
+):
+    customer = Customer.objects.create(business_line=org.shop, name="王芳", phone="13900139000")
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = tickets.ticket_create(
+            actor=agent, title="投诉快递破损", type="complaint", channel="phone", customer=customer
+        )
+        tickets.ticket_create(
+            actor=agent, title="网上咨询", type="consult", channel="im", customer=customer
+        )
+    (call,) = CallRecord.objects.all()
+    assert (call.direction, call.result, call.ticket_id, call.customer_id, call.agent_id) == (
+        "in",
+        "answered",
+        ticket.pk,
+        customer.pk,
+        agent.pk,
+    )
+    assert call.started_at == ticket.created_at and call.notes == "投诉快递破损"
+
+
+def _letters(team, n: int, customer) -> None:
+    for i in range(n):
+        LetterRecord.objects.create(
+            business_line=team.business_line,
+            department=team.department,
+            team=team,
+            direction="in" if i % 2 else "out",
+            kind="customer" if i % 2 else "notice",
+            channel="email",
+            sent_on="2026-11-20",
+            subject=f"来信{i:03d}",
+            customer=customer,
+        )
+
+
+def test_the_letter_register_filters_pages_and_exports_what_it_shows(org, supervisor, web_as):
+    customer = Customer.objects.create(business_line=org.shop, name="赵敏", phone="13700137000")
+    _letters(org.aftersales1, 130, customer)
+    client = web_as(supervisor)
+
+    page = client.get(REGISTERS, {"letter_direction": "in"}).content.decode()
+    assert "来信129" in page and "来信001" not in page and "来信128" not in page
+    assert "Page 1 of 2 (65 rows)" in page
+    second = client.get(REGISTERS, {"letter_direction": "in", "letters_page": 2}).content.decode()
+    assert "Page 2 of 2 (65 rows)" in second and "来信001" in second  # oldest ids last
+
+    xlsx = client.get("/followups/registers/letters.xlsx", {"kind": "notice"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))  # after the title and headers
+    assert len(rows) == 65 and {(r[1], r[2]) for r in rows} == {("Outbound", "Notice")}
+
+    bad = client.get(REGISTERS, {"kind": "telegram"})
+    assert bad.status_code == 400
+    assert client.get("/followups/registers/calls.xlsx", {"result": "x"}).status_code == 400
