@@ -13,7 +13,7 @@ from kefu.reports import periods
 from kefu.reports import statement as st
 from kefu.reports.periodic_reports import Report, _line_name, _pct
 
-KINDS = ("callbacks", "graded", "collection", "repairs", "conversion", "training")
+KINDS = ("callbacks", "graded", "collection", "repairs", "conversion", "training", "double11")
 MAX_ROWS = 2_000  # rows of a list in one report (the page says when more exist)
 UNHAPPY = ("dissatisfied", "rejected_solution")
 
@@ -559,6 +559,8 @@ def training(user, value, line_id) -> Report:
 
 
 def build(user, kind: str, value, *, business_line=None) -> Report:
+    from kefu.reports.campaign_report import campaign_report
+
     line_id = st.line_for(user, business_line)
     return {
         "callbacks": callbacks_summary,
@@ -567,4 +569,5 @@ def build(user, kind: str, value, *, business_line=None) -> Report:
         "repairs": repairs,
         "conversion": conversion,
         "training": training,
+        "double11": campaign_report,
     }[kind](user, value, line_id)

@@ -19,9 +19,12 @@ from kefu.reports.exports import XLSX
 from kefu.reports.statement_views import _lines
 
 YEARLY = ("collection", "repairs")
+BY_CAMPAIGN = ("double11",)
 
 
 def _value(request, kind: str) -> tuple[str, str]:
+    if kind in BY_CAMPAIGN:  # the campaign's id; none: the latest campaign in scope
+        return "campaign", (request.GET.get("campaign") or "").strip()
     name = "year" if kind in YEARLY else "period"
     raw = (request.GET.get(name) or "").strip()
     if raw:
@@ -40,6 +43,12 @@ def _build(request, kind: str):
     return name, report
 
 
+def _campaigns(user) -> list:
+    from kefu.commerce.peak_selectors import campaigns_for
+
+    return list(campaigns_for(user=user).values("pk", "name")[:50])
+
+
 @login_required
 @require_safe
 def report_page(request, kind: str):
@@ -54,6 +63,7 @@ def report_page(request, kind: str):
         "query": query,
         "xlsx": reverse(f"reports:{kind}_xlsx") + "?" + query,
         "pdf": reverse(f"reports:{kind}_pdf") + "?" + query,
+        "campaigns": _campaigns(request.user) if kind in BY_CAMPAIGN else [],
         "truncated": any(
             len(rows) >= capability_reports.MAX_ROWS for _t, _h, rows in report.sections
         ),
