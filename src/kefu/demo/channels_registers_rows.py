@@ -24,6 +24,7 @@ from kefu.followups.models import (
     CallResult,
     Direction,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     LetterRecord,
 )
@@ -92,7 +93,7 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
         letters.append(
             LetterRecord(
                 **common,
-                direction=Direction.INBOUND,
+                direction=LetterDirection.RECEIVED,
                 kind=LetterKind.CUSTOMER,
                 channel=LetterChannel.EMAIL,
                 sent_on=timezone.localtime(at).date(),
@@ -104,7 +105,7 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
             letters.append(
                 LetterRecord(
                     **common,
-                    direction=Direction.OUTBOUND,
+                    direction=LetterDirection.SENT,
                     kind=LetterKind.REPLY,
                     channel=LetterChannel.EMAIL,
                     sent_on=timezone.localtime(row["resolved_at"]).date(),
