@@ -123,7 +123,7 @@ def test_the_letter_register_filters_pages_and_exports_what_it_shows(org, superv
     xlsx = client.get("/followups/registers/letters.xlsx", {"kind": "notice"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))  # after the title and headers
-    assert len(rows) == 65 and {(r[1], r[2]) for r in rows} == {("Outbound", "Notice")}
+    assert len(rows) == 65 and {(r[1], r[2]) for r in rows} == {("Sent letter", "Notice")}
 
     bad = client.get(REGISTERS, {"kind": "telegram"})
     assert bad.status_code == 400

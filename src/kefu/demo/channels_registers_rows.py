@@ -5,7 +5,8 @@ inserts in bulk, past the events) —
 - every e-mail ticket's first mail is a customer's letter in the letter register, and its
   resolved ones carry the reply that was mailed;
 - the property line receives the 96860 platform's complaints: about one a day of its complaint
-  tickets came by the feed (file or webhook), with the station (team) and its notified heads.
+  tickets came by the feed (file or webhook), with the station (team) and its notified heads;
+- each line's peak mode is measured once (its queue per agent on shift, CH-4).
 No tickets are added: the demo's ticket count is fixed."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kefu.followups.models import (
     CallResult,
     Direction,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     LetterRecord,
 )
@@ -92,7 +94,7 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
         letters.append(
             LetterRecord(
                 **common,
-                direction=Direction.INBOUND,
+                direction=LetterDirection.RECEIVED,
                 kind=LetterKind.CUSTOMER,
                 channel=LetterChannel.EMAIL,
                 sent_on=timezone.localtime(at).date(),
@@ -104,7 +106,7 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
             letters.append(
                 LetterRecord(
                     **common,
-                    direction=Direction.OUTBOUND,
+                    direction=LetterDirection.SENT,
                     kind=LetterKind.REPLY,
                     channel=LetterChannel.EMAIL,
                     sent_on=timezone.localtime(row["resolved_at"]).date(),
@@ -120,6 +122,9 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
         CallRecord.objects.bulk_create(calls, batch_size=BATCH)
         LetterRecord.objects.bulk_create(letters, batch_size=BATCH)
         PlatformComplaint.objects.bulk_create(feed, batch_size=BATCH)
+    from kefu.channels.messaging.peak import check_all
+
+    check_all(now)  # the auto-replies page shows each line's queue per agent (CH-4)
     return {"calls": len(calls), "letters": len(letters), "platform_complaints": len(feed)}
 
 

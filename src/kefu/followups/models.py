@@ -711,6 +711,13 @@ class LetterKind(models.TextChoices):
     CUSTOMER = "customer", _("Customer's letter")
 
 
+class LetterDirection(models.TextChoices):
+    """A letter's direction (the codes of ``Direction``; a letter is received or sent)."""
+
+    RECEIVED = "in", _("Received letter")
+    SENT = "out", _("Sent letter")
+
+
 class LetterChannel(models.TextChoices):
     POST = "post", _("Post")
     EMAIL = "email", _("E-mail")
@@ -817,7 +824,7 @@ class LetterRecord(models.Model):
     )
     # out: a letter Kefu sends (LOG-2); in: a customer's letter or mail received (issue 17)
     direction = models.CharField(
-        _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTBOUND
+        _("direction"), max_length=3, choices=LetterDirection.choices, default=LetterDirection.SENT
     )
     kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
     channel = models.CharField(_("channel"), max_length=6, choices=LetterChannel.choices)

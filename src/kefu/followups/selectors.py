@@ -30,6 +30,7 @@ from kefu.followups.models import (
     GradeChange,
     Kind,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     LetterRecord,
     ManualEscalation,
@@ -605,7 +606,7 @@ def parse_day(name: str, raw) -> dt.date | None:
 # the registers' filters: query parameter → (model field, its choices)
 CALL_FILTERS = {"direction": ("direction", Direction), "result": ("result", CallResult)}
 LETTER_FILTERS = {
-    "letter_direction": ("direction", Direction),
+    "letter_direction": ("direction", LetterDirection),
     "kind": ("kind", LetterKind),
     "channel": ("channel", LetterChannel),
 }

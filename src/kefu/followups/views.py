@@ -51,6 +51,7 @@ from kefu.followups.models import (
     Grade,
     Kind,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     Outcome,
 )
@@ -343,6 +344,7 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
             },
             "filters": {**call_filters, **{f"letter_{k}": v for k, v in letter_filters.items()}},
             "directions": Direction.choices,
+            "letter_directions": LetterDirection.choices,
             "results": CallResult.choices,
             "letter_kinds": LetterKind.choices,
             "letter_channels": LetterChannel.choices,

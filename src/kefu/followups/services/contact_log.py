@@ -16,6 +16,7 @@ from kefu.followups.models import (
     CallResult,
     Direction,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     LetterRecord,
 )
@@ -80,14 +81,14 @@ def on_mail_sent(event) -> None:
     """``mail.sent`` (in the sender's transaction): an outgoing letter by e-mail."""
     kind = LetterKind.REPLY if event.payload["kind"] == "reply" else LetterKind.NOTICE
     agent = getattr(event, "actor", None) or _user(event.actor_id)
-    _letter(event, direction=Direction.OUTBOUND, kind=kind, subject=_subject(event), agent=agent)
+    _letter(event, direction=LetterDirection.SENT, kind=kind, subject=_subject(event), agent=agent)
 
 
 def on_mail_received(event) -> None:
     """``mail.received`` (in the ingest transaction): a customer's letter by e-mail."""
     _letter(
         event,
-        direction=Direction.INBOUND,
+        direction=LetterDirection.RECEIVED,
         kind=LetterKind.CUSTOMER,
         subject=_subject(event),
         agent=None,
