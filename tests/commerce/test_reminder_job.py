@@ -283,3 +283,24 @@ def test_pay6_an_opted_out_buyer_gets_no_reminder_sms_the_others_do(
     status = dict(OutboundMessage.objects.values_list("recipient", "status"))
     assert status[phone] == "refused"
     assert status[orders["S2"].customer.phone] == "sent"
+
+
+def test_pay6_reminders_wait_out_the_lines_quiet_hours_then_leave_in_their_window(
+    make_orders, shop, django_capture_on_commit_callbacks
+):
+    """With quiet hours 20:00-09:30 the outbox would hold an SMS written at 21:00 until 09:30;
+    the reminder stays pending instead and leaves at the first run after them."""
+    from kefu.channels.messaging.models import OutboundMessage
+
+    line = shop.business_line
+    line.policies = {**line.policies, "quiet_hours": "20:00-09:30"}
+    line.save(update_fields=["policies"])
+    make_orders([("QH1", "2026-11-11 18:00:00", 50)])
+    reminders.plan_due(at=at("2026-11-11 19:30:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due(at=at("2026-11-11 21:00:00")) == {"sms": 0, "im": 0}
+        assert reminders.send_due(at=at("2026-11-12 09:00:00")) == {"sms": 0, "im": 0}
+    assert Reminder.objects.get(order__order_no="QH1").status == ReminderStatus.PENDING
+    assert not OutboundMessage.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due(at=at("2026-11-12 09:30:00")) == {"sms": 1, "im": 0}

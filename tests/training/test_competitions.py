@@ -188,6 +188,9 @@ def test_demo_rows_give_leaderboards_with_ties_and_logged_departures(
     assert ExamDeparture.objects.filter(attempt__exam=contest.exam).exists()
     codes = {b.name: b.training_status for b in plan.borrowed.all()}
     assert len(codes) == 3
+    # the two of the line are linked to their accounts (their 上岗 status is looked up by it);
+    # the warehouse's 王芳 has none
+    assert sorted(b.user is not None for b in plan.borrowed.all()) == [False, True, True]
 
 
 def test_cli_leaderboard_prints_shared_ranks_and_refuses_an_unknown_id(

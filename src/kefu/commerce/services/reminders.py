@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine
+from kefu.channels.messaging import rules as message_rules
 from kefu.commerce import reminder_rules
 from kefu.commerce.models import CallOutcome, Campaign, Reminder, ReminderStatus
 from kefu.core import audit, events
@@ -125,6 +126,13 @@ def _text(reminder: Reminder, campaign: Campaign | None) -> str:
         )
 
 
+def _quiet_hours(line: BusinessLine) -> tuple[int, int] | None:
+    try:
+        return message_rules.parse_quiet(line.policy("quiet_hours"))
+    except ValueError:  # a bad policy value: the outbox ignores it too
+        return None
+
+
 def _send_all(texts: dict[int, list[tuple[str, str]]]) -> None:
     """Hand the SMS of each business line to the outbox as one batch of reminders (the line's
     signature, opt-outs, quota and quiet hours; a fixed number of queries per batch, not per
@@ -144,6 +152,7 @@ def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
     Reminders of orders paid or closed meanwhile are cancelled; those outside their window
     wait for the next opening."""
     at = at or timezone.now()
+    local = timezone.localtime(at)
     sent = {"sms": 0, "im": 0}
     with transaction.atomic():
         pending = list(
@@ -153,12 +162,18 @@ def send_due(*, at: dt.datetime | None = None, limit: int = 2000) -> dict:
             .order_by("id")[:limit]
         )
         line_ids = {r.business_line_id for r in pending}
-        rules = {b.pk: rules_for(b) for b in BusinessLine.objects.filter(pk__in=line_ids)}
+        lines = list(BusinessLine.objects.filter(pk__in=line_ids))
+        rules = {b.pk: rules_for(b) for b in lines}
+        # the outbox would hold a message written in the line's quiet hours until they end,
+        # which may be before the channel's window opens: such reminders wait here instead
+        quiet = {b.pk for b in lines if message_rules.in_quiet(local, _quiet_hours(b))}
         stop, ready = [], []
         for reminder in pending:
             order = reminder.order
             if order.paid_at is not None or order.closed_at is not None:
                 stop.append(reminder.pk)
+            elif reminder.business_line_id in quiet:
+                continue
             elif rules[reminder.business_line_id].in_window(reminder.channel, at):
                 ready.append(reminder)
         if stop:
