@@ -319,3 +319,51 @@ class CashDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business_line", "day"], name="cash_day_line_day")
         ]
+
+
+class DoorVisit(TimestampedModel):
+    """A customer-service agent's visit to a household (SEG-11): at least 4 households per agent
+    a month, the visit's note written into the owner's profile."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    visited_on = models.DateField(_("visited on"))
+    note = models.CharField(_("note"), max_length=300)
+
+    class Meta:
+        verbose_name = _("door visit")
+        verbose_name_plural = _("door visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "visited_on"], name="door_visit_line_day"),
+            models.Index(fields=["unit", "-visited_on"], name="door_visit_unit"),
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.property import views
+from kefu.property import views, visit_views
 
 app_name = "property"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("cash/", views.cash, name="cash"),
     path("cash/close/", views.cash_close, name="cash_close"),
     path("repairs/new/", views.repair_report, name="repair_report"),
+    path("visits/", visit_views.visits, name="visits"),
+    path("visits/new/", visit_views.visit_add, name="visit_add"),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(
         "repairs/<int:pk>/callback/",

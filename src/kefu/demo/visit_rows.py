@@ -1,0 +1,99 @@
+"""The demo's door-to-door visits (SEG-11): on each property line, six months of visits by the
+line's agents, four to seven households each a month, a household never twice within 30 days,
+each with its note in the owner's profile; this month one agent is still short of four."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.accounts.models import BusinessLine, User
+from kefu.customers.models import CustomerNote, PropertyUnit
+from kefu.demo.bulk import historic_timestamps
+from kefu.property.models import DoorVisit
+
+MONTHS = 6
+NOTES = (
+    "业主反映楼道灯偶尔不亮，已报修",
+    "独居老人身体良好，留了管家电话",
+    "租户已登记，提醒办理出入证",
+    "业主建议增加小区绿化修剪次数",
+    "家中有宠物，已提醒文明养犬",
+    "业主对物业费标准有疑问，已解释收费依据",
+    "新装修完毕，已告知装修垃圾清运时间",
+    "业主满意近期的维修服务",
+)
+
+
+def build_visit_rows(*, now: dt.datetime, seed: int) -> int:
+    """The visits above; the number written (0 when a line has them already)."""
+    written = 0
+    for line in BusinessLine.objects.filter(industry="property").order_by("id"):
+        if DoorVisit.objects.filter(business_line=line).exists():
+            continue
+        agents = list(
+            User.objects.filter(business_line=line, role="agent", is_active=True).order_by("id")
+        )
+        units = list(
+            PropertyUnit.objects.filter(customer__business_line=line, customer__merged_into=None)
+            .order_by("id")
+            .values_list("pk", "customer_id", "building", "unit", "room")
+        )
+        if not agents or not units:
+            continue
+        with transaction.atomic():
+            written += _line(line, agents, units, now, random.Random(seed + 11 + line.pk))
+    return written
+
+
+def _line(line, agents, units, now, rng: random.Random) -> int:
+    rng.shuffle(units)
+    pool = iter(units * 2)  # far more than needed; a unit comes round again months later
+    today = timezone.localdate(now)
+    first = today.replace(day=1)
+    months = []
+    for _ in range(MONTHS):
+        months.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    visits, notes = [], []
+    for month in reversed(months):
+        last_day = min(today, (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
+        for n, agent in enumerate(agents):
+            count = rng.randint(4, 7)
+            if month.month == today.month and month.year == today.year:
+                count = 2 if n == 0 else min(count, max(1, today.day // 5 + 1))
+            for _ in range(count):
+                pk, customer_id, building, unit, room = next(pool)
+                day = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))
+                at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(9, 17))))
+                note = rng.choice(NOTES)
+                visits.append(
+                    DoorVisit(
+                        business_line_id=line.pk,
+                        department_id=agent.department_id,
+                        team_id=agent.team_id,
+                        agent=agent,
+                        unit_id=pk,
+                        visited_on=day,
+                        note=note,
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+                where = f"{building}{unit}{room}"
+                notes.append(
+                    CustomerNote(
+                        customer_id=customer_id,
+                        author=agent,
+                        body=f"上门拜访 {day.isoformat()}（{where}）：{note}",
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+    with historic_timestamps(DoorVisit, CustomerNote):
+        DoorVisit.objects.bulk_create(visits, batch_size=500)
+        CustomerNote.objects.bulk_create(notes, batch_size=500)
+    return len(visits)
