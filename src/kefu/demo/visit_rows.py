@@ -1,6 +1,7 @@
 """The demo's door-to-door visits (SEG-11): on each property line, six months of visits by the
 line's agents, four to seven households each a month, a household never twice within 30 days,
-each with its note in the owner's profile; this month one agent is still short of four."""
+each with its note in the owner's profile; this month one agent is still short of four. The
+visits found out why most owing households do not pay (ARC-12, FEE-1)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,41 @@ def build_visit_rows(*, now: dt.datetime, seed: int) -> int:
         )
         if not agents or not units:
             continue
+        rng = random.Random(seed + 11 + line.pk)
         with transaction.atomic():
-            written += _line(line, agents, units, now, random.Random(seed + 11 + line.pk))
+            written += _line(line, agents, units, now, rng)
+            _reasons(line, now, rng)
     return written
+
+
+REASONS = (("service", 30), ("dispute", 20), ("hardship", 15), ("vacant", 20))
+REASONS += (("unreachable", 10), ("other", 5))
+
+
+def _reasons(line, now, rng: random.Random) -> None:
+    """Four in five households owing today have their reason for not paying on file."""
+    from django.db.models import F
+
+    from kefu.property.models import Bill, UnitProfile
+
+    owing = set(
+        Bill.objects.filter(
+            business_line=line, due_on__lt=timezone.localdate(now), paid__lt=F("amount")
+        ).values_list("unit_id", flat=True)
+    )
+    values, weights = zip(*REASONS, strict=True)
+    have = dict(UnitProfile.objects.filter(unit_id__in=owing).values_list("unit_id", "pk"))
+    new, changed = [], []
+    for unit_id in sorted(owing):
+        if rng.random() > 0.8:
+            continue
+        reason = rng.choices(values, weights)[0]
+        if unit_id in have:
+            changed.append(UnitProfile(pk=have[unit_id], arrears_reason=reason))
+        else:
+            new.append(UnitProfile(unit_id=unit_id, business_line=line, arrears_reason=reason))
+    UnitProfile.objects.bulk_update(changed, ["arrears_reason"], batch_size=500)
+    UnitProfile.objects.bulk_create(new, batch_size=500)
 
 
 def _line(line, agents, units, now, rng: random.Random) -> int:

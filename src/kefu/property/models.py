@@ -52,6 +52,17 @@ class Possession(models.TextChoices):
     NOT_TAKEN = "not_taken", _("Not taken possession")
 
 
+class ArrearsReason(models.TextChoices):
+    """Why a household does not pay (ARC-12, FEE-1: refusal reasons counted)."""
+
+    SERVICE = "service", _("Unhappy with the service")
+    DISPUTE = "dispute", _("Dispute with the office (repairs, parking)")
+    HARDSHIP = "hardship", _("Financial hardship")
+    VACANT = "vacant", _("Flat empty, owner away")
+    UNREACHABLE = "unreachable", _("Owner cannot be reached")
+    OTHER = "other", _("Other")
+
+
 class UnitProfile(TimestampedModel):
     """What the office keeps about a unit: possession status and its building assistant."""
 
@@ -74,6 +85,9 @@ class UnitProfile(TimestampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    arrears_reason = models.CharField(
+        _("reason for not paying"), max_length=12, choices=ArrearsReason.choices, blank=True
     )
 
     class Meta:

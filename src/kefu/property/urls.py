@@ -12,6 +12,7 @@ urlpatterns = [
     path("cash/close/", views.cash_close, name="cash_close"),
     path("repairs/new/", views.repair_report, name="repair_report"),
     path("visits/", visit_views.visits, name="visits"),
+    path("units/<int:pk>/reason/", views.arrears_reason, name="arrears_reason"),
     path("visits/new/", visit_views.visit_add, name="visit_add"),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(

@@ -13,4 +13,5 @@ ACTION_LABELS = {
     "property.repair_callback": _("Repair called back"),
     "property.cash_close": _("Day's cash closed and handed over"),
     "property.visit": _("Door visit recorded"),
+    "property.arrears_reason": _("Reason for not paying recorded"),
 }
