@@ -93,3 +93,21 @@ def test_page_records_a_visit_and_keeps_the_values_when_refused(agents, make_uni
     assert 'value="再来"' in page and f'<option value="{unit.pk}" selected' in page
     listing = client.get(reverse("property:visits")).content.decode()
     assert "业主满意" in listing
+
+
+def test_demo_visits_on_a_small_line_keep_households_30_days_apart(agents, make_unit):
+    from kefu.demo.visit_rows import build_visit_rows
+
+    for n in range(5):
+        make_unit(room=f"30{n}")
+
+    written = build_visit_rows(now=timezone.now(), seed=1)
+
+    assert written == DoorVisit.objects.count() > 5
+    by_unit: dict = {}
+    for unit_id, day in DoorVisit.objects.order_by("visited_on").values_list("unit", "visited_on"):
+        if unit_id in by_unit:
+            assert (day - by_unit[unit_id]).days >= 30
+        by_unit[unit_id] = day
+    assert CustomerNote.objects.filter(body__startswith="上门拜访").count() == written
+    assert build_visit_rows(now=timezone.now(), seed=1) == 0

@@ -6,6 +6,7 @@ visits found out why most owing households do not pay (ARC-12, FEE-1)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from kefu.accounts.models import BusinessLine, User
 from kefu.customers.models import CustomerNote, PropertyUnit
 from kefu.demo.bulk import historic_timestamps
+from kefu.property import rules
 from kefu.property.models import DoorVisit
 
 MONTHS = 6
@@ -82,9 +84,19 @@ def _reasons(line, now, rng: random.Random) -> None:
     UnitProfile.objects.bulk_create(new, batch_size=500)
 
 
+def _next_unit(pool, last: dict, day: dt.date, size: int):
+    for _ in range(size):
+        candidate = next(pool)
+        seen = last.get(candidate[0])
+        if seen is None or abs((day - seen).days) >= rules.VISIT_GAP_DAYS:
+            return candidate
+    return None
+
+
 def _line(line, agents, units, now, rng: random.Random) -> int:
     rng.shuffle(units)
-    pool = iter(units * 2)  # far more than needed; a unit comes round again months later
+    pool = itertools.cycle(units)  # a small line's units come round again, 30 days apart
+    last: dict[int, dt.date] = {}
     today = timezone.localdate(now)
     first = today.replace(day=1)
     months = []
@@ -99,8 +111,12 @@ def _line(line, agents, units, now, rng: random.Random) -> int:
             if month.month == today.month and month.year == today.year:
                 count = 2 if n == 0 else min(count, max(1, today.day // 5 + 1))
             for _ in range(count):
-                pk, customer_id, building, unit, room = next(pool)
                 day = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))
+                picked = _next_unit(pool, last, day, len(units))
+                if picked is None:
+                    continue  # every household was visited within 30 days: none left
+                pk, customer_id, building, unit, room = picked
+                last[pk] = day
                 at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(9, 17))))
                 note = rng.choice(NOTES)
                 visits.append(
