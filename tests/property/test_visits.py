@@ -110,4 +110,40 @@ def test_demo_visits_on_a_small_line_keep_households_30_days_apart(agents, make_
             assert (day - by_unit[unit_id]).days >= 30
         by_unit[unit_id] = day
     assert CustomerNote.objects.filter(body__startswith="上门拜访").count() == written
+    from kefu.property.models import CommunityActivity  # PM-X5: past months and the next
+
+    starts = list(CommunityActivity.objects.values_list("starts_at", flat=True))
+    assert min(starts) < timezone.now() - dt.timedelta(days=150) and max(starts) > timezone.now()
     assert build_visit_rows(now=timezone.now(), seed=1) == 0
+
+
+def test_pm_x5_supervisor_publishes_an_activity_with_its_fee_agents_read_the_calendar(
+    org, agents, wy_supervisor, client
+):
+    from kefu.core.errors import PermissionDenied
+    from kefu.property import activities
+
+    start = timezone.localtime() + dt.timedelta(days=2)
+    with pytest.raises(PermissionDenied):
+        activities.activity_publish(
+            actor=agents[0], title="篮球赛", starts_at=start, place="球场", fee_yuan="0"
+        )
+    for fee in ("-1", "abc"):
+        with pytest.raises(Invalid):
+            activities.activity_publish(
+                actor=wy_supervisor, title="瑜伽", starts_at=start, place="活动中心", fee_yuan=fee
+            )
+    activities.activity_publish(
+        actor=wy_supervisor, title="瑜伽体验课", starts_at=start, place="活动中心", fee_yuan="20"
+    )
+    activities.activity_publish(
+        actor=wy_supervisor, title="电影夜", starts_at=start, place="广场", fee_yuan=""
+    )
+
+    client.force_login(agents[0])
+    month = start.strftime("%Y-%m")
+    page = client.get(reverse("property:activities"), {"month": month}).content.decode()
+    assert "瑜伽体验课" in page and "20.00" in page and "Free" in page
+    assert 'id="activity-form"' not in page  # an agent reads, a supervisor publishes
+    shop = make_user("shop_a", "agent", team=org.aftersales1)
+    assert not activities.activities_for(shop).exists()

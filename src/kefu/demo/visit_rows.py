@@ -1,7 +1,9 @@
 """The demo's door-to-door visits (SEG-11): on each property line, six months of visits by the
 line's agents, four to seven households each a month, a household never twice within 30 days,
 each with its note in the owner's profile; this month one agent is still short of four. The
-visits found out why most owing households do not pay (ARC-12, FEE-1)."""
+visits found out why most owing households do not pay (ARC-12, FEE-1). The community's
+activities calendar (PM-X5) has three to four activities a month, with the activity centre's
+fees, from six months ago to next month."""
 
 from __future__ import annotations
 
@@ -51,7 +53,52 @@ def build_visit_rows(*, now: dt.datetime, seed: int) -> int:
         with transaction.atomic():
             written += _line(line, agents, units, now, rng)
             _reasons(line, now, rng)
+            _activities(line, agents, now, rng)
     return written
+
+
+ACTIVITIES = (
+    ("业主篮球友谊赛", "小区篮球场", "0"),
+    ("亲子手工课", "活动中心二楼", "30"),
+    ("长者健康讲座", "活动中心一楼", "0"),
+    ("瑜伽体验课", "活动中心舞蹈室", "20"),
+    ("周末电影夜", "中心广场", "0"),
+    ("少儿书法班", "活动中心书画室", "50"),
+    ("邻里跳蚤市场", "中心广场", "0"),
+)
+
+
+def _activities(line, agents, now, rng: random.Random) -> None:
+    from decimal import Decimal
+
+    from kefu.property.models import CommunityActivity
+
+    boss = (
+        User.objects.filter(business_line=line, role="supervisor").order_by("id").first()
+        or agents[0]
+    )
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    rows = []
+    for offset in range(-6 * 30, 45, 9):
+        day = today + dt.timedelta(days=offset + rng.randint(0, 3))
+        title, place, fee = rng.choice(ACTIVITIES)
+        start = dt.datetime.combine(day, dt.time(rng.choice((10, 15, 19))), tzinfo=tz)
+        published = min(now, start - dt.timedelta(days=rng.randint(7, 14)))
+        rows.append(
+            CommunityActivity(
+                business_line=line,
+                title=title,
+                starts_at=start,
+                place=place,
+                fee_yuan=Decimal(fee),
+                created_by=boss,
+                created_at=published,
+                updated_at=published,
+            )
+        )
+    with historic_timestamps(CommunityActivity):
+        CommunityActivity.objects.bulk_create(rows)
 
 
 REASONS = (("service", 30), ("dispute", 20), ("hardship", 15), ("vacant", 20))

@@ -381,3 +381,31 @@ class DoorVisit(TimestampedModel):
             models.Index(fields=["business_line", "visited_on"], name="door_visit_line_day"),
             models.Index(fields=["unit", "-visited_on"], name="door_visit_unit"),
         ]
+
+
+class CommunityActivity(TimestampedModel):
+    """PM-X5: the community's activities and events calendar, each with its place and the fee
+    of the activity centre published with it (0 = free)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=100)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=60)
+    fee_yuan = models.DecimalField(_("fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("community activity")
+        verbose_name_plural = _("community activities")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["business_line", "starts_at"], name="community_activity_day")
+        ]

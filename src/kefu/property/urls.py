@@ -14,6 +14,8 @@ urlpatterns = [
     path("visits/", visit_views.visits, name="visits"),
     path("units/<int:pk>/reason/", views.arrears_reason, name="arrears_reason"),
     path("visits/new/", visit_views.visit_add, name="visit_add"),
+    path("activities/", visit_views.activities, name="activities"),
+    path("activities/new/", visit_views.activity_add, name="activity_add"),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(
         "repairs/<int:pk>/callback/",

@@ -1,6 +1,6 @@
 """The door-visits tab of the property office (SEG-11): record a visit, the month's tally per
-agent against the 4-household target, the month's visits. A refused visit re-renders the page
-with its message and the values entered (4xx)."""
+agent against the 4-household target, the month's visits; and the community activities tab
+(PM-X5). A refused write re-renders the page with its message and the values entered (4xx)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,35 @@ def visit_add(request):
     except DomainError as exc:
         return _page(request, error=_error(exc), status=exc.status, entered=entered)
     return redirect("property:visits")
+
+
+def _activities_page(request, *, error=None, status=200, entered=None):
+    from kefu.property import activities
+
+    context = {
+        "calendar": activities.month_calendar(request.user, request.GET.get("month")),
+        "may_publish": activities.may_publish(request.user),
+        "entered": entered or {},
+        "error": error,
+    }
+    return render(request, "property/activities.html", context, status=status)
+
+
+@login_required
+def activities(request):
+    """PM-X5: the community activities calendar with the activity centre's fees."""
+    return _activities_page(request)
+
+
+@login_required
+@require_POST
+@once
+def activity_add(request):
+    from kefu.property.activities import activity_publish
+
+    entered = {k: request.POST.get(k, "") for k in ("title", "starts_at", "place", "fee_yuan")}
+    try:
+        activity_publish(actor=request.user, **entered)
+    except DomainError as exc:
+        return _activities_page(request, error=_error(exc), status=exc.status, entered=entered)
+    return redirect("property:activities")

@@ -14,4 +14,5 @@ ACTION_LABELS = {
     "property.cash_close": _("Day's cash closed and handed over"),
     "property.visit": _("Door visit recorded"),
     "property.arrears_reason": _("Reason for not paying recorded"),
+    "property.activity": _("Community activity published"),
 }
