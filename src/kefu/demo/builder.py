@@ -332,6 +332,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.property_rows import build_property_rows  # issue 21: fees, letters, repairs
 
     build_property_rows(now=now, seed=seed)
+    from kefu.demo.visit_rows import build_visit_rows  # SEG-11 door visits
+
+    build_visit_rows(now=now, seed=seed)
     from kefu.demo.inspections_rows import build_inspections_rows
 
     build_inspections_rows(now=now, seed=seed)  # QA samples, reviews, appeals (质检)

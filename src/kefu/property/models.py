@@ -52,6 +52,17 @@ class Possession(models.TextChoices):
     NOT_TAKEN = "not_taken", _("Not taken possession")
 
 
+class ArrearsReason(models.TextChoices):
+    """Why a household does not pay (ARC-12, FEE-1: refusal reasons counted)."""
+
+    SERVICE = "service", _("Unhappy with the service")
+    DISPUTE = "dispute", _("Dispute with the office (repairs, parking)")
+    HARDSHIP = "hardship", _("Financial hardship")
+    VACANT = "vacant", _("Flat empty, owner away")
+    UNREACHABLE = "unreachable", _("Owner cannot be reached")
+    OTHER = "other", _("Other")
+
+
 class UnitProfile(TimestampedModel):
     """What the office keeps about a unit: possession status and its building assistant."""
 
@@ -74,6 +85,9 @@ class UnitProfile(TimestampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    arrears_reason = models.CharField(
+        _("reason for not paying"), max_length=12, choices=ArrearsReason.choices, blank=True
     )
 
     class Meta:
@@ -318,4 +332,80 @@ class CashDay(models.Model):
         ordering = ["-day"]
         constraints = [
             models.UniqueConstraint(fields=["business_line", "day"], name="cash_day_line_day")
+        ]
+
+
+class DoorVisit(TimestampedModel):
+    """A customer-service agent's visit to a household (SEG-11): at least 4 households per agent
+    a month, the visit's note written into the owner's profile."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    visited_on = models.DateField(_("visited on"))
+    note = models.CharField(_("note"), max_length=300)
+
+    class Meta:
+        verbose_name = _("door visit")
+        verbose_name_plural = _("door visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "visited_on"], name="door_visit_line_day"),
+            models.Index(fields=["unit", "-visited_on"], name="door_visit_unit"),
+        ]
+
+
+class CommunityActivity(TimestampedModel):
+    """PM-X5: the community's activities and events calendar, each with its place and the fee
+    of the activity centre published with it (0 = free)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=100)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=60)
+    fee_yuan = models.DecimalField(_("fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("community activity")
+        verbose_name_plural = _("community activities")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["business_line", "starts_at"], name="community_activity_day")
         ]

@@ -118,3 +118,23 @@ def reconcile_cash(recorded: Decimal, counted: Decimal, handed_over: Decimal) ->
         "undelivered": undelivered,
         "balanced": difference == 0 and undelivered == 0,
     }
+
+
+# -- door-to-door visits (SEG-11) ------------------------------------------------------------------
+
+VISITS_A_MONTH = 4  # 「每人每月拜访户数不得少于4户」
+VISIT_GAP_DAYS = 30  # visits spread out: a household is not visited again within 30 days
+
+
+def visit_tally(households_by_agent: dict, target: int = VISITS_A_MONTH) -> list[dict]:
+    """Per agent, the households visited in a month against the target: who is short and by how
+    many, the shortest first (agents with no visit count 0)."""
+    rows = [
+        {"agent": agent, "households": n, "short": max(0, target - n)}
+        for agent, n in households_by_agent.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["short"], str(r["agent"])))
+
+
+def visit_too_soon(last: dt.date | None, day: dt.date, gap_days: int = VISIT_GAP_DAYS) -> bool:
+    return last is not None and abs((day - last).days) < gap_days

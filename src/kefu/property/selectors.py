@@ -135,6 +135,7 @@ def with_units(rows) -> list[dict]:
                 "area_m2": unit.area_m2,
                 "customer_id": unit.customer_id,
                 "possession": profile.possession if profile else Possession.TAKEN,
+                "reason": profile.arrears_reason if profile else "",
                 "arrears": _money(r["arrears"]),
                 "oldest_due": r["oldest_due"],
             }
@@ -178,3 +179,23 @@ def repair_figures(jobs) -> dict:
         on_time=Count("pk", filter=Q(done_at__isnull=False, done_at__lte=F("due_at"))),
         called_back=Count("pk", filter=Q(called_back_at__isnull=False)),
     )
+
+
+def arrears_reasons(*, bills, as_of: dt.date) -> list[dict]:
+    """FEE-1 / ARC-12: the households owing on ``as_of`` counted by their reason for not paying
+    ('' = not asked yet), the commonest first."""
+    from kefu.property.models import ArrearsReason, UnitProfile
+
+    owing = bills.filter(due_on__lt=as_of, paid__lt=F("amount")).values("unit_id")
+    known = dict(
+        UnitProfile.objects.filter(unit_id__in=owing)
+        .exclude(arrears_reason="")
+        .values("arrears_reason")
+        .annotate(n=Count("pk"))
+        .values_list("arrears_reason", "n")
+    )
+    total = owing.order_by().values("unit_id").distinct().count()
+    labels = dict(ArrearsReason.choices)
+    rows = [{"reason": k, "label": labels[k], "households": n} for k, n in known.items()]
+    rows.sort(key=lambda r: -r["households"])
+    return [*rows, {"reason": "", "label": "", "households": total - sum(known.values())}]

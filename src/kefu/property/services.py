@@ -146,6 +146,30 @@ def unit_possession_set(*, actor, unit_id: int, possession: str, assistant=None)
     return profile
 
 
+@transaction.atomic
+def arrears_reason_set(*, actor, unit_id: int, reason: str) -> UnitProfile:
+    """ARC-12 / FEE-1: why the household does not pay ('' clears it), kept with the unit for
+    the collection desk and counted there."""
+    from kefu.property.models import ArrearsReason
+
+    unit = _unit_of_line(actor, unit_id)
+    if reason:
+        reason = _choice("reason", reason, ArrearsReason)
+    profile, _created = UnitProfile.objects.get_or_create(
+        unit=unit, defaults={"business_line_id": unit.customer.business_line_id}
+    )
+    UnitProfile.objects.filter(pk=profile.pk).update(arrears_reason=reason)
+    audit.record(
+        actor=actor,
+        action="property.arrears_reason",
+        obj=profile,
+        changes={"before": profile.arrears_reason, "after": reason},
+        business_line_id=profile.business_line_id,
+    )
+    profile.arrears_reason = reason
+    return profile
+
+
 def bill_amount(fee: FeeType, area) -> Decimal:
     if fee.basis == Basis.AREA_MONTH:
         return (fee.unit_price * Decimal(area or 0)).quantize(Decimal("0.01"))

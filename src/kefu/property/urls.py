@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.property import views
+from kefu.property import views, visit_views
 
 app_name = "property"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("cash/", views.cash, name="cash"),
     path("cash/close/", views.cash_close, name="cash_close"),
     path("repairs/new/", views.repair_report, name="repair_report"),
+    path("visits/", visit_views.visits, name="visits"),
+    path("units/<int:pk>/reason/", views.arrears_reason, name="arrears_reason"),
+    path("visits/new/", visit_views.visit_add, name="visit_add"),
+    path("activities/", visit_views.activities, name="activities"),
+    path("activities/new/", visit_views.activity_add, name="activity_add"),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(
         "repairs/<int:pk>/callback/",

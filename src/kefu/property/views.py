@@ -15,7 +15,7 @@ from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 from kefu.property import rules, selectors, services
-from kefu.property.models import LetterKind, RepairScope, RepairSize
+from kefu.property.models import ArrearsReason, LetterKind, RepairScope, RepairSize
 
 ARREARS_ROWS = 20
 REPAIR_ROWS = 50
@@ -55,6 +55,8 @@ def _desk(request, *, error=None, status=200):
         "report": report,
         "target": rules.TARGET_RATE,
         "arrears": arrears,
+        "reasons": selectors.arrears_reasons(bills=bills, as_of=today),
+        "reason_choices": ArrearsReason.choices,
         "dunning_count": len(dunning),
         "deadlines": deadlines,
         "batches": selectors.batches_for(user).select_related("created_by")[:20],
@@ -189,3 +191,16 @@ def cash_close(request):
     except DomainError as exc:
         return _cash(request, error=_error(exc), status=exc.status)
     return redirect("property:cash")
+
+
+@login_required
+@require_POST
+def arrears_reason(request, pk: int):
+    """ARC-12: a household's reason for not paying, set from the arrears table."""
+    try:
+        services.arrears_reason_set(
+            actor=request.user, unit_id=pk, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        return _desk(request, error=_error(exc), status=exc.status)
+    return redirect("property:desk")

@@ -12,4 +12,7 @@ ACTION_LABELS = {
     "property.repair_done": _("Repair completed"),
     "property.repair_callback": _("Repair called back"),
     "property.cash_close": _("Day's cash closed and handed over"),
+    "property.visit": _("Door visit recorded"),
+    "property.arrears_reason": _("Reason for not paying recorded"),
+    "property.activity": _("Community activity published"),
 }
