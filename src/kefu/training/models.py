@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
-from kefu.training import flow
+from kefu.training import flow, needs
 
 
 class RequestState(models.TextChoices):
@@ -908,3 +908,99 @@ class QuizBuzz(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         ordering = ["at", "id"]
+
+
+# -- half-year needs per person (TRN-8, 4S) ---------------------------------------------------
+
+
+class NeedSource(models.TextChoices):
+    NONE = "", _("No link")
+    GAP = "gap", _("Competency gap")
+    QA = "qa", _("QA finding")
+    EXAM = "exam", _("Failed exam")
+
+
+class NeedState(models.TextChoices):
+    FILED = needs.FILED, _("Awaiting the lead's review")
+    ACCEPTED = needs.ACCEPTED, _("Agreed")
+    DECLINED = needs.DECLINED, _("Declined")
+
+
+class HalfYearNeed(VersionedModel):
+    """One training need of one person for a half-year: the topic, what it comes from (a
+    competency gap, a QA finding or a failed exam) and the wished quarter; filed by the person
+    or their lead, reviewed by the lead."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"))
+    topic = models.CharField(_("topic"), max_length=100)
+    source = models.CharField(
+        _("linked to"), max_length=4, choices=NeedSource.choices, blank=True, default=""
+    )
+    source_note = models.CharField(_("gap or finding"), max_length=200, blank=True)
+    failed_attempt = models.ForeignKey(
+        ExamAttempt,
+        verbose_name=_("failed exam"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quarter = models.PositiveSmallIntegerField(_("wished quarter"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=NeedState.choices, default=NeedState.FILED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("half-year training need")
+        verbose_name_plural = _("half-year training needs")
+        ordering = ["user_id", "id"]
+        indexes = [
+            models.Index(fields=["business_line", "year", "half", "team"], name="trneed_half_team")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "year", "half", "topic"], name="trneed_one_topic_per_half"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(half__in=[1, 2]) & models.Q(quarter__gte=1, quarter__lte=4),
+                name="trneed_half_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic

@@ -6,6 +6,7 @@ from kefu.training import (
     views_competitions,
     views_evaluation,
     views_library,
+    views_needs,
     views_plans,
 )
 
@@ -58,4 +59,9 @@ urlpatterns = [
         views_competitions.competition_act,
         name="competition_act",
     ),
+]
+urlpatterns += [
+    path("needs/", views_needs.needs_board, name="needs"),
+    path("needs/new/", views_needs.need_file, name="need_file"),
+    path("needs/<int:pk>/<str:action>/", views_needs.need_review, name="need_review"),
 ]
