@@ -1004,3 +1004,53 @@ class HalfYearNeed(VersionedModel):
 
     def __str__(self) -> str:
         return self.topic
+
+
+# -- the response-time test on a simulated chat (PK-3) ----------------------------------------
+
+
+class ChatScript(TimestampedModel):
+    """A response-time exam: the customer's scripted messages and the median threshold."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    messages = models.JSONField(_("customer messages"), default=list)
+    threshold_seconds = models.PositiveIntegerField(_("median threshold (seconds)"), default=30)
+
+    class Meta:
+        verbose_name = _("response-time test")
+        verbose_name_plural = _("response-time tests")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChatAttempt(TimestampedModel):
+    """One sitting: ``turns`` holds each message the server sent, when, and the answer with its
+    server-timed seconds; finished when the last message is answered."""
+
+    script = models.ForeignKey(
+        ChatScript, verbose_name=_("response-time test"), on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    turns = models.JSONField(_("messages and answers"), default=list)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    median_seconds = models.DecimalField(
+        _("median response (seconds)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True)
+
+    class Meta:
+        verbose_name = _("response-time attempt")
+        verbose_name_plural = _("response-time attempts")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]
