@@ -360,6 +360,12 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.training_rows import build_training_rows
 
     build_training_rows(now=now, seed=seed, lines={line.code: line for line in lines})
+    from kefu.demo.training_needs_rows import build_needs_rows  # TRN-8 half-year needs
+
+    build_needs_rows(now=now, seed=seed)
+    from kefu.demo.training_chat_rows import build_chat_rows  # PK-3 response-time test
+
+    build_chat_rows(now=now, seed=seed)
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 

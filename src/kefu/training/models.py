@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
-from kefu.training import flow
+from kefu.training import flow, needs
 
 
 class RequestState(models.TextChoices):
@@ -908,3 +908,149 @@ class QuizBuzz(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         ordering = ["at", "id"]
+
+
+# -- half-year needs per person (TRN-8, 4S) ---------------------------------------------------
+
+
+class NeedSource(models.TextChoices):
+    NONE = "", _("No link")
+    GAP = "gap", _("Competency gap")
+    QA = "qa", _("QA finding")
+    EXAM = "exam", _("Failed exam")
+
+
+class NeedState(models.TextChoices):
+    FILED = needs.FILED, _("Awaiting the lead's review")
+    ACCEPTED = needs.ACCEPTED, _("Agreed")
+    DECLINED = needs.DECLINED, _("Declined")
+
+
+class HalfYearNeed(VersionedModel):
+    """One training need of one person for a half-year: the topic, what it comes from (a
+    competency gap, a QA finding or a failed exam) and the wished quarter; filed by the person
+    or their lead, reviewed by the lead."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"))
+    topic = models.CharField(_("topic"), max_length=100)
+    source = models.CharField(
+        _("linked to"), max_length=4, choices=NeedSource.choices, blank=True, default=""
+    )
+    source_note = models.CharField(_("gap or finding"), max_length=200, blank=True)
+    failed_attempt = models.ForeignKey(
+        ExamAttempt,
+        verbose_name=_("failed exam"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quarter = models.PositiveSmallIntegerField(_("wished quarter"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=NeedState.choices, default=NeedState.FILED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("half-year training need")
+        verbose_name_plural = _("half-year training needs")
+        ordering = ["user_id", "id"]
+        indexes = [
+            models.Index(fields=["business_line", "year", "half", "team"], name="trneed_half_team")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "year", "half", "topic"], name="trneed_one_topic_per_half"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(half__in=[1, 2]) & models.Q(quarter__gte=1, quarter__lte=4),
+                name="trneed_half_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+# -- the response-time test on a simulated chat (PK-3) ----------------------------------------
+
+
+class ChatScript(TimestampedModel):
+    """A response-time exam: the customer's scripted messages and the median threshold."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    messages = models.JSONField(_("customer messages"), default=list)
+    threshold_seconds = models.PositiveIntegerField(_("median threshold (seconds)"), default=30)
+
+    class Meta:
+        verbose_name = _("response-time test")
+        verbose_name_plural = _("response-time tests")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChatAttempt(TimestampedModel):
+    """One sitting: ``turns`` holds each message the server sent, when, and the answer with its
+    server-timed seconds; finished when the last message is answered."""
+
+    script = models.ForeignKey(
+        ChatScript, verbose_name=_("response-time test"), on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    turns = models.JSONField(_("messages and answers"), default=list)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    median_seconds = models.DecimalField(
+        _("median response (seconds)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True)
+
+    class Meta:
+        verbose_name = _("response-time attempt")
+        verbose_name_plural = _("response-time attempts")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]

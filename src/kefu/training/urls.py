@@ -2,10 +2,12 @@ from django.urls import path
 
 from kefu.training import (
     views,
+    views_chat,
     views_closed_book,
     views_competitions,
     views_evaluation,
     views_library,
+    views_needs,
     views_plans,
 )
 
@@ -58,4 +60,16 @@ urlpatterns = [
         views_competitions.competition_act,
         name="competition_act",
     ),
+]
+urlpatterns += [
+    path("needs/", views_needs.needs_board, name="needs"),
+    path("needs/new/", views_needs.need_file, name="need_file"),
+    path("needs/<int:pk>/<str:action>/", views_needs.need_review, name="need_review"),
+]
+urlpatterns += [
+    path("chat/", views_chat.chat_tests, name="chat_tests"),
+    path("chat/new/", views_chat.chat_script_create, name="chat_script_create"),
+    path("chat/<int:pk>/start/", views_chat.chat_start, name="chat_start"),
+    path("chat/attempts/<int:pk>/", views_chat.chat_attempt, name="chat_attempt"),
+    path("chat/attempts/<int:pk>/answer/", views_chat.chat_answer, name="chat_answer"),
 ]
