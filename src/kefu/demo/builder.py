@@ -385,6 +385,8 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.education_rows import build_education_rows  # issue 21 §2: the school
 
     build_education_rows(now=now, seed=seed, story=story)  # lessons, hours, leaves, no-shows
+    school = list(BusinessLine.objects.filter(code="edu"))
+    build_reports_rows(school, now=now, seed=seed)  # the school's units, bases and weeks too
     from kefu.demo.channels_registers_rows import build_channels_registers_rows  # issue 17
 
     build_channels_registers_rows(lines, now=now, seed=seed)  # registers, 96860 feed (LOG, CMP-6)
