@@ -156,14 +156,13 @@ def test_conversion_counts_orders_placed_after_an_enquiry_and_complete_records(
     def order(customer, day, no):
         Order.objects.create(customer=customer, order_no=no, amount="9800", placed_at=at(day))
 
-    order(a, 8, "A1")  # after the enquiry: counts
-    order(b, 3, "B1")  # before the enquiry: does not
-    order(c, 25, "C1")
-    order(c, 26, "C2")  # two orders, two units (成单台数)
-    order(c, 2, "C0")  # before any enquiry
+    order(a, 8, "A1")  # after the enquiry: it converted
+    order(a, 9, "A2")  # a second order converts no second enquiry
+    order(b, 3, "B1")  # before the enquiry: not converted
+    order(c, 25, "C1")  # after both of c's enquiries: both converted
     # when
     report = capability_reports.build(manager, "conversion", "2026-10")
-    # then: 3 orders ÷ 4 enquiries, 1 complete record of 4 enquiries
+    # then: 3 converted ÷ 4 enquiries, 1 complete record of 4 enquiries
     data = report.data
     assert (data["enquiries"], data["orders"], data["conversion"]) == (4, 3, 75.0)
     assert (data["complete"], data["completeness"]) == (1, 25.0)

@@ -126,7 +126,7 @@ def campaign_report(user, value, line_id) -> Report:
             _("Returns"),
             figure_value,
             [
-                [_("Received"), returns["received"]],
+                [_("Returns received"), returns["received"]],
                 [_("Resolved"), returns["resolved"]],
                 [_("Resolved in time"), returns["on_time"]],
                 [_("In-time rate"), _pct(returns["on_time_rate"])],
@@ -140,7 +140,7 @@ def campaign_report(user, value, line_id) -> Report:
                 [_("Sent"), reships["sent"]],
                 [_("Found correct"), reships["correct"]],
                 [_("Found wrong"), reships["wrong"]],
-                [_("Not checked yet"), reships["unchecked"]],
+                [_("Reshipments not checked yet"), reships["unchecked"]],
                 [_("Reshipment accuracy (补发准确率)"), _pct(reships["accuracy"])],
                 [_("Average turnaround (hours)"), _num(reships["turnaround"])],
             ],

@@ -358,29 +358,28 @@ def repairs(user, value, line_id) -> Report:
 
 
 def _conversion_month(user, line_id, month: st.Month) -> dict:
-    """One month's enquiries (咨询 tickets received), the orders their customers placed after
-    enquiring (SEG-10: conversion = orders ÷ enquiries, 42 ÷ 1,459 = 2.88 %), and the enquiries
+    """One month's enquiries (咨询 tickets received), those followed by an order of their customer
+    within the month (SEG-10: conversion = orders ÷ enquiries, 42 ÷ 1,459 = 2.88 %), and those
     whose customer record holds both 单位名称 and the install address (ARC-11: 993 ÷ 1,459 = 68 %)."""
     from django.db.models import Exists, OuterRef
 
     from kefu.customers.models import Order
     from kefu.tickets.models import TicketType
 
-    start, end = month.bounds
+    _start, end = month.bounds
     enquiries = st._tickets(user, line_id, month).filter(type=TicketType.CONSULT)
     counts = enquiries.aggregate(
         enquiries=Count("id"),
         complete=Count("id", filter=~Q(customer__organisation="") & ~Q(customer__address="")),
     )
-    # an order counts once, for a customer who had enquired in the month before placing it
-    enquired_before = enquiries.filter(
-        customer_id=OuterRef("customer_id"), created_at__lte=OuterRef("placed_at")
+    # an enquiry converts when its customer placed an order after it, within the month (one
+    # order per enquiry at most, so the rate never passes 100 %)
+    ordered_after = Order.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        placed_at__gte=OuterRef("created_at"),
+        placed_at__lt=end,
     )
-    orders = (
-        Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
-        .filter(Exists(enquired_before))
-        .count()
-    )
+    orders = enquiries.filter(Exists(ordered_after)).count()
     return {
         "month": month.label,
         "enquiries": counts["enquiries"],
