@@ -323,10 +323,9 @@ def _write_provider_ids(pairs: list[tuple[int, str]], batch: int = 300) -> None:
             cases = " ".join("WHEN %s THEN %s" for _p in part)
             marks = ", ".join("%s" for _p in part)
             params = [x for pair in part for x in pair] + [pk for pk, _id in part]
-            cursor.execute(
-                f"UPDATE {table} SET provider_id = CASE id {cases} END WHERE id IN ({marks})",
-                params,
-            )
+            # the table name is the model's, every value a placeholder
+            sql = f"UPDATE {table} SET provider_id = CASE id {cases} END WHERE id IN ({marks})"  # nosec B608
+            cursor.execute(sql, params)
 
 
 def send_many_from_core(messages: list[tuple[str, str]], **options) -> list:
