@@ -24,7 +24,7 @@ from kefu.commerce.schemas_team import (
     ReshipmentOut,
     ReshipmentPageOut,
     ReshipmentSendIn,
-    TeamOut,
+    ReturnsTeamOut,
 )
 from kefu.commerce.services import returns_team
 from kefu.core.errors import Invalid
@@ -49,7 +49,7 @@ def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
     return first, last
 
 
-@router.get("/team", response=TeamOut, operation_id="commerce_team")
+@router.get("/team", response=ReturnsTeamOut, operation_id="commerce_team")
 def team(request, start: Day | None = None, end: Day | None = None):
     """补发 sent in the period with 补发准确率 (correct ÷ all sent; one not yet checked counts in
     the whole) and the median turnaround; refund completion per specialist, ranked with shared

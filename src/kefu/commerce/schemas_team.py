@@ -25,7 +25,7 @@ class SpecialistOut(Schema):
     median_hours: str | None
 
 
-class TeamOut(Schema):
+class ReturnsTeamOut(Schema):
     start: dt.date
     end: dt.date
     reshipments: ReshipFiguresOut

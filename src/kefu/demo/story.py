@@ -362,8 +362,9 @@ def _line_story(line, *, rng, now, supervisors, story: Story) -> None:
 
 
 def _malignant_every_month(grades: list, changes: list, *, tz) -> None:
-    """Every month of a line has its 恶性投诉 (a supervisor's monthly report lists them): where
-    chance gave a month none, its first repeat complaint was flagged by a supervisor."""
+    """Every month of a line has its 恶性投诉 and 重复投诉 (a supervisor's monthly report lists
+    them): where chance gave a month no malignant one, its first repeat complaint was flagged by
+    a supervisor; where it gave no repeat one, an ordinary complaint's customer called again."""
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for grade in grades:
         local = timezone.localtime(grade.updated_at, tz)
@@ -395,6 +396,28 @@ def _malignant_every_month(grades: list, changes: list, *, tz) -> None:
         grade.grade, grade.flags, grade.repeat_count = Grade.MALIGNANT, ["media"], 1
         change.after, change.rule = Grade.MALIGNANT, GradeChange.Rule.SUPERVISOR
         change.reason = "客户多次投诉并扬言向媒体曝光，主管标记为恶性投诉"
+    for (
+        month
+    ) in by_month.values():  # and its 重复投诉: where chance gave none, a customer called again
+        if any(g.grade == Grade.REPEAT for g in month):
+            continue
+        grade = next((g for g in month if g.grade == Grade.ORDINARY), None)
+        if grade is None:
+            continue
+        grade.grade, grade.repeat_count = Grade.REPEAT, 1
+        changes.append(
+            GradeChange(
+                ticket_id=grade.ticket_id,
+                business_line_id=grade.business_line_id,
+                department_id=grade.unit[0],
+                team_id=grade.unit[1],
+                before=Grade.ORDINARY,
+                after=Grade.REPEAT,
+                rule=GradeChange.Rule.REOPENED,
+                reason=_grade_reason(GradeChange.Rule.REOPENED),
+                created_at=grade.updated_at,
+            )
+        )
 
 
 def _call_result(outcome: str, rng) -> str:
