@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts.models import User
-from kefu.demo.bulk import historic_timestamps
+from kefu.demo.bulk import historic_timestamps, reset_sequences
 from kefu.demo.sla_rows import build_sla_rows
 from kefu.demo.survey_rows import build_survey_rows
 from kefu.followups.models import (
@@ -106,6 +106,8 @@ def build_story(lines, *, now: dt.datetime, seed: int) -> Story:
         for line in lines:
             _line_story(line, rng=rng, now=now, supervisors=supervisors, story=story)
         story.sla_events, story.notifications = build_sla_rows(now=now)
+    # PostgreSQL: the sequences must pass the preassigned ids before any service inserts a row
+    reset_sequences(CallbackTask, CallRecord)
     _work_open_callbacks(now=now, rng=rng)
     return story
 
