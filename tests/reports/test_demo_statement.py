@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from testkit import shared_demo
 
 from kefu.accounts.models import User
-from kefu.demo.builder import build_demo
 from kefu.demo.reports_rows import build_reports_rows
 from kefu.reports import statement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_statement_shows_ranked_units_with_true_ratios(db):
-    build_demo(tickets=400)
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with shared_demo(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def demo(built, db):
+    return None
+
+
+def test_demo_statement_shows_ranked_units_with_true_ratios(demo):
     manager = User.objects.get(username="manager")
     month = statement.month_of(timezone.localdate()).previous()
     data = statement.monthly(manager, period=month)
