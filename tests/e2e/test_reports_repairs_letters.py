@@ -1,5 +1,5 @@
 """Issue 22 §4 and FU-10 in Chromium, offline, in Chinese and in English: the 4S after-sales
-report and the repeat-repair report each download as .xlsx and PDF, and the archive of the
+report, the repeat-repair report and the poor-review report each download as .xlsx and PDF, and the archive of the
 weekly feedback letters shows the letter with its e-mail."""
 
 from __future__ import annotations
@@ -8,12 +8,14 @@ import datetime as dt
 import itertools
 
 import pytest
+from commerce.conftest import at, make_orders, shop  # noqa: F401  (the shop's order fixtures)
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from testkit import make_user
 
 from kefu.booking import repairs, workshop_services
+from kefu.commerce.services import reviews
 from kefu.customers import assets
 from kefu.customers import services as customers
 from kefu.reports import letter_mail, periodic_services, periods
@@ -51,7 +53,7 @@ def _context(browser, live_server, user, language):
 
 
 @pytest.fixture
-def rows(transactional_db, org, manager):
+def rows(transactional_db, org, manager, make_orders):  # noqa: F811
     """A delivered 首保 that came back (a 100 % comeback rate), a 续保 (March 2026); a repeat repair (April 2026); a
     letter to 仓库 for last week, e-mailed."""
     advisor = make_user("s4_advisor", "agent", team=org.s4_front)
@@ -119,6 +121,15 @@ def rows(transactional_db, org, manager):
         user=manager, week=week, unit_id=unit.pk, text="本周客户反映配送慢，请仓库整改。"
     )
     letter_mail.send(letter.pk)
+    paid = {"paid_at": "2026-11-11 09:10:00", "delivered_at": "2026-11-13 10:00:00"}
+    orders = make_orders([("R1", "2026-11-11 09:00:00", 100, paid)])
+    reviews.review_record(
+        actor=None,
+        order=orders["R1"],
+        rating=1,
+        text="包装破了",
+        reviewed_at=at("2026-11-14 12:00:00"),
+    )
     return boss, week
 
 
@@ -134,12 +145,14 @@ def test_repair_reports_and_the_letter_archive_open_and_download(
     pages = (
         (boss, "aftersales", "4S店售后" if zh else "4S after-sales report", "100.00 %"),
         (manager, "repeat_repairs", "重复维修率" if zh else "Repeat-repair rate", "50.00 %"),
+        (manager, "poor_reviews", "中差评统计表" if zh else "Poor-review report", "包装破了"),
     )
     for user, kind, title, figure in pages:
         context = _context(browser, live_server, user, language)
         page = context.new_page()
         page.set_default_timeout(90_000)
-        page.goto(f"/reports/{kind}/?year={YEAR}", wait_until="domcontentloaded")
+        param = "period=2026-11" if kind == "poor_reviews" else f"year={YEAR}"
+        page.goto(f"/reports/{kind}/?{param}", wait_until="domcontentloaded")
         text = page.inner_text("body")
         assert title in text and figure in text
         page.screenshot(path=str(ARTIFACTS / f"reports-{kind}-{language}.png"), full_page=True)

@@ -75,3 +75,7 @@ def test_demo_statement_shows_ranked_units_with_true_ratios(db):
     fixes = capability_reports.build(manager, "repeat_repairs", year).data
     assert fixes["total"] > 100 and 0 < fixes["repeats"] < fixes["total"]
     assert any(r["lowest"] for r in fixes["repairers"])
+    # §4 e-commerce row: last month's 中差评 of the shop, most of them replied to
+    reviews = capability_reports.build(manager, "poor_reviews", month.label).data
+    assert reviews["total"]["total"] > 0 and reviews["total"]["replied"] > 0
+    assert len(reviews["reviews"]) == reviews["total"]["total"]

@@ -23,6 +23,7 @@ KINDS = (
     "conversion",
     "training",
     "double11",
+    "poor_reviews",
 )
 MAX_ROWS = 2_000  # rows of a list in one report (the page says when more exist)
 UNHAPPY = ("dissatisfied", "rejected_solution")
@@ -570,6 +571,7 @@ def training(user, value, line_id) -> Report:
 def build(user, kind: str, value, *, business_line=None) -> Report:
     from kefu.reports.campaign_report import campaign_report
     from kefu.reports.repair_reports import aftersales, repeat_repairs
+    from kefu.reports.review_report import poor_reviews
 
     line_id = st.line_for(user, business_line)
     return {
@@ -582,4 +584,5 @@ def build(user, kind: str, value, *, business_line=None) -> Report:
         "conversion": conversion,
         "training": training,
         "double11": campaign_report,
+        "poor_reviews": poor_reviews,
     }[kind](user, value, line_id)
