@@ -382,6 +382,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.conversion_rows import build_conversion_rows  # RPT-9 record completeness
 
     build_conversion_rows(lines, now=now, seed=seed)
+    from kefu.demo.repair_centre_rows import build_repair_centre_rows  # RPR-2 repeat repairs
+
+    build_repair_centre_rows(now=now, seed=seed)
     from kefu.demo.education_rows import build_education_rows  # issue 21 §2: the school
 
     build_education_rows(now=now, seed=seed, story=story)  # lessons, hours, leaves, no-shows
