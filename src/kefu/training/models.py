@@ -430,9 +430,10 @@ class GateRequirement(TimestampedModel):
 # -- the course library and course development (TRN-1, TRN-2, TRN-3, TRN-10) -----------------
 
 
-class CourseModule(TimestampedModel):
+class CourseModule(VersionedModel):
     """A knowledge module of the library (TRN-2): 企业业务类知识, 客户服务类知识 with its areas
-    (电话服务, 投诉处理, 电话营销) as sub-modules, 其他支撑类知识."""
+    (电话服务, 投诉处理, 电话营销) as sub-modules, 其他支撑类知识. An archived module keeps its
+    courses but is offered for no new course or series."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
@@ -447,6 +448,7 @@ class CourseModule(TimestampedModel):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("knowledge module")
@@ -460,8 +462,9 @@ class CourseModule(TimestampedModel):
         return self.name
 
 
-class CourseSeries(TimestampedModel):
-    """A series of courses taught in order (基础电话服务技巧系列, 营销五部曲 …)."""
+class CourseSeries(VersionedModel):
+    """A series of courses taught in order (基础电话服务技巧系列, 营销五部曲 …), the micro-course
+    programme; archived, it keeps its courses but takes no new ones."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
@@ -470,6 +473,7 @@ class CourseSeries(TimestampedModel):
         CourseModule, verbose_name=_("module"), on_delete=models.PROTECT, related_name="series"
     )
     name = models.CharField(_("name"), max_length=100)
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("course series")
