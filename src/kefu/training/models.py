@@ -1058,3 +1058,78 @@ class ChatAttempt(TimestampedModel):
         verbose_name_plural = _("response-time attempts")
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]
+
+
+# -- the live drill on a practice queue (PK-3) -------------------------------------------------
+
+
+class DrillOutcome(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    RESHIP = "reship", _("Reship")
+    EXPLAIN = "explain", _("Explain the rule")
+    ESCALATE = "escalate", _("Escalate")
+
+
+class PracticeDrill(TimestampedModel):
+    """A practice queue's tickets: each a customer's message and the handling it calls for. The
+    queue is the training app's own; its tickets are never tickets, so never in a KPI."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    cases = models.JSONField(_("practice tickets"), default=list)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("live drill")
+        verbose_name_plural = _("live drills")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrillRun(VersionedModel):
+    """One trainee working the practice queue: ``work`` holds each closed ticket (case index,
+    reply, handling, server-timed seconds); graded when the last is closed; the trainer's score
+    is the certification's ``drill`` component."""
+
+    drill = models.ForeignKey(
+        PracticeDrill, verbose_name=_("live drill"), on_delete=models.CASCADE, related_name="runs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    work = models.JSONField(_("tickets worked"), default=list)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(_("handled right"), null=True, blank=True)
+    median_seconds = models.DecimalField(
+        _("median handling (seconds)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    score = models.DecimalField(
+        _("trainer's score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("drill run")
+        verbose_name_plural = _("drill runs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="drillrun_user")]

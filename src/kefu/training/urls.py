@@ -5,6 +5,7 @@ from kefu.training import (
     views_chat,
     views_closed_book,
     views_competitions,
+    views_drill,
     views_evaluation,
     views_library,
     views_library_edit,
@@ -90,4 +91,13 @@ urlpatterns += [
         views_library_edit.series_archive,
         name="library_series_archive",
     ),
+]
+urlpatterns += [
+    path("drills/", views_drill.drills, name="drills"),
+    path("drills/new/", views_drill.drill_create, name="drill_create"),
+    path("drills/<int:pk>/start/", views_drill.run_start, name="drill_start"),
+    path("drills/<int:pk>/results/", views_drill.drill_results, name="drill_results"),
+    path("drills/runs/<int:pk>/", views_drill.run_page, name="drill_run"),
+    path("drills/runs/<int:pk>/close/", views_drill.ticket_close, name="drill_close"),
+    path("drills/runs/<int:pk>/score/", views_drill.run_score, name="drill_score"),
 ]
