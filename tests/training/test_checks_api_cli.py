@@ -186,3 +186,14 @@ def test_cli_chat_results_prints_finished_sittings_and_refuses_bad_input(lead, a
     ]:
         assert main(["training", "chat-results", *bad]) == 2
         assert words in capsys.readouterr().err
+
+
+def test_the_lead_sees_the_teams_response_time_results_on_the_page(lead, agent, agent2, web_as):
+    from django.urls import reverse
+
+    script = chat_services.script_create(actor=lead, title="售后响应测试", messages=MESSAGES)
+    _sit(agent, script, [10, 20, 40])
+    _sit(agent2, script, [10, 20, 40])  # another team
+    page = web_as(lead).get(reverse("training:chat_tests"))
+    assert [a.user.username for a in page.context["team_results"]] == ["agent"]
+    assert web_as(agent).get(reverse("training:chat_tests")).context["team_results"] == []
