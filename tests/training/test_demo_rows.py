@@ -56,6 +56,12 @@ def test_demo_library_has_the_spec_series_kb4_set_and_a_project_at_each_stage(
     assert states == {"rolled_out", "trialled", "survey"}
     waiting = CourseProject.objects.get(state="trialled")
     assert waiting.top_needs[0]["votes"] >= 1 and waiting.experts.exists()
+    # the structure page: an archived series, its retired course kept, offered for nothing new
+    from kefu.training.models import CourseSeries
+
+    old = CourseSeries.objects.get(archived=True)
+    assert [c.status for c in old.courses.all()] == ["retired"]
+    assert CourseSeries.objects.filter(archived=False).count() >= 2
 
 
 def test_demo_evaluations_show_micro_courses_above_all_training(org, lead, supervisor):

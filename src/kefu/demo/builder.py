@@ -366,6 +366,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.training_chat_rows import build_chat_rows  # PK-3 response-time test
 
     build_chat_rows(now=now, seed=seed)
+    from kefu.demo.training_drill_rows import build_drill_rows  # PK-3 live drill
+
+    build_drill_rows(now=now, seed=seed)
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 

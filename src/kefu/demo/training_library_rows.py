@@ -133,6 +133,29 @@ def build_library_rows(line, people, *, lead, supervisor, manager, now) -> None:
         for title, course in created.items():
             TrainingClass.objects.filter(business_line=line, title=title).update(course=course)
         _projects(line, people, created, lead, supervisor, manager, now)
+    _archived_series(line, modules["电话服务"], supervisor or lead, now)
+
+
+def _archived_series(line, module, actor, now) -> None:
+    """Last year's phone-service series, its course retired, archived through the service (an
+    audited edit the library's structure page shows)."""
+    from kefu.training import library_services
+
+    old = CourseSeries.objects.create(
+        business_line=line, name="电话服务基础系列（旧版）", module=module
+    )
+    Course.objects.create(
+        business_line=line,
+        module=module,
+        series=old,
+        title="电话礼仪（旧版）",
+        minutes=60,
+        method="theory",
+        objectives="问候、转接与结束语",
+        owner=actor,
+        status="retired",
+    )
+    library_services.series_archive(actor=actor, series=old, version=1, archived=True)
 
 
 def _projects(line, people, created, lead, supervisor, manager, now) -> None:

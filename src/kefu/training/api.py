@@ -651,3 +651,9 @@ def round_answer(request, competition_id: int, payload: TrainingBuzzIn):
         raise NotFound()
     buzz = competition_services.round_answer(actor=request.user, round=rnd, given=payload.given)
     return Status(201, {"round": rnd.number, "correct": buzz.correct, "at": buzz.at})
+
+
+# the half-year needs (TRN-8) and the response-time test's results (PK-3) live in their own module
+from kefu.training.api_checks import router as checks_router  # noqa: E402
+
+router.add_router("", checks_router)

@@ -1,14 +1,14 @@
 """``kefu training``: ``typing-score`` (score a typing test from two text files),
 ``status USERNAME`` (certifications, missing queues, hours) and ``import-questions FILE.xlsx``
 (the question bank; a bad row loads nothing) and ``leaderboard COMPETITION_ID`` (ranks, ties
-shared). These print JSON (``--json`` is accepted too); bad
+shared); ``needs`` and ``chat-results`` are in ``cli_checks``. These print JSON (``--json`` is accepted too); bad
 input goes to stderr with exit code 2."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kefu.cli import UsageError
+from kefu.cli import UsageError, print_json
 
 
 def register(sub) -> None:
@@ -39,6 +39,10 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (the default)")
     p.set_defaults(func=cmd_leaderboard)
 
+    from kefu.training import cli_checks
+
+    cli_checks.register(group_sub)
+
 
 def _read(path: str, what: str) -> str:
     try:
@@ -60,7 +64,6 @@ def _positive(value: str, what: str) -> float:
 
 
 def cmd_typing_score(args) -> int:
-    from kefu.cli import print_json
     from kefu.training.typing_test import score
 
     seconds = _positive(args.seconds, "--seconds")
@@ -75,7 +78,6 @@ def cmd_typing_score(args) -> int:
 
 def cmd_status(args) -> int:
     from kefu.accounts.models import User
-    from kefu.cli import print_json
     from kefu.training.selectors import status
 
     user = User.objects.filter(username=args.username).first()
@@ -89,7 +91,6 @@ def cmd_import_questions(args) -> int:
     import sys
 
     from kefu.accounts.models import BusinessLine
-    from kefu.cli import print_json
     from kefu.training.services import ImportErrors, questions_import
 
     lines = BusinessLine.objects.order_by("id")
@@ -110,7 +111,6 @@ def cmd_import_questions(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from kefu.cli import print_json
     from kefu.training.models import Competition
     from kefu.training.selectors import board
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from kefu.core import scope
 from kefu.core.errors import NotFound
@@ -10,12 +10,33 @@ from kefu.training import courses, development
 from kefu.training.models import Course, CourseModule, CourseProject, CourseSeries, ProjectNeed
 
 
-def modules_for(user):
-    return CourseModule.objects.filter(scope.business_line_q(user)).select_related("parent")
+def _live(qs, live: bool, keep):
+    """``live``: the unarchived ones (what a form offers), and ``keep`` (the one chosen already)."""
+    return qs.filter(Q(archived=False) | Q(pk=keep)) if live else qs
 
 
-def series_for(user):
-    return CourseSeries.objects.filter(scope.business_line_q(user)).select_related("module")
+def modules_for(user, *, live: bool = False, keep=None):
+    qs = CourseModule.objects.filter(scope.business_line_q(user)).select_related("parent")
+    return _live(qs, live, keep)
+
+
+def series_for(user, *, live: bool = False, keep=None):
+    qs = CourseSeries.objects.filter(scope.business_line_q(user)).select_related("module")
+    return _live(qs, live, keep)
+
+
+def module_get(user, pk) -> CourseModule:
+    obj = modules_for(user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def series_get(user, pk) -> CourseSeries:
+    obj = series_for(user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
 
 
 def courses_for(user, *, module=None, status=None):

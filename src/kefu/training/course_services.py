@@ -68,7 +68,9 @@ def module_create(*, actor, name: str, parent=None, position: int = 0) -> Course
     require_lead(actor)
     line_id = _line_id(actor)
     name = _text("name", name, max_length=100)
-    parent = _of_line(CourseModule, parent, line_id, "parent", required=False)
+    parent = _not_archived(
+        _of_line(CourseModule, parent, line_id, "parent", required=False), "parent"
+    )
     if CourseModule.objects.filter(business_line_id=line_id, name=name).exists():
         raise _invalid("name", _("The library has a module of that name already."))
     module = CourseModule.objects.create(
@@ -83,7 +85,7 @@ def series_create(*, actor, name: str, module) -> CourseSeries:
     require_lead(actor)
     line_id = _line_id(actor)
     name = _text("name", name, max_length=100)
-    module = _of_line(CourseModule, module, line_id, "module")
+    module = _not_archived(_of_line(CourseModule, module, line_id, "module"), "module")
     if CourseSeries.objects.filter(business_line_id=line_id, name=name).exists():
         raise _invalid("name", _("The library has a series of that name already."))
     series = CourseSeries.objects.create(business_line_id=line_id, name=name, module=module)
@@ -91,7 +93,14 @@ def series_create(*, actor, name: str, module) -> CourseSeries:
     return series
 
 
-def _course_values(line_id: int, data: dict) -> dict:
+def _not_archived(obj, field: str, kept_id=None):
+    """An archived module or series takes no new course; one a course is in already stays."""
+    if obj is not None and obj.archived and obj.pk != kept_id:
+        raise _invalid(field, _("Archived: choose another or restore it first."))
+    return obj
+
+
+def _course_values(line_id: int, data: dict, current: Course | None = None) -> dict:
     values = {
         "title": _text("title", data.get("title")),
         "minutes": _minutes(data.get("minutes", courses.MICRO_DEFAULT_MINUTES)),
@@ -105,6 +114,8 @@ def _course_values(line_id: int, data: dict) -> dict:
         raise _invalid("method", _("Unknown."))
     if values["series"] is not None and values["series"].module_id != values["module"].pk:
         raise _invalid("series", _("The series belongs to another module."))
+    _not_archived(values["module"], "module", current and current.module_id)
+    _not_archived(values["series"], "series", current and current.series_id)
     return values
 
 
@@ -144,7 +155,7 @@ def course_update(*, actor, course: Course, version: int, **data) -> Course:
     """Change a course; when a published course's content changes its course version
     (``revision``) goes up by one. Stale ``version`` → 409."""
     require_lead(actor)
-    values = _course_values(course.business_line_id, data)
+    values = _course_values(course.business_line_id, data, current=course)
     clash = Course.objects.filter(business_line_id=course.business_line_id, title=values["title"])
     if clash.exclude(pk=course.pk).exists():
         raise _invalid("title", _("The library has a course of that title already."))
@@ -359,8 +370,10 @@ def _file_course(actor, project: CourseProject, data: dict) -> Course:
     """HR files the accepted course: published in the library, or a new version (``revision``)
     of the library's course of the same title."""
     line_id = project.business_line_id
-    module = _of_line(CourseModule, data.get("module"), line_id, "module")
-    series = _of_line(CourseSeries, data.get("series"), line_id, "series", required=False)
+    module = _not_archived(_of_line(CourseModule, data.get("module"), line_id, "module"), "module")
+    series = _not_archived(
+        _of_line(CourseSeries, data.get("series"), line_id, "series", required=False), "series"
+    )
     owner = project.developers.order_by("pk").first()
     content = {
         "module": module,

@@ -430,9 +430,10 @@ class GateRequirement(TimestampedModel):
 # -- the course library and course development (TRN-1, TRN-2, TRN-3, TRN-10) -----------------
 
 
-class CourseModule(TimestampedModel):
+class CourseModule(VersionedModel):
     """A knowledge module of the library (TRN-2): 企业业务类知识, 客户服务类知识 with its areas
-    (电话服务, 投诉处理, 电话营销) as sub-modules, 其他支撑类知识."""
+    (电话服务, 投诉处理, 电话营销) as sub-modules, 其他支撑类知识. An archived module keeps its
+    courses but is offered for no new course or series."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
@@ -447,6 +448,7 @@ class CourseModule(TimestampedModel):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("knowledge module")
@@ -460,8 +462,9 @@ class CourseModule(TimestampedModel):
         return self.name
 
 
-class CourseSeries(TimestampedModel):
-    """A series of courses taught in order (基础电话服务技巧系列, 营销五部曲 …)."""
+class CourseSeries(VersionedModel):
+    """A series of courses taught in order (基础电话服务技巧系列, 营销五部曲 …), the micro-course
+    programme; archived, it keeps its courses but takes no new ones."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
@@ -470,6 +473,7 @@ class CourseSeries(TimestampedModel):
         CourseModule, verbose_name=_("module"), on_delete=models.PROTECT, related_name="series"
     )
     name = models.CharField(_("name"), max_length=100)
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("course series")
@@ -1054,3 +1058,78 @@ class ChatAttempt(TimestampedModel):
         verbose_name_plural = _("response-time attempts")
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]
+
+
+# -- the live drill on a practice queue (PK-3) -------------------------------------------------
+
+
+class DrillOutcome(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    RESHIP = "reship", _("Reship")
+    EXPLAIN = "explain", _("Explain the rule")
+    ESCALATE = "escalate", _("Escalate")
+
+
+class PracticeDrill(TimestampedModel):
+    """A practice queue's tickets: each a customer's message and the handling it calls for. The
+    queue is the training app's own; its tickets are never tickets, so never in a KPI."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    cases = models.JSONField(_("practice tickets"), default=list)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("live drill")
+        verbose_name_plural = _("live drills")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrillRun(VersionedModel):
+    """One trainee working the practice queue: ``work`` holds each closed ticket (case index,
+    reply, handling, server-timed seconds); graded when the last is closed; the trainer's score
+    is the certification's ``drill`` component."""
+
+    drill = models.ForeignKey(
+        PracticeDrill, verbose_name=_("live drill"), on_delete=models.CASCADE, related_name="runs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    work = models.JSONField(_("tickets worked"), default=list)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(_("handled right"), null=True, blank=True)
+    median_seconds = models.DecimalField(
+        _("median handling (seconds)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    score = models.DecimalField(
+        _("trainer's score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("drill run")
+        verbose_name_plural = _("drill runs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="drillrun_user")]

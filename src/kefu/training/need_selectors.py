@@ -103,3 +103,33 @@ def failed_attempts(people: list[User]) -> list[ExamAttempt]:
         .select_related("exam", "user")
         .order_by("-started_at")[:100]
     )
+
+
+def needs_for(user, *, year=None, half=None, team_id=None, state=None):
+    """The needs ``user`` may read: an agent their own; a lead or above those of the people in
+    their scope (and their own)."""
+    if scope.at_least(user, scope.LEAD):
+        qs = HalfYearNeed.objects.filter(scope.records_q(user, owners=("user_id",)))
+    else:
+        qs = HalfYearNeed.objects.filter(user=user)
+    for name, value in (("year", year), ("half", half), ("team_id", team_id), ("state", state)):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    return qs.select_related("user", "filed_by", "reviewer")
+
+
+def board_summary(team: Team, year: int, half: int) -> dict:
+    """The board as data (the API and ``kefu training needs``): who has filed, who has not,
+    and the roll-up by topic."""
+    rows = board(team, year, half)
+    return {
+        "team": team.pk,
+        "team_name": team.name,
+        "year": year,
+        "half": half,
+        "quarters": list(needs.quarters(half)),
+        "members": len(rows),
+        "filed": sum(1 for r in rows if r.filed),
+        "not_filed": [r.person.username for r in rows if not r.filed],
+        "rollup": rollup(team, year, half),
+    }

@@ -107,7 +107,10 @@ def need_file(
 def need_review(
     *, actor, need: HalfYearNeed, action: str, version: int, note: str = ""
 ) -> HalfYearNeed:
-    """Agree to a need or decline it with a note (a lead or above with the person in scope)."""
+    """Agree to a need or decline it with a note (a lead or above with the person in scope).
+    A version other than the need's → 409 first: the caller saw the need before a review."""
+    if version != need.version:
+        raise StaleWrite()
     try:
         after = needs.check_review(
             action,

@@ -5,8 +5,10 @@ from kefu.training import (
     views_chat,
     views_closed_book,
     views_competitions,
+    views_drill,
     views_evaluation,
     views_library,
+    views_library_edit,
     views_needs,
     views_plans,
 )
@@ -72,4 +74,30 @@ urlpatterns += [
     path("chat/<int:pk>/start/", views_chat.chat_start, name="chat_start"),
     path("chat/attempts/<int:pk>/", views_chat.chat_attempt, name="chat_attempt"),
     path("chat/attempts/<int:pk>/answer/", views_chat.chat_answer, name="chat_answer"),
+]
+urlpatterns += [
+    path("library/structure/", views_library_edit.structure, name="library_structure"),
+    path("library/modules/new/", views_library_edit.module_create, name="library_module_create"),
+    path("library/modules/<int:pk>/", views_library_edit.module_edit, name="library_module"),
+    path(
+        "library/modules/<int:pk>/archive/",
+        views_library_edit.module_archive,
+        name="library_module_archive",
+    ),
+    path("library/series/new/", views_library_edit.series_create, name="library_series_create"),
+    path("library/series/<int:pk>/", views_library_edit.series_edit, name="library_series"),
+    path(
+        "library/series/<int:pk>/archive/",
+        views_library_edit.series_archive,
+        name="library_series_archive",
+    ),
+]
+urlpatterns += [
+    path("drills/", views_drill.drills, name="drills"),
+    path("drills/new/", views_drill.drill_create, name="drill_create"),
+    path("drills/<int:pk>/start/", views_drill.run_start, name="drill_start"),
+    path("drills/<int:pk>/results/", views_drill.drill_results, name="drill_results"),
+    path("drills/runs/<int:pk>/", views_drill.run_page, name="drill_run"),
+    path("drills/runs/<int:pk>/close/", views_drill.ticket_close, name="drill_close"),
+    path("drills/runs/<int:pk>/score/", views_drill.run_score, name="drill_score"),
 ]

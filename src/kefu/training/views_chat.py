@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kefu.core import scope
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
-from kefu.training import chat_services
+from kefu.training import chat_selectors, chat_services
 from kefu.training.models import ChatAttempt, ChatScript
 
 
@@ -28,6 +28,13 @@ def chat_tests(request, status=200, errors=None):
             ChatAttempt.objects.filter(user=request.user).select_related("script")[:20]
         ),
         "may_set": scope.at_least(request.user, scope.LEAD),
+        "team_results": list(
+            chat_selectors.results_for(request.user, finished=True)
+            .exclude(user=request.user)
+            .order_by("-started_at")[:50]
+        )
+        if scope.at_least(request.user, scope.LEAD)
+        else [],
         "form": request.POST if request.method == "POST" else {},
         "errors": errors or {},
     }

@@ -57,7 +57,8 @@ def library(request, status=200):
     context = {
         "page": page,
         "modules": list(selectors.modules_for(user)[:100]),
-        "series": list(selectors.series_for(user)[:200]),
+        "live_modules": list(selectors.modules_for(user, live=True)[:100]),
+        "live_series": list(selectors.series_for(user, live=True)[:200]),
         "overview": selectors.series_overview(user),
         "module": module,
         "is_lead": scope.at_least(user, scope.LEAD),
@@ -120,8 +121,8 @@ def course_detail(request, pk: int):
         "course": course,
         "kind": _kind_labels().get(courses.length_kind(course.minutes) or "", ""),
         "is_lead": scope.at_least(user, scope.LEAD),
-        "modules": list(selectors.modules_for(user)[:100]),
-        "series": list(selectors.series_for(user)[:200]),
+        "modules": list(selectors.modules_for(user, live=True, keep=course.module_id)[:100]),
+        "series": list(selectors.series_for(user, live=True, keep=course.series_id)[:200]),
         "lengths": courses.ALLOWED_MINUTES,
         "methods": CourseMethod.choices,
         "statuses": CourseStatus.choices,
@@ -197,8 +198,8 @@ def project_detail(request, pk: int):
         ).order_by("username")[:200]
         if "form_team" in steps
         else [],
-        "modules": list(selectors.modules_for(user)[:100]) if "file" in steps else [],
-        "series": list(selectors.series_for(user)[:200]) if "file" in steps else [],
+        "modules": list(selectors.modules_for(user, live=True)[:100]) if "file" in steps else [],
+        "series": list(selectors.series_for(user, live=True)[:200]) if "file" in steps else [],
         "lengths": courses.ALLOWED_MINUTES,
         "states": development.STATES,
     }

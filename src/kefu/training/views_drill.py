@@ -1,0 +1,144 @@
+"""Pages of the live drill on a practice queue (PK-3): the line's drills and the trainee's runs,
+the practice queue a trainee works (each ticket timed by the server), and the trainer's results
+with the score that counts as the certification's drill component."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core import scope
+from kefu.core.errors import DomainError, PermissionDenied
+from kefu.core.idempotency import once
+from kefu.training import drill_services
+from kefu.training.models import DrillOutcome, DrillRun, PracticeDrill
+from kefu.training.selectors import people_for
+
+
+def _drills(user):
+    return PracticeDrill.objects.filter(business_line_id=user.business_line_id)
+
+
+def _runs_in_scope(user):
+    """Runs the trainer may read: those of the people in their scope."""
+    return DrillRun.objects.filter(
+        Q(user__in=people_for(user).values("pk")), drill__business_line_id=user.business_line_id
+    ).select_related("drill", "user", "scored_by")
+
+
+@login_required
+def drills(request, status=200, errors=None):
+    user = request.user
+    context = {
+        "drills": list(_drills(user).select_related("trainer")[:50]),
+        "runs": list(DrillRun.objects.filter(user=user).select_related("drill")[:20]),
+        "may_set": scope.at_least(user, scope.LEAD),
+        "outcomes": DrillOutcome.choices,
+        "form": request.POST if request.method == "POST" else {},
+        "errors": errors or {},
+    }
+    return render(request, "training/drills.html", context, status=status)
+
+
+@login_required
+@require_POST
+@once
+def drill_create(request):
+    try:
+        practice = drill_services.drill_create(
+            actor=request.user,
+            title=request.POST.get("title", ""),
+            lines=request.POST.get("cases", "").splitlines(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return drills(request, status=exc.status, errors=exc.fields)
+    messages.success(request, _("The practice queue is set."))
+    return redirect("training:drill_results", pk=practice.pk)
+
+
+@login_required
+@require_POST
+def run_start(request, pk: int):
+    practice = get_object_or_404(_drills(request.user), pk=pk)
+    run = drill_services.run_start(actor=request.user, practice=practice)
+    return redirect("training:drill_run", pk=run.pk)
+
+
+@login_required
+def run_page(request, pk: int):
+    run = get_object_or_404(DrillRun.objects.select_related("drill"), pk=pk, user=request.user)
+    closed = {w["case"]: w for w in run.work}
+    labels = dict(DrillOutcome.choices)
+    tickets = [
+        {
+            "index": i,
+            "number": i + 1,
+            "message": case["message"],
+            "done": closed.get(i),
+            "done_label": labels.get(closed[i]["outcome"], "") if i in closed else "",
+            "right": i in closed and closed[i]["outcome"] == case["outcome"],
+            "expected": labels.get(case["outcome"], ""),
+        }
+        for i, case in enumerate(run.drill.cases)
+    ]
+    context = {
+        "run": run,
+        "open": [t for t in tickets if not t["done"]],
+        "closed": [t for t in tickets if t["done"]],
+        "total": len(tickets),
+        "outcomes": DrillOutcome.choices,
+    }
+    return render(request, "training/drill_run.html", context)
+
+
+@login_required
+@require_POST
+def ticket_close(request, pk: int):
+    run = get_object_or_404(DrillRun, pk=pk, user=request.user)
+    case = request.POST.get("case", "")
+    try:
+        drill_services.ticket_close(
+            actor=request.user,
+            run=run,
+            case=int(case) if case.isdigit() and len(case) < 4 else -1,
+            reply=request.POST.get("reply", ""),
+            outcome=request.POST.get("outcome", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("training:drill_run", pk=pk)
+
+
+@login_required
+def drill_results(request, pk: int):
+    user = request.user
+    if not scope.at_least(user, scope.LEAD):
+        raise PermissionDenied(_("Only a team lead, supervisor or manager may do this."))
+    practice = get_object_or_404(_drills(user), pk=pk)
+    runs = list(_runs_in_scope(user).filter(drill=practice)[:200])
+    context = {"drill": practice, "runs": runs, "total": len(practice.cases)}
+    return render(request, "training/drill_results.html", context)
+
+
+@login_required
+@require_POST
+def run_score(request, pk: int):
+    run = get_object_or_404(_runs_in_scope(request.user), pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        drill_services.run_score(
+            actor=request.user,
+            run=run,
+            score=request.POST.get("score", ""),
+            version=int(version) if version.isdigit() and len(version) < 10 else 0,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The drill is scored."))
+    return redirect("training:drill_results", pk=run.drill_id)
