@@ -49,7 +49,8 @@ def main() -> None:
     django.setup()
     import logging
 
-    logging.getLogger("kefu.sms").setLevel(logging.WARNING)  # 2,000 SMS lines are not the figure
+    for name in ("kefu.sms", "kefu.messaging"):  # 2,000 SMS lines are not the figure
+        logging.getLogger(name).setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
