@@ -78,6 +78,7 @@ def main() -> None:
         json.dumps(
             {
                 "database": connection.vendor,
+                "load_average": [round(x, 1) for x in os.getloadavg()],
                 "tickets": tickets,
                 "month": month.label,
                 "build_seconds": round(built, 1),

@@ -81,6 +81,7 @@ def main() -> None:
         json.dumps(
             {
                 "database": connection.vendor,
+                "load_average": [round(x, 1) for x in os.getloadavg()],
                 "tickets": Ticket.objects.count(),
                 "build_seconds": built,
                 "reports": results,

@@ -57,3 +57,35 @@ def lock_keys(keys: list[str]) -> None:
                 " FROM unnest(%s::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
                 [keys],
             )
+
+
+def update_rows(objs: list, fields: list[str], *, batch: int = 200) -> None:
+    """Write ``fields`` of model instances ``objs`` (one model, saved rows) back in one
+    ``UPDATE … SET f = CASE id WHEN … END`` per ``batch`` rows: what ``bulk_update`` does, in
+    plain SQL. Django builds a resolved expression tree per row and field, which cost 49 of 53 s
+    for 3,000 imported orders against 0.4 s of SQL (bench/README.md, E-commerce). Values are
+    prepared by each field as for ``save()`` and bound as parameters."""
+    if not objs:
+        return
+    meta = type(objs[0])._meta
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(meta.pk.column)
+    columns = [meta.get_field(name) for name in fields]
+    with connection.cursor() as cursor:
+        for i in range(0, len(objs), batch):
+            part = objs[i : i + batch]
+            sets, params = [], []
+            for field in columns:
+                value = "%s"
+                if is_postgres():  # a bound value is untyped text to PostgreSQL's CASE
+                    value = f"CAST(%s AS {field.db_type(connection)})"
+                whens = " ".join(f"WHEN %s THEN {value}" for _o in part)
+                sets.append(f"{connection.ops.quote_name(field.column)} = CASE {pk} {whens} END")
+                for obj in part:
+                    prepared = field.get_db_prep_save(getattr(obj, field.attname), connection)
+                    params += [obj.pk, prepared]
+            marks = ", ".join("%s" for _o in part)
+            params += [obj.pk for obj in part]
+            # table and column names come from the model, every value is a placeholder
+            sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} IN ({marks})"  # nosec B608
+            cursor.execute(sql, params)

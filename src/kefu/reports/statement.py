@@ -131,6 +131,20 @@ def _clocked(user, line_id, month: Month, clock: str) -> QuerySet[Ticket]:
     )
 
 
+CLOCK_FIGURES = ("first_response", "resolution")
+
+
+def clock_counts(user, line_id, month: Month, figure: str) -> dict[str, int]:
+    """``total`` and ``met`` of a clock figure (first_response, resolution) in one pass over the
+    month's stopped clocks: the counts of ``drill(figure)`` and ``drill(figure + "_met")``."""
+    from kefu.tickets.models_sla import Clock
+
+    clock = {"first_response": Clock.FIRST_RESPONSE, "resolution": Clock.RESOLUTION}[figure]
+    return _clocked(user, line_id, month, clock).aggregate(
+        total=Count("pk"), met=Count("pk", filter=~_breach(clock))
+    )
+
+
 def callbacks_qs(user, line_id, month: Month):
     """First callbacks due in the month, open or done (the followups rates page's rule, §9.12)."""
     from kefu.followups.models import TaskStatus
@@ -375,10 +389,9 @@ def monthly(user, *, period, business_line=None) -> dict:
         business_line=line_id,
     )
     sla = {}
-    for clock in ("first_response", "resolution"):
-        total = drill(user, line_id, month, clock).count()
-        met = drill(user, line_id, month, f"{clock}_met").count()
-        sla[clock] = {"met": met, "total": total}
+    for clock in CLOCK_FIGURES:
+        counts = clock_counts(user, line_id, month, clock)
+        sla[clock] = {"met": counts["met"], "total": counts["total"]}
     line_name = (
         BusinessLine.objects.filter(pk=line_id).values_list("name", flat=True).first()
         if line_id

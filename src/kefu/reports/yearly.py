@@ -4,16 +4,16 @@ each month against its targets (met / missed), the year's totals and the same to
 year before (year on year).
 
 Each month's figures are those of ``statement.monthly`` for that month (the same rows, counted by
-one GROUP BY per figure over the year instead of twelve statements)."""
+one GROUP BY per figure over the year instead of twelve statements). The month of a row is a CASE
+over the twelve local month bounds, not TruncMonth: SQLite truncates a time-zone-aware time in a
+Python function called once per row (most of a 1,000,000-ticket year's time, bench/README.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Case, CharField, Count, Q, Value, When
 
 from kefu.reports import statement as st
 from kefu.reports.periods import Span, year_of
@@ -31,21 +31,29 @@ MONTH_FIGURES = (
 )
 
 
-def _key(value) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return value.strftime("%Y-%m")
+def _month_of_row(field: str, year: Span, *, dates: bool) -> Case:
+    """The YYYY-MM of ``field`` among the year's months (rows are already within the year):
+    the first month whose end lies after it, in local time for a time, as a date for a date."""
+    whens = []
+    day = year.start
+    while day < year.end:
+        month = st.month_of(day)
+        end = month.end if dates else month.bounds[1]
+        whens.append(When(**{f"{field}__lt": end}, then=Value(month.label)))
+        day = month.end
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def _grouped(qs, field: str, **counts) -> dict[str, dict]:
+def _grouped(qs, field: str, year: Span, *, dates: bool = False, **counts) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for row in qs.annotate(m=TruncMonth(field)).values("m").annotate(**counts).order_by():
-        out[_key(row.pop("m"))] = row
+    month = _month_of_row(field, year, dates=dates)
+    for row in qs.annotate(m=month).values("m").annotate(**counts).order_by():
+        out[row.pop("m")] = row
     return out
 
 
 def _counts(user, line_id, year: Span) -> dict[str, dict]:
-    """{YYYY-MM: {figure: count}} for the twelve months, nine figures in five queries."""
+    """{YYYY-MM: {figure: count}} for the twelve months, nine figures in four queries."""
     from kefu.followups.models import Grade
     from kefu.tickets.models_sla import Clock
 
@@ -60,6 +68,7 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
         _grouped(
             st.complaints_qs(user, line_id, whole),
             "created_at",
+            year,
             complaints=Count("pk"),
             repeat=Count("pk", filter=Q(complaint_grade__grade=Grade.REPEAT)),
             malicious=Count("pk", filter=Q(complaint_grade__grade=Grade.MALIGNANT)),
@@ -69,6 +78,8 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
         _grouped(
             st.callbacks_qs(user, line_id, whole),
             "due_on",
+            year,
+            dates=True,
             callbacks_due=Count("id"),
             callbacks_completed=Count("id", filter=Q(reached_at__isnull=False)),
         )
@@ -77,13 +88,8 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
         ("first_response", Clock.FIRST_RESPONSE),
         ("resolution", Clock.RESOLUTION),
     ):
-        clocked = st._clocked(user, line_id, whole, clock)
-        merge(_grouped(clocked, "created_at", **{name: Count("pk")}))
-        merge(
-            _grouped(
-                clocked.exclude(st._breach(clock)), "created_at", **{f"{name}_met": Count("pk")}
-            )
-        )
+        counts = {name: Count("pk"), f"{name}_met": Count("pk", filter=~st._breach(clock))}
+        merge(_grouped(st._clocked(user, line_id, whole, clock), "created_at", year, **counts))
     return out
 
 

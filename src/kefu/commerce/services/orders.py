@@ -18,6 +18,7 @@ from kefu.commerce import order_merge
 from kefu.commerce.models import Reminder, ReminderStatus
 from kefu.commerce.values import parse_amount, parse_bool, parse_time
 from kefu.core import audit
+from kefu.core.db import update_rows
 from kefu.core.errors import Invalid
 from kefu.customers import services as customers
 from kefu.customers.models import BuyerAccount, Customer, Order, Shop
@@ -235,12 +236,12 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
             stopped.append(existing.pk)
     Order.objects.bulk_create(new, batch_size=BATCH)
     # one UPDATE … CASE per group of rows that changed the same fields, in small batches (a CASE
-    # over every field of a thousand rows is what makes a naive bulk_update slow)
+    # over every field of a thousand rows is what makes a naive bulk_update slow), in plain SQL
     groups: dict[tuple, list[Order]] = {}
     for order, fields in changed:
         groups.setdefault(fields, []).append(order)
     for fields, group in groups.items():
-        Order.objects.bulk_update(group, [*fields, "updated_at"], batch_size=UPDATE_BATCH)
+        update_rows(group, [*fields, "updated_at"], batch=UPDATE_BATCH)
     if stopped:
         # payment or closing stops every pending reminder of the order (§9.5)
         Reminder.objects.filter(order_id__in=stopped, status=ReminderStatus.PENDING).update(
