@@ -337,6 +337,9 @@ class PeakState(models.Model):
     agents = models.PositiveIntegerField(_("agents on shift"), default=0)
     changed_at = models.DateTimeField(_("switched at"), null=True, blank=True)
     checked_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+    # the version of the line's thresholds (kept in BusinessLine.policies): a settings form
+    # loaded before someone else's save is refused (409)
+    settings_version = models.PositiveIntegerField(_("version of the thresholds"), default=1)
 
     class Meta:
         verbose_name = _("peak state")
