@@ -152,12 +152,13 @@ def _feed(line, since: dt.datetime, rng: random.Random) -> list[PlatformComplain
     complaints = []
     for n, (day, source, row) in enumerate(picked):
         at = row["created_at"]
-        prefix = "WY-LF" if source == FeedSource.VISIT else source
+        # the visit log numbers its sheets 来访 + day + serial (LF20261206123)
+        prefix = "LF" if source == FeedSource.VISIT else f"{source}-"
         complaints.append(
             PlatformComplaint(
                 business_line=line,
                 source=source,
-                complaint_id=f"{prefix}-{day:%Y%m%d}-{n % 900 + 100:03d}",
+                complaint_id=f"{prefix}{day:%Y%m%d}-{n % 900 + 100:03d}",
                 via="webhook" if n % 3 == 0 and source != FeedSource.VISIT else "file",
                 complained_at=at - dt.timedelta(hours=rng.randint(1, 18)),
                 name=rng.choice(("王先生", "李女士", "张阿姨", "刘大爷", "陈小姐")),
