@@ -128,3 +128,107 @@ def test_the_letter_register_filters_pages_and_exports_what_it_shows(org, superv
     bad = client.get(REGISTERS, {"kind": "telegram"})
     assert bad.status_code == 400
     assert client.get("/followups/registers/calls.xlsx", {"result": "x"}).status_code == 400
+
+
+def _register_rows(org):
+    """Three customers' calls and letters in two teams of the shop, on two days."""
+    wang = Customer.objects.create(business_line=org.shop, name="王芳", phone="13900139000")
+    li = Customer.objects.create(business_line=org.shop, name="李雷", phone="13611112222")
+    for team, customer, day, note in (
+        (org.aftersales1, wang, "2026-11-20", "快递破损"),
+        (org.aftersales2, li, "2026-11-21", "发票抬头"),
+    ):
+        common = {
+            "business_line": org.shop,
+            "department": team.department,
+            "team": team,
+            "customer": customer,
+        }
+        CallRecord.objects.create(
+            **common,
+            direction="in",
+            result="answered",
+            started_at=f"{day}T10:00:00+08:00",
+            notes=note,
+        )
+        LetterRecord.objects.create(
+            **common,
+            direction="out",
+            kind="reply",
+            channel="email",
+            sent_on=day,
+            subject=f"关于{note}",
+            tracking_number="SF" + day[-2:],
+        )
+
+
+def test_the_registers_api_takes_the_pages_filters_team_and_search(org, manager, api_as):
+    _register_rows(org)
+    api = api_as(manager)
+    url = "/api/v1/followups"
+
+    def names(path, **params):
+        response = api.get(f"{url}/{path}", params)
+        assert response.status_code == 200, response.content
+        return [row["customer_name"] for row in response.json()["items"]]
+
+    assert names("calls") == ["李雷", "王芳"]
+    assert names("calls", team=org.aftersales1.pk) == ["王芳"]
+    assert names("calls", q="破损") == ["王芳"]  # the notes
+    assert names("calls", q="1361111") == ["李雷"]  # digits of the phone
+    assert names("calls", q="李雷 发票") == ["李雷"] and names("calls", q="李雷 破损") == []
+    assert names("calls", direction="out") == [] and names("calls", result="answered") != []
+    assert names("calls", **{"from": "2026-11-21"}) == ["李雷"]
+
+    assert names("letters", team=org.aftersales2.pk) == ["李雷"]
+    assert names("letters", q="SF20") == ["王芳"]  # the tracking number
+    assert names("letters", direction="in") == [] and names("letters", kind="notice") == []
+    assert names("letters", channel="email", q="关于") == ["李雷", "王芳"]
+    (letter,) = api.get(f"{url}/letters", {"q": "王芳"}).json()["items"]
+    assert (letter["direction"], letter["team"]) == ("out", org.aftersales1.pk)
+    assert letter["direction_label"] == "Sent letter"
+
+    xlsx = api.get(f"{url}/letters.xlsx", {"team": org.aftersales2.pk})
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(min_row=3))
+    assert len(rows) == 1
+
+    for path, params in (
+        ("calls", {"direction": "sideways"}),
+        ("letters", {"kind": "telegram"}),
+        ("letters", {"team": "售后一组"}),
+        ("calls", {"q": "字" * 101}),
+        ("calls.xlsx", {"result": "x"}),
+    ):
+        bad = api.get(f"{url}/{path}", params)
+        assert bad.status_code == 400, (path, params)
+        assert next(iter(params)) in bad.json()["error"]["fields"]
+
+
+def test_the_registers_api_pages_with_a_cursor_under_its_filters(org, manager, api_as):
+    customer = Customer.objects.create(business_line=org.shop, name="赵敏", phone="13700137000")
+    _letters(org.aftersales1, 30, customer)
+    _letters(org.aftersales2, 5, customer)
+    api = api_as(manager)
+    seen, cursor = [], None
+    for _ in range(5):  # bounded: 15 rows at 4 a page is 4 pages
+        params = {"team": org.aftersales1.pk, "direction": "in", "limit": 4}
+        if cursor:
+            params["cursor"] = cursor
+        page = api.get("/api/v1/followups/letters", params).json()
+        seen += [row["subject"] for row in page["items"]]
+        cursor = page["next"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 15 and seen[0] == "来信029"
+
+
+def test_an_agent_filters_only_within_their_scope(org, agent, api_as, web_as):
+    _register_rows(org)
+    # the agent's team is 售后一组: another team's rows stay out whatever the filter
+    api = api_as(agent)
+    assert api.get("/api/v1/followups/calls", {"team": org.aftersales2.pk}).json()["items"] == []
+    page = web_as(agent).get(REGISTERS, {"q": "王芳", "team": org.aftersales1.pk})
+    html = page.content.decode()
+    assert page.status_code == 200 and "快递破损" in html and "发票抬头" not in html
+    assert 'name="q" value="王芳"' in html
+    assert web_as(agent).get(REGISTERS, {"team": "x"}).status_code == 400

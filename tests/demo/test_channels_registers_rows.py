@@ -29,7 +29,7 @@ def test_demo_registers_and_feed_rows(org, agent, wy_agent):
     mail = ticket_create(actor=agent, customer=shop, type="consult", channel="email", title="发票")
     Ticket.objects.filter(pk=phone.pk).update(channel="phone")  # as the builder inserts them
     Ticket.objects.filter(pk=mail.pk).update(resolved_at=timezone.now())
-    for day in (1, 2):
+    for day in (1, 2, 2):  # two complaints the day before yesterday
         complaint = ticket_create(
             actor=wy_agent, customer=owner, type="complaint", channel="phone", title="漏水没人管"
         )
@@ -42,12 +42,16 @@ def test_demo_registers_and_feed_rows(org, agent, wy_agent):
 
     assert CallRecord.objects.filter(ticket=phone, direction="in").count() == 1
     phone_tickets = Ticket.objects.filter(channel="phone")
-    assert CallRecord.objects.filter(direction="in").count() == phone_tickets.count() == 3
+    assert CallRecord.objects.filter(direction="in").count() == phone_tickets.count() == 4
     build_channels_registers_rows([org.shop, org.property], seed=1)
-    assert CallRecord.objects.count() == 3  # a second run finds them registered
+    assert CallRecord.objects.count() == 4  # a second run finds them registered
     letters = LetterRecord.objects.filter(ticket=mail)
     assert {(x.direction, x.kind) for x in letters} == {("in", "customer"), ("out", "reply")}
     feed = PlatformComplaint.objects.order_by("complained_at")
-    assert feed.count() == counts["platform_complaints"] == 2
+    assert feed.count() == counts["platform_complaints"] == 3
     assert all(c.station_id == org.wy_front.pk and c.notified == [head.pk] for c in feed)
+    assert all(c.department_id == org.wy_front.department_id for c in feed)
+    # each day's first came from 96860, the day's second from the 12345 hotline or the visit log
+    sources = [c.source for c in feed]
+    assert sources.count("96860") == 2 and {"12345", "visit"} & set(sources)
     assert Ticket.objects.count() == tickets

@@ -21,6 +21,7 @@ from .test_inbound import post
 
 pytestmark = pytest.mark.django_db
 
+
 HEADER = "投诉编号,投诉时间,投诉人,联系电话,地址,责任站点,投诉内容\n"
 ROWS = (
     "96860-20261206-001,2026-12-06 08:15,王大爷,13800138001,幸福里3号楼,售后一组,"
@@ -99,7 +100,7 @@ def test_cmp6_an_xlsx_file_with_a_bad_row_imports_the_others_and_names_the_row(
     "argv, message",
     [
         (["--line", "nope"], "no business line"),
-        (["--line", "shop", "--source", "12345"], "unknown source"),
+        (["--line", "shop", "--source", "12315"], "unknown source"),
     ],
 )
 def test_cmp6_bad_input_is_stderr_and_exit_2(org, tmp_path, capsys, argv, message):
@@ -167,3 +168,66 @@ def test_cmp6_a_supervisor_imports_the_file_on_the_page_an_agent_only_reads(
     again = SimpleUploadedFile("96860.csv", (HEADER + ROWS).encode("gb18030"))
     assert reader.post("/messaging/complaint-feed/", {"file": again}).status_code == 403
     assert PlatformComplaint.objects.count() == 2
+
+
+def test_cmp6_hotline_and_visit_complaints_go_to_the_responsible_department(
+    org, supervisor, agent, tmp_path, capsys, web_as
+):
+    """A 12345 hotline sheet names the responsible department, not a station: the ticket goes
+    to the department's first team and its supervisor is notified; the visit log likewise."""
+    department = org.aftersales1.department
+    path = tmp_path / "12345-20261206.csv"
+    path.write_bytes(
+        (
+            "工单编号,投诉时间,投诉人,联系电话,责任部门,投诉内容\n"
+            f"12345-A1,2026-12-06 08:15,周女士,13800138011,{department.name},退款半个月没到账\n"
+            "12345-A2,2026-12-06 08:20,吴先生,13800138012,不存在的部门,漏送\n"
+        ).encode("gb18030")
+    )
+    argv = ["channels", "import-feed", str(path), "--line", "shop", "--source", "12345"]
+    assert main([*argv, "--json"]) == 1  # one row refused
+    out = json.loads(capsys.readouterr().out)
+    assert out["created"] == 1 and "不存在的部门" in out["errors"][0]["message"]
+    hotline = PlatformComplaint.objects.get(complaint_id="12345-A1")
+    first_team = department.teams.filter(is_active=True).order_by("id").first()
+    assert (hotline.source, hotline.department_id, hotline.station_id) == (
+        "12345",
+        department.pk,
+        first_team.pk,
+    )
+    assert hotline.ticket.title.startswith("【12345】退款半个月没到账")
+    assert "12345热线投诉 12345-A1" in hotline.ticket.description
+    assert hotline.notified == [supervisor.pk]
+    note = Notification.objects.get(user=supervisor)
+    assert note.ticket_id == hotline.ticket_id and "12345热线" in note.text
+
+    # the same id from another source is another complaint; the visit log's tag is 来访
+    visit = tmp_path / "visit.csv"
+    visit.write_text("id,phone,department,text\n12345-A1,13800138013,,当面投诉物业费\n")
+    assert main(["channels", "import-feed", str(visit), "--line", "shop", "--source", "visit"]) == 0
+    came = PlatformComplaint.objects.get(source="visit")
+    assert came.ticket.title.startswith("【来访】当面投诉物业费")
+
+    # the page lists each source by its name and filters by it; an unknown source is 400
+    client = web_as(agent)
+    page = client.get("/messaging/complaint-feed/", {"source": "12345"}).content.decode()
+    assert "12345-A1" in page and "当面投诉物业费" not in page and "12345 hotline" in page
+    assert department.name in page
+    assert client.get("/messaging/complaint-feed/", {"source": "12315"}).status_code == 400
+
+
+def test_cmp6_the_webhook_takes_every_source_and_refuses_an_unknown_department(org, supervisor):
+    body = {
+        "source": "visit",
+        "business_line": "shop",
+        "id": "LF-1",
+        "phone": "13800138021",
+        "department": org.presale.department.name,
+        "text": "前台态度差",
+    }
+    first = post("feed", body)
+    assert first.status_code == 201, first.content
+    assert PlatformComplaint.objects.get().department_id == org.presale.department_id
+    bad = post("feed", {**body, "id": "LF-2", "department": "没有这个部门"})
+    assert bad.status_code == 400 and "department" in bad.json()["error"]["fields"]
+    assert PlatformComplaint.objects.count() == 1

@@ -395,7 +395,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     build_reports_rows(school, now=now, seed=seed)  # the school's units, bases and weeks too
     from kefu.demo.channels_registers_rows import build_channels_registers_rows  # issue 17
 
-    build_channels_registers_rows(lines, now=now, seed=seed)  # registers, 96860 feed (LOG, CMP-6)
+    build_channels_registers_rows(
+        lines, now=now, seed=seed
+    )  # registers, complaint feeds (LOG, CMP-6)
 
 
 def _top_up(count: int, *, now) -> None:

@@ -4,8 +4,10 @@ inserts in bulk, past the events) —
 - every phone ticket is an inbound call in the call register (an enquiry or complaint call);
 - every e-mail ticket's first mail is a customer's letter in the letter register, and its
   resolved ones carry the reply that was mailed;
-- the property line receives the 96860 platform's complaints: about one a day of its complaint
-  tickets came by the feed (file or webhook), with the station (team) and its notified heads;
+- the property line receives fed complaints (CMP-6): the first complaint ticket of a day came
+  from the 96860 platform, a second one that day from the 12345 hotline (even days) or the visit
+  log (odd days), by file or webhook, with the station (team), its department and the notified
+  heads;
 - each line's peak mode is measured once (its queue per agent on shift, CH-4).
 No tickets are added: the demo's ticket count is fixed."""
 
@@ -18,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
-from kefu.channels.messaging.models import PlatformComplaint
+from kefu.channels.messaging.models import FeedSource, PlatformComplaint
 from kefu.demo.bulk import historic_timestamps
 from kefu.followups.models import (
     CallRecord,
@@ -129,29 +131,41 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
 
 
 def _feed(line, since: dt.datetime, rng: random.Random) -> list[PlatformComplaint]:
-    """About one complaint ticket a day of the line came from the 96860 platform's feed."""
+    """About one complaint ticket a day of the line came from the 96860 platform's feed, and a
+    second one of the day, when there is one, from the 12345 hotline or the visit log."""
     leads: dict[int, list[int]] = {}
     for user_id, team_id in User.objects.filter(
         business_line=line, role=Role.LEAD, is_active=True
     ).values_list("id", "team_id"):
         leads.setdefault(team_id, []).append(user_id)
-    by_day: dict[dt.date, dict] = {}
+    by_day: dict[dt.date, list[dict]] = {}
     for row in _rows(since).filter(business_line=line, type="complaint"):
-        by_day.setdefault(timezone.localtime(row["created_at"]).date(), row)
+        day_rows = by_day.setdefault(timezone.localtime(row["created_at"]).date(), [])
+        if len(day_rows) < 2:
+            day_rows.append(row)
+    picked = []
+    for day, day_rows in sorted(by_day.items()):
+        picked.append((day, FeedSource.PLATFORM_96860, day_rows[0]))
+        if len(day_rows) > 1:
+            second = FeedSource.HOTLINE_12345 if day.toordinal() % 2 else FeedSource.VISIT
+            picked.append((day, second, day_rows[1]))
     complaints = []
-    for n, (day, row) in enumerate(sorted(by_day.items())):
+    for n, (day, source, row) in enumerate(picked):
         at = row["created_at"]
+        # the visit log numbers its sheets 来访 + day + serial (LF20261206123)
+        prefix = "LF" if source == FeedSource.VISIT else f"{source}-"
         complaints.append(
             PlatformComplaint(
                 business_line=line,
-                source="96860",
-                complaint_id=f"96860-{day:%Y%m%d}-{n % 900 + 100:03d}",
-                via="webhook" if n % 3 == 0 else "file",
+                source=source,
+                complaint_id=f"{prefix}{day:%Y%m%d}-{n % 900 + 100:03d}",
+                via="webhook" if n % 3 == 0 and source != FeedSource.VISIT else "file",
                 complained_at=at - dt.timedelta(hours=rng.randint(1, 18)),
                 name=rng.choice(("王先生", "李女士", "张阿姨", "刘大爷", "陈小姐")),
                 phone=row["phone"] or "",
                 address=rng.choice(ADDRESSES).format(n=rng.randint(1, 30)),
                 station_id=row["team_id"],
+                department_id=row["department_id"],
                 text=(row["description"] or row["title"])[:500],
                 ticket_id=row["id"],
                 notified=leads.get(row["team_id"], []),

@@ -90,6 +90,7 @@ def _call(user, call) -> dict:
         "ticket": call.ticket_id,
         "callback": call.callback_id,
         "agent": call.agent_id,
+        "team": call.team_id,
         "recording_ref": call.recording_ref,
         "notes": call.notes,
     }
@@ -98,6 +99,8 @@ def _call(user, call) -> dict:
 def _letter(letter) -> dict:
     return {
         "id": letter.pk,
+        "direction": letter.direction,
+        "direction_label": letter.get_direction_display(),
         "kind": letter.kind,
         "kind_label": letter.get_kind_display(),
         "channel": letter.channel,
@@ -110,6 +113,7 @@ def _letter(letter) -> dict:
         "ticket": letter.ticket_id,
         "callback": letter.callback_id,
         "agent": letter.agent_id,
+        "team": letter.team_id,
         "notes": letter.notes,
     }
 
@@ -146,15 +150,23 @@ def call_list(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     customer: Id | None = None,
+    direction: str | None = None,
+    result: str | None = None,
+    team: str | None = None,
+    q: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    """The call register in the caller's scope, newest first."""
+    """The call register in the caller's scope, newest first, with the registers page's
+    filters: ``from``/``to`` (days), ``direction`` (in/out), ``result``, ``team`` (an id) and
+    ``q`` (words in the customer's name or phone or the notes)."""
+    filters = {"direction": direction, "result": result, "team": team, "q": q}
     qs = selectors.call_list_for(
         user=request.user,
         start=selectors.parse_day("from", date_from),
         end=selectors.parse_day("to", date_to),
         customer=customer,
+        filters=selectors.register_filters(filters, selectors.CALL_FILTERS),
     )
     page = _page(qs, ordering="-started_at", cursor=cursor, limit=limit)
     return {"items": [_call(request.user, c) for c in page.items], "next": page.next}
@@ -173,15 +185,25 @@ def letter_list(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     customer: Id | None = None,
+    direction: str | None = None,
+    kind: str | None = None,
+    channel: str | None = None,
+    team: str | None = None,
+    q: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    """The letter register in the caller's scope, newest first."""
+    """The letter register in the caller's scope, newest first, with the registers page's
+    filters: ``from``/``to`` (days), ``direction`` (in/out), ``kind``, ``channel``, ``team``
+    (an id) and ``q`` (words in the customer's name or phone, the subject, the tracking number
+    or the notes)."""
+    filters = {"direction": direction, "kind": kind, "channel": channel, "team": team, "q": q}
     qs = selectors.letter_list_for(
         user=request.user,
         start=selectors.parse_day("from", date_from),
         end=selectors.parse_day("to", date_to),
         customer=customer,
+        filters=selectors.register_filters(filters, selectors.LETTER_API_FILTERS),
     )
     page = _page(qs, ordering="-id", cursor=cursor, limit=limit)
     return {"items": [_letter(x) for x in page.items], "next": page.next}
@@ -277,12 +299,14 @@ def grade_flag(request, ticket_id: Id, payload: GradeFlagIn):
     return _grade(ticket)
 
 
-def _xlsx(request, register: str, date_from, date_to) -> HttpResponse:
+def _xlsx(request, register: str, date_from, date_to, filters: dict) -> HttpResponse:
+    spec = selectors.CALL_FILTERS if register == "calls" else selectors.LETTER_API_FILTERS
     name, data = services.registers_export(
         actor=request.user,
         register=register,
         start=selectors.parse_day("from", date_from),
         end=selectors.parse_day("to", date_to),
+        filters=selectors.register_filters(filters, spec),
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -311,9 +335,15 @@ def call_export(
     request,
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
+    direction: str | None = None,
+    result: str | None = None,
+    team: str | None = None,
+    q: str | None = None,
 ):
-    """跟踪服务电话登记表 as .xlsx (phones masked per the caller's right)."""
-    return _xlsx(request, "calls", date_from, date_to)
+    """跟踪服务电话登记表 as .xlsx (phones masked per the caller's right), filtered like the
+    call list."""
+    filters = {"direction": direction, "result": result, "team": team, "q": q}
+    return _xlsx(request, "calls", date_from, date_to, filters)
 
 
 @router.get(
@@ -326,6 +356,12 @@ def letter_export(
     request,
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
+    direction: str | None = None,
+    kind: str | None = None,
+    channel: str | None = None,
+    team: str | None = None,
+    q: str | None = None,
 ):
-    """跟踪服务信函登记表 as .xlsx."""
-    return _xlsx(request, "letters", date_from, date_to)
+    """跟踪服务信函登记表 as .xlsx, filtered like the letter list."""
+    filters = {"direction": direction, "kind": kind, "channel": channel, "team": team, "q": q}
+    return _xlsx(request, "letters", date_from, date_to, filters)

@@ -21,6 +21,7 @@ from kefu.followups.models import (
     GradeChange,
     Kind,
     LetterChannel,
+    LetterDirection,
     LetterKind,
     Outcome,
     TaskStatus,
@@ -36,6 +37,7 @@ DirectionCode = code(Direction)
 CallResultCode = code(CallResult)
 LetterKindCode = code(LetterKind)
 LetterChannelCode = code(LetterChannel)
+LetterDirectionCode = code(LetterDirection)
 GradeCode = code(Grade)
 GradeRule = code(GradeChange.Rule)
 FlagCode = code(Flag)
@@ -105,6 +107,7 @@ class CallOut(Schema):
     ticket: int | None
     callback: int | None
     agent: int | None
+    team: int | None
     recording_ref: str
     notes: str
 
@@ -130,6 +133,8 @@ class CallCreateIn(Schema):
 
 class LetterOut(Schema):
     id: int
+    direction: LetterDirectionCode
+    direction_label: str
     kind: LetterKindCode
     kind_label: str
     channel: LetterChannelCode
@@ -142,6 +147,7 @@ class LetterOut(Schema):
     ticket: int | None
     callback: int | None
     agent: int | None
+    team: int | None
     notes: str
 
 

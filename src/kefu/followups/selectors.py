@@ -612,10 +612,37 @@ LETTER_FILTERS = {
 }
 
 
+# the letter register's filters under the API's names (the page names its direction
+# letter_direction beside the call register's)
+LETTER_API_FILTERS = {
+    "direction": LETTER_FILTERS["letter_direction"],
+    **{k: v for k, v in LETTER_FILTERS.items() if k != "letter_direction"},
+}
+MAX_SEARCH = 100
+
+
 def register_filters(params, spec: dict) -> dict:
-    """The filters of a register read from ``params`` (a QueryDict): ``{field: code}``; an
-    unknown code is a client mistake (Invalid, nothing shown), an empty one no filter."""
+    """The filters of a register read from ``params`` (a QueryDict or a dict): ``{field: code}``
+    for the choices of ``spec``, plus ``team_id`` (``team``, a team id) and ``q`` (words looked
+    up in the customer's name and phone, the notes, the subject and the tracking number); an
+    unknown code, a team that is not a number or a search too long is a client mistake
+    (Invalid, nothing shown), an empty value no filter."""
     chosen = {}
+    team = str(params.get("team") or "").strip()
+    if team:
+        if not team.isdigit() or len(team) > 18:
+            raise Invalid(
+                _("Some filters are not valid."), fields={"team": _("Choose a team from the list.")}
+            )
+        chosen["team_id"] = int(team)
+    q = " ".join(str(params.get("q") or "").split())
+    if len(q) > MAX_SEARCH:
+        raise Invalid(
+            _("Some filters are not valid."),
+            fields={"q": _("At most %(n)d characters.") % {"n": MAX_SEARCH}},
+        )
+    if q:
+        chosen["q"] = q
     for name, (field_name, choices) in spec.items():
         value = str(params.get(name) or "").strip()
         if not value:
@@ -629,14 +656,44 @@ def register_filters(params, spec: dict) -> dict:
     return chosen
 
 
+def register_teams(user) -> QuerySet[Team]:
+    """The teams the registers' team filter offers: the active teams of the user's line (every
+    line's for an administrator); the rows shown stay within the user's scope."""
+    return (
+        Team.objects.filter(scope.business_line_q(user), is_active=True)
+        .select_related("business_line")
+        .order_by("business_line_id", "id")
+    )
+
+
+def _search(qs, q: str, text_fields: tuple[str, ...]):
+    """Rows where every word of ``q`` is in the customer's name or one of ``text_fields``, or,
+    for a word of digits, in the customer's phone."""
+    for word in q.split():
+        term = Q(customer__name__icontains=word)
+        for name in text_fields:
+            term |= Q(**{f"{name}__icontains": word})
+        if word.isdigit():
+            term |= Q(customer__phone__contains=word)
+        qs = qs.filter(term)
+    return qs
+
+
+def _filtered(qs, filters: dict | None, text_fields: tuple[str, ...]):
+    filters = dict(filters or {})
+    q = filters.pop("q", "")
+    if filters:
+        qs = qs.filter(**filters)
+    return _search(qs, q, text_fields) if q else qs
+
+
 def call_list_for(
     *, user, start=None, end=None, customer: int | None = None, filters: dict | None = None
 ):
     qs = _range(call_qs_for(user), "started_at", start, end, dates=False)
     if customer:
         qs = qs.filter(customer_id=customer)
-    if filters:
-        qs = qs.filter(**filters)
+    qs = _filtered(qs, filters, ("notes",))
     return qs.select_related("customer", "ticket", "agent")
 
 
@@ -646,8 +703,7 @@ def letter_list_for(
     qs = _range(letter_qs_for(user), "sent_on", start, end, dates=True)
     if customer:
         qs = qs.filter(customer_id=customer)
-    if filters:
-        qs = qs.filter(**filters)
+    qs = _filtered(qs, filters, ("subject", "tracking_number", "notes"))
     return qs.select_related("customer", "ticket", "agent")
 
 

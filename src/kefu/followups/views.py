@@ -348,6 +348,9 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
             "results": CallResult.choices,
             "letter_kinds": LetterKind.choices,
             "letter_channels": LetterChannel.choices,
+            "teams": selectors.register_teams(request.user),
+            "team_filter": call_filters.get("team_id"),
+            "search": call_filters.get("q", ""),
             "call_form": call_form
             or CallRegisterForm(prefix="call", initial={**call_initial(), **prefill}),
             "letter_form": letter_form

@@ -120,9 +120,10 @@ def inbound(request, channel: Literal["sms", "im", "feed"]):
     "conversation"?, "name"?, "phone"?, "platform"?, "auto"?, "to"? (the line's IM account
     written to: its mapped queue takes the ticket)}`` or ``{"type": "receipt", "id",
     "delivered", "error"?}``. The same ``id`` twice is stored once (200 ``duplicate``).
-    ``feed``: a platform's complaint (CMP-6) ``{"source": "96860", "business_line", "id",
-    "phone", "text", "name"?, "address"?, "station"? (a team's name), "at"?}``: it opens a
-    complaint ticket and notifies the station head, once per platform complaint id."""
+    ``feed``: a fed complaint (CMP-6) ``{"source": "96860" | "12345" | "visit",
+    "business_line", "id", "phone", "text", "name"?, "address"?, "station"? (a team's name),
+    "department"? (the responsible department's name), "at"?}``: it opens a complaint ticket and
+    notifies the station head (else the department's supervisors), once per source and id."""
     body = request.body
     problem = signing.check(
         getattr(settings, "KEFU_INBOUND_SECRET", ""),

@@ -32,7 +32,8 @@ class MessagingConfig(AppConfig):
                 "message.im_account_update": _("IM account mapping changed"),
                 "message.peak_on": _("Peak auto-reply switched on by the queue"),
                 "message.peak_off": _("Peak auto-reply switched off by the queue"),
-                "message.platform_complaint": _("Platform complaint received"),
-                "message.platform_feed_import": _("Platform complaint file imported"),
+                "message.peak_thresholds": _("Peak-mode thresholds changed"),
+                "message.platform_complaint": _("Fed complaint received (96860, 12345, visit)"),
+                "message.platform_feed_import": _("Complaint feed file imported"),
             }
         )

@@ -40,15 +40,21 @@ def register(sub) -> None:
     box.add_argument("--limit", type=int, default=20)
     box.add_argument("--json", action="store_true")
     box.set_defaults(func=cmd_outbox)
-    channels = sub.add_parser("channels", help="channel feeds: platform complaints (CMP-6)")
+    channels = sub.add_parser(
+        "channels", help="channel feeds: 96860, 12345 hotline and visit complaints (CMP-6)"
+    )
     channels_sub = channels.add_subparsers(
         dest="channels_command", required=True, metavar="COMMAND"
     )
     feed = channels_sub.add_parser(
-        "import-feed", help="import a platform's daily complaint file (.csv or .xlsx)"
+        "import-feed", help="import a source's daily complaint file (.csv or .xlsx)"
     )
     feed.add_argument("file", help="the feed file (docs/messaging.md: its columns)")
-    feed.add_argument("--source", default="96860", help="the platform (default 96860)")
+    feed.add_argument(
+        "--source",
+        default="96860",
+        help="the source: 96860 (the platform, default), 12345 (a hotline) or visit",
+    )
     feed.add_argument("--line", required=True, help="the business line's code")
     feed.add_argument(
         "--json", action="store_true", help="print {rows, created, duplicates, errors}"

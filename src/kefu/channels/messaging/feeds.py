@@ -1,13 +1,16 @@
-"""Platform complaint feeds (CMP-6): the complaints a platform such as the 96860 hotline forwards
-are read daily — the platform's export file (CSV or .xlsx) through ``kefu channels import-feed``
-or the messaging page, or one by one through the signed webhook
-(``POST /api/v1/channels/feed/inbound``). Each complaint is stored once per (platform,
-complaint id); the first time it opens a complaint ticket in the responsible station's team and
-notifies that station head (the team's lead; without one, the line's supervisors) at once.
+"""Complaint feeds (CMP-6): the complaints the 96860 platform forwards, a 12345-style hotline's
+transfer sheet and the visit log (complaints made in person) are read daily — the source's
+export file (CSV or .xlsx) through ``kefu channels import-feed --source`` or the messaging page,
+or one by one through the signed webhook (``POST /api/v1/channels/feed/inbound``). Each
+complaint is stored once per (source, complaint id); the first time it opens a complaint ticket
+in the responsible station's team (or the responsible department's first team) and notifies
+its heads at once: the station's leads, else the department's supervisors, else the line's
+supervisors and managers.
 
 The file: one complaint a row under a header row; Chinese or English headers (``COLUMNS``).
-Required: the complaint id, the phone and the complaint; optional: time, name, address and the
-station (a team of the line, by name). CSV in UTF-8 (with or without BOM) or GB18030/GBK.
+Required: the complaint id, the phone and the complaint; optional: time, name, address, the
+station (a team of the line, by name) and the responsible department (by name). CSV in UTF-8
+(with or without BOM) or GB18030/GBK.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kefu.accounts.models import BusinessLine, Role, Team, User
-from kefu.channels.messaging.models import PlatformComplaint
+from kefu.accounts.models import BusinessLine, Department, Role, Team, User
+from kefu.channels.messaging.models import FeedSource, PlatformComplaint
 from kefu.core import audit
 from kefu.core.errors import Invalid
 from kefu.core.masking import normalize_phone
@@ -51,12 +54,15 @@ COLUMNS = {
     "责任站点": "station",
     "站点": "station",
     "station": "station",
+    "责任部门": "department",
+    "部门": "department",
+    "department": "department",
     "投诉内容": "text",
     "内容": "text",
     "text": "text",
 }
 REQUIRED = ("id", "phone", "text")
-SOURCES = ("96860",)
+SOURCES = tuple(FeedSource.values)
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 5000
@@ -162,13 +168,23 @@ def _text(value, limit: int) -> str:
     return str(value or "").replace("\x00", "").strip()[:limit]
 
 
-def station_heads(line: BusinessLine, team: Team | None) -> list[User]:
-    """Who answers for a station's complaint at once: the team's leads, else the line's
+def station_heads(
+    line: BusinessLine, team: Team | None, department: Department | None = None
+) -> list[User]:
+    """Who answers for a complaint at once: the station's (team's) leads, else the responsible
+    department's supervisors (the team's department when none is named), else the line's
     supervisors and managers."""
     if team is not None:
         leads = list(User.objects.filter(team=team, role=Role.LEAD, is_active=True))
         if leads:
             return leads
+        department = department or team.department
+    if department is not None:
+        heads = list(
+            User.objects.filter(department=department, role=Role.SUPERVISOR, is_active=True)
+        )
+        if heads:
+            return heads
     return list(
         User.objects.filter(
             business_line=line, role__in=(Role.SUPERVISOR, Role.MANAGER), is_active=True
@@ -180,15 +196,12 @@ def station_heads(line: BusinessLine, team: Team | None) -> list[User]:
 def receive(
     *, line: BusinessLine, source: str, row: dict, via: str
 ) -> tuple[PlatformComplaint, bool]:
-    """Store one platform complaint once and open its complaint ticket; (the row, created). A
-    complaint id seen before is (the first row, False) and changes nothing."""
+    """Store one fed complaint once and open its complaint ticket; (the row, created). A
+    complaint id seen before from the same source is (the first row, False) and changes
+    nothing."""
     from kefu.channels.messaging.services import channel_actor
 
-    if source not in SOURCES:
-        raise Invalid(
-            _("Unknown platform."),
-            fields={"source": _("Choose from %(c)s.") % {"c": ", ".join(SOURCES)}},
-        )
+    check_source(source)
     complaint_id = _text(row.get("id"), 60)
     phone = normalize_phone(str(row.get("phone") or ""))
     text = _text(row.get("text"), MAX_TEXT)
@@ -207,8 +220,20 @@ def receive(
             errors["station"] = _("No team “%(name)s” in this business line.") % {
                 "name": station_name
             }
+    department_name = _text(row.get("department"), 100)
+    department = None
+    if department_name:
+        department = Department.objects.filter(
+            business_line=line, name=department_name, is_active=True
+        ).first()
+        if department is None:
+            errors["department"] = _("No department “%(name)s” in this business line.") % {
+                "name": department_name
+            }
     if errors:
         raise Invalid(_("Some fields are not valid."), fields=errors)
+    if team is None and department is not None:  # the department's desk takes it
+        team = department.teams.filter(is_active=True).order_by("id").first()
     complained_at = _when(row.get("at"))
     existing = PlatformComplaint.objects.filter(source=source, complaint_id=complaint_id).first()
     if existing is not None:
@@ -224,6 +249,7 @@ def receive(
         phone=phone,
         address=_text(row.get("address"), 200),
         station=team,
+        department=department or (team.department if team else None),
         text=text,
     )
     try:
@@ -236,10 +262,9 @@ def receive(
         actor=actor, business_line=line, name=name or phone, phone=phone
     )
     with translation.override("zh-hans"):
-        description = _(
-            "%(source)s platform complaint %(id)s (%(at)s)\nAddress: %(address)s\n%(text)s"
-        ) % {
-            "source": source,
+        label = str(FeedSource(source).label)
+        description = _("%(source)s complaint %(id)s (%(at)s)\nAddress: %(address)s\n%(text)s") % {
+            "source": label,
             "id": complaint_id,
             "at": timezone.localtime(complained_at).strftime("%Y-%m-%d %H:%M")
             if complained_at
@@ -249,18 +274,18 @@ def receive(
         }
         ticket = tickets.ticket_create(
             actor=actor,
-            title=f"【{source}】{' '.join(text.split())[:36]}",
+            title=f"【{source if source.isdigit() else label}】{' '.join(text.split())[:36]}",
             description=description,
             type="complaint",
             channel="api",
             customer=customer,
             team=team,
         )
-        heads = station_heads(line, team or ticket.team)
+        heads = station_heads(line, team or ticket.team, complaint.department)
         message = _(
-            "%(source)s platform complaint %(number)s for your station: %(text)s — "
+            "%(source)s complaint %(number)s for you to handle: %(text)s — "
             "handle it now, go to the customer in person if needed."
-        ) % {"source": source, "number": ticket.number, "text": text[:80]}
+        ) % {"source": label, "number": ticket.number, "text": text[:80]}
         notify(heads, kind=Notification.Kind.TASK, ticket=ticket, text=message[:300])
     complaint.ticket = ticket
     complaint.notified = [u.pk for u in heads]
@@ -301,8 +326,7 @@ def import_upload(*, actor, line: BusinessLine, source: str, data: bytes, filena
 
     if not scope.at_least(actor, "supervisor"):
         raise PermissionDenied()
-    if source not in SOURCES:
-        raise Invalid(_("Unknown platform."), fields={"source": ", ".join(SOURCES)})
+    check_source(source)
     result = import_rows(line=line, source=source, rows=parse_file(data, filename))
     audit.record(
         actor=actor,
@@ -319,11 +343,23 @@ def import_upload(*, actor, line: BusinessLine, source: str, data: bytes, filena
     return result
 
 
-def complaints_for(user):
-    """The platform complaints of the user's line (every line for administrators)."""
+def check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise Invalid(
+            _("Unknown complaint source."),
+            fields={"source": _("Choose from %(c)s.") % {"c": ", ".join(SOURCES)}},
+        )
+
+
+def complaints_for(user, source: str = ""):
+    """The fed complaints of the user's line (every line for administrators), of one source
+    when ``source`` is given (an unknown one is Invalid)."""
     from kefu.core import scope
 
-    qs = PlatformComplaint.objects.select_related("ticket", "station")
+    qs = PlatformComplaint.objects.select_related("ticket", "station", "department")
     if not scope.is_admin(user):
         qs = qs.filter(business_line_id=user.business_line_id or -1)
+    if source:
+        check_source(source)
+        qs = qs.filter(source=source)
     return qs

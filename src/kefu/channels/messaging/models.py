@@ -256,9 +256,19 @@ class WebSubmission(models.Model):
         indexes = [models.Index(fields=["client", "created_at"], name="msg_web_rate")]
 
 
+class FeedSource(models.TextChoices):
+    """Where a fed complaint comes from (CMP-6): the 96860 platform, a 12345-style government
+    hotline's transfer sheet, or the visit (来访) log of complaints made in person."""
+
+    PLATFORM_96860 = "96860", _("96860 platform")
+    HOTLINE_12345 = "12345", _("12345 hotline")
+    VISIT = "visit", _("Visit in person")
+
+
 class PlatformComplaint(models.Model):
-    """A complaint forwarded by a platform's feed (the 96860 hotline platform, CMP-6), read daily
-    from its file or received by the signed webhook; stored once per platform complaint id."""
+    """A complaint forwarded by a feed (the 96860 platform, a 12345 hotline, the visit log,
+    CMP-6), read daily from its file or received by the signed webhook; stored once per source
+    and complaint id."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine",
@@ -266,7 +276,7 @@ class PlatformComplaint(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    source = models.CharField(_("platform"), max_length=20)
+    source = models.CharField(_("source"), max_length=20, choices=FeedSource.choices)
     complaint_id = models.CharField(_("platform complaint ID"), max_length=60)
     via = models.CharField(_("received by"), max_length=10)  # file | webhook
     complained_at = models.DateTimeField(_("complained at"), null=True, blank=True)
@@ -276,6 +286,14 @@ class PlatformComplaint(models.Model):
     station = models.ForeignKey(
         "accounts.Team",
         verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("responsible department"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -319,6 +337,9 @@ class PeakState(models.Model):
     agents = models.PositiveIntegerField(_("agents on shift"), default=0)
     changed_at = models.DateTimeField(_("switched at"), null=True, blank=True)
     checked_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+    # the version of the line's thresholds (kept in BusinessLine.policies): a settings form
+    # loaded before someone else's save is refused (409)
+    settings_version = models.PositiveIntegerField(_("version of the thresholds"), default=1)
 
     class Meta:
         verbose_name = _("peak state")

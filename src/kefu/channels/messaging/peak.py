@@ -4,7 +4,8 @@ its agents on shift (active agents and leads, not on leave, inside their shift);
 ``peak_waiting_per_agent`` (default 5) the peak auto-reply turns on, below
 ``peak_waiting_per_agent_off`` (default 3) it turns off again (``rules.peak_next``: the gap keeps
 it from flapping). Each switch is audited (``message.peak_on`` / ``message.peak_off``); the
-auto-replies page shows the state and the latest measurement. While it is on, every new
+auto-replies page shows the state and the latest measurement, and there supervisors set the
+line's two thresholds (``thresholds_save``: validated, 409 on a stale form, audited). While it is on, every new
 conversation gets the peak message (once per conversation per window, like every auto-reply)."""
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine, Team
 from kefu.channels.messaging import rules
 from kefu.channels.messaging.models import PeakState
-from kefu.core import audit
+from kefu.core import audit, scope
+from kefu.core.errors import Invalid, PermissionDenied, StaleWrite
 from kefu.tickets.models import Status, Ticket
 from kefu.tickets.routing_services import available_agents
 
@@ -38,6 +41,75 @@ def thresholds(line: BusinessLine) -> tuple[float, float]:
         leave = LEAVE
     enter = enter if enter > 0 else ENTER
     return enter, min(leave, enter) if leave > 0 else min(LEAVE, enter)
+
+
+MAX_THRESHOLD = 100
+
+
+def _threshold(name: str, raw) -> float:
+    try:
+        value = float(str(raw).strip().replace("，", "."))
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not 0 < value <= MAX_THRESHOLD:  # NaN and inf fail this too
+        raise Invalid(
+            _("The peak thresholds are not valid."),
+            fields={
+                name: _(
+                    "Enter a number of waiting conversations per agent above 0 and at most %(n)d."
+                )
+                % {"n": MAX_THRESHOLD}
+            },
+        )
+    return round(value, 1)
+
+
+def settings_version(line: BusinessLine) -> int:
+    state = PeakState.objects.filter(business_line=line).only("settings_version").first()
+    return state.settings_version if state else 1
+
+
+@transaction.atomic
+def thresholds_save(*, actor, line: BusinessLine, enter, leave, version) -> PeakState:
+    """Set the line's peak thresholds (supervisors and above of the line): on above ``enter``
+    waiting conversations per agent on shift, off below ``leave`` (lower, so it does not flap).
+    ``version`` is the one the form was loaded with: a stale one is 409 and changes nothing.
+    The every-minute job reads them from the line's policies; the change is audited."""
+    if not scope.at_least(actor, "supervisor") or not (
+        scope.is_admin(actor) or actor.business_line_id == line.pk
+    ):
+        raise PermissionDenied()
+    enter_value = _threshold("enter", enter)
+    leave_value = _threshold("leave", leave)
+    if leave_value >= enter_value:
+        raise Invalid(
+            _("The peak thresholds are not valid."),
+            fields={"leave": _("Peak mode turns off below a lower figure than it turns on.")},
+        )
+    PeakState.objects.get_or_create(business_line=line)
+    state = PeakState.objects.select_for_update().get(business_line=line)
+    if str(version or "").strip() != str(state.settings_version):
+        raise StaleWrite()
+    line = BusinessLine.objects.select_for_update().get(pk=line.pk)
+    before_enter, before_leave = thresholds(line)
+    after = {"peak_waiting_per_agent": enter_value, "peak_waiting_per_agent_off": leave_value}
+    changes = audit.diff(
+        {"peak_waiting_per_agent": before_enter, "peak_waiting_per_agent_off": before_leave},
+        after,
+    )
+    if changes:
+        line.policies = {**(line.policies or {}), **after}
+        line.save(update_fields=["policies", "updated_at"])
+        state.settings_version += 1
+        state.save(update_fields=["settings_version"])
+        audit.record(
+            actor=actor,
+            action="message.peak_thresholds",
+            obj=state,
+            business_line_id=line.pk,
+            changes=changes,
+        )
+    return state
 
 
 def measure(line: BusinessLine, now: dt.datetime) -> tuple[int, int]:
@@ -72,7 +144,8 @@ def check(line: BusinessLine, now: dt.datetime | None = None) -> PeakState:
             business_line_id=line.pk,
             changes={"waiting": waiting, "agents": agents, "on_above": enter, "off_below": leave},
         )
-    state.save()
+    # the thresholds' version is the settings form's, not the job's
+    state.save(update_fields=["on", "waiting", "agents", "checked_at", "changed_at"])
     return state
 
 

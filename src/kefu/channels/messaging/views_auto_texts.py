@@ -33,6 +33,11 @@ def _page(request: HttpRequest, line, status: int = 200) -> HttpResponse:
         "peak": PeakState.objects.filter(business_line=line).first() if line else None,
         "peak_enter": f"{enter:g}",
         "peak_leave": f"{leave:g}",
+        "peak_version": peak.settings_version(line) if line else 1,
+        # a refused form shows what was typed
+        "peak_typed": {k: request.POST.get(k, "") for k in ("enter", "leave")}
+        if request.method == "POST" and "enter" in request.POST
+        else None,
         "line_choices": lines.line_choices(request.user),
         "rows": auto_texts.table_for(line) if line else [],
         "phrases": QuickReply.objects.filter(business_line=line, is_active=True)
@@ -76,6 +81,35 @@ def auto_text_save(request: HttpRequest) -> HttpResponse:
         # the page as it is now, with the refusal (400, or 409 for a stale text)
         return _page(request, line, status=exc.status)
     messages.success(request, _("The auto-reply is saved."))
+    if request.POST.get("business_line"):
+        return redirect(f"{reverse('messaging:auto_replies')}?line={line.pk}")
+    return redirect("messaging:auto_replies")
+
+
+@login_required
+@require_POST
+def peak_thresholds_save(request: HttpRequest) -> HttpResponse:
+    """The peak-mode card's form: the line's two thresholds (``peak.thresholds_save``)."""
+    _require(request.user)
+    line = None
+    try:
+        line = lines.line_for(request.user, request.POST.get("business_line"))
+        peak.thresholds_save(
+            actor=request.user,
+            line=line,
+            enter=request.POST.get("enter", ""),
+            leave=request.POST.get("leave", ""),
+            version=request.POST.get("version", ""),
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404) or line is None:
+            raise
+        details = "; ".join(f"{v}" for v in exc.fields.values() if str(v) != str(exc.message))
+        messages.error(request, f"{exc.message} {details}".strip())
+        return _page(request, line, status=exc.status)  # 400, or 409 for a stale form
+    messages.success(
+        request, _("The peak thresholds are saved; the next minute's check uses them.")
+    )
     if request.POST.get("business_line"):
         return redirect(f"{reverse('messaging:auto_replies')}?line={line.pk}")
     return redirect("messaging:auto_replies")

@@ -1,7 +1,10 @@
-"""The platform complaint feed page (/messaging/complaint-feed/, CMP-6): the complaints the 96860
-platform forwarded, newest first, and for supervisors and above the daily file's upload."""
+"""The complaint feed page (/messaging/complaint-feed/, CMP-6): the complaints the 96860 platform,
+a 12345 hotline and the visit log fed in, newest first, filtered by source, and for supervisors
+and above the daily file's upload with its source."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts import lines
 from kefu.channels.messaging import feeds
+from kefu.channels.messaging.models import FeedSource
 from kefu.core import scope
 from kefu.core.errors import DomainError, Invalid, NotFound, PermissionDenied
 from kefu.core.pagination import paginate
@@ -59,13 +63,10 @@ def complaint_feed(request: HttpRequest) -> HttpResponse:
             for error in result.errors[:20]:
                 messages.warning(request, _("Row %(row)d: %(message)s") % error)
             return redirect("messaging:complaint_feed")
+    source = str(request.GET.get("source") or "")
+    complaints = feeds.complaints_for(request.user, source)  # an unknown source is 400
     try:
-        page = paginate(
-            feeds.complaints_for(request.user),
-            ordering="-id",
-            cursor=request.GET.get("cursor"),
-            limit=50,
-        )
+        page = paginate(complaints, ordering="-id", cursor=request.GET.get("cursor"), limit=50)
     except (ValueError, DomainError):
         raise NotFound()
     context = {
@@ -73,6 +74,10 @@ def complaint_feed(request: HttpRequest) -> HttpResponse:
         "page": page,
         "may_import": scope.at_least(request.user, "supervisor"),
         "line_choices": lines.line_choices(request.user),
-        "sources": feeds.SOURCES,
+        "sources": FeedSource.choices,
+        "source": source,
+        "more_query": urlencode(
+            {k: v for k, v in (("source", source), ("cursor", page.next or "")) if v}
+        ),
     }
     return render(request, "messaging/complaint_feed.html", context, status=status)
