@@ -163,6 +163,8 @@ def test_admin_sees_every_team_of_every_business_line(demo, client):
     response, html = _page(client, admin)
     rows = response.context["figures"].by_team
 
-    assert len(rows) == Team.objects.count() == 11  # the four lines' teams, the school's included
+    assert (
+        len(rows) == Team.objects.count() == 13
+    )  # every line's teams, the school's and the repair centre's included
     assert sum(r["total"] for r in rows) == Ticket.objects.count()
     assert "物业服务中心" in html and "4S店售后" in html
