@@ -76,6 +76,7 @@ def test_agent_files_a_document_and_completes_a_rental_row(browser, live_server,
     page.click("#tenancy-form button[type=submit]")
     page.wait_for_selector("#rentals >> text=缺联系电话")
     assert "0%" in page.inner_text("#rental-completeness")
+    page.click("#rentals .tenancy-edit summary")
     page.fill("#rentals .tenancy-fix input[name=phone]", "13912345678")
     page.click("#rentals .tenancy-fix button[type=submit]")
     page.wait_for_selector("#rentals >> text=完整")

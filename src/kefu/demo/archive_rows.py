@@ -72,7 +72,7 @@ def _tenancies(line, agent, units, today: dt.date, rng: random.Random) -> None:
     for unit in rented:
         start = today - dt.timedelta(days=rng.randint(20, 700))
         end = start + dt.timedelta(days=365 * rng.choice((1, 1, 2)))
-        while end < today - dt.timedelta(days=40):  # renewed: the register has the current lease
+        while end < today:  # renewed in time: the register has the current lease
             start, end = end, end + dt.timedelta(days=365)
         if rng.random() < 0.3:  # a former tenant who moved out before this one came
             before = start - dt.timedelta(days=rng.randint(380, 800))
