@@ -171,3 +171,19 @@ def test_centre_fees_are_published_by_a_supervisor(web_as, wy_agent, wy_supervis
     )
     assert bad.status_code == 400 and 'value="乒乓球室"' in bad.content.decode()
     assert CentreFee.objects.count() == 2
+
+
+def test_the_audit_of_a_move_out_reads_in_words(wy_agent, make_unit):
+    from django.utils import translation
+
+    from kefu.core.audit_words import change_rows
+
+    unit = make_unit()
+    t = rentals.tenancy_record(actor=wy_agent, unit_id=unit.pk, tenant_name="张三")
+    rentals.tenancy_end(
+        actor=wy_agent, tenancy_id=t.pk, version=t.version, moved_out_on=TODAY, occupancy="vacant"
+    )
+    event = AuditEvent.objects.get(action="property.tenancy_end")
+    with translation.override("zh-hans"):
+        rows = change_rows(event.object_type, event.changes, event.action)
+    assert ("居住情况", "空置") in rows

@@ -66,7 +66,7 @@ class ArrearsReason(models.TextChoices):
 class Occupancy(models.TextChoices):
     OWNER = "owner", _("Lived in by the owner")
     RENTED = "rented", _("Rented out")
-    VACANT = "vacant", _("Empty")
+    VACANT = "vacant", _("Standing empty")
 
 
 class UnitProfile(TimestampedModel):
