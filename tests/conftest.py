@@ -33,6 +33,19 @@ TEST_API_RATE = 100_000
 os.environ.setdefault("KEFU_API_RATE", str(TEST_API_RATE))
 
 
+def pytest_configure(config):
+    # the controlling process names the run, so that its workers share the run's demo snapshot
+    if not hasattr(config, "workerinput"):
+        import uuid
+
+        os.environ.setdefault(dbtemplate.RUN_ENV, uuid.uuid4().hex[:12])
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):
+        dbtemplate.drop_snapshots()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings

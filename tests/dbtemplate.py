@@ -46,8 +46,13 @@ def _shared_dir() -> Path:
 
 
 @contextlib.contextmanager
-def _locked(name: str):
-    with (_shared_dir() / f"{name}.lock").open("w") as handle:
+def _locked(name: str, *, server_wide: bool = False):
+    """A file lock on ``name``: shared by this run's processes, or with ``server_wide`` by every
+    checkout on this machine (PostgreSQL templates live on one server that several checkouts
+    use: without it one checkout's clean-up dropped another's template while it was copied)."""
+    folder = Path(tempfile.gettempdir()) / "kefu-postgres-locks" if server_wide else _shared_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -67,7 +72,7 @@ def _kefu_migrate(env: dict) -> None:
         env=clean,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,  # a loaded machine has taken over 15 minutes
         check=False,
     )
     if done.returncode != 0:
@@ -129,41 +134,54 @@ def _admin(url: str, *statements: str) -> list:
 
 def postgres_template(server_url: str) -> str:
     """The name of a migrated template database on that server (made if missing)."""
+    with _locked("kefu_tmpl", server_wide=True):
+        return _ensure_template(server_url)
+
+
+def _ensure_template(server_url: str) -> str:
     name = f"kefu_tmpl_{_fingerprint()}"
-    with _locked(name):
-        [found] = _admin(server_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
-        if not found:
-            building = f"{name}_building"
-            _admin(
-                server_url,
-                f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)',
-                f'CREATE DATABASE "{building}"',
-            )
-            _kefu_migrate(
-                {
-                    "DATABASE_URL": _with_db(server_url, building),
-                    "KEFU_DATA_DIR": tempfile.mkdtemp(prefix="kefu-template-"),
-                }
-            )
-            _admin(server_url, f'ALTER DATABASE "{building}" RENAME TO "{name}"')
-            # templates of older migrations are no use to anyone
-            [old] = _admin(
-                server_url,
-                "SELECT datname FROM pg_database WHERE datname LIKE 'kefu\\_tmpl\\_%'"
-                f" AND datname <> '{name}'",
-            )
-            for (stale,) in old:
-                with contextlib.suppress(Exception):
-                    _admin(server_url, f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
+    [found] = _admin(server_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if found:
+        return name
+    # built under a name of its own: no other checkout's clean-up ever matches it
+    building = f"kefu_build_{_fingerprint()}_{os.getpid()}"
+    _admin(
+        server_url,
+        f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)',
+        f'CREATE DATABASE "{building}"',
+    )
+    _kefu_migrate(
+        {
+            "DATABASE_URL": _with_db(server_url, building),
+            "KEFU_DATA_DIR": tempfile.mkdtemp(prefix="kefu-template-"),
+        }
+    )
+    import psycopg
+
+    try:
+        _admin(server_url, f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    except psycopg.errors.DuplicateDatabase:  # another checkout finished the same one first
+        drop_postgres(server_url, building)
+        return name
+    # templates of older migrations are no use; other checkouts on this machine may still use
+    # the few newest (a database's oid grows with its creation)
+    [old] = _admin(
+        server_url,
+        "SELECT datname FROM pg_database WHERE datname LIKE 'kefu\\_tmpl\\_%'"
+        " ORDER BY oid DESC OFFSET 4",
+    )
+    for (stale,) in old:
+        with contextlib.suppress(Exception):
+            _admin(server_url, f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
     return name
 
 
 def create_postgres(server_url: str, database: str) -> None:
     """A fresh migrated database named ``database`` (dropped first if it exists)."""
-    template = postgres_template(server_url)
     # copies of one template are made one at a time: PostgreSQL refuses a copy while another
     # session is connected to the template, and a concurrent copy counts as one
-    with _locked(template):
+    with _locked("kefu_tmpl", server_wide=True):
+        template = _ensure_template(server_url)
         _admin(
             server_url,
             f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
@@ -173,3 +191,102 @@ def create_postgres(server_url: str, database: str) -> None:
 
 def drop_postgres(server_url: str, database: str) -> None:
     _admin(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+# -- Demo snapshots ------------------------------------------------------------------------------
+# Several modules read the same `kefu demo --tickets 400` data set and used to build it each (half
+# a minute or more apiece). The first worker of a run to need it builds it into its own test
+# database and saves a copy; everyone else, that worker's later modules included, loads the copy.
+# A snapshot belongs to one test run (``KEFU_TEST_RUN``, set by the controlling process), so an
+# edit to the code between runs can never serve stale data; the controller drops it at the end.
+
+RUN_ENV = "KEFU_TEST_RUN"
+
+
+def _run_id() -> str:
+    return os.environ.get(RUN_ENV) or f"p{os.getpid()}"
+
+
+def _snapshot_name(tickets: int) -> str:
+    return f"kefu_demo_{_run_id()}_{tickets}"
+
+
+def demo_media_dir(tickets: int) -> Path:
+    """Where the snapshot's uploads live (the build saves files; every loader reads the same)."""
+    return _shared_dir() / f"{_snapshot_name(tickets)}_media"
+
+
+def load_demo(tickets: int, build) -> None:
+    """This worker's test database holds the demo of ``tickets`` tickets: loaded from the run's
+    snapshot, or built by ``build()`` (into this database) and saved as the snapshot."""
+    from django.db import connection
+
+    name = _snapshot_name(tickets)
+    with _locked(name):
+        if connection.vendor == "sqlite":
+            _load_demo_sqlite(connection, _shared_dir() / f"{name}.sqlite3", build)
+        else:
+            _load_demo_postgres(connection, name, build)
+
+
+def _load_demo_sqlite(connection, snapshot: Path, build) -> None:
+    connection.ensure_connection()
+    if snapshot.exists():
+        with contextlib.closing(sqlite3.connect(snapshot)) as source:
+            source.backup(connection.connection)
+        return
+    build()
+    partial = snapshot.with_suffix(".partial")
+    with contextlib.closing(sqlite3.connect(partial)) as copy:
+        connection.connection.backup(copy)
+    os.replace(partial, snapshot)
+
+
+def _load_demo_postgres(connection, snapshot: str, build) -> None:
+    from django.db import connections
+
+    url, database = os.environ["DATABASE_URL"], connection.settings_dict["NAME"]
+    [found] = _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{snapshot}'")
+    if not found:
+        build()
+    # a database is copied only while nobody is connected to it
+    connections.close_all()
+    if found:
+        _admin(
+            url,
+            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+            f'CREATE DATABASE "{database}" TEMPLATE "{snapshot}"',
+        )
+    else:
+        _admin(url, f'CREATE DATABASE "{snapshot}" TEMPLATE "{database}"')
+
+
+def restore_migrated() -> None:
+    """Put this worker's test database back to the freshly migrated state (after a snapshot)."""
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        load_sqlite_into(connection.connection)
+    else:
+        connections.close_all()
+        create_postgres(os.environ["DATABASE_URL"], connection.settings_dict["NAME"])
+
+
+def drop_snapshots() -> None:
+    """The controlling process, at the end of the run: this run's snapshots are no use to anyone."""
+    prefix = f"kefu_demo_{_run_id()}_"
+    for path in _shared_dir().glob(f"{prefix}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        with contextlib.suppress(Exception):
+            [rows] = _admin(
+                url, "SELECT datname FROM pg_database WHERE datname LIKE 'kefu\\_demo\\_%'"
+            )
+            for (name,) in rows:
+                if name.startswith(prefix):
+                    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -40,22 +40,55 @@ def agree_solution(ticket, actor) -> None:
         )
 
 
-@contextlib.contextmanager
-def module_data(django_db_blocker, tmp_dir):
-    """Data built once for a module whose tests only read it: built under the suite's test
-    settings (fast hasher, English, mail kept in memory), flushed after the module."""
-    from django.core.management import call_command
+def _module_settings(media_root):
+    """The suite's test settings (fast hasher, English, mail kept in memory) for data that a
+    module-scoped fixture builds outside any test."""
     from django.test import override_settings
-    from django.utils import translation
 
-    test_settings = override_settings(
+    return override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=tmp_dir / "media",
+        MEDIA_ROOT=media_root,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LANGUAGE_CODE="en",
     )
-    with django_db_blocker.unblock(), test_settings, translation.override("en"):
+
+
+@contextlib.contextmanager
+def module_data(django_db_blocker, tmp_dir):
+    """Data built once for a module whose tests only read it: built under the suite's test
+    settings, flushed after the module."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    with (
+        django_db_blocker.unblock(),
+        _module_settings(tmp_dir / "media"),
+        translation.override("en"),
+    ):
         try:
             yield
         finally:
             call_command("flush", interactive=False, verbosity=0)
+
+
+DEMO_TICKETS = 400
+
+
+@contextlib.contextmanager
+def shared_demo(django_db_blocker):
+    """`kefu demo --tickets 400` for a module whose tests only read it (a test's own writes roll
+    back with its transaction): built once per test run and database engine, loaded from a
+    snapshot by every other module that asks (``dbtemplate``); the migrated database is put back
+    after the module."""
+    import dbtemplate
+    from django.utils import translation
+
+    from kefu.demo.builder import build_demo
+
+    media = dbtemplate.demo_media_dir(DEMO_TICKETS)
+    with django_db_blocker.unblock(), _module_settings(media), translation.override("en"):
+        dbtemplate.load_demo(DEMO_TICKETS, lambda: build_demo(tickets=DEMO_TICKETS))
+        try:
+            yield
+        finally:
+            dbtemplate.restore_migrated()

@@ -37,7 +37,7 @@ def demo(built, db):
     return built
 
 
-def test_demo_builds_the_five_business_lines(demo):
+def test_demo_builds_the_four_business_lines(demo):
     lines = {bl.code: (bl.name, bl.industry) for bl in BusinessLine.objects.all()}
 
     assert lines == {
@@ -45,7 +45,6 @@ def test_demo_builds_the_five_business_lines(demo):
         "wy": ("物业服务中心", "property"),
         "4s": ("4S店售后", "auto"),
         "edu": ("启航教育培训中心", "education"),
-        "fix": ("速修电子维修中心", "repair"),
     }
 
 
@@ -63,9 +62,6 @@ def test_demo_builds_the_five_business_lines(demo):
         ("edu_supervisor", "supervisor", "edu", "客服部", None),
         ("edu_lead", "lead", "edu", "客服部", "约课组"),
         ("edu_agent", "agent", "edu", "客服部", "约课组"),
-        ("fix_supervisor", "supervisor", "fix", "维修中心", None),
-        ("fix_agent", "agent", "fix", "维修中心", "前台组"),
-        ("fix_tech", "agent", "fix", "维修中心", "维修组"),
     ],
 )
 def test_demo_users_have_the_stable_usernames_roles_and_teams(
@@ -84,7 +80,7 @@ def test_demo_users_have_the_stable_usernames_roles_and_teams(
 def test_every_demo_team_has_people_and_tickets(demo):
     teams = Team.objects.all()
 
-    assert teams.count() == 13  # the repair centre's 前台组 and 维修组 included
+    assert teams.count() == 11
     for team in teams:
         assert team.members.filter(role="agent").exists(), team.name
         assert team.members.filter(role="lead").count() == 1, team.name

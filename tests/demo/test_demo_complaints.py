@@ -4,14 +4,10 @@ is agreed (方案协商), and open complaints in the early stages."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 from django.db.models import Exists, OuterRef
-from testkit import module_data
+from testkit import shared_demo
 
-from kefu.cli import main
 from kefu.followups.models import CallbackTask
 from kefu.tickets.models import Ticket
 from kefu.tickets.models_sla import ComplaintCase, Stage
@@ -20,11 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One demo for the module: every test here only reads it."""
-    with module_data(django_db_blocker, tmp_path_factory.mktemp("demo")):
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert main(["demo", "--tickets", "400", "--quiet"]) == 0
+def built(django_db_setup, django_db_blocker):
+    """The run's shared demo: every test here only reads it."""
+    with shared_demo(django_db_blocker):
         yield
 
 

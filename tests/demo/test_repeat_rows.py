@@ -6,17 +6,26 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from testkit import shared_demo
 
-from kefu.cli import main
 from kefu.demo.repeat_rows import build_repeat_rows
 from kefu.followups.models import ComplaintGrade, GradeChange
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_s99_shows_repeat_complaints_linked_to_the_earlier_one(db, capsys):
-    assert main(["demo", "--tickets", "400", "--quiet"]) == 0
-    capsys.readouterr()
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with shared_demo(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def demo(built, db):
+    return None
+
+
+def test_demo_s99_shows_repeat_complaints_linked_to_the_earlier_one(demo):
     linked = list(
         ComplaintGrade.objects.filter(repeat_of__isnull=False).select_related(
             "ticket", "repeat_of", "ticket__business_line"

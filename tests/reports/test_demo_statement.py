@@ -3,19 +3,31 @@ and sees units with bases, complaint ratios and a ranking, each unit's count equ
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
+from testkit import shared_demo
 
 from kefu.accounts.models import User
-from kefu.demo.builder import build_demo
 from kefu.demo.reports_rows import build_reports_rows
 from kefu.reports import statement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_statement_shows_ranked_units_with_true_ratios(db):
-    build_demo(tickets=400)
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with shared_demo(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def demo(built, db):
+    return None
+
+
+def test_demo_statement_shows_ranked_units_with_true_ratios(demo):
     manager = User.objects.get(username="manager")
     month = statement.month_of(timezone.localdate()).previous()
     data = statement.monthly(manager, period=month)
@@ -63,3 +75,17 @@ def test_demo_statement_shows_ranked_units_with_true_ratios(db):
     conversion = capability_reports.build(manager, "conversion", month.label).data
     assert conversion["enquiries"] > 0 and conversion["orders"] > 0
     assert 60 < conversion["completeness"] <= 100
+    # §4 repair rows: the 4S workshop's 首保, 续保, events and comebacks, and the shop's repair
+    # centre's repeat repairs, all non-zero in the demo's year
+    s4_boss = User.objects.get(username="4s_supervisor")
+    year = str((timezone.localdate() - dt.timedelta(days=60)).year)  # 60+ days of the demo
+    cars = capability_reports.build(s4_boss, "aftersales", year).data
+    assert all(cars["total"][f] > 0 for f in ("first_service", "comebacks", "renewals", "events"))
+    assert 0 < cars["comeback_rate"] < 5
+    fixes = capability_reports.build(manager, "repeat_repairs", year).data
+    assert fixes["total"] > 100 and 0 < fixes["repeats"] < fixes["total"]
+    assert any(r["lowest"] for r in fixes["repairers"])
+    # §4 e-commerce row: last month's 中差评 of the shop, most of them replied to
+    reviews = capability_reports.build(manager, "poor_reviews", month.label).data
+    assert reviews["total"]["total"] > 0 and reviews["total"]["replied"] > 0
+    assert len(reviews["reviews"]) == reviews["total"]["total"]

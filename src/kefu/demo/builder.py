@@ -382,16 +382,14 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.conversion_rows import build_conversion_rows  # RPT-9 record completeness
 
     build_conversion_rows(lines, now=now, seed=seed)
+    from kefu.demo.repair_centre_rows import build_repair_centre_rows  # RPR-2 repeat repairs
+
+    build_repair_centre_rows(now=now, seed=seed)
     from kefu.demo.education_rows import build_education_rows  # issue 21 §2: the school
 
     build_education_rows(now=now, seed=seed, story=story)  # lessons, hours, leaves, no-shows
     school = list(BusinessLine.objects.filter(code="edu"))
     build_reports_rows(school, now=now, seed=seed)  # the school's units, bases and weeks too
-    from kefu.demo.repair_centre_rows import build_repair_centre_rows  # issue 21 §4
-
-    build_repair_centre_rows(now=now, seed=seed, story=story)  # intake to collection, repeats
-    centre = list(BusinessLine.objects.filter(code="fix"))
-    build_reports_rows(centre, now=now, seed=seed)  # the repair centre's units, bases, weeks
     from kefu.demo.channels_registers_rows import build_channels_registers_rows  # issue 17
 
     build_channels_registers_rows(lines, now=now, seed=seed)  # registers, 96860 feed (LOG, CMP-6)
@@ -492,9 +490,8 @@ def print_logins(out=None) -> None:
     """Print the demo sign-ins as a table: username, name, role, team and the one password."""
     out = out or sys.stdout
     from kefu.demo.education_rows import USERS as SCHOOL_USERS
-    from kefu.demo.repair_centre_rows import USERS as CENTRE_USERS
 
-    usernames = [u for u, *_rest in FIXED_USERS + SCHOOL_USERS + CENTRE_USERS]
+    usernames = [u for u, *_rest in FIXED_USERS + SCHOOL_USERS]
     found = {
         u.username: u
         for u in User.objects.filter(username__in=usernames).select_related(

@@ -36,6 +36,7 @@ def build_periodic_rows(lines, *, now: dt.datetime | None = None, seed: int = 0)
         ActionStatus,
         CorrectiveAction,
         FeedbackLetter,
+        FeedbackMail,
         WeeklyMeeting,
     )
     from kefu.reports.statement import SystemViewer
@@ -66,7 +67,7 @@ def build_periodic_rows(lines, *, now: dt.datetime | None = None, seed: int = 0)
         )
         with (
             transaction.atomic(),
-            historic_timestamps(FeedbackLetter, WeeklyMeeting, CorrectiveAction),
+            historic_timestamps(FeedbackLetter, FeedbackMail, WeeklyMeeting, CorrectiveAction),
         ):
             for week in weeks:
                 held = timezone.make_aware(
@@ -93,6 +94,7 @@ def build_periodic_rows(lines, *, now: dt.datetime | None = None, seed: int = 0)
                 ]
                 FeedbackLetter.objects.bulk_create(letters)
                 counts["letters"] += len(letters)
+                _mailed(letters, held + dt.timedelta(hours=2))
                 summary = weekly.summary(viewer, week=week, line_id=line.pk)
                 by_team = {t["team_id"]: t for t in summary["teams"]}
                 for team in teams:
@@ -147,3 +149,32 @@ def build_periodic_rows(lines, *, now: dt.datetime | None = None, seed: int = 0)
                     CorrectiveAction.objects.bulk_create(new)
                     counts["actions"] += len(new)
     return counts
+
+
+def _mailed(letters, at: dt.datetime) -> None:
+    """Each letter went out by e-mail to its unit's address (FU-10) a couple of hours after the
+    meeting; a unit without an address shows as such."""
+    from kefu.reports.letter_mail import unit_address
+    from kefu.reports.models import FeedbackMail, LetterMailStatus
+    from kefu.tickets.models_sla import ResponsibleUnit
+
+    contacts = dict(
+        ResponsibleUnit.objects.filter(pk__in={x.unit_id for x in letters}).values_list(
+            "pk", "contact"
+        )
+    )
+    rows = []
+    for letter in letters:
+        address = unit_address(contacts.get(letter.unit_id, ""))
+        status = LetterMailStatus.SENT if address else LetterMailStatus.NO_ADDRESS
+        rows.append(
+            FeedbackMail(
+                letter=letter,
+                address=address,
+                status=status,
+                sent_at=at if address else None,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+    FeedbackMail.objects.bulk_create(rows)

@@ -41,6 +41,21 @@ UNITS = {
         ("销售部", UnitKind.DEPARTMENT, BaseKind.VEHICLES, (40, 70), 1),
     ],
 }
+# each unit's contact, with the address its weekly feedback letter is e-mailed to (FU-10)
+CONTACTS = {
+    "华东仓": "仓储部 王主管 huadong-wh@shop.example.cn",
+    "华南仓": "仓储部 陈主管 huanan-wh@shop.example.cn",
+    "华北仓": "仓储部 赵主管 huabei-wh@shop.example.cn",
+    "售后维修部": "维修部 周经理 repair@shop.example.cn",
+    "一期物业服务中心": "一期 林主任 phase1@wy.example.cn",
+    "二期物业服务中心": "二期 何主任 phase2@wy.example.cn",
+    "工程维修部": "工程部 郑经理 works@wy.example.cn",
+    "机修车间": "车间主任 吴师傅 workshop@4s.example.cn",
+    "钣喷车间": "钣喷主管 冯师傅 bodyshop@4s.example.cn",
+    "销售部": "销售经理 韩经理 sales@4s.example.cn",
+    "一部": "一部 主任 dept1@school.example.cn",
+    "二部": "二部 主任 dept2@school.example.cn",
+}
 DEFAULT_UNITS = [
     ("一部", UnitKind.DEPARTMENT, BaseKind.CUSTOMERS, (2_000, 3_000), 2),
     ("二部", UnitKind.DEPARTMENT, BaseKind.CUSTOMERS, (1_000, 1_500), 1),
@@ -66,7 +81,9 @@ def build_reports_rows(lines, *, now: dt.datetime | None = None, seed: int = 0) 
         units = []
         for name, kind, _counted, _range, weight in spec:
             unit, created = ResponsibleUnit.objects.get_or_create(
-                business_line=line, name=name, defaults={"kind": kind}
+                business_line=line,
+                name=name,
+                defaults={"kind": kind, "contact": CONTACTS.get(name, "")},
             )
             counts["units"] += created
             units.append((unit, weight))

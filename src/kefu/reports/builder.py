@@ -28,10 +28,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    Window,
 )
-from django.db.models.functions import RowNumber, TruncDate, TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,33 +206,65 @@ def _answered():
     )
 
 
-def _percentiles_sqlite(qs: QuerySet, dims: list[str], kind: str, stats) -> dict:
-    """{statistic: {cell key: seconds}} of the percentiles of one duration on SQLite: ROW_NUMBER()
-    and COUNT() over each group in the database, filtered (in an outer query) to the rows near
-    each nearest rank, which is then checked in exact integer arithmetic:
-    rn·den ≥ num·n > (rn − 1)·den, i.e. rn = ceil(p·n). One query for the median and p90."""
+def _percentiles_sqlite(qs: QuerySet, dims: list[str], wanted: dict[str, list[str]]) -> dict:
+    """{"<duration>_<statistic>": {cell key: seconds}} of the percentiles on SQLite: per
+    duration, ROW_NUMBER() and COUNT() over each group in the database, filtered to the rows
+    near each nearest rank, which is then checked in exact integer arithmetic:
+    rn·den ≥ num·n > (rn − 1)·den, i.e. rn = ceil(p·n). One query for every duration.
+
+    The cells' keys and durations are computed once per ticket in a materialised CTE: written
+    through the ORM, every window and every QUALIFY term repeated the key (a Python function
+    per row on SQLite for a time bucket) and the duration — the service analysis spent 1.6 s of
+    2 s there at 3,000 tickets."""
     keys = [f"d_{d}" for d in dims]
-    groups = [F(k) for k in keys]
-    ranked = (
-        qs.filter(**{f"{SPAN[kind]}__isnull": False})
-        .annotate(span=_span(kind))
-        .annotate(
-            rn=Window(RowNumber(), partition_by=groups, order_by=[F("span").asc(), F("pk").asc()]),
-            n=Window(Count("pk"), partition_by=groups),
+    spans = {f"span_{kind}": _span(kind) for kind in wanted}
+    inner = qs.annotate(**spans).values("pk", *keys, *spans).order_by()
+    convert = {k: _converter(inner.query.annotations[k]) for k in keys}
+    sql, params = inner.query.get_compiler(using=qs.db).as_sql()
+    quote = connection.ops.quote_name
+    cols = "".join(f"{quote(k)}, " for k in keys)
+    part = f"PARTITION BY {', '.join(quote(k) for k in keys)}" if keys else ""
+    branches = []
+    for kind, stats in wanted.items():
+        span = quote(f"span_{kind}")
+        near = " OR ".join(
+            f'("rn" >= "n" * {num / den!r} - 1 AND "rn" <= "n" * {num / den!r} + 1)'
+            for num, den in (FRACTION[stat] for stat in stats)
         )
-    )
-    near = Q()
-    for stat in stats:
-        num, den = FRACTION[stat]
-        at = F("n") * Value(num / den)  # a float window around the rank, checked exactly below
-        near |= Q(rn__gte=at - 1, rn__lte=at + 1)
-    out: dict = {stat: {} for stat in stats}
-    for row in ranked.filter(near).values(*keys, "span", "rn", "n"):
-        for stat in stats:
-            num, den = FRACTION[stat]
-            if row["rn"] * den >= num * row["n"] > (row["rn"] - 1) * den:
-                out[stat][tuple(_key(row[k]) for k in keys)] = row["span"]
+        # names and constants only (see the query below): reviewed for B608
+        branches.append(
+            f'SELECT {cols}\'{kind}\', "span", "rn", "n" FROM (SELECT {cols}{span} AS "span", '  # nosec B608
+            f'ROW_NUMBER() OVER ({part} ORDER BY {span}, "pk") AS "rn", '
+            f'COUNT(*) OVER ({part}) AS "n" FROM "cells" WHERE {span} IS NOT NULL) WHERE {near}'
+        )
+    # the SQL is the ORM's (its values bound as parameters), the names the validated dimensions'
+    # and durations' and the constants FRACTION's: nothing of the request is spliced in
+    query = f'WITH "cells" AS MATERIALIZED ({sql}) ' + " UNION ALL ".join(branches)  # nosec B608
+    out: dict = {f"{kind}_{stat}": {} for kind, stats in wanted.items() for stat in stats}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for *values, kind, span, rn, n in cursor.fetchall():
+            key = tuple(_key(convert[k](v)) for k, v in zip(keys, values, strict=True))
+            for stat in wanted[kind]:
+                num, den = FRACTION[stat]
+                if rn * den >= num * n > (rn - 1) * den:
+                    out[f"{kind}_{stat}"][key] = span
     return out
+
+
+def _converter(expression):
+    """The ORM's conversion of a raw value of ``expression`` (a time bucket's text → an aware
+    datetime), as a query through the ORM would have applied it."""
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+        connection
+    )
+
+    def convert(value):
+        for c in converters:
+            value = c(value, expression, connection)
+        return value
+
+    return convert
 
 
 def _answers(tickets: QuerySet, dims: list[str]) -> dict[tuple, dict]:
@@ -311,9 +341,8 @@ def _cells(user, definition: dict, start, end, dims: list[str]) -> tuple[dict, b
             kind, stat = TIMED.get(m, ("", ""))
             if kind and stat in PERCENTILE:
                 wanted.setdefault(kind, []).append(stat)
-        for kind, stats in wanted.items():
-            for stat, values in _percentiles_sqlite(qs, dims, kind, stats).items():
-                percent[f"{kind}_{stat}"] = values
+        if wanted:
+            percent = _percentiles_sqlite(qs, dims, wanted)
     answers = (
         _answers(base_qs(user, definition, start, end), dims)
         if ({"csi", "satisfied"} & set(measures))

@@ -13,7 +13,18 @@ from kefu.reports import periods
 from kefu.reports import statement as st
 from kefu.reports.periodic_reports import Report, _line_name, _pct
 
-KINDS = ("callbacks", "graded", "collection", "repairs", "conversion", "training", "double11")
+KINDS = (
+    "callbacks",
+    "graded",
+    "collection",
+    "repairs",
+    "aftersales",
+    "repeat_repairs",
+    "conversion",
+    "training",
+    "double11",
+    "poor_reviews",
+)
 MAX_ROWS = 2_000  # rows of a list in one report (the page says when more exist)
 UNHAPPY = ("dissatisfied", "rejected_solution")
 
@@ -559,6 +570,8 @@ def training(user, value, line_id) -> Report:
 
 def build(user, kind: str, value, *, business_line=None) -> Report:
     from kefu.reports.campaign_report import campaign_report
+    from kefu.reports.repair_reports import aftersales, repeat_repairs
+    from kefu.reports.review_report import poor_reviews
 
     line_id = st.line_for(user, business_line)
     return {
@@ -566,7 +579,10 @@ def build(user, kind: str, value, *, business_line=None) -> Report:
         "graded": graded_lists,
         "collection": collection,
         "repairs": repairs,
+        "aftersales": aftersales,
+        "repeat_repairs": repeat_repairs,
         "conversion": conversion,
         "training": training,
         "double11": campaign_report,
+        "poor_reviews": poor_reviews,
     }[kind](user, value, line_id)

@@ -18,7 +18,7 @@ from kefu.reports import capability_reports, periodic_reports
 from kefu.reports.exports import XLSX
 from kefu.reports.statement_views import _lines
 
-YEARLY = ("collection", "repairs")
+YEARLY = ("collection", "repairs", "aftersales", "repeat_repairs")
 BY_CAMPAIGN = ("double11",)
 
 

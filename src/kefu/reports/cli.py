@@ -30,6 +30,7 @@ def register(sub) -> None:
     from kefu.reports import periodic_cli
 
     periodic_cli.register(group_sub)
+    periodic_cli.register_letters(group_sub)
     from kefu.reports import builder_cli
 
     builder_cli.register(group_sub)

@@ -99,6 +99,8 @@ from kefu.reports.models_periodic import (  # noqa: E402, F401  (one app, two mo
     ActionStatus,
     CorrectiveAction,
     FeedbackLetter,
+    FeedbackMail,
+    LetterMailStatus,
     WeeklyMeeting,
     YearSummary,
 )

@@ -48,6 +48,32 @@ class FeedbackLetter(TimestampedModel):
         indexes = [models.Index(fields=["business_line", "week"], name="feedback_line_week")]
 
 
+class LetterMailStatus(models.TextChoices):
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NO_ADDRESS = "no_address", _("No e-mail address")
+
+
+class FeedbackMail(TimestampedModel):
+    """The e-mail of one weekly feedback letter to its unit (FU-10): one row per letter (and so
+    per unit and week) whichever worker claims it first; a failed send, one left sending by a
+    worker that died, or one that had no address is taken over by a conditional update."""
+
+    letter = models.OneToOneField(
+        FeedbackLetter, verbose_name=_("letter"), on_delete=models.CASCADE, related_name="mail"
+    )
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=LetterMailStatus.choices)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback letter e-mail")
+        verbose_name_plural = _("feedback letter e-mails")
+        indexes = [models.Index(fields=["status", "updated_at"], name="feedback_mail_status")]
+
+
 class WeeklyMeeting(TimestampedModel):
     """A team's weekly meeting (Saturday 15:00 for the service hall, Monday morning for the CS
     group): the agenda frozen from the week's figures, minutes and the next week's plan."""

@@ -43,3 +43,32 @@ def cmd_periodic(args) -> int:
     if args.json or not files:
         print_json(report.data)
     return 0
+
+
+def register_letters(group_sub) -> None:
+    cmd = group_sub.add_parser(
+        "weekly-letters", help="the week's feedback letters to units and their e-mails (FU-10)"
+    )
+    cmd.add_argument("--week", required=True, help="YYYY-Www")
+    cmd.add_argument("--business-line", help="the business line's id (default: every line)")
+    cmd.add_argument("--json", action="store_true", help="print machine-readable output")
+    cmd.set_defaults(func=cmd_letters)
+
+
+def cmd_letters(args) -> int:
+    from kefu.cli import print_json
+    from kefu.reports import periods, statement, weekly_letters
+
+    span = periods.parse_week(args.week)
+    line_id = statement.line_for(statement.SystemViewer(), args.business_line)
+    letters = weekly_letters.letters_for(
+        statement.SystemViewer(), week=span.label, line_id=line_id
+    ).order_by("business_line_id", "unit__name", "pk")
+    rows = [weekly_letters.as_json(x) for x in letters]
+    if args.json:
+        print_json({"week": span.label, "business_line": line_id, "letters": rows})
+        return 0
+    for r in rows:
+        mail = r["mail"] or {"status": "queued", "address": ""}
+        print(f"{r['week']}  {r['unit']}  {r['callbacks']}  {mail['status']}  {mail['address']}")
+    return 0

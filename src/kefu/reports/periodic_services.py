@@ -96,6 +96,9 @@ def feedback_write(*, user, week, unit_id, text) -> FeedbackLetter:
             obj=letter,
             changes={"week": span.label, "unit": unit.pk},
         )
+        from kefu.reports import letter_mail
+
+        letter_mail.schedule(letter.pk)  # e-mailed to the unit once this commits (FU-10)
     return letter
 
 

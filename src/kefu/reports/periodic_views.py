@@ -370,3 +370,26 @@ def export(request, kind: str, fmt: str):
     name = f"{kind}-{report.span.label}{'-' + str(line_id) if line_id else ''}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_safe
+def letters(request):
+    """The archive of the weekly feedback letters and their e-mails (FU-10)."""
+    from kefu.core.pagination import paginate
+    from kefu.reports import weekly_letters
+
+    week = (request.GET.get("week") or "").strip() or None
+    line_id = st.line_for(request.user, _line(request))
+    qs = weekly_letters.letters_for(request.user, week=week, line_id=line_id)
+    page = paginate(qs, ordering="-id", cursor=request.GET.get("cursor") or None, limit=50)
+    params = {"week": week, "business_line": line_id, "cursor": page.next}
+    more = urlencode({k: v for k, v in params.items() if v}) if page.next else None
+    context = {
+        "page": page,
+        "week": week or "",
+        "line_id": line_id,
+        "lines": _lines(request.user),
+        "more": more,
+    }
+    return render(request, "reports/letters.html", context)

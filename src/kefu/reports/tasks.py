@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 
 @db_periodic_task(crontab(hour="7", minute="5"))
@@ -14,3 +14,21 @@ def builder_reports_daily() -> dict:
     from kefu.reports import builder_services
 
     return builder_services.send_due()
+
+
+@db_task()
+def feedback_letter_mail(letter_id: int) -> str | None:
+    """E-mail one weekly feedback letter to its unit (FU-10; once, whoever runs it)."""
+    from kefu.reports import letter_mail
+
+    return letter_mail.send(letter_id)
+
+
+@db_periodic_task(crontab(minute="25"))
+@lock_task("reports-feedback-letters")
+def feedback_letters_hourly() -> dict:
+    """Every hour: e-mail the weekly feedback letters the queue missed (a worker down, a failed
+    send, a unit's address added later)."""
+    from kefu.reports import letter_mail
+
+    return letter_mail.send_due()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("weekly/", periodic.weekly_report, name="weekly"),
     path("weekly/feedback/", periodic.feedback_write, name="feedback_write"),
     path("weekly/meeting/", periodic.meeting, name="meeting"),
+    path("weekly/letters/", periodic.letters, name="letters"),
     path("yearly/", periodic.yearly_report, name="yearly"),
     path("yearly/sign/", periodic.year_sign, name="year_sign"),
     *(

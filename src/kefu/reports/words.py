@@ -27,3 +27,5 @@ ACTION_LABELS.update(  # the report builder (issue 22 §6)
         "reports.report_sent": _("Report sent by e-mail"),
     }
 )
+
+ACTION_LABELS["reports.feedback_mailed"] = _("Weekly feedback e-mailed to a unit")  # FU-10
