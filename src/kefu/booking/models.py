@@ -226,7 +226,7 @@ class BookingRequest(TimestampedModel):
 
 
 class Step(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Received at the centre")
     QUOTED = "quoted", _("Quote approved by the customer")
     DIAGNOSING = "diagnosing", _("Diagnosing")
     WAITING_PARTS = "waiting_parts", _("Waiting for parts")

@@ -46,7 +46,7 @@ def _day(name, value) -> dt.date:
     return value
 
 
-def _message(step: str) -> str:
+def step_message(step: str) -> str:
     return _("Your repair: %(step)s.") % {"step": Step(step).label}
 
 
@@ -121,7 +121,7 @@ def order_intake(
         repairer=actor,
     )
     RepairStepLog.objects.create(
-        order=order, step=Step.RECEIVED, message=_message(Step.RECEIVED), actor=actor
+        order=order, step=Step.RECEIVED, message=step_message(Step.RECEIVED), actor=actor
     )
     audit.record(
         actor=actor,
@@ -149,7 +149,7 @@ def order_move(*, actor, order_id: int, version: int, step: str) -> RepairOrder:
     if not updated:
         raise StaleWrite()
     order.refresh_from_db()
-    RepairStepLog.objects.create(order=order, step=step, message=_message(step), actor=actor)
+    RepairStepLog.objects.create(order=order, step=step, message=step_message(step), actor=actor)
     audit.record(actor=actor, action="booking.repair_step", obj=order, changes={"step": step})
     return order
 

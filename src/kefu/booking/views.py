@@ -218,8 +218,12 @@ def _repair_centre(request, *, error=None, status=200):
         repairs.orders_for(user).select_related("customer", "repairer").order_by("-id")[:50]
     )
     labels = dict(Step.choices)
-    for order in orders:
-        order.moves = [(s, labels[s]) for s in rules.NEXT_STEPS[order.step]]
+    for order in orders:  # an order in warranty has no quote to approve
+        order.moves = [
+            (s, labels[s])
+            for s in rules.NEXT_STEPS[order.step]
+            if not (order.in_warranty and s == Step.QUOTED)
+        ]
     customers = Customer.objects.filter(scope.business_line_q(user), merged_into=None).order_by(
         "-id"
     )[:200]

@@ -179,6 +179,12 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
         services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
     _repairs(line, units, supervisor, now=now, rng=rng)
     _cash_days(line, supervisor, today=today, rng=rng)
+    from kefu.demo.archive_rows import build_archive_rows  # ARC-9 e-archive, PM-X5 register
+
+    agent = (
+        User.objects.filter(business_line=line, role="agent", is_active=True).first() or supervisor
+    )
+    build_archive_rows(line=line, supervisor=supervisor, agent=agent, units=units, now=now, rng=rng)
     return len(bills)
 
 

@@ -1,6 +1,7 @@
 """The community activities calendar (PM-X5): supervisors and above publish an activity with
-its time, place and the activity centre's fee (0 = free); everyone on the line sees the month's
-calendar with the fees."""
+its time, place and the activity centre's fee (0 = free), and the activity centre's standing
+fees (a room by the hour, a gym card by the month); everyone on the line sees the month's
+calendar and the fee list."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
 from kefu.core.errors import Invalid, PermissionDenied
-from kefu.property.models import CommunityActivity
+from kefu.property.models import CentreFee, CentrePer, CommunityActivity
 
 MAX_FEE = Decimal("99999")
 
@@ -94,3 +95,58 @@ def month_calendar(user, month: str | None = None) -> dict:
         starts_at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=tz),
     )
     return {"month": first, "activities": rows.order_by("starts_at", "id")[:200]}
+
+
+def centre_fees_for(user):
+    return CentreFee.objects.filter(scope.business_line_q(user)).order_by("item", "id")
+
+
+def _fee(value) -> Decimal:
+    try:
+        fee = Decimal(str(value if value not in (None, "") else "x")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        fee = Decimal(-1)
+    if not fee.is_finite() or not 0 <= fee <= MAX_FEE:
+        raise Invalid(
+            _("Some fields are not valid."), fields={"price_yuan": _("Between 0 and 99999 yuan.")}
+        )
+    return fee
+
+
+@transaction.atomic
+def centre_fee_publish(*, actor, item, price_yuan, per, note="") -> CentreFee:
+    """Publish an activity-centre fee, or change the published one of the same item."""
+    if not may_publish(actor):
+        raise PermissionDenied(_("Only a supervisor or above of the line publishes fees."))
+    item = _text("item", item, 40)
+    price = _fee(price_yuan)
+    if per not in CentrePer.values:
+        raise Invalid(_("Some fields are not valid."), fields={"per": _("Choose one of the list.")})
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > 100:
+        raise Invalid(_("Some fields are not valid."), fields={"note": _("Too long.")})
+    fee = (
+        CentreFee.objects.select_for_update()
+        .filter(business_line_id=actor.business_line_id, item=item)
+        .first()
+    )
+    before = {} if fee is None else {"price_yuan": fee.price_yuan, "per": fee.per, "note": fee.note}
+    after = {"price_yuan": price, "per": per, "note": note}
+    if fee is None:
+        fee = CentreFee.objects.create(
+            business_line_id=actor.business_line_id, item=item, published_by=actor, **after
+        )
+    else:
+        for key, value in after.items():
+            setattr(fee, key, value)
+        fee.published_by = actor
+        fee.version += 1
+        fee.save()
+    audit.record(
+        actor=actor,
+        action="property.centre_fee",
+        obj=fee,
+        changes={"item": item, **audit.diff(before, after)},
+        business_line_id=actor.business_line_id,
+    )
+    return fee

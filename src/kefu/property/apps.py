@@ -12,3 +12,8 @@ class PropertyConfig(AppConfig):
         from kefu.property.words import ACTION_LABELS
 
         audit_words.ACTION_LABELS.update(ACTION_LABELS)
+        # a move-out is recorded on the tenancy; the unit's occupancy it sets is the profile's
+        audit_words.FIELDS_ELSEWHERE[("property.tenancy_end", "occupancy")] = (
+            "property.UnitProfile",
+            "occupancy",
+        )

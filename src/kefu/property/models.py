@@ -63,8 +63,15 @@ class ArrearsReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Occupancy(models.TextChoices):
+    OWNER = "owner", _("Lived in by the owner")
+    RENTED = "rented", _("Rented out")
+    VACANT = "vacant", _("Standing empty")
+
+
 class UnitProfile(TimestampedModel):
-    """What the office keeps about a unit: possession status and its building assistant."""
+    """What the office keeps about a unit: possession, who lives there (a rented unit is on the
+    rental-housing register, PM-X5), its building assistant and why it does not pay."""
 
     unit = models.OneToOneField(
         "customers.PropertyUnit",
@@ -88,6 +95,9 @@ class UnitProfile(TimestampedModel):
     )
     arrears_reason = models.CharField(
         _("reason for not paying"), max_length=12, choices=ArrearsReason.choices, blank=True
+    )
+    occupancy = models.CharField(
+        _("occupancy"), max_length=8, choices=Occupancy.choices, default=Occupancy.OWNER
     )
 
     class Meta:
@@ -408,4 +418,130 @@ class CommunityActivity(TimestampedModel):
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["business_line", "starts_at"], name="community_activity_day")
+        ]
+
+
+class DocumentKind(models.TextChoices):
+    """What a household's e-archive keeps (ARC-9)."""
+
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    NOTICE = "notice", _("Household notice")
+    REPORT = "report", _("Household report")
+    FEE_RECORD = "fee_record", _("Fee record")
+    OWNER_INFO = "owner_info", _("Owner information")
+
+
+def household_document_path(instance, filename: str) -> str:
+    return f"property/archive/{instance.business_line_id}/{instance.unit_id}/{filename}"
+
+
+class HouseholdDocument(TimestampedModel):
+    """A document in a household's e-archive (ARC-9): kept electronically for retrieval at any
+    time, found through the catalogue by kind, building, household or title."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to=household_document_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("household document")
+        verbose_name_plural = _("household documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "-created_at"], name="household_doc_line"),
+            models.Index(fields=["unit", "-created_at"], name="household_doc_unit"),
+        ]
+
+    @property
+    def file_type(self) -> str:
+        """PDF, DOCX, CSV …: what the list shows of the file's name (the title names it)."""
+        return self.name.rsplit(".", 1)[-1].upper() if "." in self.name else ""
+
+
+class Tenancy(VersionedModel):
+    """PM-X5: a rented unit's tenant in the rental-housing register (租户, lease dates, contact).
+    The unit's latest tenancy that has not ended is its current one."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "customers.PropertyUnit",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="tenancies",
+    )
+    tenant_name = models.CharField(_("tenant"), max_length=40, blank=True)
+    phone = models.CharField(_("tenant's phone"), max_length=20, blank=True)
+    lease_start = models.DateField(_("lease starts"), null=True, blank=True)
+    lease_end = models.DateField(_("lease ends"), null=True, blank=True)
+    moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tenancy")
+        verbose_name_plural = _("tenancies")
+        ordering = ["-lease_start", "-id"]
+        indexes = [
+            models.Index(fields=["business_line", "moved_out_on"], name="tenancy_line_current"),
+            models.Index(fields=["unit", "-id"], name="tenancy_unit"),
+        ]
+
+
+class CentrePer(models.TextChoices):
+    HOUR = "hour", _("per hour")
+    SESSION = "session", _("per session")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+
+
+class CentreFee(VersionedModel):
+    """PM-X5: the activity centre's published fees (table tennis room, gym card …), 0 = free."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
+    )
+    item = models.CharField(_("room or service"), max_length=40)
+    price_yuan = models.DecimalField(_("price (yuan)"), max_digits=8, decimal_places=2)
+    per = models.CharField(_("charged"), max_length=8, choices=CentrePer.choices)
+    note = models.CharField(_("remarks"), max_length=100, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("activity centre fee")
+        verbose_name_plural = _("activity centre fees")
+        ordering = ["business_line", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_line", "item"], name="centre_fee_item")
         ]

@@ -138,3 +138,42 @@ def visit_tally(households_by_agent: dict, target: int = VISITS_A_MONTH) -> list
 
 def visit_too_soon(last: dt.date | None, day: dt.date, gap_days: int = VISIT_GAP_DAYS) -> bool:
     return last is not None and abs((day - last).days) < gap_days
+
+
+# -- the rental-housing register (PM-X5) ----------------------------------------------------------
+
+NO_TENANT = "no_tenant"
+NO_NAME = "name"
+NO_PHONE = "phone"
+NO_START = "lease_start"
+NO_END = "lease_end"
+LEASE_ENDED = "lease_ended"
+
+
+def tenancy_gaps(tenancy: dict | None, today: dt.date) -> list[str]:
+    """What a rented unit's register row lacks: a current tenant, the tenant's name and phone,
+    the lease's start and end, or a lease that ended before ``today`` (renewed or moved out, the
+    register does not say). An empty list is a complete row."""
+    if tenancy is None:
+        return [NO_TENANT]
+    gaps = [
+        code
+        for code, field in (
+            (NO_NAME, "tenant_name"),
+            (NO_PHONE, "phone"),
+            (NO_START, "lease_start"),
+            (NO_END, "lease_end"),
+        )
+        if not tenancy.get(field)
+    ]
+    end = tenancy.get("lease_end")
+    if end is not None and end < today:
+        gaps.append(LEASE_ENDED)
+    return gaps
+
+
+def completeness(complete: int, rented: int) -> Decimal | None:
+    """Complete register rows ÷ rented units, None when nothing is rented."""
+    if rented <= 0:
+        return None
+    return (Decimal(complete) / rented).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.property import views, visit_views
+from kefu.property import archive_views, views, visit_views
 
 app_name = "property"
 urlpatterns = [
@@ -16,6 +16,27 @@ urlpatterns = [
     path("visits/new/", visit_views.visit_add, name="visit_add"),
     path("activities/", visit_views.activities, name="activities"),
     path("activities/new/", visit_views.activity_add, name="activity_add"),
+    path("activities/fees/", visit_views.centre_fee_add, name="centre_fee_add"),
+    path("archive/", archive_views.catalogue, name="archive"),
+    path("households/<int:pk>/", archive_views.household, name="household"),
+    path("households/<int:pk>/documents/", archive_views.document_file, name="document_file"),
+    path("documents/<int:pk>/", archive_views.document_download, name="document_download"),
+    path(
+        "documents/<int:pk>/withdraw/",
+        archive_views.document_withdraw,
+        name="document_withdraw",
+    ),
+    path("rentals/", archive_views.rental_register, name="rentals"),
+    path("rentals/new/", archive_views.tenancy_record, name="tenancy_record"),
+    path(
+        "rentals/<int:pk>/",
+        archive_views.tenancy_change,
+        {"action": "update"},
+        name="tenancy_update",
+    ),
+    path(
+        "rentals/<int:pk>/end/", archive_views.tenancy_change, {"action": "end"}, name="tenancy_end"
+    ),
     path("repairs/<int:pk>/done/", views.repair_action, {"action": "done"}, name="repair_done"),
     path(
         "repairs/<int:pk>/callback/",

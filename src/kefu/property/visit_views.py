@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 from kefu.property import visits as door_visits
+from kefu.property.models import CentrePer
 from kefu.property.views import _error
 
 UNIT_CHOICES = 1000
@@ -58,6 +59,8 @@ def _activities_page(request, *, error=None, status=200, entered=None):
 
     context = {
         "calendar": activities.month_calendar(request.user, request.GET.get("month")),
+        "centre_fees": activities.centre_fees_for(request.user),
+        "per_choices": CentrePer.choices,
         "may_publish": activities.may_publish(request.user),
         "entered": entered or {},
         "error": error,
@@ -82,4 +85,21 @@ def activity_add(request):
         activity_publish(actor=request.user, **entered)
     except DomainError as exc:
         return _activities_page(request, error=_error(exc), status=exc.status, entered=entered)
+    return redirect("property:activities")
+
+
+@login_required
+@require_POST
+@once
+def centre_fee_add(request):
+    """PM-X5: publish (or change) one of the activity centre's fees."""
+    from kefu.property.activities import centre_fee_publish
+
+    entered = {k: request.POST.get(k, "") for k in ("item", "price_yuan", "per", "note")}
+    try:
+        centre_fee_publish(actor=request.user, **entered)
+    except DomainError as exc:
+        return _activities_page(
+            request, error=_error(exc), status=exc.status, entered={"fee": entered}
+        )
     return redirect("property:activities")

@@ -15,4 +15,10 @@ ACTION_LABELS = {
     "property.visit": _("Door visit recorded"),
     "property.arrears_reason": _("Reason for not paying recorded"),
     "property.activity": _("Community activity published"),
+    "property.centre_fee": _("Activity centre fee published"),
+    "property.document_file": _("Household document filed"),
+    "property.document_withdraw": _("Household document withdrawn"),
+    "property.tenancy_record": _("Tenant recorded in the rental register"),
+    "property.tenancy_update": _("Rental register row completed"),
+    "property.tenancy_end": _("Tenant moved out"),
 }
