@@ -50,9 +50,10 @@ def page(browser, live_server):
 def screenshot(page):
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def _shot(name: str) -> Path:
+    def _shot(name: str, of=None) -> Path:
+        """``of``: the page to shoot when the test signed in a context of its own."""
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return _shot

@@ -69,7 +69,7 @@ def test_bk3_bk4_refused_cancel_then_leader_restores_hours(browser, live_server,
     page.click(".leave-form button[type=submit]")
     page.wait_for_selector("text=临时请假，课时已扣")
     assert page.inner_text("#balance") == "8"
-    screenshot("booking-leave-deducted")
+    screenshot("booking-leave-deducted", page)
     context.close()
 
     context, page = _sign_in(browser, live_server, leader)
@@ -78,7 +78,7 @@ def test_bk3_bk4_refused_cancel_then_leader_restores_hours(browser, live_server,
     page.click(".decide-form button[value=yes]")
     page.wait_for_selector("text=请假已批准，课时已恢复")
     assert page.inner_text("#balance") == "10"
-    screenshot("booking-leave-approved")
+    screenshot("booking-leave-approved", page)
     context.close()
 
 
@@ -113,7 +113,7 @@ def test_fee2_supervisor_prints_a_dunning_batch_found_in_the_letter_register(
     page.click("#print-batch button[type=submit]")
     page.wait_for_url(lambda url: "/property/batches/" in url)
     assert "欠费业主" in page.content()
-    screenshot("property-dunning-batch")
+    screenshot("property-dunning-batch", page)
     page.goto("/followups/registers/")
     assert f"催缴函 {unit}" in page.content()
     context.close()
