@@ -140,6 +140,8 @@ OBJECT_PARAMS = {
     "competition_id": "guessed",
     "reshipment_id": "guessed",
     "case_id": "guessed",
+    "need_id": "guessed",
+    "result_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
