@@ -31,13 +31,11 @@ def test_the_plan_probes_the_unique_index_on_an_analysed_empty_table(shop, make_
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ANALYZE commerce_reminder")
         cursor.execute("ANALYZE customers_order")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        planner = "\n".join(r[0] for r in cursor.fetchall())
         reminders.index_probes_only(cursor)
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(r[0] for r in cursor.fetchall())
-    # the trap this guards against: what the planner picks on its own
-    assert "Seq Scan on commerce_reminder" in planner
+    # the planner's own choice depends on its statistics of the moment (it chose the sequential
+    # scan in the bench and in most runs here, not in every one), so only the job's plan is pinned
     assert "Seq Scan on commerce_reminder" not in plan
     assert "commerce_reminder r" in plan and "Index" in plan
     # and the job itself writes one SMS per order
