@@ -140,10 +140,12 @@ def test_deliveries_committed_close_together_are_handed_to_the_queue_in_one_job(
         jobs.append(ids)
         done.set()
 
+    from kefu.core.handoff import HandOff
+
     monkeypatch.setattr(outbox, "enqueue", enqueue)
     monkeypatch.setattr(HUEY, "immediate", False)
-    monkeypatch.setattr(outbox._Nudger, "WINDOW", 0.5)
-    nudger = outbox._Nudger()
+    monkeypatch.setattr(HandOff, "WINDOW", 0.5)
+    nudger = HandOff("test-nudger", lambda ids: outbox.enqueue(ids))
     nudger.add([1])
     nudger.add([2, 3])
     assert done.wait(10)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from kefu.core.db import insert_rows
 from kefu.core.models import AuditEvent
 
 
@@ -33,7 +34,7 @@ def record(
     """Append one audit event; call inside the service's transaction."""
     if business_line_id is None and obj is not None:
         business_line_id = getattr(obj, "business_line_id", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -42,6 +43,7 @@ def record(
         changes=_jsonable(changes or {}),
         ip=ip,
     )
+    return insert_rows([event])[0]
 
 
 def record_many(*, actor, action: str, items: list[tuple[models.Model, dict]]) -> None:

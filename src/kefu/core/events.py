@@ -29,6 +29,8 @@ from django.db.models import BigIntegerField, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from kefu.core.handoff import HandOff
+
 log = logging.getLogger("kefu.events")
 
 
@@ -300,15 +302,32 @@ def publish(
     spec = _spec(name, payload)
     event = _event(spec, object_id, business_line_id, payload, actor)
     if not spec.guard:
-        event.save(force_insert=True)
+        from kefu.core.db import insert_rows
+
+        insert_rows([event])
     event.subject, event.actor = subject, actor
     for handler in (*_in_transaction[name], *_in_transaction[ANY]):
         handler(event)
     if not spec.guard and (_after_commit[name] or _after_commit[ANY]):
-        from kefu.core.tasks import event_dispatch_job
-
-        transaction.on_commit(lambda: event_dispatch_job(event.pk))
+        transaction.on_commit(lambda: dispatcher.add([event.pk]))
     return event
+
+
+def _enqueue_dispatch(ids: list[int]) -> None:
+    from kefu.core.tasks import event_dispatch_job, event_dispatch_many_job
+
+    try:
+        if len(ids) == 1:
+            event_dispatch_job(ids[0])
+        else:
+            event_dispatch_many_job(ids)
+    except Exception:  # a queue that is down: logged with the events that wait
+        log.exception("could not enqueue the after-commit handlers of events %s", ids)
+
+
+# the after-commit handlers of committed events, handed to the job queue by a thread of the
+# process (one job per burst, core.handoff): the intake no longer waits for the queue's write
+dispatcher = HandOff("kefu-events-dispatcher", _enqueue_dispatch)
 
 
 def publish_many(name: str, items: list[dict], *, actor=None, batch_size: int = 1000) -> list:

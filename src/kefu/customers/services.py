@@ -108,20 +108,25 @@ def _index_phones(customer: Customer, *, fresh: bool = False) -> None:
     """One row per digit gram (phone_search); ``fresh``: a new customer has none to delete."""
     if not fresh:
         PhoneGram.objects.filter(customer=customer).delete()
-    PhoneGram.objects.bulk_create(
-        PhoneGram(customer=customer, business_line_id=customer.business_line_id, gram=g)
-        for g in sorted(phone_grams(customer.phone, customer.phone2))
+    db.insert_rows(
+        [
+            PhoneGram(customer=customer, business_line_id=customer.business_line_id, gram=g)
+            for g in sorted(phone_grams(customer.phone, customer.phone2))
+        ]
     )
 
 
 def existing_by_phone(*, business_line_id: int, phone: str) -> Customer | None:
-    return (
-        Customer.objects.filter(
-            business_line_id=business_line_id, phone=normalize_phone(phone), merged_into=None
-        )
-        .order_by("id")
-        .first()
+    """The line's (unmerged) customer with this phone, the oldest if several."""
+    # plain SQL: every intake of a new caller asks it, and the ORM spent 0.6 ms of CPU building
+    # the query (five times the raw query's cost, issue 24)
+    table = Customer._meta.db_table
+    rows = Customer.objects.raw(
+        f"SELECT * FROM {table} WHERE business_line_id = %s AND phone = %s"  # nosec B608
+        " AND merged_into_id IS NULL ORDER BY id LIMIT 1",
+        [business_line_id, normalize_phone(phone)],
     )
+    return next(iter(rows), None)
 
 
 def duplicate_phone_error(dup: Customer) -> Conflict:
@@ -153,7 +158,14 @@ def customer_create(
 
 
 def _customer_insert(
-    *, actor, business_line, name: str, phone: str, allow_duplicate: bool, **fields
+    *,
+    actor,
+    business_line,
+    name: str,
+    phone: str,
+    allow_duplicate: bool,
+    last_contact_at=None,
+    **fields,
 ) -> Customer:
     """``customer_create`` inside the caller's transaction (no savepoint of its own)."""
     name = (name or "").strip()
@@ -182,11 +194,12 @@ def _customer_insert(
         phone=phone,
         phone2=phone2,
         created_by=actor if getattr(actor, "pk", None) else None,
+        last_contact_at=last_contact_at,
         **fields,
     )
     customer.tag_index = tag_index(customer.tags)
     _full_clean(customer)
-    customer.save(force_insert=True)
+    db.insert_rows([customer])
     _index_phones(customer, fresh=True)
     audit.record(actor=actor, action="customer.create", obj=customer, changes={"name": name})
     events.publish(
@@ -203,9 +216,11 @@ def _customer_insert(
 # no savepoint: the one caller is the phone intake, whose whole transaction fails with it (a
 # savepoint and its release were two of the intake's statements each, issue 24)
 @transaction.atomic(savepoint=False)
-def customer_for_caller(*, actor, business_line, phone: str, name: str) -> Customer:
+def customer_for_caller(
+    *, actor, business_line, phone: str, name: str, contact_at=None
+) -> Customer:
     """The line's customer with this phone, else a new one (intake of a caller known only by
-    phone). Two intakes of the same new caller at once make one customer: on PostgreSQL the
+    phone); a new one's last contact is ``contact_at`` (the intake's moment). Two intakes of the same new caller at once make one customer: on PostgreSQL the
     miss is checked again under the phone's lock; SQLite's IMMEDIATE transaction already holds
     the only write lock from the first lookup on, so there the first miss stands."""
     found = existing_by_phone(business_line_id=business_line.pk, phone=phone)
@@ -217,7 +232,12 @@ def customer_for_caller(*, actor, business_line, phone: str, name: str) -> Custo
         return found
     # looked up above under the lock: the insert need not look again
     return _customer_insert(
-        actor=actor, business_line=business_line, name=name, phone=phone, allow_duplicate=True
+        actor=actor,
+        business_line=business_line,
+        name=name,
+        phone=phone,
+        allow_duplicate=True,
+        last_contact_at=contact_at,
     )
 
 

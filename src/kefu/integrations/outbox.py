@@ -10,7 +10,6 @@ made in this process applies at once; one made elsewhere within ``CHECK_SECONDS`
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import os
 import threading
@@ -18,6 +17,8 @@ import time
 
 from django.db import transaction
 from django.utils import timezone
+
+from kefu.core.handoff import HandOff
 
 RETRY_HOURS = 24
 CHECK_SECONDS = float(os.environ.get("KEFU_WEBHOOK_CHECK_SECONDS", "1"))
@@ -119,55 +120,9 @@ class _Enqueue:
         nudger.add(self.ids)
 
 
-class _Nudger:
-    """Hands committed deliveries to the job queue from a thread of this process, gathering
-    those committed within ``WINDOW`` seconds into one job: a request that creates a ticket never
-    waits for the queue's write (3 ms on SQLite), and under load one job carries many
-    deliveries. Losing a hand-off (the process dies first) loses nothing: the rows are in the
-    outbox and the minute sweep sends them. With an immediate queue (tests) it hands off at once.
-    """
-
-    WINDOW = 0.05
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.ids: list[int] = []
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.pid = 0
-
-    def add(self, ids: list[int]) -> None:
-        from huey.contrib.djhuey import HUEY
-
-        if HUEY.immediate:
-            enqueue(list(ids))
-            return
-        with self.lock:
-            self.ids.extend(ids)
-            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
-                self.pid = os.getpid()
-                self.thread = threading.Thread(
-                    target=self._run, name="kefu-webhooks-nudger", daemon=True
-                )
-                self.thread.start()
-        self.wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self.wake.wait()
-            time.sleep(self.WINDOW)
-            self.flush()
-
-    def flush(self) -> None:
-        with self.lock:
-            ids, self.ids = self.ids, []
-            self.wake.clear()
-        for i in range(0, len(ids), _Enqueue.BATCH):
-            enqueue(ids[i : i + _Enqueue.BATCH])
-
-
-nudger = _Nudger()
-atexit.register(nudger.flush)  # a command (an import) that ends hands its last ones over
+# a request never waits for the queue's write, and under load one job carries many deliveries;
+# a lost hand-off loses nothing: the rows are in the outbox and the minute sweep sends them
+nudger = HandOff("kefu-webhooks-nudger", lambda ids: enqueue(ids))
 
 
 def _enqueue_after_commit(ids: list[int]) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kefu.accounts.models import BusinessLine, Role, Team, User
 from kefu.core import audit, events, line_settings, scope, search
 from kefu.core.business_calendar import calendar_for, calendar_overrides
-from kefu.core.db import next_id
+from kefu.core.db import insert_rows, next_id
 from kefu.core.errors import Invalid, NotFound, StaleWrite
 from kefu.customers.models import Customer, Order, PropertyUnit, Vehicle
 from kefu.tickets import workflow
@@ -386,9 +386,10 @@ def _ticket_insert(
     vehicle=None,
     property_unit=None,
     order=None,
+    now=None,
 ) -> Ticket:
     """``ticket_create`` once the customer is known to be in the actor's scope, read in this
-    transaction with its business line."""
+    transaction with its business line; ``now``: the intake's moment when the caller took it."""
     line = customer.business_line
     title = _clean_title(title)
     description = _clean_description(description)
@@ -425,7 +426,7 @@ def _ticket_insert(
         from kefu.tickets.routing_services import pick_assignee
 
         assignee = pick_assignee(team=team)
-    now = timezone.now()
+    now = now or timezone.now()
     overrides = line_settings.cached(line, "calendar_days", lambda: calendar_overrides(line))
     calendar = calendar_for(line, overrides=overrides)
     # the id is taken first, so the number and the SLA deadline go into the one INSERT (a second
@@ -462,12 +463,14 @@ def _ticket_insert(
         calendars={line.pk: calendar},
         rules=line_rules(line, cached=True),
     )
-    ticket.save(force_insert=True)  # its created_at is stamped a few microseconds after ``now``
+    ticket.created_at = now  # the intake's moment, the one its clocks start at
+    insert_rows([ticket])
     sla_start(clocks=clocks)
     search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
-    customer.last_contact_at = ticket.created_at
-    customer.save(update_fields=["last_contact_at"])
-    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED)
+    if customer.last_contact_at != ticket.created_at:  # a new caller's row already says so
+        customer.last_contact_at = ticket.created_at
+        customer.save(update_fields=["last_contact_at"])
+    insert_rows([TicketEvent(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED)])
     audit.record(
         actor=actor,
         action="ticket.create",
@@ -531,18 +534,24 @@ def ticket_create_for_caller(
         line = team_obj.business_line
     else:
         # read in this transaction: its settings token must be fresh (core.line_settings)
-        line = BusinessLine.objects.filter(pk=actor.business_line_id).first()
+        line = BusinessLine.objects.filter(pk=actor.business_line_id or 0).order_by()
+        line = next(iter(line), None)  # no ORDER BY to compile, unlike first()
     if line is None:
         raise Invalid(_("Choose the team that takes the ticket."), fields={"team": _("Required.")})
+    now = timezone.now()
     try:
         customer = customer_for_caller(
-            actor=actor, business_line=line, name=customer_name, phone=customer_phone or ""
+            actor=actor,
+            business_line=line,
+            name=customer_name,
+            phone=customer_phone or "",
+            contact_at=now,
         )
     except Invalid as exc:
         exc.fields = {f"customer_{k}": v for k, v in exc.fields.items()}
         raise
     # the customer was just read (or made) in this transaction, unmerged, of ``line``: in scope
-    return _ticket_insert(actor=actor, customer=customer, team=team, **ticket_fields)
+    return _ticket_insert(actor=actor, customer=customer, team=team, now=now, **ticket_fields)
 
 
 # -- updates -------------------------------------------------------------------------------

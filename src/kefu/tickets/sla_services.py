@@ -18,6 +18,7 @@ from kefu.accounts.models import Role, User
 from kefu.core import audit, line_settings, scope
 from kefu.core.business_calendar import calendar_for
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.db import insert_rows
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
 from kefu.customers.models import Tier
 from kefu.tickets import sla
@@ -381,7 +382,7 @@ def sla_plan(
 
 def sla_start(*, clocks: list[SlaClock]) -> None:
     """Save the clocks ``sla_plan`` made, once their ticket is inserted, in its transaction."""
-    SlaClock.objects.bulk_create(clocks)
+    insert_rows(clocks)
 
 
 def _clocks(ticket: Ticket) -> list[SlaClock]:

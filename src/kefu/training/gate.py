@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,14 +55,37 @@ def _refuse(ids: set[int], *, quiet: bool = False) -> None:
         )
 
 
-def on_ticket_assigning(event) -> None:
-    required = GateRequirement.objects.filter(team_id=event.object_id).values_list(
-        "certification_id", flat=True
+def lacking_for_team(team_id: int, user_ids, today: dt.date | None = None) -> set[int]:
+    """``lacking`` for the queue ``team_id``'s own requirements, in one plain statement: it
+    runs on every intake that assigns a ticket (issue 24), where the ORM's two queries cost more
+    CPU than the rest of the routing."""
+    user_ids = list(user_ids)
+    today = today or timezone.localdate()
+    grant, requirement = CertificationGrant._meta.db_table, GateRequirement._meta.db_table
+    marks = ", ".join(["%s"] * len(user_ids))
+    # table names come from the models, every value is a placeholder
+    sql = (
+        f"SELECT r.certification_id, g.user_id FROM {requirement} r"  # nosec B608
+        f" LEFT JOIN {grant} g ON g.certification_id = r.certification_id"
+        f" AND g.user_id IN ({marks}) AND (g.valid_until IS NULL OR g.valid_until >= %s)"
+        " WHERE r.team_id = %s"
     )
-    required = list(required)
-    if required:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*user_ids, today, team_id])
+        rows = cursor.fetchall()
+    required = {cert_id for cert_id, _user in rows}
+    held: dict[int, set[int]] = {}
+    for cert_id, user_id in rows:
+        if user_id is not None:
+            held.setdefault(user_id, set()).add(cert_id)
+    return {pk for pk in user_ids if not required <= held.get(pk, set())}
+
+
+def on_ticket_assigning(event) -> None:
+    assignees = event.payload["assignees"]
+    if assignees:
         quiet = event.payload["source"] == "routing"
-        _refuse(lacking(event.payload["assignees"], required), quiet=quiet)
+        _refuse(lacking_for_team(event.object_id, assignees), quiet=quiet)
 
 
 def on_roster_staffing(event) -> None:

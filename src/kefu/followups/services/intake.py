@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import BusinessLine, Role, User
 from kefu.core import audit
+from kefu.core.db import insert_rows
 from kefu.customers.models import Customer, Tier
 from kefu.followups import cadence
 from kefu.followups.models import CallbackTask, CustomerIntake, Kind, Outcome
@@ -89,7 +90,7 @@ def intake_record(*, customer: Customer, new: bool = False, entered_by=None) -> 
     visited = _visit_day(customer)
     missing = missing_fields(customer)
     days = int(line_setting(line, "archive_complete_days"))
-    return CustomerIntake.objects.create(
+    intake = CustomerIntake(
         customer=customer,
         business_line_id=customer.business_line_id,
         # the supervisor who aggregates the day's intake sees it before it is allocated
@@ -100,6 +101,7 @@ def intake_record(*, customer: Customer, new: bool = False, entered_by=None) -> 
         missing=missing,
         preassigned=customer.dedicated_agent_id is not None,
     )
+    return insert_rows([intake])[0]
 
 
 def archive_check(*, customer: Customer) -> CustomerIntake | None:
