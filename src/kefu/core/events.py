@@ -7,9 +7,10 @@ A service that changes something calls ``publish(...)`` inside its transaction. 
    is the transactional outbox that webhooks and ``kefu events list`` read;
 2. runs the subscribers that share the transaction (a callback task made on resolution, a
    complaint regraded): they may refuse with a ``DomainError``, which rolls the change back;
-3. after the commit, enqueues one job that runs the after-commit subscribers (mail, SMS,
-   search indexing, webhook delivery), so a slow or failing side effect never holds a lock or
-   undoes the change.
+3. after the commit, hands the event to a thread of the process that enqueues the job running
+   the after-commit subscribers (mail, SMS, the call register), one job per 50 ms burst
+   (``core.handoff``), so a slow or failing side effect never holds a lock, undoes the change or
+   makes the request wait for the queue.
 
 Apps subscribe in their ``AppConfig.ready()`` with ``subscribe(...)``; an app never imports another
 app's services to react to its changes (import-linter holds the layering in ``make test``).
