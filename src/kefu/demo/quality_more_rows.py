@@ -1,7 +1,8 @@
 """The demo's KPI indicators measured live and its 360-degree appraisal cycles (issue 18 §2, §4):
 
 * per business line, a monthly 客服专员服务指标考核 for each of the last six months whose
-  indicators the platform measures (首次响应达标率, 回访率, 客户满意度 CSI, 质检得分, 投诉数),
+  indicators the platform measures (首次响应达标率, 回访率, 客户满意度 CSI, 客户满意率, 质检得分,
+  处理工单数, 投诉数),
   with evaluations of a team's agents by self and team lead (this month's still under way), so
   the evaluation pages show each month's live values and the scores they earn;
 * per line, the first staffed team's quarterly 360-degree cycle with PM-2's evaluator types
@@ -24,10 +25,12 @@ from kefu.quality import services_cycle as cycles
 from kefu.quality.models import KpiScheme
 
 LIVE_INDICATORS = [
-    {"name": "首次响应达标率", "target": "≥ 90 %", "weight": 25},
-    {"name": "回访率", "target": "≥ 95 %", "weight": 25},
-    {"name": "客户满意度 CSI", "target": "≥ 90", "weight": 20},
-    {"name": "质检得分", "target": "≥ 90", "weight": 20},
+    {"name": "首次响应达标率", "target": "≥ 90 %", "weight": 20},
+    {"name": "回访率", "target": "≥ 95 %", "weight": 20},
+    {"name": "客户满意度 CSI", "target": "≥ 90", "weight": 15},
+    {"name": "客户满意率", "target": "≥ 90 %", "weight": 10},
+    {"name": "质检得分", "target": "≥ 90", "weight": 15},
+    {"name": "处理工单数", "target": "≥ 20", "weight": 10},
     {"name": "投诉数", "target": "≤ 1", "weight": 10},
 ]
 PLAN_360 = [
