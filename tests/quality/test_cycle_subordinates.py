@@ -40,9 +40,7 @@ def test_the_weights_of_the_types_an_appraisee_has_keep_their_proportion():
         scoring.present_weighted_score([])
 
 
-def test_six_types_the_lead_scored_by_a_subordinate(
-    web_as, supervisor, org, lead, agent, agent_b
-):
+def test_six_types_the_lead_scored_by_a_subordinate(web_as, supervisor, org, lead, agent, agent_b):
     cycle = cycles.cycle_create(
         actor=supervisor, team=org.aftersales1, name="11月360度考核", starts_on=START,
         ends_on=END, include_lead=True,
