@@ -1,6 +1,6 @@
 """``kefu orders import``, ``kefu reminders plan|run``, ``kefu returns check``, the returns
-team's reads ``kefu returns team|cases|registers --user USERNAME`` and the logistics cases'
-writes ``kefu returns case-open|case-step --user USERNAME`` (issue 20).
+team's reads ``kefu returns team|cases|registers|forecast --user USERNAME`` and the logistics
+cases' writes ``kefu returns case-open|case-step --user USERNAME`` (issue 20).
 
 The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
 with exit code 2. Times without an offset are Asia/Shanghai.
@@ -75,6 +75,16 @@ def register(sub) -> None:
     regs.add_argument("--day", help="YYYY-MM-DD (default: yesterday)")
     regs.add_argument("--json", action="store_true", help="(the output is JSON)")
     regs.set_defaults(func=cmd_returns_registers)
+
+    fc = ret_sub.add_parser(
+        "forecast", help="refunds to expect of a sales forecast, by stage (STF-3)"
+    )
+    fc.add_argument("--user", required=True, help="whose line's history (a username)")
+    fc.add_argument("--orders", required=True, type=int, help="the orders expected")
+    fc.add_argument("--from", dest="start", help="reference: first day paid (default 30 days ago)")
+    fc.add_argument("--to", dest="end", help="reference: last day paid (default: today)")
+    fc.add_argument("--json", action="store_true", help="(the output is JSON)")
+    fc.set_defaults(func=cmd_returns_forecast)
 
     # the logistics cases' writes, as USERNAME (RET-7): the services of the page and the API
     opn = ret_sub.add_parser("case-open", help="open a logistics case for a shipped order")
@@ -298,6 +308,25 @@ def cmd_returns_team(args) -> int:
     except Invalid as exc:
         raise UsageError(str(exc.message)) from None
     print_json(_jsonable(team_out.team(user=user, first=first, last=last)))
+    return 0
+
+
+def cmd_returns_forecast(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out
+    from kefu.commerce.api_team import period
+    from kefu.commerce.refund_forecast import MAX_ORDERS
+    from kefu.core.errors import Invalid
+
+    user = _reader(args.user)
+    if not 0 <= args.orders <= MAX_ORDERS:
+        raise UsageError(f"--orders must be 0 to {MAX_ORDERS}: {args.orders}")
+    try:
+        first, last = period(_day(args.start, "--from"), _day(args.end, "--to"))
+    except Invalid as exc:
+        raise UsageError(str(exc.message)) from None
+    out = team_out.refund_forecast(user=user, first=first, last=last, orders=args.orders)
+    print_json(_jsonable(out))
     return 0
 
 
