@@ -51,3 +51,13 @@ def test_demo_rows_show_true_figures_to_a_supervisor(org, web_as):
     days = IndicatorRecord.objects.filter(code="dsr_item").values_list("day", flat=True)
     assert len(set(days)) == 180
     assert 'data-status="' in web_as(boss).get("/commerce/care/").content.decode()
+    # STF-3: the event's refunds fall in every stage, so the forecast shows three true figures
+    from kefu.commerce import peak_selectors
+    from kefu.commerce.models import Campaign
+
+    campaign = Campaign.objects.get(business_line=org.shop)
+    forecast = peak_selectors.refund_forecast_for(
+        user=boss, start=campaign.starts_at, end=campaign.ends_at, orders=10_000
+    )
+    assert forecast.base_orders > 0
+    assert all(s.base_refunds > 0 and s.expected > 0 for s in forecast.stages), forecast

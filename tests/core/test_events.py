@@ -125,6 +125,41 @@ def test_a_failing_after_commit_subscriber_does_not_stop_the_others(listeners):
     assert ran == [event.pk]
 
 
+def test_a_batch_subscriber_gets_the_jobs_events_at_once_in_order(
+    django_capture_on_commit_callbacks,
+):
+    """``publish_many``'s job reads its events in one query and hands a batch subscriber the
+    list once (the IM payment reminders leave so in a fixed number of queries); a per-event
+    subscriber of the same type still gets each event, and a batch subscriber that fails does
+    not stop it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batches, each = [], []
+
+    def broken(batch):
+        raise RuntimeError("adapter down")
+
+    events.subscribe("customer.created", broken, after_commit=True, batch=True)
+    events.subscribe("customer.created", lambda b: batches.append(b), after_commit=True, batch=True)
+    events.subscribe("customer.created", lambda e: each.append(e.pk), after_commit=True)
+    items = [
+        {"object_id": i, "business_line_id": 1, "payload": {"name": f"买家{i}"}} for i in range(5)
+    ]
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        published = events.publish_many("customer.created", items)
+    ids = [e.pk for e in published]
+    assert len(batches) == 1 and [e.pk for e in batches[0]] == ids and each == ids
+    reads = [q for q in ctx.captured_queries if "core_domainevent" in q["sql"].lower()]
+    assert len(reads) == 2  # one INSERT of the five, one SELECT of them by the job
+    with pytest.raises(ValueError):
+        events.subscribe("customer.created", broken, batch=True)  # in-transaction: not a batch
+
+
 def test_every_event_type_names_its_object_and_payload():
     for name, spec in events.EVENT_TYPES.items():
         assert name == spec.name and "." in name

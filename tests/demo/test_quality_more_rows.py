@@ -1,6 +1,6 @@
 """The demo's live KPI indicators and 360-degree cycles (issue 18 §2, §4): six months of
-evaluations under a scheme the platform measures, a closed and a running cycle with five
-evaluator types, the running one with scores still to come."""
+evaluations under a scheme the platform measures, a closed and a running cycle with all six
+evaluator types (the team lead appraised too), the running one with scores still to come."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def test_six_months_of_live_evaluations_and_two_360_cycles(
     kinds = set(
         CycleScore.objects.filter(member__cycle=closed).values_list("evaluator_type", flat=True)
     )
-    assert kinds == {"self", "manager", "peer", "customer", "expert"}
+    assert kinds == {"self", "manager", "peer", "subordinate", "customer", "expert"}
+    assert closed.members.filter(user=lead, score__isnull=False).exists()  # the lead appraised
     assert services_cycle.missing_scores(running).exists()
     page = web_as(lead).get(f"/quality/kpi/evaluations/{evs.first().pk}/").content.decode()
     assert 'id="live-indicators"' in page

@@ -8,11 +8,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import load_workbook
 from pdftext import pdf_text_codes
 from testkit import PASSWORD
 
+from kefu.core.models import AuditEvent
 from kefu.followups.models import GradeChange
 from kefu.quality import services
 from kefu.quality.models import PenaltySummary, Scorecard
@@ -90,12 +92,51 @@ def test_deduct_sign_off_then_sign_and_export_the_penalty_summary(
     assert summary.status == "signed" and summary.signed_by == manager
 
 
+LANGUAGES = {
+    "zh-hans": {
+        "title": "月处罚汇总表",
+        "signed": "公司领导已签字",
+        "awaits": "下一步由公司领导（经理）办理",
+        "header": ["责任单位", "负责人", "重复投诉", "恶性投诉", "处罚金额（元）", "是否执行"],
+        "applied": "是",
+        "file": "月处罚汇总表-{month}.xlsx",
+    },
+    "en": {
+        "title": "Monthly penalty summary",
+        "signed": "Signed by company leadership",
+        "awaits": "Next step, by company leadership (a manager)",
+        "header": [
+            "Responsible unit",
+            "Head",
+            "Repeat complaints",
+            "Malignant complaints",
+            "Penalty (yuan)",
+            "Applied",
+        ],
+        "applied": "Yes",
+        "file": "penalty-summary-{month}.xlsx",
+    },
+}
+
+
+def _sign_in_speaking(page, user, language: str) -> None:
+    _sign_in(page, user)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.url}]
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_supervisor_tabulates_leadership_signs_the_supervisor_exports_xlsx_and_pdf(
-    transactional_db, page, screenshot, org, agent, lead, supervisor, manager, make_ticket
+    transactional_db, page, screenshot, org, agent, lead, supervisor, manager, make_ticket, language
 ):
-    """Issue 18 §3 / issue 22 §4: the supervisor opens the month's 月处罚汇总表 and tabulates it;
-    signing is company leadership's (the manager), after which the supervisor can no longer
-    tabulate and exports the signed summary as .xlsx and as a PDF in which Chinese renders."""
+    """Issue 18 §3 / issue 22 §4, in both languages: the supervisor opens the month's 月处罚汇总表
+    and tabulates it; signing is company leadership's (ESC-2: the manager), after which the
+    supervisor can no longer tabulate and exports the signed summary as .xlsx (headers, status
+    and file name in the supervisor's language; the export audited) and as a PDF in which the
+    Chinese unit names render."""
+    words = LANGUAGES[language]
+    month = timezone.localdate().strftime("%Y-%m")
     for grade in ("repeat", "malignant"):
         ticket = make_ticket(agent, type="complaint", title="多次投诉")
         GradeChange.objects.create(
@@ -108,29 +149,43 @@ def test_the_supervisor_tabulates_leadership_signs_the_supervisor_exports_xlsx_a
             rule="supervisor",
             reason="回访不满意",
         )
-    _sign_in(page, supervisor)
+    _sign_in_speaking(page, supervisor, language)
     page.goto("/quality/penalties/")
+    page.wait_for_selector(f'html[lang="{language}"]')
+    assert words["title"] in page.inner_text("main")
+    screenshot(f"quality-penalty-summary-preview-{language}")
     page.click("#summary-build")
     page.wait_for_selector("#summary-status")
     assert page.inner_text("#summary-total").strip() == "250"
     assert page.locator("#summary-advance").count() == 0  # the supervisor does not sign
+    assert words["awaits"] in page.inner_text("#summary-awaits")  # but is told who does
+    screenshot(f"quality-penalty-summary-draft-{language}")
 
-    _sign_in(page, manager)
+    _sign_in_speaking(page, manager, language)
     page.goto("/quality/penalties/")
     page.click("#summary-advance")
-    page.wait_for_selector("text=公司领导已签字")
+    page.wait_for_selector(f"text={words['signed']}")
 
-    _sign_in(page, supervisor)
+    _sign_in_speaking(page, supervisor, language)
     page.goto("/quality/penalties/")
-    assert page.inner_text("#summary-status").strip() == "公司领导已签字"
+    page.wait_for_selector(f'html[lang="{language}"]')
+    assert page.inner_text("#summary-status").strip() == words["signed"]
     assert page.locator("#summary-build").count() == 0  # signed: locked
-    screenshot("quality-penalty-summary-supervisor")
+    screenshot(f"quality-penalty-summary-supervisor-{language}")
     with page.expect_download() as xlsx:
         page.click("#summary-export")
+    assert xlsx.value.suggested_filename == words["file"].format(month=month)
     sheet = load_workbook(io.BytesIO(xlsx.value.path().read_bytes())).active
-    assert [c.value for c in sheet[1]][:2] == ["责任单位", "负责人"]
-    assert [c.value for c in sheet[2]][:5] == ["售后一组", "lead", 1, 1, 250]
+    assert [c.value for c in sheet[1]] == words["header"]
+    assert [c.value for c in sheet[2]] == ["售后一组", "lead", 1, 1, 250, words["applied"]]
+    summary = PenaltySummary.objects.get()
+    assert summary.status == "signed" and summary.signed_by == manager
+    assert AuditEvent.objects.filter(
+        action="quality.summary_export", object_id=str(summary.pk), actor=supervisor
+    ).exists()
     with page.expect_download() as pdf:
         page.click("#summary-pdf")
     body = pdf.value.path().read_bytes()
-    assert {ord(c) for c in "月处罚汇总表责任单位售后一组公司领导已签字"} <= pdf_text_codes(body)
+    assert {ord(c) for c in "售后一组"} <= pdf_text_codes(body)
+    if language == "zh-hans":
+        assert {ord(c) for c in "月处罚汇总表责任单位公司领导已签字"} <= pdf_text_codes(body)

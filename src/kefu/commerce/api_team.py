@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Field, Router, Status
 
+from kefu.commerce import refund_forecast as refund_forecast_rules
 from kefu.commerce import selectors, team_out, team_selectors
 from kefu.commerce.schemas_team import (
     CaseIn,
@@ -18,6 +20,7 @@ from kefu.commerce.schemas_team import (
     CaseStepIn,
     InspectionIn,
     InspectionOut,
+    RefundForecastOut,
     RegistersOut,
     ReshipmentCheckIn,
     ReshipmentIn,
@@ -35,6 +38,7 @@ router = Router(tags=["commerce"])
 
 #: the longest period the team's figures cover at once
 MAX_DAYS = 366
+ForecastOrders = Annotated[int, Field(ge=0, le=refund_forecast_rules.MAX_ORDERS)]
 
 
 def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -192,3 +196,17 @@ def registers(request, day: Day | None = None):
     """The eight daily registers of ``day`` (RET-8; default yesterday): 查件, 延长收货时间,
     货物破损, 补货, 换货, 退货, 申请退款, 客户维权."""
     return team_out.registers(user=request.user, day=day or team_selectors.yesterday())
+
+
+@router.get(
+    "/refunds/forecast", response=RefundForecastOut, operation_id="commerce_refund_forecast"
+)
+def refund_forecast(
+    request, orders: ForecastOrders, start: Day | None = None, end: Day | None = None
+):
+    """STF-3: the refunds to expect of ``orders`` (a sales forecast), split by the stage of the
+    order when the refund is asked for (unshipped 未发货, shipped 已发货, received 已收货), at the
+    rates of the reference cohort: the orders of the caller's line paid in [start, end] (default
+    the last 30 days; at most 366) and their refunds. ``rate`` is refunds per 100 orders."""
+    first, last = period(start, end)
+    return team_out.refund_forecast(user=request.user, first=first, last=last, orders=orders)

@@ -1,5 +1,6 @@
-"""``kefu orders import``, ``kefu reminders plan|run``, ``kefu returns check`` and the returns
-team's reads ``kefu returns team|cases|registers --user USERNAME`` (issue 20).
+"""``kefu orders import``, ``kefu reminders plan|run``, ``kefu returns check``, the returns
+team's reads ``kefu returns team|cases|registers|forecast --user USERNAME`` and the logistics
+cases' writes ``kefu returns case-open|case-step --user USERNAME`` (issue 20).
 
 The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
 with exit code 2. Times without an offset are Asia/Shanghai.
@@ -74,6 +75,43 @@ def register(sub) -> None:
     regs.add_argument("--day", help="YYYY-MM-DD (default: yesterday)")
     regs.add_argument("--json", action="store_true", help="(the output is JSON)")
     regs.set_defaults(func=cmd_returns_registers)
+
+    fc = ret_sub.add_parser(
+        "forecast", help="refunds to expect of a sales forecast, by stage (STF-3)"
+    )
+    fc.add_argument("--user", required=True, help="whose line's history (a username)")
+    fc.add_argument("--orders", required=True, type=int, help="the orders expected")
+    fc.add_argument("--from", dest="start", help="reference: first day paid (default 30 days ago)")
+    fc.add_argument("--to", dest="end", help="reference: last day paid (default: today)")
+    fc.add_argument("--json", action="store_true", help="(the output is JSON)")
+    fc.set_defaults(func=cmd_returns_forecast)
+
+    # the logistics cases' writes, as USERNAME (RET-7): the services of the page and the API
+    opn = ret_sub.add_parser("case-open", help="open a logistics case for a shipped order")
+    opn.add_argument("--user", required=True, help="who opens it (a username of the line)")
+    opn.add_argument("--order", required=True, help="the order number")
+    opn.add_argument("--kind", required=True, help="lost, short, damaged or anomaly")
+    opn.add_argument("--courier", default="", help="default: the order's courier")
+    opn.add_argument("--description", default="")
+    opn.add_argument("--json", action="store_true", help="(the output is JSON)")
+    opn.set_defaults(func=cmd_returns_case_open)
+    stp = ret_sub.add_parser("case-step", help="move a logistics case on by one step")
+    stp.add_argument("--user", required=True, help="who takes the step (a username of the line)")
+    stp.add_argument("--case", required=True, type=int, help="the case's id")
+    stp.add_argument(
+        "--version", required=True, type=int, help="the case's version (stale: exit 2)"
+    )
+    stp.add_argument("--step", required=True, help="confirm, weigh, query, remedy, claim or close")
+    stp.add_argument("--note", default="")
+    stp.add_argument("--weight-warehouse", help="kg (weigh)")
+    stp.add_argument("--weight-courier", help="kg (weigh)")
+    stp.add_argument("--remedy", default="", help="reship or refund (remedy)")
+    stp.add_argument("--items", default="", help="what is reshipped (remedy reship)")
+    stp.add_argument("--amount", help="yuan refunded (remedy refund; default the order's)")
+    stp.add_argument("--claim-amount", help="yuan claimed from the courier (claim)")
+    stp.add_argument("--recovered-amount", help="yuan recovered, ≤ claimed (close)")
+    stp.add_argument("--json", action="store_true", help="(the output is JSON)")
+    stp.set_defaults(func=cmd_returns_case_step)
 
 
 def _time(value: str, what: str) -> dt.datetime:
@@ -273,6 +311,25 @@ def cmd_returns_team(args) -> int:
     return 0
 
 
+def cmd_returns_forecast(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out
+    from kefu.commerce.api_team import period
+    from kefu.commerce.refund_forecast import MAX_ORDERS
+    from kefu.core.errors import Invalid
+
+    user = _reader(args.user)
+    if not 0 <= args.orders <= MAX_ORDERS:
+        raise UsageError(f"--orders must be 0 to {MAX_ORDERS}: {args.orders}")
+    try:
+        first, last = period(_day(args.start, "--from"), _day(args.end, "--to"))
+    except Invalid as exc:
+        raise UsageError(str(exc.message)) from None
+    out = team_out.refund_forecast(user=user, first=first, last=last, orders=args.orders)
+    print_json(_jsonable(out))
+    return 0
+
+
 def cmd_returns_cases(args) -> int:
     from kefu.cli import print_json
     from kefu.commerce import team_out, team_selectors
@@ -292,4 +349,54 @@ def cmd_returns_registers(args) -> int:
     user = _reader(args.user)
     day = _day(args.day, "--day") or team_selectors.yesterday()
     print_json(_jsonable(team_out.registers(user=user, day=day)))
+    return 0
+
+
+def cmd_returns_case_open(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import team_out, team_selectors
+    from kefu.commerce.services import returns_team
+
+    user = _reader(args.user)
+    order = team_selectors.order_get_for(user=user, order_no=args.order)
+    case = returns_team.case_open(
+        actor=user,
+        order=order,
+        kind=args.kind,
+        courier=args.courier,
+        description=args.description,
+    )
+    print_json(_jsonable(team_out.case(team_selectors.case_get_for(user=user, pk=case.pk))))
+    return 0
+
+
+def cmd_returns_case_step(args) -> int:
+    """One step of a case; a stale ``--version`` or a step that does not follow is refused on
+    stderr with exit 2 and changes nothing (the API's 409)."""
+    from kefu.cli import print_json
+    from kefu.commerce import team_out, team_selectors
+    from kefu.commerce.services import returns_team
+    from kefu.core.inputs import MAX_ID
+
+    user = _reader(args.user)
+    if not 1 <= args.case <= MAX_ID:
+        raise UsageError(f"--case out of range: {args.case}")
+    if not 1 <= args.version <= 2**31 - 1:
+        raise UsageError(f"--version out of range: {args.version}")
+    case = team_selectors.case_get_for(user=user, pk=args.case)
+    returns_team.case_step(
+        actor=user,
+        case=case,
+        version=args.version,
+        step=args.step,
+        note=args.note,
+        weight_warehouse=args.weight_warehouse,
+        weight_courier=args.weight_courier,
+        remedy=args.remedy,
+        items=args.items,
+        amount=args.amount,
+        claim_amount=args.claim_amount,
+        recovered_amount=args.recovered_amount,
+    )
+    print_json(_jsonable(team_out.case(team_selectors.case_get_for(user=user, pk=case.pk))))
     return 0

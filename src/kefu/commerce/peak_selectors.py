@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from kefu.accounts.models import Team
-from kefu.commerce import peak, returns_team, selectors
+from kefu.commerce import peak, refund_forecast, returns_team, selectors
 from kefu.commerce.models import (
     OPEN_RETURN_STATUSES,
     Campaign,
@@ -198,3 +198,28 @@ def _hours(value) -> Decimal | None:
         return None
     seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value) / 1e6
     return Decimal(seconds / 3600).quantize(Decimal("0.1"))
+
+
+def refund_forecast_for(
+    *, user, start: dt.datetime, end: dt.datetime, orders: int
+) -> refund_forecast.Forecast:
+    """STF-3: the refund workload to expect of ``orders`` (a sales forecast), from the reference
+    cohort of the orders of the user's line paid in [start, end) and their refunds, each by the
+    stage of its order when it was asked for (its 客户审核 moment); two queries."""
+    cohort = Order.objects.filter(
+        scope.business_line_q(user, field="shop__business_line_id"),
+        paid_at__gte=start,
+        paid_at__lt=end,
+    )
+    asked = F("created_at")
+    shipped = Q(order__shipped_at__lte=asked)
+    delivered = Q(order__delivered_at__lte=asked)
+    counts = Refund.objects.filter(
+        scope.business_line_q(user),
+        order__in=cohort.values("id"),
+    ).aggregate(
+        unshipped=Count("id", filter=~shipped),
+        shipped=Count("id", filter=shipped & ~delivered),
+        received=Count("id", filter=shipped & delivered),
+    )
+    return refund_forecast.forecast(orders=orders, base_orders=cohort.count(), base_refunds=counts)

@@ -150,3 +150,21 @@ class RegisterOut(Schema):
 class RegistersOut(Schema):
     day: dt.date
     registers: list[RegisterOut]
+
+
+class ForecastStageOut(Schema):
+    stage: str
+    base_refunds: int
+    rate: str | None
+    expected: int | None
+
+
+class RefundForecastOut(Schema):
+    start: dt.date
+    end: dt.date
+    orders: int
+    base_orders: int
+    base_refunds: int
+    rate: str | None
+    expected: int | None
+    stages: list[ForecastStageOut]

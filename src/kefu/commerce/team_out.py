@@ -104,3 +104,30 @@ def registers(*, user, day: dt.date) -> dict:
             for code, title, rows in team_selectors.registers_for(user=user, day=day)
         ],
     }
+
+
+def refund_forecast(*, user, first: dt.date, last: dt.date, orders: int) -> dict:
+    """STF-3: the refunds to expect of ``orders``, from the orders paid in the days
+    [first, last] and their refunds, by the stage of the order when each was asked for."""
+    from kefu.commerce import peak_selectors
+
+    start, end = local_range(first, last)
+    f = peak_selectors.refund_forecast_for(user=user, start=start, end=end, orders=orders)
+    return {
+        "start": first,
+        "end": last,
+        "orders": f.orders,
+        "base_orders": f.base_orders,
+        "base_refunds": f.base_refunds,
+        "rate": _dec(f.rate),
+        "expected": f.expected,
+        "stages": [
+            {
+                "stage": s.stage,
+                "base_refunds": s.base_refunds,
+                "rate": _dec(s.rate),
+                "expected": s.expected,
+            }
+            for s in f.stages
+        ],
+    }

@@ -179,3 +179,13 @@ def indicator_warning_text(
         "threshold": threshold,
         "status": indicator_status_label(status),
     }
+
+
+def forecast_stage_label(stage: str) -> str:
+    """STF-3: the stage of an order when its refund is asked for."""
+    labels = {
+        "unshipped": pgettext("commerce", "Not shipped (未发货)"),
+        "shipped": pgettext("commerce", "Shipped (已发货)"),
+        "received": pgettext("commerce", "Received (已收货)"),
+    }
+    return labels.get(stage, stage)

@@ -15,3 +15,10 @@ class CoreConfig(AppConfig):
         )
 
         request_id.connect()
+
+        # SQLite: Django's bulk writes cut at the library's own parameter limit, not 999
+        from django.db.backends.signals import connection_created
+
+        from kefu.core.db import sqlite_parameter_limit
+
+        connection_created.connect(sqlite_parameter_limit, dispatch_uid="kefu.sqlite_limit")

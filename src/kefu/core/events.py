@@ -261,6 +261,8 @@ EVENT_TYPES: dict[str, EventType] = {
 Handler = Callable[["DomainEvent"], None]  # noqa: F821  (kefu.core.models.DomainEvent)
 _in_transaction: dict[str, list[Handler]] = defaultdict(list)
 _after_commit: dict[str, list[Handler]] = defaultdict(list)
+#: after-commit handlers that take a list of events of their type (``subscribe(batch=True)``)
+_batched: set = set()
 ANY = "*"
 
 
@@ -268,18 +270,31 @@ class UnknownEvent(ValueError):
     """A programming error: an event name or payload that ``EVENT_TYPES`` does not list."""
 
 
-def subscribe(name: str, handler: Handler | None = None, *, after_commit: bool = False):
+def subscribe(
+    name: str,
+    handler: Handler | None = None,
+    *,
+    after_commit: bool = False,
+    batch: bool = False,
+):
     """Register ``handler(event)`` for ``name`` (or ``ANY``); usable as a decorator.
 
     In-transaction handlers run in the publisher's transaction, in registration order; after-commit
-    handlers run in the job worker once the transaction has committed."""
+    handlers run in the job worker once the transaction has committed. An after-commit handler
+    registered with ``batch=True`` is called as ``handler(events)`` with the events of one job
+    (those of a ``publish_many``, a single one after ``publish``), so it can read and write for
+    the batch in a fixed number of queries; it handles each event's failure itself."""
     if name != ANY and name not in EVENT_TYPES:
         raise UnknownEvent(name)
+    if batch and not after_commit:
+        raise ValueError("batch handlers run after the commit")
 
     def register(fn: Handler) -> Handler:
         table = _after_commit if after_commit else _in_transaction
         if fn not in table[name]:
             table[name].append(fn)
+        if batch:
+            _batched.add(fn)
         return fn
 
     return register(handler) if handler is not None else register
@@ -401,19 +416,49 @@ def _event(spec: EventType, object_id, business_line_id, payload: dict, actor, t
 def dispatch_after_commit(event_id: int) -> int:
     """Run the after-commit handlers of one event (the job); each failure is logged and the
     others still run. Returns the number of handlers that ran without error."""
+    return dispatch_after_commit_many([event_id])
+
+
+#: events read at once by a batch job
+DISPATCH_CHUNK = 1000
+
+
+def dispatch_after_commit_many(event_ids: list[int]) -> int:
+    """Run the after-commit handlers of events published together (the job of a
+    ``publish_many``): the events are read a thousand at a time in one query each; per-event
+    handlers run event by event, in order; a batch handler once per event type and chunk with
+    the list. Each failure is logged and the others still run. Returns the number of
+    (handler, event) runs without error."""
     from kefu.core.models import DomainEvent
 
-    event = DomainEvent.objects.filter(pk=event_id).first()
-    if event is None:
-        return 0
-    event.subject = event.actor = None  # read what you need: the change has committed
     done = 0
-    for handler in (*_after_commit[event.type], *_after_commit[ANY]):
-        try:
-            handler(event)
-            done += 1
-        except Exception:
-            log.exception("after-commit handler %s failed for event %s", handler, event.uid)
+    for i in range(0, len(event_ids), DISPATCH_CHUNK):
+        chunk = list(
+            DomainEvent.objects.filter(pk__in=event_ids[i : i + DISPATCH_CHUNK]).order_by("id")
+        )
+        by_type: dict[str, list] = defaultdict(list)
+        for event in chunk:
+            event.subject = event.actor = None  # read what you need: the change has committed
+            by_type[event.type].append(event)
+            for handler in (*_after_commit[event.type], *_after_commit[ANY]):
+                if handler in _batched:
+                    continue
+                try:
+                    handler(event)
+                    done += 1
+                except Exception:
+                    log.exception("after-commit handler %s failed for event %s", handler, event.uid)
+        for name, batch in by_type.items():
+            for handler in (*_after_commit[name], *_after_commit[ANY]):
+                if handler not in _batched:
+                    continue
+                try:
+                    handler(batch)
+                    done += len(batch)
+                except Exception:
+                    log.exception(
+                        "after-commit handler %s failed for %d %s events", handler, len(batch), name
+                    )
     return done
 
 

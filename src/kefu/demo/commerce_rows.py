@@ -153,6 +153,14 @@ def build_commerce_rows(lines, *, now, seed: int) -> int:
     )
     Reminder.objects.bulk_create(reminders, batch_size=1000)
     _returns(line, returns, now=now, rng=rng, handler=callers[0] if callers else None)
+    _early_refunds(
+        line,
+        orders,
+        {o.pk for o, _t in returns},
+        now=now,
+        rng=rng,
+        handler=callers[0] if callers else None,
+    )
     history = _history(shop, customers, now=now, rng=rng)
     _care_and_reviews(line, shop, now=now, rng=rng, replier=callers[0] if callers else None)
     return len(orders) + history
@@ -203,6 +211,33 @@ def _returns(line, picked, *, now, rng, handler) -> None:
         for r in rows
         if r.status == "refunded"
     )
+
+
+def _early_refunds(line, orders, returned: set, *, now, rng, handler) -> None:
+    """Refunds asked before dispatch (仅退款) and while the parcel travels, so the refund
+    workload forecast (STF-3) shows each stage with figures of its own: about one paid order in
+    thirty, each at its moment (the review, 客户审核)."""
+    made = []
+    for order in orders:
+        if order.paid_at is None or order.closed_at or order.pk in returned:
+            continue
+        if rng.random() >= 1 / 30:
+            continue
+        if order.shipped_at is None or rng.random() < 0.6:
+            asked = order.paid_at + dt.timedelta(hours=rng.choice((1, 2, 3)))
+            if order.shipped_at is not None:
+                asked = min(asked, order.shipped_at - dt.timedelta(hours=1))
+        else:
+            asked = order.shipped_at + dt.timedelta(hours=rng.randrange(6, 30))
+        if asked >= now:
+            continue
+        refund = Refund(business_line=line, order=order, amount=order.amount, reviewed_by=handler)
+        refund.asked = asked
+        made.append(refund)
+    Refund.objects.bulk_create(made, batch_size=1000)
+    for refund in made:
+        refund.created_at = refund.asked  # the review, not the demo's build time
+    Refund.objects.bulk_update(made, ["created_at"], batch_size=1000)
 
 
 def _history(shop, customers, *, now, rng) -> int:

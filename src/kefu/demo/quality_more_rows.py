@@ -1,13 +1,15 @@
 """The demo's KPI indicators measured live and its 360-degree appraisal cycles (issue 18 §2, §4):
 
 * per business line, a monthly 客服专员服务指标考核 for each of the last six months whose
-  indicators the platform measures (首次响应达标率, 回访率, 客户满意度 CSI, 质检得分, 投诉数),
+  indicators the platform measures (首次响应达标率, 回访率, 客户满意度 CSI, 客户满意率, 质检得分,
+  处理工单数, 投诉数),
   with evaluations of a team's agents by self and team lead (this month's still under way), so
   the evaluation pages show each month's live values and the scores they earn;
-* per line, the first staffed team's quarterly 360-degree cycle with PM-2's evaluator types
-  (self 20 %, direct manager 50 %, peers 10 %, a customer representative 10 %, an external
-  expert 10 %): last quarter's run to applied results, this quarter's in its evaluation stage
-  with some scores still to come.
+* per line, the first staffed team's quarterly 360-degree cycle with all six of PM-2's
+  evaluator types (self 20 %, direct manager 40 %, peers 10 %, subordinates 10 %, a customer
+  representative 10 %, an external expert 10 %), appraising the agents and the team lead (an
+  agent scores the lead as subordinate): last quarter's run to applied results, this quarter's
+  in its evaluation stage with some scores still to come.
 Everything goes through the services (validated, audited)."""
 
 from __future__ import annotations
@@ -24,20 +26,23 @@ from kefu.quality import services_cycle as cycles
 from kefu.quality.models import KpiScheme
 
 LIVE_INDICATORS = [
-    {"name": "首次响应达标率", "target": "≥ 90 %", "weight": 25},
-    {"name": "回访率", "target": "≥ 95 %", "weight": 25},
-    {"name": "客户满意度 CSI", "target": "≥ 90", "weight": 20},
-    {"name": "质检得分", "target": "≥ 90", "weight": 20},
+    {"name": "首次响应达标率", "target": "≥ 90 %", "weight": 20},
+    {"name": "回访率", "target": "≥ 95 %", "weight": 20},
+    {"name": "客户满意度 CSI", "target": "≥ 90", "weight": 15},
+    {"name": "客户满意率", "target": "≥ 90 %", "weight": 10},
+    {"name": "质检得分", "target": "≥ 90", "weight": 15},
+    {"name": "处理工单数", "target": "≥ 20", "weight": 10},
     {"name": "投诉数", "target": "≤ 1", "weight": 10},
 ]
 PLAN_360 = [
     {"type": "self", "weight": 20},
-    {"type": "manager", "weight": 50},
+    {"type": "manager", "weight": 40},
     {"type": "peer", "weight": 10},
+    {"type": "subordinate", "weight": 10},
     {"type": "customer", "weight": 10, "name": "客户代表（月度回访抽样）"},
     {"type": "expert", "weight": 10, "name": "外聘服务礼仪讲师"},
 ]
-BASE = {"self": 84, "manager": 78, "peer": 80, "customer": 76, "expert": 74}
+BASE = {"self": 84, "manager": 78, "peer": 80, "subordinate": 79, "customer": 76, "expert": 74}
 
 
 def _live_scheme(manager, line, period):
@@ -77,12 +82,13 @@ def _cycle_360(rng, team, supervisor, manager, lead, start, end, *, finish: bool
     label = f"{months.label(start)}–{months.label(months.month_of(end))}"
     cycle = cycles.cycle_create(
         actor=supervisor, team=team, name=f"{team.name} {label} 360度考核", starts_on=start,
-        ends_on=end, goals="多维度评价服务表现：本人、组长、同事、客户代表与外部讲师。",
+        ends_on=end, include_lead=True,
+        goals="多维度评价服务表现：本人、直接上级、同事、下属（组员评组长）、客户代表与外部讲师。",
     )  # fmt: skip
     cycle = cycles.evaluators_set(actor=supervisor, cycle=cycle, rows=PLAN_360)
     cycle = cycles.cycle_advance(actor=supervisor, cycle=cycle)
     cycles.indicator_add(
-        actor=supervisor, cycle=cycle, name="服务礼仪与沟通", measure="五类评价人 0–100 评分加权",
+        actor=supervisor, cycle=cycle, name="服务礼仪与沟通", measure="六类评价人 0–100 评分加权",
         target="≥ 80", weight=100, due=end,
     )  # fmt: skip
     cycle = cycles.cycle_advance(actor=supervisor, cycle=cycle)
@@ -94,7 +100,8 @@ def _cycle_360(rng, team, supervisor, manager, lead, start, end, *, finish: bool
     for row in cycles.missing_scores(cycle):
         if not finish and rng.random() < 0.45:
             continue  # this quarter: some evaluators have not scored yet
-        actor = row.evaluator or lead or supervisor
+        # a customer's or expert's score: the lead enters the agents', the supervisor the lead's
+        actor = row.evaluator or (supervisor if row.member.user_id == lead.pk else lead)
         score = min(100, BASE[row.evaluator_type] + rng.randint(-8, 14))
         cycles.score_submit(actor=actor, row=row, score=score)
     if not finish:
@@ -102,7 +109,7 @@ def _cycle_360(rng, team, supervisor, manager, lead, start, end, *, finish: bool
     cycle = cycles.cycle_advance(actor=supervisor, cycle=cycle)
     for member in cycle.members.all():
         cycles.interview_record(
-            actor=lead or supervisor,
+            actor=supervisor if member.user_id == lead.pk else lead,
             member=member,
             data={
                 "appraisal_class": member.appraisal_class,
@@ -110,7 +117,7 @@ def _cycle_360(rng, team, supervisor, manager, lead, start, end, *, finish: bool
                     dt.datetime.combine(end + dt.timedelta(days=4), dt.time(rng.randint(9, 16)))
                 ),
                 "interview_place": "二楼小会议室",
-                "interview_goal": "说明五类评价人的意见，约定下季度改进点",
+                "interview_goal": "说明各类评价人的意见，约定下季度改进点",
                 "outline": "各类评价人的评分；客户代表意见；改进计划",
                 "expected": "客户代表评分 ≥ 80",
                 "achieved": f"客户代表评分 {BASE['customer'] + rng.randint(-8, 14)}",

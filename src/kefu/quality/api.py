@@ -358,7 +358,10 @@ def kpi_evaluation_get(request, evaluation_id: Id):
     ev = selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation_id)
     live = [
         {
-            **{k: i[k] for k in ("indicator", "figure", "numerator", "denominator", "target")},
+            **{
+                k: i[k]
+                for k in ("indicator", "figure", "unit", "numerator", "denominator", "target")
+            },
             "value": None if i["value"] is None else float(i["value"]),
             "score": None if i["score"] is None else float(i["score"]),
         }

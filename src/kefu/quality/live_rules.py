@@ -3,7 +3,7 @@ indicator reads which figure, whether more is better, and the score a value earn
 indicator's target. Pure: no Django.
 
 Score against a target (0–100, two decimals):
-* more is better (rates, CSI, QA score): 100 at or above the target, else value ÷ target × 100;
+* more is better (rates, CSI, QA score, tickets handled): 100 at or above the target, else value ÷ target × 100;
 * less is better (complaints): 100 at or below the target, else 100 less the excess as a share
   of the target (of 1 when the target is 0), never below 0 — target 1, value 2 → 0; target 2,
   value 3 → 50.
@@ -24,7 +24,11 @@ FIGURES = {
     "qa_score": True,
     "complaints": False,
     "repeat_complaints": False,
+    "handled": True,
+    "satisfied_rate": True,
 }
+# figures that are a share in percent (the others are counts or points)
+PERCENT = {"first_response_sla", "resolution_sla", "callback_rate", "csi", "satisfied_rate"}
 
 # indicator names (the library's and their usual spellings) → figure code
 NAMES = {
@@ -40,6 +44,11 @@ NAMES = {
     "投诉数": "complaints",
     "重复投诉数": "repeat_complaints",
     "重复投诉": "repeat_complaints",
+    "处理工单数": "handled",
+    "工单处理量": "handled",
+    "工作量": "handled",
+    "客户满意率": "satisfied_rate",
+    "满意率": "satisfied_rate",
 }
 
 _TARGET = re.compile(r"^\s*(≥|>=|≤|<=)?\s*(\d+(?:\.\d+)?)\s*%?\s*$")

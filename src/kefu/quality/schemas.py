@@ -268,7 +268,11 @@ class QualityKpiScoreOut(Schema):
 
 class QualityKpiLiveOut(Schema):
     indicator: str
-    figure: str = Field(description="first_response_sla, resolution_sla, callback_rate, csi, …")
+    figure: str = Field(
+        description="first_response_sla, resolution_sla, callback_rate, csi, satisfied_rate, "
+        "qa_score, complaints, repeat_complaints, handled"
+    )
+    unit: str = Field("", description="% for a share, empty for a count or points")
     value: float | None
     numerator: int | None
     denominator: int | None

@@ -28,6 +28,18 @@ def evaluator_score(parts: Iterable[tuple]) -> Decimal:
     return sum((s * w / 100 for s, w in parts), ZERO)
 
 
+def present_weighted_score(parts: Iterable[tuple]) -> Decimal:
+    """Σ score × weight ÷ Σ weight over the evaluators an appraisee actually has (PM-2 in a
+    team's cycle): a type the appraisee lacks — an agent has no subordinates, a team lead no
+    peer among the team's agents — leaves the other weights in proportion. With every type
+    present it is ``evaluator_score`` (self 80 × 30 % + manager 90 × 70 % = 87)."""
+    parts = [(Decimal(str(s)), Decimal(str(w))) for s, w in parts]
+    total = sum((w for _s, w in parts), ZERO)
+    if total <= 0:
+        raise ValueError("no evaluator with a weight")
+    return sum((s * w for s, w in parts), ZERO) / total
+
+
 def ratio_percent(numerator, denominator, places: int = 2) -> Decimal | None:
     """numerator ÷ denominator as a percentage (KPI-1 咨询转化率 = orders ÷ enquiries:
     42 ÷ 1,459 = 2.88 %); None without a denominator."""

@@ -52,8 +52,8 @@ def scores_owed(*, user, cycle: AppraisalCycle):
     """The evaluation rows this user scores (scored or not): their own as an evaluator, and for
     the team lead or a supervisor the customers' and external experts' they enter."""
     mine = Q(evaluator=user)
-    if _enters_named(user, cycle):
-        mine |= Q(evaluator__isnull=True)
+    if _enters_named(user, cycle):  # never the scores of themselves as an appraisee
+        mine |= Q(evaluator__isnull=True) & ~Q(member__user=user)
     return (
         CycleScore.objects.filter(mine, member__cycle=cycle)
         .select_related("member__user")
@@ -69,7 +69,11 @@ def score_get_for(*, user, pk: int) -> CycleScore:
     )
     if row is None or not (
         row.evaluator_id == user.pk
-        or (row.evaluator_id is None and _enters_named(user, row.member.cycle))
+        or (
+            row.evaluator_id is None
+            and row.member.user_id != user.pk
+            and _enters_named(user, row.member.cycle)
+        )
     ):
         raise NotFound()
     return row

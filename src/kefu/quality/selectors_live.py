@@ -8,7 +8,10 @@ counts, and the score the value earns against the indicator's target.
 * CSI: the survey answers of the month credited to the appraisee (surveys.results_for);
 * QA score: the mean of the appraisee's scored reviews of the month;
 * complaints: complaints the appraisee took first in the month; repeat complaints: those of them
-  graded 重复 during the month."""
+  graded 重复 during the month;
+* tickets handled: the tickets assigned to the appraisee that were resolved in the month;
+* satisfied rate (§9.12): the share of the month's answers credited to the appraisee in the top
+  two points of their scale (surveys.results_for, as CSI)."""
 
 from __future__ import annotations
 
@@ -62,7 +65,15 @@ def _callbacks(person, period) -> dict:
     return {"value": live_rules.rate(reached, total), "numerator": reached, "denominator": total}
 
 
-def _csi(viewer, person, period) -> dict:
+def _handled(person, period) -> dict:
+    from kefu.tickets.models import Ticket
+
+    start, end = _bounds(period)
+    n = Ticket.objects.filter(assignee=person, resolved_at__gte=start, resolved_at__lt=end).count()
+    return {"value": Decimal(n), "numerator": n, "denominator": None}
+
+
+def _csi(viewer, person, period, metric: str = "csi") -> dict:
     from kefu.surveys import periods
     from kefu.surveys.selectors import results_for
 
@@ -73,8 +84,8 @@ def _csi(viewer, person, period) -> dict:
         business_line=person.business_line_id,
     )
     row = next((r for r in res.rows if r.key == person.pk), None)
-    csi = row.metrics.csi if row else None
-    value = None if csi is None else Decimal(str(csi)).quantize(live_rules.CENT)
+    got = getattr(row.metrics, metric) if row else None
+    value = None if got is None else Decimal(str(got)).quantize(live_rules.CENT)
     return {"value": value, "numerator": None, "denominator": row.metrics.answers if row else 0}
 
 
@@ -113,8 +124,12 @@ def figure(viewer, person, period: dt.date, code: str) -> dict:
         return _callbacks(person, period)
     if code == "csi":
         return _csi(viewer, person, period)
+    if code == "satisfied_rate":
+        return _csi(viewer, person, period, metric="satisfied")
     if code == "qa_score":
         return _qa(person, period)
+    if code == "handled":
+        return _handled(person, period)
     return _complaints(person, period, repeat=code == "repeat_complaints")
 
 
@@ -138,6 +153,7 @@ def live_indicators(viewer, evaluation: KpiEvaluation) -> list[dict]:
                 "formula": ind.formula,
                 "weight": ind.weight,
                 "target": ind.target,
+                "unit": "%" if code in live_rules.PERCENT else "",
                 **got,
                 "score": score,
             }

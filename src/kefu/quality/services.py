@@ -79,6 +79,8 @@ INDICATOR_LIBRARY = (
     ("首次响应达标率", IndicatorKind.FORMULA, "首次响应按时的工单 ÷ 已首次响应的工单"),
     ("投诉数", IndicatorKind.FORMULA, "本人首问的投诉工单数"),
     ("重复投诉数", IndicatorKind.FORMULA, "本人首问、当月升级为重复投诉的工单数"),
+    ("处理工单数", IndicatorKind.FORMULA, "本人经办、当月解决的工单数"),
+    ("客户满意率", IndicatorKind.FORMULA, "满意（最高两档）的答卷 ÷ 答卷数"),
 )
 
 

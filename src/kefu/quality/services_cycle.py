@@ -99,11 +99,20 @@ def team_lead(team) -> User | None:
 
 @transaction.atomic
 def cycle_create(
-    *, actor, team, name: str, starts_on, ends_on, goals: str = "", self_weight=30
+    *,
+    actor,
+    team,
+    name: str,
+    starts_on,
+    ends_on,
+    goals: str = "",
+    self_weight=30,
+    include_lead: bool = False,
 ) -> AppraisalCycle:
-    """Plan a team's cycle (PM-1 stage 1): its agents are the appraisees; the evaluators are
-    the appraisee (self) and the team lead (direct manager), weighted KPI-2 30 % / 70 % unless
-    another split is given."""
+    """Plan a team's cycle (PM-1 stage 1): its agents are the appraisees, and with
+    ``include_lead`` its team lead too (whose subordinates, the agents, can then score them);
+    the evaluators are the appraisee (self) and the direct manager, weighted KPI-2 30 % / 70 %
+    unless another split is given."""
     if not may_drive(actor, team):
         raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
     name = _text("name", name, size=100)
@@ -117,6 +126,14 @@ def cycle_create(
     people = list(User.objects.filter(team=team, role=scope.AGENT, is_active=True).order_by("id"))
     if not people:
         raise Invalid(_("This team has no agents to appraise."), fields={"team": _("No agents.")})
+    if include_lead:
+        lead = team_lead(team)
+        if lead is None:
+            raise Invalid(
+                _("This team has no lead to appraise."),
+                fields={"include_lead": _("The team has no active lead.")},
+            )
+        people.append(lead)
     cycle = AppraisalCycle.objects.create(
         business_line_id=team.business_line_id,
         department_id=team.department_id,
@@ -134,7 +151,12 @@ def cycle_create(
         actor=actor,
         action="quality.cycle_create",
         obj=cycle,
-        changes={"name": name, "team": team.name, "appraisees": len(people)},
+        changes={
+            "name": name,
+            "team": team.name,
+            "appraisees": len(people),
+            "lead_appraised": bool(include_lead),
+        },
     )
     return cycle
 
@@ -267,8 +289,9 @@ def evaluators_set(
 ) -> AppraisalCycle:
     """PM-2's evaluator types of the cycle, before the evaluation starts: each type once, the
     weights adding up to exactly 100 %; customers served and external experts by a name (a lead
-    enters their score); peers are the appraisee's team-mates (each scores the next one). The
-    appraisees are a team's agents, who have no subordinates, so that type is refused."""
+    enters their score); peers are the appraisee's team-mates (each agent scores the next one);
+    subordinates score the team lead, so that type needs a cycle whose appraisees include the
+    lead (agents have no subordinates)."""
     if not may_drive(actor, cycle.team):
         raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
     cycle = _locked(cycle, version)
@@ -286,9 +309,10 @@ def evaluators_set(
             raise Invalid(
                 _("Some fields are not valid."), fields={"evaluators": _("Each evaluator once.")}
             )
-        if kind == EvaluatorType.SUBORDINATE:
+        if kind == EvaluatorType.SUBORDINATE and not _lead_member(cycle):
             errors[f"weight_{kind}"] = _(
-                "The appraisees are agents of a team: they have no subordinates to score them."
+                "Only a team lead has subordinates to score them: plan the cycle with the team "
+                "lead among the appraisees."
             )
         name = ""
         if kind in NAMED_TYPES:
@@ -297,8 +321,11 @@ def evaluators_set(
     total = sum((Decimal(p["weight"]) for p in plan), Decimal(0))
     if total != 100:
         errors["evaluators"] = _("Weights add up to %(n)s %%.") % {"n": f"{total:g}"}
-    if any(p["type"] == EvaluatorType.PEER for p in plan) and cycle.members.count() < 2:
-        errors[f"weight_{EvaluatorType.PEER}"] = _("Peers need at least two appraisees.")
+    agents = cycle.members.exclude(user__role=scope.LEAD).count()
+    if any(p["type"] == EvaluatorType.PEER for p in plan) and agents < 2:
+        errors[f"weight_{EvaluatorType.PEER}"] = _(
+            "Peers need at least two agents among the appraisees."
+        )
     if errors:
         raise Invalid(_("The evaluators' weights must add up to 100 %."), fields=errors)
     cycle.evaluator_plan = plan
@@ -315,25 +342,41 @@ def evaluators_set(
     return cycle
 
 
+def _lead_member(cycle: AppraisalCycle) -> CycleMember | None:
+    return cycle.members.filter(user__role=scope.LEAD).first()
+
+
 def _start_evaluation(cycle: AppraisalCycle) -> None:
-    """One score row per appraisee and evaluator type of the plan: self, the team lead as the
-    direct manager, the next team-mate as the peer (in turn, so everyone scores one colleague),
-    and a named customer or external expert whose score a lead enters."""
+    """One score row per appraisee and evaluator type of the plan: self; the direct manager
+    (an agent's: the team lead; the lead's: the supervisor who planned the cycle); the next
+    agent as the peer (in turn, so every agent scores one colleague; the lead has no peer among
+    the agents); for the lead, one of the team's agents as the subordinate (in turn from cycle to
+    cycle; agents have none); and a named customer or external expert whose score is entered
+    for them. A type an appraisee lacks has no row, and the others keep their proportion."""
     lead = team_lead(cycle.team) or cycle.created_by
-    members = list(cycle.members.order_by("id"))
+    members = list(cycle.members.select_related("user").order_by("id"))
+    agents = [m for m in members if m.user.role != scope.LEAD]
     rows = []
-    for i, member in enumerate(members):
+    for member in members:
+        is_lead = member.user.role == scope.LEAD
         for part in evaluator_plan(cycle):
             kind, weight = part["type"], Decimal(part["weight"])
             row = CycleScore(member=member, evaluator_type=kind, weight=weight)
             if kind == EvaluatorType.SELF:
                 row.evaluator_id = member.user_id
             elif kind == EvaluatorType.MANAGER:
-                if lead is None:
+                boss = cycle.created_by if is_lead else lead
+                if boss is None or boss.pk == member.user_id:
                     continue
-                row.evaluator = lead
+                row.evaluator = boss
             elif kind == EvaluatorType.PEER:
-                row.evaluator_id = members[(i + 1) % len(members)].user_id
+                if is_lead or len(agents) < 2:
+                    continue
+                row.evaluator_id = agents[(agents.index(member) + 1) % len(agents)].user_id
+            elif kind == EvaluatorType.SUBORDINATE:
+                if not is_lead or not agents:
+                    continue
+                row.evaluator_id = agents[cycle.pk % len(agents)].user_id
             else:
                 row.evaluator_name = part.get("name") or str(EvaluatorType(kind).label)
             rows.append(row)
@@ -345,6 +388,8 @@ def may_enter(actor, row: CycleScore) -> bool:
     cycle's supervisor (entered on their behalf)."""
     if row.evaluator_id is not None:
         return row.evaluator_id == actor.pk
+    if row.member.user_id == actor.pk:  # a lead appraised does not enter scores of themselves
+        return False
     team = row.member.cycle.team
     return (actor.role == scope.LEAD and actor.team_id == team.pk) or may_drive(actor, team)
 
@@ -353,7 +398,7 @@ def _finish_evaluation(cycle: AppraisalCycle) -> None:
     members = list(cycle.members.prefetch_related("scores"))
     for member in members:
         parts = [(s.score, s.weight) for s in member.scores.all()]
-        member.score = scoring.evaluator_score(parts).quantize(Decimal("0.01"))
+        member.score = scoring.present_weighted_score(parts).quantize(Decimal("0.01"))
         member.appraisal_class = rules.suggested_class(member.score) or ""
     CycleMember.objects.bulk_update(members, ["score", "appraisal_class"])
 

@@ -286,6 +286,8 @@ def penalties(request):
         "malignant_total": sum(r.malignant for r in rows),
         "may_build": summary is None or summary.status == SummaryStatus.DRAFT,
         "next_step": next_step if leadership else None,
+        # a supervisor tabulates and exports; the next step waits for company leadership (ESC-2)
+        "awaits_leadership": next_step[1] if next_step and not leadership else None,
         "policy": services.policy_for(request.user.business_line)
         if request.user.business_line_id
         else None,

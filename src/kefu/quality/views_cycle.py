@@ -55,6 +55,7 @@ def cycle_create(request):
             ends_on=request.POST.get("ends_on", ""),
             goals=request.POST.get("goals", ""),
             self_weight=request.POST.get("self_weight") or 30,
+            include_lead=request.POST.get("include_lead") == "on",
         )
     except DomainError as exc:
         _fail(request, exc)

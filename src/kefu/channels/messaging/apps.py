@@ -17,10 +17,10 @@ class MessagingConfig(AppConfig):
         sms.set_sender(outbox.send_from_core)
         sms.set_bulk_sender(outbox.send_many_from_core)
         # IM payment reminders (commerce publishes reminder.due): through the outbox
-        from kefu.channels.messaging.reminders_im import on_reminder_due
+        from kefu.channels.messaging.reminders_im import on_reminders_due
         from kefu.core.events import subscribe
 
-        subscribe("reminder.due", on_reminder_due, after_commit=True)
+        subscribe("reminder.due", on_reminders_due, after_commit=True, batch=True)
         # the audit log says our actions in words
         ACTION_LABELS.update(
             {

@@ -328,6 +328,28 @@ def _write_provider_ids(pairs: list[tuple[int, str]], batch: int = 300) -> None:
             cursor.execute(sql, params)
 
 
+def send_many(
+    *, channel: str, items: list[tuple[str, str]], business_line=None, kind: str = Kind.MESSAGE
+) -> list:
+    """``send`` for a batch of (recipient, text) of one channel, line and kind, in a fixed
+    number of queries (opt-outs, quota and quiet hours as for one). A recipient or text that
+    is not valid is logged and skipped; a refusal or a provider failure is recorded on its
+    row. Returns the rows written."""
+    if channel not in (Channel.SMS, Channel.IM):
+        raise Invalid(_("Choose SMS or IM."), fields={"channel": _("Not a channel.")})
+    if kind not in Kind.values:
+        raise Invalid(_("Not a kind of message."), fields={"kind": _("Not a kind of message.")})
+    clean = []
+    for to, text in items:
+        try:
+            clean.append((clean_recipient(channel, to), clean_text(text)))
+        except Invalid:
+            log.warning("a %s message of a batch has no valid recipient or text: skipped", channel)
+    rows = _enqueue_many(channel=channel, items=clean, line=business_line, kind=kind, actor=None)
+    deliver_many(rows)
+    return rows
+
+
 def send_many_from_core(messages: list[tuple[str, str]], **options) -> list:
     """``kefu.core.sms.send_sms_many``: a batch of SMS of one business line and kind through the
     outbox (signature, opt-out, quota, quiet hours as for one), in a fixed number of queries.
