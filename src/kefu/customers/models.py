@@ -30,6 +30,7 @@ class Customer(VersionedModel):
         verbose_name=_("business line"),
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,  # customer_bl_created and the other line indexes lead with it
     )
     name = models.CharField(_("name"), max_length=100, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
@@ -95,7 +96,10 @@ class Customer(VersionedModel):
 class PhoneGram(models.Model):
     """Every 4-digit window of a customer's phones, so any 4+ digits find the customer by index."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    # phonegram_unique (customer, gram) serves the lookups by customer
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     business_line_id = models.BigIntegerField()
     gram = models.CharField(max_length=4)
 

@@ -639,7 +639,7 @@ class CustomerIntake(models.Model):
         "accounts.BusinessLine",
         verbose_name=_("business line"),
         on_delete=models.CASCADE,
-        related_name="+",
+        related_name="+",        db_index=False,  # intake_line_archive and intake_line_alloc lead with it
     )
     department = models.ForeignKey(
         "accounts.Department",
@@ -656,6 +656,7 @@ class CustomerIntake(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # intake_team (team, -id) leads with it
     )
     visited_on = models.DateField(_("visit"))
     archive_due_on = models.DateField(_("archive due"))

@@ -151,6 +151,7 @@ class SlaClock(models.Model):
         verbose_name=_("ticket"),
         on_delete=models.CASCADE,
         related_name="sla_clocks",
+        db_index=False,  # the unique (ticket, kind) leads with it
     )
     kind = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
     policy = models.ForeignKey(
