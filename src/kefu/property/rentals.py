@@ -224,7 +224,13 @@ def register(user, today: dt.date | None = None) -> dict:
             today,
         )
         rows.append(
-            {"unit": unit, "tenancy": tenancy, "gaps": [GAP_WORDS[g] for g in gaps], "ok": not gaps}
+            {
+                "unit": unit,
+                "tenancy": tenancy,
+                "gaps": [GAP_WORDS[g] for g in gaps],
+                "codes": gaps,
+                "ok": not gaps,
+            }
         )
     complete = sum(1 for r in rows if r["ok"])
     rows.sort(key=lambda r: r["ok"])  # stable: incomplete first, each part in unit order
