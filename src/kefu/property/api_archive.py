@@ -36,7 +36,7 @@ def _label(unit) -> str:
     return "-".join(x for x in (unit.building, unit.unit, unit.room) if x)
 
 
-class DocumentOut(Schema):
+class HouseholdDocumentOut(Schema):
     id: int
     household: int
     unit: str
@@ -50,16 +50,16 @@ class DocumentOut(Schema):
     created_at: dt.datetime
 
 
-class KindCountOut(Schema):
+class DocumentKindCountOut(Schema):
     kind: ArchiveKind
     count: int
 
 
-class DocumentPageOut(Schema):
-    items: list[DocumentOut]
+class HouseholdDocumentPageOut(Schema):
+    items: list[HouseholdDocumentOut]
     next: str | None
     total: int = Field(description="documents matching the search, all kinds")
-    by_kind: list[KindCountOut]
+    by_kind: list[DocumentKindCountOut]
 
 
 def document_out(d) -> dict:
@@ -78,7 +78,7 @@ def document_out(d) -> dict:
     }
 
 
-@router.get("/documents", response=DocumentPageOut, operation_id="property_document_list")
+@router.get("/documents", response=HouseholdDocumentPageOut, operation_id="property_document_list")
 def document_list(
     request,
     q: str = "",
@@ -106,7 +106,7 @@ def document_list(
     }
 
 
-class BillOut(Schema):
+class HouseholdBillOut(Schema):
     id: int
     fee: str
     period: dt.date
@@ -115,7 +115,7 @@ class BillOut(Schema):
     paid_yuan: Decimal
 
 
-class VisitOut(Schema):
+class HouseholdVisitOut(Schema):
     id: int
     visited_on: dt.date
     agent: str | None
@@ -147,10 +147,10 @@ class HouseholdOut(Schema):
     occupancy: str
     arrears_reason: str
     owed_yuan: Decimal
-    bills: list[BillOut]
+    bills: list[HouseholdBillOut]
     tenancy: TenancyOut | None
-    visits: list[VisitOut]
-    documents: list[DocumentOut]
+    visits: list[HouseholdVisitOut]
+    documents: list[HouseholdDocumentOut]
 
 
 def tenancy_out(user, t) -> dict:
@@ -220,7 +220,7 @@ def household_get(request, household_id: Id):
 
 @router.post(
     "/households/{household_id}/documents",
-    response={201: DocumentOut},
+    response={201: HouseholdDocumentOut},
     operation_id="property_document_create",
 )
 def document_create(
@@ -282,7 +282,7 @@ def document_withdraw(request, document_id: Id):
 # -- the rental-housing register (PM-X5) ---------------------------------------------------------
 
 
-class RegisterRowOut(Schema):
+class RentalRowOut(Schema):
     household: int
     unit: str
     owner: str
@@ -294,8 +294,8 @@ class RegisterRowOut(Schema):
     )
 
 
-class RegisterPageOut(Schema):
-    items: list[RegisterRowOut]
+class RentalPageOut(Schema):
+    items: list[RentalRowOut]
     next: str | None
     rented: int
     complete: int
@@ -339,7 +339,7 @@ def register_page(user, *, incomplete=None, cursor=None, limit=None) -> dict:
     }
 
 
-@router.get("/rentals", response=RegisterPageOut, operation_id="property_rental_list")
+@router.get("/rentals", response=RentalPageOut, operation_id="property_rental_list")
 def rental_list(
     request, incomplete: bool | None = None, cursor: str | None = None, limit: int | None = None
 ):

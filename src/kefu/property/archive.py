@@ -28,6 +28,7 @@ from kefu.property.models import (
     Occupancy,
     Possession,
 )
+from kefu.property.rules import building_order
 from kefu.property.selectors import units_for
 from kefu.tickets.services import ALLOWED_EXTENSIONS
 
@@ -179,8 +180,9 @@ def catalogue(
         "total": sum(by_kind.values()),
         "documents": page.items,
         "next": page.next,
-        "buildings": list(
-            units_for(user).order_by("building").values_list("building", flat=True).distinct()
+        "buildings": sorted(
+            units_for(user).order_by().values_list("building", flat=True).distinct(),
+            key=building_order,
         ),
     }
 
