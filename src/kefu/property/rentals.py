@@ -196,11 +196,16 @@ def register(user, today: dt.date | None = None) -> dict:
     """The register of the user's line: every rented unit with its current tenant and what the
     row lacks, incomplete rows first; completeness = complete ÷ rented. Two queries."""
     today = today or timezone.localdate()
-    rented = list(
+    rented = sorted(
         units_for(user)
         .filter(office_profile__occupancy=Occupancy.RENTED)
-        .select_related("customer")
-        .order_by("building", "unit", "room", "id")
+        .select_related("customer"),
+        key=lambda u: (
+            rules.building_order(u.building or ""),
+            rules.building_order(u.unit or ""),
+            rules.building_order(u.room or ""),
+            u.pk,
+        ),
     )
     current = {}
     for t in (
