@@ -34,3 +34,11 @@ def test_the_repair_centre_reads_repeat_rate_in_chinese(web_as, org):
     html = web_as(repairer).get(reverse("booking:repairs"), HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert "返修率" in html.content.decode() and "回访率" not in html.content.decode()
+
+
+def test_the_activities_page_title_is_a_title_and_the_fees_show_once(web_as, wy_agent):
+    html = web_as(wy_agent).get(reverse("property:activities")).content.decode()
+
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "centre-fees" not in title
+    assert html.count('id="centre-fees"') == 1
