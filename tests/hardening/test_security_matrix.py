@@ -142,6 +142,9 @@ OBJECT_PARAMS = {
     "case_id": "guessed",
     "need_id": "guessed",
     "result_id": "guessed",
+    "household_id": "household",
+    "document_id": "household_document",
+    "tenancy_id": "tenancy",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
@@ -217,7 +220,27 @@ def other_objects(populated, org, agent, wy_agent, admin_user) -> dict:
         "approve": "approve",
         "sms": "sms",
         "shiftlog_entry": _shiftlog_entry(wy_agent).pk,
+        **_household_objects(populated.other_customer, wy_agent),
     }
+
+
+def _household_objects(owner, author) -> dict:
+    """A household of the property office with an archived document and a current tenant."""
+    from kefu.customers.models import PropertyUnit
+    from kefu.property import archive, rentals
+
+    unit = PropertyUnit.objects.create(customer=owner, building="3栋", unit="1", room="302")
+    document = archive.document_file(
+        actor=author,
+        unit_id=unit.pk,
+        kind="notice",
+        title="停水通知",
+        upload=SimpleUploadedFile("notice.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+    tenancy = rentals.tenancy_record(
+        actor=author, unit_id=unit.pk, tenant_name="租客", phone="13700001111"
+    )
+    return {"household": unit.pk, "household_document": document.pk, "tenancy": tenancy.pk}
 
 
 def _shiftlog_entry(author):

@@ -17,6 +17,9 @@ COMMON_POLICIES: dict = {
     "lost_after_days": 180,
     # attachments (bytes) and types accepted on tickets
     "attachment_max_bytes": 10 * 1024 * 1024,
+    # the More menu's desks the line works at (accounts.desks): property, lessons, workshop,
+    # repair_centre
+    "desks": [],
 }
 
 TEMPLATES: dict[str, dict] = {
@@ -29,7 +32,8 @@ TEMPLATES: dict[str, dict] = {
             "售后问题": ["退货", "换货", "退款", "补发"],
         },
         "teams": {"客服部": ["售前组", "催付组", "售后一组", "售后二组", "退款组"]},
-        "policies": {"refunds_enabled": True},
+        # the after-sales desk repairs the devices the shop sold (the repair centre)
+        "policies": {"refunds_enabled": True, "desks": ["repair_centre"]},
     },
     "call_center": {
         "ticket_types": ALL_TYPES,
@@ -55,6 +59,7 @@ TEMPLATES: dict[str, dict] = {
             # SCH-4: the front desk works two shifts, 7:00–14:00 and 14:00–21:00, every day
             "working_hours": ["07:00-14:00", "14:00-21:00"],
             "calendar": "daily",
+            "desks": ["property"],
         },
     },
     "auto": {
@@ -65,7 +70,7 @@ TEMPLATES: dict[str, dict] = {
             "服务质量": ["等待时间", "洗车", "接待态度"],
         },
         "teams": {"售后服务部": ["服务前台", "跟踪回访组"]},
-        "policies": {},
+        "policies": {"desks": ["workshop"]},
     },
     "education": {
         "ticket_types": ["consult", "complaint", "suggestion", "praise"],
@@ -76,7 +81,7 @@ TEMPLATES: dict[str, dict] = {
             "校区服务": ["卫生", "前台服务"],
         },
         "teams": {"客服部": ["约课组", "回访组"]},
-        "policies": {"refunds_enabled": False},
+        "policies": {"refunds_enabled": False, "desks": ["lessons"]},
     },
     "repair": {
         "ticket_types": ["consult", "complaint", "repair", "return", "suggestion", "praise"],
@@ -86,7 +91,7 @@ TEMPLATES: dict[str, dict] = {
             "服务": ["等待时间", "前台服务"],
         },
         "teams": {"维修中心": ["前台组", "维修组"]},
-        "policies": {},
+        "policies": {"desks": ["repair_centre"]},
     },
 }
 

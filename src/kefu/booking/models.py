@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -108,7 +109,7 @@ class LessonStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     LATE_LEAVE = "late_leave", _("Short-notice leave, hours deducted")
     EXCUSED = "excused", _("Leave approved, hours restored")
-    NO_SHOW = "no_show", _("No-show")
+    NO_SHOW = "no_show", pgettext_lazy("lesson", "No-show")
 
 
 class Party(models.TextChoices):
@@ -357,7 +358,7 @@ class AppointmentStatus(models.TextChoices):
     ARRIVED = "arrived", _("Received at the desk")
     IN_REPAIR = "in_repair", _("In the workshop")
     READY = "ready", _("Ready for collection")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("vehicle", "Delivered")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("Did not come")
 

@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.accounts.models import BusinessLine, User
 from kefu.customers.models import PropertyUnit
@@ -176,7 +176,8 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
     # a 催缴函 batch a month ago, in the letter register
     as_of = today - dt.timedelta(days=30)
     if selectors.letter_candidates(line=line, kind="dunning", as_of=as_of):
-        services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
+        with translation.override("zh-hans"):  # the register's subjects, as the office wrote them
+            services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
     _repairs(line, units, supervisor, now=now, rng=rng)
     _cash_days(line, supervisor, today=today, rng=rng)
     from kefu.demo.archive_rows import build_archive_rows  # ARC-9 e-archive, PM-X5 register

@@ -223,3 +223,13 @@ def cash_day_close(request, payload: CashDayIn):
         note=payload.note,
     )
     return Status(201, _cash_row(closed.day, closed.recorded_yuan, closed))
+
+
+def _archive_routes() -> None:
+    """The e-archive and the rental register (``api_archive``) under the same prefix."""
+    from kefu.property.api_archive import router as archive_router
+
+    router.add_router("", archive_router)
+
+
+_archive_routes()

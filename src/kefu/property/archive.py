@@ -12,20 +12,31 @@ import os
 import uuid
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
 from kefu.core.errors import Invalid, NotFound, PermissionDenied
 from kefu.core.pagination import paginate
-from kefu.property.models import DocumentKind, HouseholdDocument
+from kefu.property.models import (
+    Bill,
+    DocumentKind,
+    DoorVisit,
+    HouseholdDocument,
+    Occupancy,
+    Possession,
+)
+from kefu.property.rules import building_order
 from kefu.property.selectors import units_for
 from kefu.tickets.services import ALLOWED_EXTENSIONS
 
 TITLE_MAX = 100
 QUERY_MAX = 50
 CATALOGUE_PAGE = 50
+BILL_ROWS = 12
+VISIT_ROWS = 10
 
 
 def documents_for(user):
@@ -133,7 +144,9 @@ def document_withdraw(*, actor, document_id) -> None:
     transaction.on_commit(lambda: storage.delete(path))
 
 
-def catalogue(user, *, q: str = "", kind: str = "", building: str = "", cursor=None) -> dict:
+def catalogue(
+    user, *, q: str = "", kind: str = "", building: str = "", cursor=None, limit=CATALOGUE_PAGE
+) -> dict:
     """The catalogue (检索目录): documents of the user's line, newest first, narrowed by kind,
     building and a keyword that matches the title, the file name, the household or the owner;
     with the number of documents of each kind and building for the current search."""
@@ -157,7 +170,7 @@ def catalogue(user, *, q: str = "", kind: str = "", building: str = "", cursor=N
         rows.select_related("unit", "unit__customer", "uploaded_by"),
         ordering="-created_at",
         cursor=cursor,
-        limit=CATALOGUE_PAGE,
+        limit=limit,
     )
     return {
         "q": q,
@@ -167,7 +180,54 @@ def catalogue(user, *, q: str = "", kind: str = "", building: str = "", cursor=N
         "total": sum(by_kind.values()),
         "documents": page.items,
         "next": page.next,
-        "buildings": list(
-            units_for(user).order_by("building").values_list("building", flat=True).distinct()
+        "buildings": sorted(
+            units_for(user).order_by().values_list("building", flat=True).distinct(),
+            key=building_order,
+        ),
+    }
+
+
+def household(user, pk) -> dict:
+    """A household of the user's line as its page, the API and the CLI show it: the owner
+    (phone masked as the customer pages mask it), possession and occupancy, what is owed and
+    the latest bills, the current tenant, the door visits and the documents; NotFound when out
+    of reach."""
+    from kefu.customers.selectors import shown_phone
+    from kefu.property.rentals import tenancies_for
+
+    unit = unit_get_for(user, pk)
+    profile = getattr(unit, "office_profile", None)
+    bills = Bill.objects.filter(unit=unit)
+    owing = bills.filter(due_on__lt=timezone.localdate()).aggregate(
+        amount=Sum("amount"), paid=Sum("paid")
+    )
+    tenancy = tenancies_for(user).filter(unit=unit, moved_out_on=None).order_by("-id").first()
+    possession = profile.possession if profile else Possession.TAKEN
+    occupancy = profile.occupancy if profile else Occupancy.OWNER
+    return {
+        "unit": unit,
+        "owner_phone": shown_phone(user, unit.customer.phone or ""),
+        "possession_code": possession,
+        "possession": Possession(possession).label,
+        "occupancy_code": occupancy,
+        "occupancy": Occupancy(occupancy).label,
+        "reason_code": profile.arrears_reason if profile else "",
+        "reason": profile.get_arrears_reason_display() if profile else "",
+        "owed": (owing["amount"] or 0) - (owing["paid"] or 0),
+        "bills": list(
+            bills.select_related("fee_type").order_by("-period", "fee_type_id")[:BILL_ROWS]
+        ),
+        "tenancy": tenancy,
+        "tenant_phone": shown_phone(user, tenancy.phone) if tenancy and tenancy.phone else "",
+        "visits": list(
+            DoorVisit.objects.filter(unit=unit)
+            .select_related("agent")
+            .order_by("-visited_on", "-id")[:VISIT_ROWS]
+        ),
+        "documents": list(
+            documents_for(user)
+            .filter(unit=unit)
+            .select_related("uploaded_by")
+            .order_by("kind", "-created_at", "-id")
         ),
     }

@@ -6,7 +6,6 @@ write re-renders the page with its message and the values entered (4xx)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +15,8 @@ from kefu.core.errors import DomainError, NotFound
 from kefu.core.idempotency import once
 from kefu.customers.selectors import FULL, contact_access, shown_phone
 from kefu.property import archive, rentals
-from kefu.property.models import Bill, DocumentKind, DoorVisit, Occupancy, Possession
+from kefu.property.models import DocumentKind
 from kefu.property.views import _error
-
-BILL_ROWS = 12
-VISIT_ROWS = 10
 
 
 @login_required
@@ -39,35 +35,13 @@ def catalogue(request):
 def _household(request, pk, *, error=None, status=200, entered=None):
     user = request.user
     try:
-        unit = archive.unit_get_for(user, pk)
+        found = archive.household(user, pk)
     except NotFound:
         raise Http404 from None
-    profile = getattr(unit, "office_profile", None)
-    bills = Bill.objects.filter(unit=unit)
-    today = timezone.localdate()
-    owing = bills.filter(due_on__lt=today).aggregate(amount=Sum("amount"), paid=Sum("paid"))
-    tenancy = (
-        rentals.tenancies_for(user).filter(unit=unit, moved_out_on=None).order_by("-id").first()
-    )
     context = {
-        "unit": unit,
-        "owner_phone": shown_phone(user, unit.customer.phone or ""),
-        "possession": (profile.get_possession_display() if profile else Possession.TAKEN.label),
-        "occupancy": (profile.get_occupancy_display() if profile else Occupancy.OWNER.label),
-        "reason": profile.get_arrears_reason_display() if profile else "",
-        "owed": (owing["amount"] or 0) - (owing["paid"] or 0),
-        "bills": bills.select_related("fee_type").order_by("-period", "fee_type_id")[:BILL_ROWS],
-        "tenancy": tenancy,
-        "tenant_phone": shown_phone(user, tenancy.phone) if tenancy and tenancy.phone else "",
-        "visits": DoorVisit.objects.filter(unit=unit)
-        .select_related("agent")
-        .order_by("-visited_on", "-id")[:VISIT_ROWS],
-        "documents": archive.documents_for(user)
-        .filter(unit=unit)
-        .select_related("uploaded_by")
-        .order_by("kind", "-created_at", "-id"),
+        **found,
         "kinds": DocumentKind.choices,
-        "may_file": archive.may_file(user, unit),
+        "may_file": archive.may_file(user, found["unit"]),
         "may_withdraw": archive.may_withdraw(user),
         "entered": entered or {},
         "error": error,

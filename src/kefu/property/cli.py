@@ -1,5 +1,8 @@
-"""``kefu repairs due|quota`` and ``kefu fees collection-rate|dunning`` (issue 21; a stable
-interface: outside tests use it). Bad input: a message on stderr, exit code 2."""
+"""``kefu repairs due|quota``, ``kefu fees collection-rate|dunning`` and ``kefu property …``
+(the households' e-archive and the rental register) (issue 21; a stable interface: outside
+tests use it). ``kefu property`` acts as ``--user`` (their line, scope and phone masking) through
+the same services as the pages and the API. Bad input, an unknown user or object, a refusal or a
+stale version: a message on stderr, exit code 2, nothing written."""
 
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ def register(sub) -> None:
     dunning.add_argument("--line", help="a business line's code (default: all lines)")
     dunning.add_argument("--json", action="store_true", help="print machine-readable output")
     dunning.set_defaults(func=cmd_dunning)
+    register_property(sub)
 
 
 def _time(text: str) -> dt.datetime:
@@ -165,3 +169,296 @@ def cmd_dunning(args) -> int:
         for h in households:
             print(f"{h['unit']}\t{h['arrears_yuan']}\t{h['oldest_due']}")
     return 0
+
+
+# -- kefu property: the households' e-archive (ARC-9) and the rental register (PM-X5) ------------
+
+
+def register_property(sub) -> None:
+    group = sub.add_parser("property", help="the households' e-archive and the rental register")
+    group_sub = group.add_subparsers(dest="property_command", required=True, metavar="COMMAND")
+
+    def command(name, help_text, func):
+        parser = group_sub.add_parser(name, help=help_text)
+        parser.add_argument("--user", required=True, help="act as this username (their line)")
+        parser.add_argument("--json", action="store_true", help="print machine-readable output")
+        parser.set_defaults(func=func)
+        return parser
+
+    docs = command("documents", "search the e-archive's catalogue, newest first", cmd_documents)
+    docs.add_argument("--q", default="", help="a word of the title, file name, room or owner")
+    docs.add_argument("--kind", default="", help="announcement, notice, report, fee_record, …")
+    docs.add_argument("--building", default="", help="a building, e.g. 3栋")
+    docs.add_argument("--cursor", help="the 'next' of the previous page")
+    docs.add_argument("--limit", help="rows a page (1–200, default 50)")
+    household = command(
+        "household", "a household: owner, fees, tenant, visits, documents", cmd_household
+    )
+    household.add_argument("--id", required=True, help="the household's id")
+    file_ = command("file", "file a document in a household's archive", cmd_file)
+    file_.add_argument("--household", required=True, help="the household's id")
+    file_.add_argument("--kind", required=True, help="the document's kind")
+    file_.add_argument("--title", required=True, help="the document's title")
+    file_.add_argument("--file", required=True, help="path of the file to file")
+    withdraw = command("withdraw", "withdraw a misfiled document (supervisors)", cmd_withdraw)
+    withdraw.add_argument("--document", required=True, help="the document's id")
+    reg = command("rentals", "the rental register with its completeness", cmd_rentals)
+    reg.add_argument("--incomplete", action="store_true", help="only the rows to complete")
+    reg.add_argument("--cursor", help="the 'next' of the previous page")
+    reg.add_argument("--limit", help="rows a page (1–200, default 25)")
+    tenant = command("tenant", "record a unit's new tenant", cmd_tenant)
+    tenant.add_argument("--household", required=True, help="the household's id")
+    _tenant_fields(tenant, required=True)
+    complete = command("complete", "complete or correct the current tenant's row", cmd_complete)
+    complete.add_argument("--tenancy", required=True, help="the tenancy's id")
+    complete.add_argument("--version", required=True, help="the version read (stale: refused)")
+    _tenant_fields(complete, required=False)
+    move_out = command("move-out", "record that the tenant moved out", cmd_move_out)
+    move_out.add_argument("--tenancy", required=True, help="the tenancy's id")
+    move_out.add_argument("--version", required=True, help="the version read (stale: refused)")
+    move_out.add_argument("--on", help="YYYY-MM-DD (default today, never ahead)")
+    move_out.add_argument("--to", default="owner", help="owner (default) or vacant")
+
+
+def _tenant_fields(parser, *, required: bool) -> None:
+    parser.add_argument("--name", required=required, help="the tenant's name")
+    parser.add_argument("--phone", help="the tenant's phone (left out: kept)")
+    parser.add_argument("--lease-start", help="YYYY-MM-DD")
+    parser.add_argument("--lease-end", help="YYYY-MM-DD")
+
+
+def _acting(username: str):
+    from kefu.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise UsageError(f"unknown user: {username}")
+    return user
+
+
+def _id(name: str, text) -> int:
+    if text is None or not str(text).isdigit() or len(str(text)) > 18 or int(text) < 1:
+        raise UsageError(f"{name} must be a positive whole number, not {text!r}")
+    return int(text)
+
+
+def _limit(text):
+    return None if text is None else _id("--limit", text)
+
+
+def _domain_error(exc) -> UsageError:
+    fields = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    return UsageError(f"{exc.message} {fields}".strip())
+
+
+def _run(args, work, text):
+    """Run ``work()`` (a service call), print its data as JSON or as ``text(data)``."""
+    from kefu.cli import print_json
+    from kefu.core.errors import DomainError
+
+    try:
+        data = work()
+    except DomainError as exc:
+        raise _domain_error(exc) from None
+    if args.json:
+        print_json(data)
+    else:
+        print(text(data))
+    return 0
+
+
+def _document_line(d) -> str:
+    return f"#{d['id']}\t{d['kind']}\t{d['unit']}\t{d['owner']}\t{d['title']}\t{d['name']}"
+
+
+def cmd_documents(args) -> int:
+    from kefu.property import archive
+    from kefu.property.api_archive import document_out
+
+    user = _acting(args.user)
+
+    def work():
+        found = archive.catalogue(
+            user,
+            q=args.q,
+            kind=args.kind,
+            building=args.building,
+            cursor=args.cursor,
+            limit=_limit(args.limit) or archive.CATALOGUE_PAGE,
+        )
+        return {
+            "items": [document_out(d) for d in found["documents"]],
+            "next": found["next"],
+            "total": found["total"],
+            "by_kind": [{"kind": k, "count": n} for k, _label, n in found["kinds"]],
+        }
+
+    return _run(
+        args,
+        work,
+        lambda data: "\n".join([*map(_document_line, data["items"]), f"total {data['total']}"]),
+    )
+
+
+def cmd_household(args) -> int:
+    from kefu.property.api_archive import household_out
+
+    user = _acting(args.user)
+    pk = _id("--id", args.id)
+    return _run(
+        args,
+        lambda: household_out(user, pk),
+        lambda h: (
+            f"{h['building']}-{h['unit']}-{h['room']} {h['owner']} {h['owner_phone']} "
+            f"owes {h['owed_yuan']}, {len(h['documents'])} document(s)"
+        ),
+    )
+
+
+def cmd_file(args) -> int:
+    import os
+
+    from django.core.files import File
+
+    from kefu.property import archive
+    from kefu.property.api_archive import document_out
+
+    user = _acting(args.user)
+    household = _id("--household", args.household)
+    if not os.path.isfile(args.file):
+        raise UsageError(f"no such file: {args.file}")
+
+    def work():
+        with open(args.file, "rb") as handle:
+            upload = File(handle, name=os.path.basename(args.file))
+            return document_out(
+                archive.document_file(
+                    actor=user, unit_id=household, kind=args.kind, title=args.title, upload=upload
+                )
+            )
+
+    return _run(args, work, lambda d: f"filed {_document_line(d)}")
+
+
+def cmd_withdraw(args) -> int:
+    from kefu.property import archive
+
+    user = _acting(args.user)
+    document = _id("--document", args.document)
+
+    def work():
+        archive.document_withdraw(actor=user, document_id=document)
+        return {"withdrawn": document}
+
+    return _run(args, work, lambda data: f"withdrew document #{data['withdrawn']}")
+
+
+def _tenancy_line(t) -> str:
+    return (
+        f"#{t['id']} v{t['version']} {t['unit']} {t['tenant_name']} {t['phone']} "
+        f"{t['lease_start'] or '?'}–{t['lease_end'] or '?'}"
+    )
+
+
+def cmd_rentals(args) -> int:
+    from kefu.property.api_archive import register_page
+
+    user = _acting(args.user)
+
+    def text(data) -> str:
+        rows = [
+            f"{r['unit']}\t{'complete' if r['complete'] else ', '.join(r['gaps'])}"
+            for r in data["items"]
+        ]
+        return "\n".join(
+            [*rows, f"complete {data['complete']} of {data['rented']}: {data['completeness']}"]
+        )
+
+    return _run(
+        args,
+        lambda: register_page(
+            user,
+            incomplete=True if args.incomplete else None,
+            cursor=args.cursor,
+            limit=_limit(args.limit),
+        ),
+        text,
+    )
+
+
+def cmd_tenant(args) -> int:
+    from kefu.property import rentals
+    from kefu.property.api_archive import tenancy_out
+
+    user = _acting(args.user)
+    household = _id("--household", args.household)
+    return _run(
+        args,
+        lambda: tenancy_out(
+            user,
+            rentals.tenancy_record(
+                actor=user,
+                unit_id=household,
+                tenant_name=args.name,
+                phone=args.phone or "",
+                lease_start=args.lease_start,
+                lease_end=args.lease_end,
+            ),
+        ),
+        lambda t: f"recorded {_tenancy_line(t)}",
+    )
+
+
+def cmd_complete(args) -> int:
+    from kefu.property import rentals
+    from kefu.property.api_archive import tenancy_out
+
+    user = _acting(args.user)
+    tenancy_id, version = _id("--tenancy", args.tenancy), _id("--version", args.version)
+    current = rentals.tenancies_for(user).filter(pk=tenancy_id, moved_out_on=None).first()
+    if current is None:
+        raise UsageError(f"no current tenancy #{tenancy_id} in {args.user}'s reach")
+
+    def kept(value, recorded):
+        return recorded if value is None else value
+
+    return _run(
+        args,
+        lambda: tenancy_out(
+            user,
+            rentals.tenancy_update(
+                actor=user,
+                tenancy_id=tenancy_id,
+                version=version,
+                tenant_name=kept(args.name, current.tenant_name),
+                phone=args.phone or "",
+                lease_start=kept(args.lease_start, current.lease_start),
+                lease_end=kept(args.lease_end, current.lease_end),
+            ),
+        ),
+        lambda t: f"completed {_tenancy_line(t)}",
+    )
+
+
+def cmd_move_out(args) -> int:
+    from django.utils import timezone
+
+    from kefu.property import rentals
+    from kefu.property.api_archive import tenancy_out
+
+    user = _acting(args.user)
+    tenancy_id, version = _id("--tenancy", args.tenancy), _id("--version", args.version)
+    return _run(
+        args,
+        lambda: tenancy_out(
+            user,
+            rentals.tenancy_end(
+                actor=user,
+                tenancy_id=tenancy_id,
+                version=version,
+                moved_out_on=args.on or timezone.localdate(),
+                occupancy=args.to,
+            ),
+        ),
+        lambda t: f"moved out {_tenancy_line(t)} on {t['moved_out_on']}",
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -144,7 +145,7 @@ class Bill(TimestampedModel):
 class Method(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Bank card")
-    TRANSFER = "transfer", _("Transfer")
+    TRANSFER = "transfer", pgettext_lazy("payment", "Transfer")
     MOBILE = "mobile", _("Mobile payment")
 
 

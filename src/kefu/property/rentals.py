@@ -196,11 +196,16 @@ def register(user, today: dt.date | None = None) -> dict:
     """The register of the user's line: every rented unit with its current tenant and what the
     row lacks, incomplete rows first; completeness = complete ÷ rented. Two queries."""
     today = today or timezone.localdate()
-    rented = list(
+    rented = sorted(
         units_for(user)
         .filter(office_profile__occupancy=Occupancy.RENTED)
-        .select_related("customer")
-        .order_by("building", "unit", "room", "id")
+        .select_related("customer"),
+        key=lambda u: (
+            rules.building_order(u.building or ""),
+            rules.building_order(u.unit or ""),
+            rules.building_order(u.room or ""),
+            u.pk,
+        ),
     )
     current = {}
     for t in (
@@ -224,7 +229,13 @@ def register(user, today: dt.date | None = None) -> dict:
             today,
         )
         rows.append(
-            {"unit": unit, "tenancy": tenancy, "gaps": [GAP_WORDS[g] for g in gaps], "ok": not gaps}
+            {
+                "unit": unit,
+                "tenancy": tenancy,
+                "gaps": [GAP_WORDS[g] for g in gaps],
+                "codes": gaps,
+                "ok": not gaps,
+            }
         )
     complete = sum(1 for r in rows if r["ok"])
     rows.sort(key=lambda r: r["ok"])  # stable: incomplete first, each part in unit order

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -177,3 +178,11 @@ def completeness(complete: int, rented: int) -> Decimal | None:
     if rented <= 0:
         return None
     return (Decimal(complete) / rented).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def building_order(name: str) -> list:
+    """Sort key of a building's name in the order people count them: 2栋 before 11栋."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(name)]

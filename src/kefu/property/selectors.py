@@ -99,7 +99,9 @@ def collection_rate(*, bills, year: int, fee_code: str | None = None) -> dict:
         "rate": rules.rate(collected, billed),
         "meets_target": rules.meets_target(rules.rate(collected, billed)),
         "by_fee_type": by_fee,
-        "by_building": sorted(by_building.values(), key=lambda b: b["building"]),
+        "by_building": sorted(
+            by_building.values(), key=lambda b: rules.building_order(b["building"] or "")
+        ),
     }
 
 

@@ -1,6 +1,13 @@
-from django.urls import path
+from django.urls import path as django_path
 
+from kefu.accounts.desks import PROPERTY, desk_required
 from kefu.property import archive_views, views, visit_views
+
+
+def path(route, view, *args, **kwargs):
+    """Every page of the property office is for the lines that run one (accounts.desks)."""
+    return django_path(route, desk_required(PROPERTY)(view), *args, **kwargs)
+
 
 app_name = "property"
 urlpatterns = [
