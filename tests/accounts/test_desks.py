@@ -22,6 +22,7 @@ from kefu.property.models import CommunityActivity
 pytestmark = pytest.mark.django_db
 
 NAV = {
+    "commerce": 'id="nav-commerce"',
     "property": 'id="nav-property"',
     "lessons": 'id="nav-booking"',
     "workshop": 'id="nav-workshop"',
@@ -36,11 +37,20 @@ def _menu(client) -> set[str]:
 
 def test_a_shop_agent_is_not_offered_the_property_lesson_or_workshop_desks(web_as, agent):
     # the online shop's after-sales desk repairs the devices it sold
-    assert _menu(web_as(agent)) == {"repair_centre"}
+    assert _menu(web_as(agent)) == {"commerce", "repair_centre"}
 
 
 def test_a_property_agent_is_offered_the_property_office_only(web_as, wy_agent):
     assert _menu(web_as(wy_agent)) == {"property"}
+
+
+def test_a_property_agent_opening_e_commerce_operations_gets_an_empty_state(web_as, wy_agent):
+    client = web_as(wy_agent)
+    page = client.get(reverse("commerce:returns"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert "您所在的业务线没有网店" in page.content.decode()
+    refused = client.post(reverse("commerce:case_open"), {"order": "1"})
+    assert refused.status_code == 403
 
 
 def test_each_line_sees_its_own_desk_and_the_administrator_all(web_as, org, admin_user, client):

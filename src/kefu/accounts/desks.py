@@ -1,9 +1,10 @@
-"""The desks of the More menu that belong to a kind of work: the property office, the lesson
-desk, the 4S workshop and the repair centre.
+"""The desks of the More menu that belong to a kind of work: e-commerce operations, the property
+office, the lesson desk, the 4S workshop and the repair centre.
 
 A business line works at the desks its industry template names (``policies["desks"]`` in
-``accounts.templates``: property → property office, education → lesson desk, car after-sales
-→ 4S workshop, online shop and repair centre → repair centre); a line may list its own in
+``accounts.templates``: online shop → e-commerce operations and repair centre, property →
+property office, education → lesson desk, car after-sales → 4S workshop, repair centre →
+repair centre); a line may list its own in
 ``BusinessLine.policies``. An administrator sees every desk; anyone else the desks of their
 line, so other lines get no empty pages. A page of a desk the user's line does not work at
 shows an empty state that says so (as the workshop page did for a line without a workshop);
@@ -20,14 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core import scope
 
 PROPERTY, LESSONS, WORKSHOP, REPAIR_CENTRE = "property", "lessons", "workshop", "repair_centre"
-ALL = frozenset({PROPERTY, LESSONS, WORKSHOP, REPAIR_CENTRE})
+COMMERCE = "commerce"
+ALL = frozenset({COMMERCE, PROPERTY, LESSONS, WORKSHOP, REPAIR_CENTRE})
 TITLES = {
+    COMMERCE: _("E-commerce operations"),
     PROPERTY: _("Property office"),
     LESSONS: _("Lesson desk"),
     WORKSHOP: _("4S workshop bookings"),
     REPAIR_CENTRE: _("Repair centre"),
 }
 MESSAGES = {
+    COMMERCE: _("Your business line runs no online shop, so there is nothing to show here."),
     PROPERTY: _("Your business line runs no property office, so there is nothing to show here."),
     LESSONS: _("Your business line runs no lesson desk, so there is nothing to show here."),
     WORKSHOP: _("Your account belongs to no business line with a workshop."),

@@ -17,8 +17,8 @@ COMMON_POLICIES: dict = {
     "lost_after_days": 180,
     # attachments (bytes) and types accepted on tickets
     "attachment_max_bytes": 10 * 1024 * 1024,
-    # the More menu's desks the line works at (accounts.desks): property, lessons, workshop,
-    # repair_centre
+    # the More menu's desks the line works at (accounts.desks): commerce, property, lessons,
+    # workshop, repair_centre
     "desks": [],
 }
 
@@ -33,7 +33,7 @@ TEMPLATES: dict[str, dict] = {
         },
         "teams": {"客服部": ["售前组", "催付组", "售后一组", "售后二组", "退款组"]},
         # the after-sales desk repairs the devices the shop sold (the repair centre)
-        "policies": {"refunds_enabled": True, "desks": ["repair_centre"]},
+        "policies": {"refunds_enabled": True, "desks": ["commerce", "repair_centre"]},
     },
     "call_center": {
         "ticket_types": ALL_TYPES,

@@ -1,6 +1,13 @@
-from django.urls import path
+from django.urls import path as django_path
 
+from kefu.accounts.desks import COMMERCE, desk_required
 from kefu.commerce import views, views_care, views_peak, views_team
+
+
+def path(route, view, *args, **kwargs):
+    """Every page of e-commerce operations is for the lines that run a shop (accounts.desks)."""
+    return django_path(route, desk_required(COMMERCE)(view), *args, **kwargs)
+
 
 app_name = "commerce"
 urlpatterns = [
