@@ -142,6 +142,8 @@ OBJECT_PARAMS = {
     "case_id": "guessed",
     "need_id": "guessed",
     "result_id": "guessed",
+    "test_id": "guessed",
+    "sitting_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")
