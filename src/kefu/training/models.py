@@ -1060,6 +1060,29 @@ class ChatAttempt(TimestampedModel):
         indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]
 
 
+class TypingSitting(TimestampedModel):
+    """A typing test taken through the API (KPI-5, CE-1): the server hands out the passage and
+    starts the clock; the seconds are the server's, from then to the typed text's arrival."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    passage = models.TextField(_("passage"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("typing sitting")
+        verbose_name_plural = _("typing sittings")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="typingsitting_user")]
+
+
 # -- the live drill on a practice queue (PK-3) -------------------------------------------------
 
 
