@@ -144,6 +144,10 @@ OBJECT_PARAMS = {
     "result_id": "guessed",
     "test_id": "guessed",
     "sitting_id": "guessed",
+    "module_id": "guessed",
+    "series_id": "guessed",
+    "drill_id": "guessed",
+    "run_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

@@ -701,3 +701,13 @@ def round_answer(request, competition_id: int, payload: TrainingBuzzIn):
 from kefu.training.api_checks import router as checks_router  # noqa: E402
 
 router.add_router("", checks_router)
+
+# the library's modules and series (TRN-1, TRN-2)
+from kefu.training.api_library import router as library_router  # noqa: E402
+
+router.add_router("", library_router)
+
+# the live drill on a practice queue (PK-3)
+from kefu.training.api_drills import router as drills_router  # noqa: E402
+
+router.add_router("", drills_router)
