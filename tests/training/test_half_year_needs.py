@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kefu.core.errors import Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.training import need_selectors, need_services, needs
-from kefu.training.models import Exam, ExamAttempt
+from kefu.training.models import Exam, ExamAttempt, HalfYearNeed
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,10 @@ def test_an_agent_never_reads_a_teammates_need_through_any_route(
     assert need_selectors.need_get(lead, theirs.pk) == theirs
     theirs.refresh_from_db()
     assert (theirs.state, theirs.version, theirs.reviewer_id) == (needs.FILED, 1, None)
+
+
+def test_an_administrator_without_a_line_files_no_need_of_their_own(admin_user, api_as):
+    """The fuzzer's find: an administrator (no business line) filing for themselves was a 500."""
+    answer = api_as(admin_user).post("/api/v1/training/needs", {"topic": "投诉处理", "quarter": 1})
+    assert answer.status_code == 400 and "person" in answer.json()["error"]["fields"]
+    assert not HalfYearNeed.objects.exists()
