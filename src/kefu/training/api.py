@@ -54,6 +54,8 @@ from kefu.training.schemas import (
     TrainingProjectOut,
     TrainingQuickReplyIn,
     TrainingQuickReplyOut,
+    TrainingQuickSittingOut,
+    TrainingQuickSubmitIn,
     TrainingRequestActIn,
     TrainingRequestAction,
     TrainingRequestIn,
@@ -123,11 +125,49 @@ def typing_submit(request, sitting_id: Id, payload: TrainingTypingSubmitIn):
     )
 
 
+@router.post(
+    "/quick-reply/sittings",
+    response={201: TrainingQuickSittingOut},
+    operation_id="training_quick_reply_start",
+)
+def quick_reply_start(request):
+    """Start the quick-reply exam as the page does: the server draws the line's phrases (3, at
+    random, none with a placeholder) and keeps their text; the answer shows each shortcut and
+    title only. No phrase on the line → 400."""
+    return Status(201, typing_services.quick_dict(typing_services.quick_start(actor=request.user)))
+
+
+@router.get(
+    "/quick-reply/sittings/{sitting_id}",
+    response=TrainingQuickSittingOut,
+    operation_id="training_quick_reply_sitting",
+)
+def quick_reply_sitting(request, sitting_id: Id):
+    """One's own quick-reply sitting (anyone else's → 404)."""
+    return typing_services.quick_dict(typing_services.quick_get(request.user, sitting_id))
+
+
+@router.post(
+    "/quick-reply/sittings/{sitting_id}/submit",
+    response=TrainingQuickSittingOut,
+    operation_id="training_quick_reply_submit",
+)
+def quick_reply_submit(request, sitting_id: Id, payload: TrainingQuickSubmitIn):
+    """``typed``: one text per phrase, in the order drawn; each must match the kept text
+    completely (spaces and full/half-width punctuation normalised). Records the
+    ``quick_reply`` component once (a second → 409 ``quick_reply_finished``)."""
+    sitting = typing_services.quick_get(request.user, sitting_id)
+    return typing_services.quick_dict(
+        typing_services.quick_submit(actor=request.user, sitting=sitting, typed=payload.typed)
+    )
+
+
 @router.post("/quick-reply", response=TrainingQuickReplyOut, operation_id="training_quick_reply")
 def quick_reply(request, payload: TrainingQuickReplyIn):
     """Check phrases typed from memory: each must match completely (spaces and full/half-width
-    punctuation normalised). A calculation only: the client names the expected phrases, so
-    nothing is recorded; the exam that counts is the page's, which draws the shortcuts."""
+        punctuation normalised). A calculation only: the client names the expected phrases, so
+        nothing is recorded; the exam that counts is ``POST /quick-reply/sittings`` (or the page),
+    where the server draws the phrases."""
     pairs = [(p.expected, p.typed) for p in payload.pairs]
     matched, asked = typing_services.quick_reply_check(pairs)
     return {"matched": matched, "asked": asked, "passed": matched == asked}

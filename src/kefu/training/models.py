@@ -1083,6 +1083,31 @@ class TypingSitting(TimestampedModel):
         indexes = [models.Index(fields=["user", "-id"], name="typingsitting_user")]
 
 
+class QuickReplySitting(TimestampedModel):
+    """The quick-reply exam taken through the API (PK-4 快捷必须熟练完整背出): the server draws
+    the line's phrases and keeps them (``asked``: id, shortcut, title and the text as drawn), so
+    a submission can change neither the phrases nor the expected text."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    asked = models.JSONField(_("phrases asked"), default=list)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    typed = models.JSONField(_("typed"), default=list, blank=True)
+    matched = models.PositiveSmallIntegerField(_("matched"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True)
+
+    class Meta:
+        verbose_name = _("quick-reply sitting")
+        verbose_name_plural = _("quick-reply sittings")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="quickreplysitting_user")]
+
+
 # -- the live drill on a practice queue (PK-3) -------------------------------------------------
 
 

@@ -48,6 +48,30 @@ class TrainingTypingSittingOut(Schema):
     passed: bool | None
 
 
+class TrainingQuickItemOut(Schema):
+    shortcut: str
+    title: str
+    expected: str | None = None
+    typed: str | None = None
+    matched: bool | None = None
+
+
+class TrainingQuickSittingOut(Schema):
+    """The phrases drawn (shortcut and title; their text only after the submission)."""
+
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    items: list[TrainingQuickItemOut]
+    matched: int | None
+    asked: int
+    passed: bool | None
+
+
+class TrainingQuickSubmitIn(Schema):
+    typed: list[str] = Field(..., max_length=20)
+
+
 class TrainingQuickReplyPair(Schema):
     expected: str = Field(..., min_length=1, max_length=1000)
     typed: str = Field("", max_length=1000)
