@@ -145,6 +145,12 @@ OBJECT_PARAMS = {
     "household_id": "household",
     "document_id": "household_document",
     "tenancy_id": "tenancy",
+    "test_id": "guessed",
+    "sitting_id": "guessed",
+    "module_id": "guessed",
+    "series_id": "guessed",
+    "drill_id": "guessed",
+    "run_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

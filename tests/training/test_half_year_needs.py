@@ -10,9 +10,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.core.errors import Invalid, PermissionDenied, StaleWrite
+from kefu.core.errors import Invalid, NotFound, PermissionDenied, StaleWrite
 from kefu.training import need_selectors, need_services, needs
-from kefu.training.models import Exam, ExamAttempt
+from kefu.training.models import Exam, ExamAttempt, HalfYearNeed
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,44 @@ def test_demo_needs_give_the_lead_a_board_and_a_roll_up(org, agent, agent_b, lea
     assert not past.filter(state="filed").exists()  # six months on, all reviewed
     assert not HalfYearNeed.objects.filter(reviewer_id=F("user_id")).exists()
     assert need_selectors.rollup(org.aftersales1, *current)[0]["people"] >= 1
+
+
+def test_an_agent_never_reads_a_teammates_need_through_any_route(
+    web_as, api_as, agent, agent_b, lead, agent2
+):
+    """A need is the person's and their lead's: a teammate (same team, an agent) gets 404 on
+    every route that loads one by id — the page's review and the API's — exactly as for an id
+    that does not exist, and the need is left as it was."""
+    theirs = _file(agent_b, agent_b, "投诉处理")
+    for action in ("accept", "decline"):
+        page = web_as(agent).post(
+            reverse("training:need_review", args=[theirs.pk, action]),
+            {"version": theirs.version, "note": "x"},
+        )
+        assert page.status_code == 404, action
+        api = api_as(agent).post(
+            f"/api/v1/training/needs/{theirs.pk}/{action}", {"version": theirs.version, "note": "x"}
+        )
+        assert api.status_code == 404, (action, api.content)
+        assert (
+            api_as(agent2)
+            .post(f"/api/v1/training/needs/{theirs.pk}/{action}", {"version": theirs.version})
+            .status_code
+            == 404
+        )  # another team's agent
+    listed = api_as(agent).get("/api/v1/training/needs?year=2027&half=2").json()["items"]
+    assert listed == []
+    with pytest.raises(NotFound):
+        need_selectors.need_get(agent, theirs.pk)
+    # the person and their lead still load it
+    assert need_selectors.need_get(agent_b, theirs.pk) == theirs
+    assert need_selectors.need_get(lead, theirs.pk) == theirs
+    theirs.refresh_from_db()
+    assert (theirs.state, theirs.version, theirs.reviewer_id) == (needs.FILED, 1, None)
+
+
+def test_an_administrator_without_a_line_files_no_need_of_their_own(admin_user, api_as):
+    """The fuzzer's find: an administrator (no business line) filing for themselves was a 500."""
+    answer = api_as(admin_user).post("/api/v1/training/needs", {"topic": "投诉处理", "quarter": 1})
+    assert answer.status_code == 400 and "person" in answer.json()["error"]["fields"]
+    assert not HalfYearNeed.objects.exists()

@@ -639,7 +639,8 @@ class CustomerIntake(models.Model):
         "accounts.BusinessLine",
         verbose_name=_("business line"),
         on_delete=models.CASCADE,
-        related_name="+",        db_index=False,  # intake_line_archive and intake_line_alloc lead with it
+        related_name="+",
+        db_index=False,  # intake_line_archive and intake_line_alloc lead with it
     )
     department = models.ForeignKey(
         "accounts.Department",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from kefu.core.errors import NotFound
-from kefu.core.inputs import Day
+from kefu.core.inputs import Day, Id
 from kefu.core.pagination import paginate
 from kefu.training import (
     competition_services,
@@ -22,6 +22,7 @@ from kefu.training import (
     plan_services,
     selectors,
     services,
+    typing_services,
 )
 from kefu.training.models import Question, QuizRound
 from kefu.training.schemas import (
@@ -53,6 +54,8 @@ from kefu.training.schemas import (
     TrainingProjectOut,
     TrainingQuickReplyIn,
     TrainingQuickReplyOut,
+    TrainingQuickSittingOut,
+    TrainingQuickSubmitIn,
     TrainingRequestActIn,
     TrainingRequestAction,
     TrainingRequestIn,
@@ -67,6 +70,8 @@ from kefu.training.schemas import (
     TrainingSubmitIn,
     TrainingTypingIn,
     TrainingTypingOut,
+    TrainingTypingSittingOut,
+    TrainingTypingSubmitIn,
     TrainingVersionIn,
 )
 
@@ -75,17 +80,96 @@ router = Router(tags=["training"])
 
 @router.post("/typing", response=TrainingTypingOut, operation_id="training_typing_score")
 def typing_score(request, payload: TrainingTypingIn):
-    """Score a typing test: correct characters are the longest common subsequence of passage and
-    typed text (NFKC, whitespace ignored), per minute; recorded on the caller's file."""
-    return services.typing_record(actor=request.user, **payload.dict()).as_dict()
+    """Score a text against a passage in the given seconds: correct characters are the longest
+    common subsequence of passage and typed text (NFKC, whitespace ignored), per minute. A
+    calculation only (like ``kefu training typing-score``): the client names passage and
+    seconds, so nothing is recorded; the test that counts is ``POST /typing/sittings``."""
+    return typing_services.typing_check(**payload.dict()).as_dict()
+
+
+@router.post(
+    "/typing/sittings",
+    response={201: TrainingTypingSittingOut},
+    operation_id="training_typing_start",
+)
+def typing_start(request):
+    """Start the typing test as the page does: the passage of the caller's line, the server's
+    clock running from now."""
+    return Status(
+        201, typing_services.sitting_dict(typing_services.sitting_start(actor=request.user))
+    )
+
+
+@router.get(
+    "/typing/sittings/{sitting_id}",
+    response=TrainingTypingSittingOut,
+    operation_id="training_typing_sitting",
+)
+def typing_sitting(request, sitting_id: Id):
+    """One's own typing sitting (anyone else's → 404)."""
+    return typing_services.sitting_dict(typing_services.sitting_get(request.user, sitting_id))
+
+
+@router.post(
+    "/typing/sittings/{sitting_id}/submit",
+    response=TrainingTypingSittingOut,
+    operation_id="training_typing_submit",
+)
+def typing_submit(request, sitting_id: Id, payload: TrainingTypingSubmitIn):
+    """The typed text: the server stops its clock on arrival (the client sends no time), scores
+    it and records the ``typing`` component on the caller's file; once only (→ 409
+    ``typing_finished``)."""
+    sitting = typing_services.sitting_get(request.user, sitting_id)
+    return typing_services.sitting_dict(
+        typing_services.sitting_submit(actor=request.user, sitting=sitting, typed=payload.typed)
+    )
+
+
+@router.post(
+    "/quick-reply/sittings",
+    response={201: TrainingQuickSittingOut},
+    operation_id="training_quick_reply_start",
+)
+def quick_reply_start(request):
+    """Start the quick-reply exam as the page does: the server draws the line's phrases (3, at
+    random, none with a placeholder) and keeps their text; the answer shows each shortcut and
+    title only. No phrase on the line → 400."""
+    return Status(201, typing_services.quick_dict(typing_services.quick_start(actor=request.user)))
+
+
+@router.get(
+    "/quick-reply/sittings/{sitting_id}",
+    response=TrainingQuickSittingOut,
+    operation_id="training_quick_reply_sitting",
+)
+def quick_reply_sitting(request, sitting_id: Id):
+    """One's own quick-reply sitting (anyone else's → 404)."""
+    return typing_services.quick_dict(typing_services.quick_get(request.user, sitting_id))
+
+
+@router.post(
+    "/quick-reply/sittings/{sitting_id}/submit",
+    response=TrainingQuickSittingOut,
+    operation_id="training_quick_reply_submit",
+)
+def quick_reply_submit(request, sitting_id: Id, payload: TrainingQuickSubmitIn):
+    """``typed``: one text per phrase, in the order drawn; each must match the kept text
+    completely (spaces and full/half-width punctuation normalised). Records the
+    ``quick_reply`` component once (a second → 409 ``quick_reply_finished``)."""
+    sitting = typing_services.quick_get(request.user, sitting_id)
+    return typing_services.quick_dict(
+        typing_services.quick_submit(actor=request.user, sitting=sitting, typed=payload.typed)
+    )
 
 
 @router.post("/quick-reply", response=TrainingQuickReplyOut, operation_id="training_quick_reply")
 def quick_reply(request, payload: TrainingQuickReplyIn):
-    """The quick-reply exam: each phrase typed from memory must match completely (spaces and
-    full/half-width punctuation normalised)."""
+    """Check phrases typed from memory: each must match completely (spaces and full/half-width
+        punctuation normalised). A calculation only: the client names the expected phrases, so
+        nothing is recorded; the exam that counts is ``POST /quick-reply/sittings`` (or the page),
+    where the server draws the phrases."""
     pairs = [(p.expected, p.typed) for p in payload.pairs]
-    matched, asked = services.quick_reply_record(actor=request.user, pairs=pairs)
+    matched, asked = typing_services.quick_reply_check(pairs)
     return {"matched": matched, "asked": asked, "passed": matched == asked}
 
 
@@ -657,3 +741,13 @@ def round_answer(request, competition_id: int, payload: TrainingBuzzIn):
 from kefu.training.api_checks import router as checks_router  # noqa: E402
 
 router.add_router("", checks_router)
+
+# the library's modules and series (TRN-1, TRN-2)
+from kefu.training.api_library import router as library_router  # noqa: E402
+
+router.add_router("", library_router)
+
+# the live drill on a practice queue (PK-3)
+from kefu.training.api_drills import router as drills_router  # noqa: E402
+
+router.add_router("", drills_router)

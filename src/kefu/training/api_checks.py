@@ -1,6 +1,7 @@
 """/api/v1/training: the half-year training needs (TRN-8) — file, review (stale ``version`` →
-409 ``stale``), list and a team's board rolled up by topic — and the response-time test's
-results (PK-3) with each test's pass count. The same services and scope as the pages; handlers
+409 ``stale``), list and a team's board rolled up by topic — and the response-time test (PK-3):
+set, taken message by message with the seconds timed by the server, and its results with each
+test's pass count. The same services and scope as the pages; handlers
 parse, call a service or selector, and return."""
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from kefu.core import scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.inputs import Id
 from kefu.core.pagination import paginate
-from kefu.training import chat_selectors, need_selectors, need_services, needs
+from kefu.training import chat_selectors, chat_services, need_selectors, need_services, needs
 from kefu.training.models import ExamAttempt
 from kefu.training.schemas_checks import (
+    ChatAnswerIn,
     ChatResultOut,
     ChatResultPageOut,
+    ChatScriptIn,
     ChatScriptOut,
+    ChatSittingOut,
     NeedAction,
     NeedBoardOut,
     NeedIn,
@@ -167,3 +171,65 @@ def chat_result(request, result_id: Id):
     return chat_selectors.result_dict(
         chat_selectors.result_get(request.user, result_id), turns=True
     )
+
+
+def _script(s, sittings: int = 0, passes: int = 0) -> dict:
+    return {
+        "id": s.pk,
+        "title": s.title,
+        "messages": len(s.messages),
+        "threshold_seconds": s.threshold_seconds,
+        "sittings": sittings,
+        "passed": passes,
+    }
+
+
+@router.post("/chat/tests", response={201: ChatScriptOut}, operation_id="training_chat_test_create")
+def chat_test_create(request, payload: ChatScriptIn):
+    """A lead or above sets a response-time test: ``messages`` (1 to 20 customer messages of at
+    most 500 characters) and ``threshold_seconds`` (the median to pass, 30 by default)."""
+    script = chat_services.script_create(
+        actor=request.user,
+        title=payload.title,
+        messages=payload.messages,
+        threshold_seconds=payload.threshold_seconds,
+    )
+    return Status(201, _script(script))
+
+
+@router.post(
+    "/chat/tests/{test_id}/sittings",
+    response={201: ChatSittingOut},
+    operation_id="training_chat_start",
+)
+def chat_start(request, test_id: Id):
+    """Start a sitting of a test of the caller's line: the server sends the first customer
+    message now and times the answer from this moment (the client's clock is never asked)."""
+    script = chat_selectors.script_get(request.user, test_id)
+    attempt = chat_services.chat_start(actor=request.user, script=script)
+    return Status(201, chat_selectors.sitting_dict(attempt))
+
+
+@router.get(
+    "/chat/sittings/{sitting_id}", response=ChatSittingOut, operation_id="training_chat_sitting"
+)
+def chat_sitting(request, sitting_id: Id):
+    """One's own sitting: the current message (to resume) and the answered turns."""
+    return chat_selectors.sitting_dict(chat_selectors.sitting_get(request.user, sitting_id))
+
+
+@router.post(
+    "/chat/sittings/{sitting_id}/answers",
+    response=ChatSittingOut,
+    operation_id="training_chat_answer",
+)
+def chat_answer(request, sitting_id: Id, payload: ChatAnswerIn):
+    """Answer the current message (``position``, 0-based): the server times it from when it
+    sent the message and sends the next; after the last, the median, the pass and the
+    certification's ``response`` score. A ``position`` that is no longer the current one (a
+    second tab, a replay) → 409 ``stale``; after the end → 409 ``chat_finished``."""
+    attempt = chat_selectors.sitting_get(request.user, sitting_id)
+    attempt = chat_services.chat_answer(
+        actor=request.user, attempt=attempt, position=payload.position, answer=payload.answer
+    )
+    return chat_selectors.sitting_dict(attempt)

@@ -67,3 +67,35 @@ def result_dict(a, *, turns: bool = False) -> dict:
             {k: t.get(k) for k in ("text", "sent_at", "answer", "seconds")} for t in a.turns
         ]
     return out
+
+
+def sitting_get(user, pk) -> ChatAttempt:
+    """One's own sitting (the one being taken): nobody else's, not even a lead's → 404."""
+    attempt = (
+        ChatAttempt.objects.filter(pk=pk, user=user, script__business_line_id=user.business_line_id)
+        .select_related("script", "user")
+        .first()
+        if pk
+        else None
+    )
+    if attempt is None:
+        raise NotFound()
+    return attempt
+
+
+def sitting_dict(a) -> dict:
+    """A sitting as the one taking it sees it: the current customer message and when the server
+    sent it (none once finished), and the answered turns with their server-timed seconds. The
+    messages still to come are never shown."""
+    current = a.turns[-1] if a.finished_at is None and a.turns else None
+    answered = [t for t in a.turns if "answer" in t]
+    return {
+        **result_dict(a),
+        "messages": len(a.script.messages),
+        "position": len(a.turns) - 1 if current else None,
+        "message": current["text"] if current else None,
+        "sent_at": current["sent_at"] if current else None,
+        "turns": [
+            {k: t.get(k) for k in ("text", "sent_at", "answer", "seconds")} for t in answered
+        ],
+    }

@@ -1060,6 +1060,54 @@ class ChatAttempt(TimestampedModel):
         indexes = [models.Index(fields=["user", "-id"], name="chatattempt_user")]
 
 
+class TypingSitting(TimestampedModel):
+    """A typing test taken through the API (KPI-5, CE-1): the server hands out the passage and
+    starts the clock; the seconds are the server's, from then to the typed text's arrival."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    passage = models.TextField(_("passage"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("typing sitting")
+        verbose_name_plural = _("typing sittings")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="typingsitting_user")]
+
+
+class QuickReplySitting(TimestampedModel):
+    """The quick-reply exam taken through the API (PK-4 快捷必须熟练完整背出): the server draws
+    the line's phrases and keeps them (``asked``: id, shortcut, title and the text as drawn), so
+    a submission can change neither the phrases nor the expected text."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    asked = models.JSONField(_("phrases asked"), default=list)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    typed = models.JSONField(_("typed"), default=list, blank=True)
+    matched = models.PositiveSmallIntegerField(_("matched"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True)
+
+    class Meta:
+        verbose_name = _("quick-reply sitting")
+        verbose_name_plural = _("quick-reply sittings")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="quickreplysitting_user")]
+
+
 # -- the live drill on a practice queue (PK-3) -------------------------------------------------
 
 

@@ -28,11 +28,9 @@ def team_get(user, pk) -> Team:
 
 
 def need_get(user, pk) -> HalfYearNeed:
-    need = (
-        HalfYearNeed.objects.filter(scope.records_q(user, owners=("user_id",)), pk=pk)
-        .select_related("user")
-        .first()
-    )
+    """One need ``user`` may read, scoped like ``needs_for`` (an agent: their own; a lead: the
+    team's; a supervisor: the department's); anyone else's → 404, never a teammate's need."""
+    need = needs_for(user).filter(pk=pk).first() if pk else None
     if need is None:
         raise NotFound()
     return need

@@ -63,6 +63,8 @@ def need_file(
         )
     except needs.NeedRefused as exc:
         raise _refuse(exc) from None
+    if not person.business_line_id:  # an administrator: no line, no team, no training needs
+        raise _invalid("person", _("Only the people of a business line have training needs."))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise _invalid("year", _("Out of range."))
     if half not in (1, 2):

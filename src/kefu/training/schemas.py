@@ -27,6 +27,51 @@ class TrainingTypingOut(Schema):
     passed: bool
 
 
+class TrainingTypingSubmitIn(Schema):
+    typed: str = Field("", max_length=5000)
+
+
+class TrainingTypingSittingOut(Schema):
+    """A server-timed typing test: the passage, and once submitted the server's seconds and the
+    score (none before)."""
+
+    id: int
+    title: str
+    passage: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    seconds: float | None
+    chars_per_minute: float | None
+    correct: int | None
+    typed: int | None
+    accuracy: float | None
+    passed: bool | None
+
+
+class TrainingQuickItemOut(Schema):
+    shortcut: str
+    title: str
+    expected: str | None = None
+    typed: str | None = None
+    matched: bool | None = None
+
+
+class TrainingQuickSittingOut(Schema):
+    """The phrases drawn (shortcut and title; their text only after the submission)."""
+
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    items: list[TrainingQuickItemOut]
+    matched: int | None
+    asked: int
+    passed: bool | None
+
+
+class TrainingQuickSubmitIn(Schema):
+    typed: list[str] = Field(..., max_length=20)
+
+
 class TrainingQuickReplyPair(Schema):
     expected: str = Field(..., min_length=1, max_length=1000)
     typed: str = Field("", max_length=1000)

@@ -109,3 +109,37 @@ class ChatScriptOut(Schema):
     threshold_seconds: int
     sittings: int
     passed: int
+
+
+class ChatScriptIn(Schema):
+    """A lead sets a response-time test: 1 to 20 customer messages, the median threshold."""
+
+    title: str = Field(..., max_length=200)
+    messages: list[str] = Field(..., min_length=1, max_length=20)
+    threshold_seconds: int | None = Field(None, ge=1, le=600)
+
+
+class ChatAnswerIn(Schema):
+    """The answer to the current customer message, ``position`` being its number (0-based)."""
+
+    position: int = Field(..., ge=0, le=100)
+    answer: str = Field(..., max_length=1000)
+
+
+class ChatSittingOut(Schema):
+    """One's own sitting as it is being taken: the current customer message (none once
+    finished) and the answered turns with their server-timed seconds."""
+
+    id: int
+    script: int
+    script_title: str
+    messages: int
+    started_at: dt.datetime
+    position: int | None
+    message: str | None
+    sent_at: dt.datetime | None
+    turns: list[ChatTurnOut]
+    finished_at: dt.datetime | None
+    median_seconds: float | None
+    threshold_seconds: int
+    passed: bool | None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,20 +13,15 @@ from django.views.decorators.http import require_POST
 from kefu.core import scope
 from kefu.core.errors import DomainError, PermissionDenied
 from kefu.core.idempotency import once
-from kefu.training import drill_services
+from kefu.training import drill_selectors, drill_services
 from kefu.training.models import DrillOutcome, DrillRun, PracticeDrill
-from kefu.training.selectors import people_for
 
 
 def _drills(user):
     return PracticeDrill.objects.filter(business_line_id=user.business_line_id)
 
 
-def _runs_in_scope(user):
-    """Runs the trainer may read: those of the people in their scope."""
-    return DrillRun.objects.filter(
-        Q(user__in=people_for(user).values("pk")), drill__business_line_id=user.business_line_id
-    ).select_related("drill", "user", "scored_by")
+_runs_in_scope = drill_selectors.runs_in_scope
 
 
 @login_required
