@@ -8,9 +8,9 @@ A service that changes something calls ``publish(...)`` inside its transaction. 
 2. runs the subscribers that share the transaction (a callback task made on resolution, a
    complaint regraded): they may refuse with a ``DomainError``, which rolls the change back;
 3. after the commit, hands the event to a thread of the process that enqueues the job running
-   the after-commit subscribers (mail, SMS, the call register), one job per 50 ms burst
-   (``core.handoff``), so a slow or failing side effect never holds a lock, undoes the change or
-   makes the request wait for the queue.
+   the after-commit subscribers (mail, SMS, the call register) at once (``core.handoff``), so a
+   slow or failing side effect never holds a lock, undoes the change or makes the request wait
+   for the queue.
 
 Apps subscribe in their ``AppConfig.ready()`` with ``subscribe(...)``; an app never imports another
 app's services to react to its changes (import-linter holds the layering in ``make test``).
@@ -342,8 +342,10 @@ def _enqueue_dispatch(ids: list[int]) -> None:
 
 
 # the after-commit handlers of committed events, handed to the job queue by a thread of the
-# process (one job per burst, core.handoff): the intake no longer waits for the queue's write
-dispatcher = HandOff("kefu-events-dispatcher", _enqueue_dispatch)
+# process (core.handoff): the intake no longer waits for the queue's write. No gathering window:
+# a reply e-mail's hand-off has no sweep behind it, so the thread writes at once, and under load
+# the events committed while it writes make the next job
+dispatcher = HandOff("kefu-events-dispatcher", _enqueue_dispatch, window=0.0)
 
 
 def publish_many(name: str, items: list[dict], *, actor=None, batch_size: int = 1000) -> list:

@@ -3,7 +3,9 @@
 A request that commits a ticket must not wait for the queue's write (an fsync'd SQLite
 transaction of about 4 ms; a Redis round trip on PostgreSQL set-ups), and under load one job
 should carry many items. ``HandOff.add`` (called after the commit) gathers the ids committed
-within ``WINDOW`` seconds and a thread of the process enqueues them as one job per ``BATCH``.
+within ``WINDOW`` seconds and a thread of the process enqueues them as one job per ``BATCH``
+(with a window of 0 the thread enqueues at once, and the ids committed while it writes make
+the next job).
 With an immediate queue (tests) it enqueues at once. A process that exits hands its last ids
 over (``atexit``); one that is killed within the window loses the hand-off of those ids, which
 is why every user of this keeps its own record of what is still to do where it matters (the
@@ -23,7 +25,11 @@ class HandOff:
     WINDOW = 0.05
     BATCH = 500
 
-    def __init__(self, name: str, enqueue: Callable[[list[int]], None]) -> None:
+    def __init__(
+        self, name: str, enqueue: Callable[[list[int]], None], window: float | None = None
+    ) -> None:
+        if window is not None:
+            self.WINDOW = window
         self.name = name
         self.enqueue = enqueue
         self.lock = threading.Lock()
