@@ -199,7 +199,8 @@ def test_registers_page_runs_a_bounded_number_of_queries(
         client.post("/followups/registers/calls/new/", call_post(customer=customer.pk))
         client.post("/followups/registers/letters/new/", letter_post(customer=customer.pk))
 
-    with django_assert_max_num_queries(8):
+    # (the More menu reads the user's line for its desks: one query whatever the rows)
+    with django_assert_max_num_queries(9):
         response = client.get(REGISTERS)
 
     assert response.status_code == 200

@@ -23,6 +23,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today_at_the_test():
+    """Today as each test runs: a suite that crosses midnight in Asia/Shanghai (16:00 UTC) read
+    the date of its import, and a visit "tomorrow" had become today's."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def _pdf(name="doc.pdf", size=64):
     return SimpleUploadedFile(name, b"%PDF-1.4" + b"0" * size, "application/pdf")
 

@@ -20,15 +20,23 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today_at_the_test():
+    """Today as each test runs: a suite that crosses midnight in Asia/Shanghai (16:00 UTC) read
+    the date of its import, and a visit "tomorrow" had become today's."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def test_fee6_reconcile_rule():
     assert rules.reconcile_cash(Decimal("500"), Decimal("500"), Decimal("500"))["balanced"]
     check = rules.reconcile_cash(Decimal("500"), Decimal("480.50"), Decimal("480.50"))
     assert check["difference"] == Decimal("-19.50") and not check["balanced"]
 
 
-def _pay(actor, bill_id, amount, method="cash", day=TODAY):
+def _pay(actor, bill_id, amount, method="cash", day=None):
     return services.payment_record(
-        actor=actor, bill_id=bill_id, amount=amount, paid_on=day, method=method
+        actor=actor, bill_id=bill_id, amount=amount, paid_on=day or TODAY, method=method
     )
 
 

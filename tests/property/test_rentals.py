@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today_at_the_test():
+    """Today as each test runs: a suite that crosses midnight in Asia/Shanghai (16:00 UTC) read
+    the date of its import, and a visit "tomorrow" had become today's."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def test_gaps_of_a_register_row():
     full = {
         "tenant_name": "张三",

@@ -19,6 +19,16 @@ from kefu.quality.models import DeductionRule
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today_at_the_test():
+    """Today as each test runs: a suite that crosses midnight in Asia/Shanghai (16:00 UTC) read
+    the date of its import, and a visit "tomorrow" had become today's."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 MONTH = TODAY.replace(day=1)
 PERIOD = months.label(MONTH)
 
