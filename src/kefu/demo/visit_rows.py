@@ -134,8 +134,9 @@ def _reasons(line, now, rng: random.Random) -> None:
 def _next_unit(pool, last: dict, day: dt.date, size: int):
     for _ in range(size):
         candidate = next(pool)
-        seen = last.get(candidate[0])
-        if seen is None or abs((day - seen).days) >= rules.VISIT_GAP_DAYS:
+        # every earlier visit, not only the last picked: days within a month come in any order
+        seen = last.get(candidate[0], ())
+        if all(abs((day - d).days) >= rules.VISIT_GAP_DAYS for d in seen):
             return candidate
     return None
 
@@ -143,7 +144,7 @@ def _next_unit(pool, last: dict, day: dt.date, size: int):
 def _line(line, agents, units, now, rng: random.Random) -> int:
     rng.shuffle(units)
     pool = itertools.cycle(units)  # a small line's units come round again, 30 days apart
-    last: dict[int, dt.date] = {}
+    last: dict[int, list[dt.date]] = {}
     today = timezone.localdate(now)
     first = today.replace(day=1)
     months = []
@@ -163,7 +164,7 @@ def _line(line, agents, units, now, rng: random.Random) -> int:
                 if picked is None:
                     continue  # every household was visited within 30 days: none left
                 pk, customer_id, building, unit, room = picked
-                last[pk] = day
+                last.setdefault(pk, []).append(day)
                 at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(9, 17))))
                 note = rng.choice(NOTES)
                 visits.append(
