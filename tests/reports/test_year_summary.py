@@ -108,3 +108,76 @@ def test_cli_periodic_reports_json_and_exit_code_2(year_data, capsys):
     assert "2026" in capsys.readouterr().err
     assert main(["reports", "daily", "--day", "2026-02-30"]) == 2
     assert main(["reports", "weekly", "--week", "2026-W60"]) == 2
+
+
+def test_closed_months_are_counted_once_and_again_after_a_late_change(
+    year_data, manager, client, monkeypatch
+):
+    """The closed months come from the month cache; a late change to a ticket of a closed month
+    (its type, its resolution) counts that month and the later ones again, and the signed year
+    shows the difference."""
+    from kefu.reports.models import MonthFigures
+    from kefu.tickets.models_sla import Clock, SlaClock
+    from kefu.tickets.services import ticket_update
+
+    year = periods.parse_year("2026")
+    counted: list[list[str]] = []
+    real = yearly._count_months
+
+    def spy(user, line_id, months):
+        counted.append([m.label for m in months])
+        return real(user, line_id, months)
+
+    monkeypatch.setattr(yearly, "_count_months", spy)
+
+    def month(data, label):
+        return next(m for m in data["months"] if m["month"] == label)
+
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        first = yearly.year_summary(manager, year=year)
+        signed = periodic_services.year_sign(user=manager, year="2026", summary="全年投诉五件。")
+        # 2025-01 … 2026-11 are closed and kept; December runs and is counted live
+        kept = MonthFigures.objects.filter(scope=f"line:{manager.business_line_id}")
+        assert kept.count() == 23
+        assert counted == [
+            [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)],
+            ["2026-12"],
+        ]
+        assert signed.snapshot["total"]["complaints"] == first["total"]["complaints"] == 5
+        # a late change: an October complaint becomes an enquiry, the May enquiry is resolved
+        october = Ticket.objects.filter(
+            type="complaint", created_at__month=10, created_at__year=2026
+        )
+        ticket = october.order_by("id").first()
+        ticket_update(
+            actor=manager, ticket=ticket, version=ticket.version, changes={"type": "consult"}
+        )
+        may = Ticket.objects.get(type="consult", created_at__year=2026, created_at__month=5)
+        ticket_update(
+            actor=manager, ticket=may, version=may.version, changes={"status": "resolved"}
+        )
+        counted.clear()
+        after = yearly.year_summary(manager, year=year)
+        client.force_login(manager)
+        page = client.get("/reports/yearly/?year=2026")
+    # May to December counted again (the changed tickets' months and the later ones), no others;
+    # the page then counts December alone
+    assert counted == [[f"2026-{m:02d}" for m in range(5, 13)], ["2026-12"]]
+    # the figures are the raw rows' again
+    raw_october = Ticket.objects.filter(
+        type="complaint",
+        created_at__gte=dt.datetime(2026, 10, 1, tzinfo=TZ),
+        created_at__lt=dt.datetime(2026, 11, 1, tzinfo=TZ),
+    ).count()
+    assert month(after, "2026-10")["complaints"] == raw_october == 2
+    assert after["total"]["complaints"] == 4 and month(first, "2026-10")["complaints"] == 3
+    resolved_in_may = SlaClock.objects.filter(
+        kind=Clock.RESOLUTION,
+        stopped_at__isnull=False,
+        ticket__created_at__gte=dt.datetime(2026, 5, 1, tzinfo=TZ),
+        ticket__created_at__lt=dt.datetime(2026, 6, 1, tzinfo=TZ),
+    ).count()
+    assert month(after, "2026-05")["resolution"] == resolved_in_may == 1
+    assert month(first, "2026-05")["resolution"] == 0
+    # the signed summary keeps its figures and the page marks the difference
+    assert ("Complaints", 5, 4) in page.context["changes"]

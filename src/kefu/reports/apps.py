@@ -12,3 +12,7 @@ class ReportsConfig(AppConfig):
         from kefu.reports.words import ACTION_LABELS
 
         audit_words.ACTION_LABELS.update(ACTION_LABELS)
+        # late changes to a closed month's tickets and callbacks move its stamp (month_cache)
+        from kefu.reports import month_cache
+
+        month_cache.subscribe()

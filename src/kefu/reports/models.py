@@ -95,6 +95,7 @@ from kefu.reports.builder_models import (  # noqa: E402,F401  (the report builde
     ReportSubscription,
     SavedReport,
 )
+from kefu.reports.models_cache import MonthFigures, MonthStamp  # noqa: E402,F401
 from kefu.reports.models_periodic import (  # noqa: E402, F401  (one app, two modules)
     ActionStatus,
     CorrectiveAction,

@@ -11,6 +11,7 @@ Python function called once per row (most of a 1,000,000-ticket year's time, ben
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Q, Value, When
@@ -31,33 +32,37 @@ MONTH_FIGURES = (
 )
 
 
-def _month_of_row(field: str, year: Span, *, dates: bool) -> Case:
-    """The YYYY-MM of ``field`` among the year's months (rows are already within the year):
+def _month_of_row(field: str, span: st.Month, *, dates: bool) -> Case:
+    """The YYYY-MM of ``field`` among the span's months (rows are already within the span):
     the first month whose end lies after it, in local time for a time, as a date for a date."""
     whens = []
-    day = year.start
-    while day < year.end:
-        month = st.month_of(day)
+    for month in _months(span.start, span.end):
         end = month.end if dates else month.bounds[1]
         whens.append(When(**{f"{field}__lt": end}, then=Value(month.label)))
-        day = month.end
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def _grouped(qs, field: str, year: Span, *, dates: bool = False, **counts) -> dict[str, dict]:
+def _months(start: dt.date, end: dt.date) -> list[st.Month]:
+    out, day = [], start
+    while day < end:
+        out.append(st.month_of(day))
+        day = out[-1].end
+    return out
+
+
+def _grouped(qs, field: str, span: st.Month, *, dates: bool = False, **counts) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    month = _month_of_row(field, year, dates=dates)
+    month = _month_of_row(field, span, dates=dates)
     for row in qs.annotate(m=month).values("m").annotate(**counts).order_by():
         out[row.pop("m")] = row
     return out
 
 
-def _counts(user, line_id, year: Span) -> dict[str, dict]:
-    """{YYYY-MM: {figure: count}} for the twelve months, nine figures in four queries."""
+def _counts(user, line_id, span: st.Month) -> dict[str, dict]:
+    """{YYYY-MM: {figure: count}} for the span's months, nine figures in four queries."""
     from kefu.followups.models import Grade
     from kefu.tickets.models_sla import Clock
 
-    whole = st.Month(year.label, year.start, year.end)
     out: dict[str, dict] = {}
 
     def merge(rows: dict[str, dict]) -> None:
@@ -66,9 +71,9 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
 
     merge(
         _grouped(
-            st.complaints_qs(user, line_id, whole),
+            st.complaints_qs(user, line_id, span),
             "created_at",
-            year,
+            span,
             complaints=Count("pk"),
             repeat=Count("pk", filter=Q(complaint_grade__grade=Grade.REPEAT)),
             malicious=Count("pk", filter=Q(complaint_grade__grade=Grade.MALIGNANT)),
@@ -76,9 +81,9 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
     )
     merge(
         _grouped(
-            st.callbacks_qs(user, line_id, whole),
+            st.callbacks_qs(user, line_id, span),
             "due_on",
-            year,
+            span,
             dates=True,
             callbacks_due=Count("id"),
             callbacks_completed=Count("id", filter=Q(reached_at__isnull=False)),
@@ -89,20 +94,88 @@ def _counts(user, line_id, year: Span) -> dict[str, dict]:
         ("resolution", Clock.RESOLUTION),
     ):
         counts = {name: Count("pk"), f"{name}_met": Count("pk", filter=~st._breach(clock))}
-        merge(_grouped(st._clocked(user, line_id, whole, clock), "created_at", year, **counts))
+        merge(_grouped(st._clocked(user, line_id, span, clock), "created_at", span, **counts))
     return out
 
 
-def _survey(user, line_id, start: dt.date, end: dt.date, label: str):
-    from kefu.surveys import periods
-    from kefu.surveys.selectors import results_for
+def _answer_stats(user, line_id, span: st.Month) -> dict[str, list[dict]]:
+    """{YYYY-MM: the per-question sums of the month's scored answers, per line} (what
+    ``surveys.results_for`` computes CSI from; sums, so months add up to the year)."""
+    from kefu.surveys.selectors import question_stats
 
-    return results_for(
-        user=user,
-        period=periods.Period(label, start, end),
-        group="business_line",
-        business_line=line_id,
+    qs = st.answers_qs(user, line_id, span).annotate(
+        m=_month_of_row("answered_at", span, dates=False)
     )
+    out: dict[str, list[dict]] = {}
+    for row in question_stats(qs, ("m", "business_line_id")):
+        out.setdefault(row.pop("m"), []).append(row)
+    return out
+
+
+def _count_months(user, line_id, months: list[st.Month]) -> dict[str, dict]:
+    """The figures of every month from the first to the last of ``months``: four GROUP BYs
+    over the tickets and callbacks, one over the survey answers."""
+    span = st.Month("", min(m.start for m in months), max(m.end for m in months))
+    counts = _counts(user, line_id, span)
+    stats = _answer_stats(user, line_id, span)
+    return {
+        m.label: {
+            **{f: counts.get(m.label, {}).get(f, 0) for f in MONTH_FIGURES},
+            "answer_stats": stats.get(m.label, []),
+        }
+        for m in _months(span.start, span.end)
+    }
+
+
+def month_rows(user, line_id, months: list[st.Month]) -> dict[str, dict]:
+    """{YYYY-MM: figures} of ``months``: closed months from ``month_cache`` (counted once per
+    scope, counted again after a late change), the running month counted live."""
+    from kefu.reports import month_cache
+
+    return month_cache.figures(
+        user, line_id, months, lambda todo: _count_months(user, line_id, todo)
+    )
+
+
+@dataclass
+class Survey:
+    metrics: object
+    target: Decimal | None
+    satisfied_target: Decimal | None
+    met: bool | None
+    satisfied_met: bool | None
+
+
+def _survey(rows: list[dict], targets: dict, fixed_line) -> Survey:
+    """CSI and satisfied rate of the summed per-question rows against the line's targets, as
+    ``surveys.results_for`` gives them for the same answers."""
+    from kefu.surveys import metrics
+    from kefu.surveys.selectors import question_stat
+
+    summed: dict[tuple, dict] = {}
+    lines = set()
+    for row in rows:
+        lines.add(row["business_line_id"])
+        key = (row["question_id"], row["dimension"], row["max_score"])
+        into = summed.setdefault(key, dict.fromkeys(STAT_SUMS, 0))
+        for f in STAT_SUMS:
+            into[f] += row[f] or 0
+    m = metrics.compute(
+        question_stat({"question_id": q, "dimension": d, "max_score": s, **sums})
+        for (q, d, s), sums in summed.items()
+    )
+    overall = fixed_line or (next(iter(lines)) if len(lines) == 1 else None)
+    t = targets.get(overall, {}) if overall else {}
+    return Survey(
+        m,
+        t.get("csi"),
+        t.get("satisfied"),
+        metrics.target_met(m.csi, t.get("csi")),
+        metrics.target_met(m.satisfied, t.get("satisfied")),
+    )
+
+
+STAT_SUMS = ("count", "total", "top_two", "promoters", "detractors")
 
 
 def _rate_target(line_id) -> Decimal | None:
@@ -145,16 +218,25 @@ def _change(now, before) -> float | None:
 def year_summary(user, *, year: Span, business_line=None) -> dict:
     """The year as plain data (page, CLI JSON, exports and the signed snapshot)."""
     from kefu.accounts.models import BusinessLine
+    from kefu.surveys.selectors import targets_for
 
     line_id = st.line_for(user, business_line)
-    counts = _counts(user, line_id, year)
+    last_year = year_of(year.start.year - 1)
+    this_months, last_months = (
+        _months(year.start, year.end),
+        _months(last_year.start, last_year.end),
+    )
+    rows = month_rows(user, line_id, last_months + this_months)
+    counts = {m.label: rows[m.label] for m in this_months}
+    last_counts = {m.label: rows[m.label] for m in last_months}
     rate_target = _rate_target(line_id)
+    fixed_line = line_id or user.business_line_id
+    lines = {r["business_line_id"] for m in rows.values() for r in m["answer_stats"]}
+    line_targets = targets_for(lines | ({fixed_line} if fixed_line else set()))
     months = []
-    day = year.start
-    while day < year.end:
-        month = st.month_of(day)
-        row = {f: counts.get(month.label, {}).get(f, 0) for f in MONTH_FIGURES}
-        survey = _survey(user, line_id, month.start, month.end, month.label)
+    for month in this_months:
+        row = {f: counts[month.label][f] for f in MONTH_FIGURES}
+        survey = _survey(counts[month.label]["answer_stats"], line_targets, fixed_line)
         rate = st._pct(row["callbacks_completed"], row["callbacks_due"])
         months.append(
             {
@@ -162,30 +244,32 @@ def year_summary(user, *, year: Span, business_line=None) -> dict:
                 **row,
                 "callback_rate": rate,
                 "callback_rate_met": _met(rate, rate_target),
-                "csi": _float(survey.total.csi),
+                "csi": _float(survey.metrics.csi),
                 "csi_met": survey.met,
-                "satisfied": _float(survey.total.satisfied),
+                "satisfied": _float(survey.metrics.satisfied),
                 "satisfied_met": survey.satisfied_met,
-                "answers": survey.total.answers,
+                "answers": survey.metrics.answers,
                 "first_response_met_pct": st._pct(row["first_response_met"], row["first_response"]),
                 "resolution_met_pct": st._pct(row["resolution_met"], row["resolution"]),
             }
         )
-        day = month.end
-    whole = _survey(user, line_id, year.start, year.end, year.label)
-    last_year = year_of(year.start.year - 1)
-    last_whole = _survey(user, line_id, last_year.start, last_year.end, last_year.label)
+
+    def year_survey(of: dict[str, dict]) -> Survey:
+        rows = [r for m in of.values() for r in m["answer_stats"]]
+        return _survey(rows, line_targets, fixed_line)
+
+    whole, last_whole = year_survey(counts), year_survey(last_counts)
     total = {
         **_totals(counts),
-        "csi": _float(whole.total.csi),
-        "satisfied": _float(whole.total.satisfied),
-        "answers": whole.total.answers,
+        "csi": _float(whole.metrics.csi),
+        "satisfied": _float(whole.metrics.satisfied),
+        "answers": whole.metrics.answers,
     }
     last = {
-        **_totals(_counts(user, line_id, last_year)),
-        "csi": _float(last_whole.total.csi),
-        "satisfied": _float(last_whole.total.satisfied),
-        "answers": last_whole.total.answers,
+        **_totals(last_counts),
+        "csi": _float(last_whole.metrics.csi),
+        "satisfied": _float(last_whole.metrics.satisfied),
+        "answers": last_whole.metrics.answers,
     }
     targets = []
     for metric, target, key in (

@@ -271,6 +271,16 @@ def _stats(qs, extra: tuple[str, ...]) -> list[dict]:
     )
 
 
+def question_stats(qs, extra: tuple[str, ...] = ()) -> list[dict]:
+    """The per-question sums of the scored answers in ``qs`` (per ``extra`` columns) that
+    CSI, the satisfied rate and NPS are computed from: sums, so periods add up."""
+    return _stats(qs, extra)
+
+
+def question_stat(row: dict) -> metrics.QuestionStat:
+    return _stat(row)
+
+
 def _stat(row: dict) -> metrics.QuestionStat:
     return metrics.QuestionStat(
         question_id=row["question_id"],
