@@ -158,6 +158,7 @@ def test_closed_months_are_counted_once_and_again_after_a_late_change(
         )
         counted.clear()
         after = yearly.year_summary(manager, year=year)
+        october_statement = statement.monthly(manager, period="2026-10")
         client.force_login(manager)
         page = client.get("/reports/yearly/?year=2026")
     # May to December counted again (the changed tickets' months and the later ones), no others;
@@ -170,6 +171,7 @@ def test_closed_months_are_counted_once_and_again_after_a_late_change(
         created_at__lt=dt.datetime(2026, 11, 1, tzinfo=TZ),
     ).count()
     assert month(after, "2026-10")["complaints"] == raw_october == 2
+    assert october_statement["complaints"]["total"] == 2  # the statement reads the same rows
     assert after["total"]["complaints"] == 4 and month(first, "2026-10")["complaints"] == 3
     resolved_in_may = SlaClock.objects.filter(
         kind=Clock.RESOLUTION,

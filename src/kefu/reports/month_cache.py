@@ -28,6 +28,7 @@ from django.utils import timezone
 from kefu.core import scope
 
 Months = list  # of statement.Month
+SHAPE_KEY = "shape"
 
 
 def scope_key(user, line_id) -> str | None:
@@ -58,10 +59,13 @@ def _month_starts(first: dt.date, until: dt.date) -> list[dt.date]:
     return out
 
 
-def figures(user, line_id, months: Months, count: Callable[[Months], dict[str, dict]]):
+def figures(
+    user, line_id, months: Months, count: Callable[[Months], dict[str, dict]], *, shape: int
+):
     """{month label: figures} for ``months``: closed months from the cache where it is valid,
     the rest from ``count(months)`` (which may return more months than asked: they are kept
-    only if asked). Writes the newly counted closed months."""
+    only if asked). Writes the newly counted closed months. ``shape`` is the version of the
+    figures' layout: a row kept in another shape is counted again."""
     key = scope_key(user, line_id)
     this_month = first_open_month()
     closed = [m for m in months if m.end <= this_month]
@@ -78,13 +82,22 @@ def figures(user, line_id, months: Months, count: Callable[[Months], dict[str, d
     out = {
         m.label: rows[m.start].figures
         for m in closed
-        if m.start in rows and rows[m.start].stamp == stamps[m.start]
+        if m.start in rows
+        and rows[m.start].stamp == stamps[m.start]
+        and rows[m.start].figures.get(SHAPE_KEY) == shape
     }
     todo = [m for m in months if m.label not in out]
     if todo:
         counted = count(todo)
         out.update({m.label: counted[m.label] for m in todo})
-        _store(key, [(m, stamps[m.start], counted[m.label]) for m in todo if m in closed])
+        _store(
+            key,
+            [
+                (m, stamps[m.start], {**counted[m.label], SHAPE_KEY: shape})
+                for m in todo
+                if m in closed
+            ],
+        )
     return out
 
 

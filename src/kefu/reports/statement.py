@@ -352,18 +352,18 @@ def monthly(user, *, period, business_line=None) -> dict:
     """The statement as plain data (the CLI's JSON, the page, the exports and the snapshot)."""
     from kefu.accounts.models import BusinessLine
     from kefu.followups.models import Grade
-    from kefu.surveys import periods
-    from kefu.surveys.selectors import results_for
+    from kefu.reports import yearly
     from kefu.tickets.models import Category
 
     month = period if isinstance(period, Month) else parse_month(period)
     line_id = line_for(user, business_line)
-    complaints = complaints_qs(user, line_id, month)
-    rows = list(
-        complaints.values("category_id", "channel", "complaint_grade__grade")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # the month's counts: kept once the month has closed (reports.month_cache, the year-end
+    # summary's rows), counted live while it runs
+    counted = yearly.month_rows(user, line_id, [month])[month.label]
+    rows = [
+        {"category_id": c, "channel": ch, "complaint_grade__grade": g, "n": n}
+        for c, ch, g, n in counted.get("breakdown", [])
+    ]
     by_category: dict = {}
     by_channel: dict = {}
     by_grade: dict = dict.fromkeys(Grade.values, 0)
@@ -380,18 +380,11 @@ def monthly(user, *, period, business_line=None) -> dict:
     )
     cat_labels[NO_CATEGORY] = _("(no category)")
     units = unit_ranking(user, line_id, month)
-    callbacks = callbacks_qs(user, line_id, month).aggregate(
-        due=Count("id"), completed=Count("id", filter=Q(reached_at__isnull=False))
-    )
-    survey = results_for(
-        user=user,
-        period=periods.Period(month.label, month.start, month.end),
-        business_line=line_id,
-    )
-    sla = {}
-    for clock in CLOCK_FIGURES:
-        counts = clock_counts(user, line_id, month, clock)
-        sla[clock] = {"met": counts["met"], "total": counts["total"]}
+    callbacks = {"due": counted["callbacks_due"], "completed": counted["callbacks_completed"]}
+    survey = yearly.month_survey(user, line_id, counted)
+    sla = {
+        clock: {"met": counted[f"{clock}_met"], "total": counted[clock]} for clock in CLOCK_FIGURES
+    }
     line_name = (
         BusinessLine.objects.filter(pk=line_id).values_list("name", flat=True).first()
         if line_id
@@ -433,12 +426,12 @@ def monthly(user, *, period, business_line=None) -> dict:
             "rate": _pct(callbacks["completed"], callbacks["due"]),
         },
         "csi": {
-            "value": _float(survey.total.csi),
+            "value": _float(survey.metrics.csi),
             "target": _float(survey.target),
             "met": survey.met,
-            "satisfied": _float(survey.total.satisfied),
+            "satisfied": _float(survey.metrics.satisfied),
             "satisfied_target": _float(survey.satisfied_target),
-            "answers": survey.total.answers,
+            "answers": survey.metrics.answers,
         },
         "sla": {
             "first_response_met": _pct(

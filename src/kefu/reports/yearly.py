@@ -19,6 +19,8 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from kefu.reports import statement as st
 from kefu.reports.periods import Span, year_of
 
+# the layout of a month's row (month_cache): raise it when the row's keys change
+ROW_SHAPE = 2
 MONTH_FIGURES = (
     "complaints",
     "repeat",
@@ -58,9 +60,34 @@ def _grouped(qs, field: str, span: st.Month, *, dates: bool = False, **counts) -
     return out
 
 
+def _complaints(user, line_id, span: st.Month) -> dict[str, dict]:
+    """{YYYY-MM: complaints, repeat, malicious and ``breakdown``}: one GROUP BY over the span's
+    complaints by month, category, channel and grade; ``breakdown`` is [category id, channel,
+    grade (None: ordinary), count] per combination, what the month's statement lists."""
+    from kefu.followups.models import Grade
+
+    out: dict[str, dict] = {}
+    rows = (
+        st.complaints_qs(user, line_id, span)
+        .annotate(m=_month_of_row("created_at", span, dates=False))
+        .values("m", "category_id", "channel", "complaint_grade__grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        month = out.setdefault(
+            row["m"], {"complaints": 0, "repeat": 0, "malicious": 0, "breakdown": []}
+        )
+        grade, n = row["complaint_grade__grade"], row["n"]
+        month["complaints"] += n
+        month["repeat"] += n if grade == Grade.REPEAT else 0
+        month["malicious"] += n if grade == Grade.MALIGNANT else 0
+        month["breakdown"].append([row["category_id"], row["channel"], grade, n])
+    return out
+
+
 def _counts(user, line_id, span: st.Month) -> dict[str, dict]:
     """{YYYY-MM: {figure: count}} for the span's months, nine figures in four queries."""
-    from kefu.followups.models import Grade
     from kefu.tickets.models_sla import Clock
 
     out: dict[str, dict] = {}
@@ -69,16 +96,7 @@ def _counts(user, line_id, span: st.Month) -> dict[str, dict]:
         for month, row in rows.items():
             out.setdefault(month, {}).update(row)
 
-    merge(
-        _grouped(
-            st.complaints_qs(user, line_id, span),
-            "created_at",
-            span,
-            complaints=Count("pk"),
-            repeat=Count("pk", filter=Q(complaint_grade__grade=Grade.REPEAT)),
-            malicious=Count("pk", filter=Q(complaint_grade__grade=Grade.MALIGNANT)),
-        )
-    )
+    merge(_complaints(user, line_id, span))
     merge(
         _grouped(
             st.callbacks_qs(user, line_id, span),
@@ -121,6 +139,7 @@ def _count_months(user, line_id, months: list[st.Month]) -> dict[str, dict]:
     return {
         m.label: {
             **{f: counts.get(m.label, {}).get(f, 0) for f in MONTH_FIGURES},
+            "breakdown": counts.get(m.label, {}).get("breakdown", []),
             "answer_stats": stats.get(m.label, []),
         }
         for m in _months(span.start, span.end)
@@ -133,7 +152,7 @@ def month_rows(user, line_id, months: list[st.Month]) -> dict[str, dict]:
     from kefu.reports import month_cache
 
     return month_cache.figures(
-        user, line_id, months, lambda todo: _count_months(user, line_id, todo)
+        user, line_id, months, lambda todo: _count_months(user, line_id, todo), shape=ROW_SHAPE
     )
 
 
@@ -176,6 +195,16 @@ def _survey(rows: list[dict], targets: dict, fixed_line) -> Survey:
 
 
 STAT_SUMS = ("count", "total", "top_two", "promoters", "detractors")
+
+
+def month_survey(user, line_id, row: dict) -> Survey:
+    """CSI and satisfied rate of one month's row against the line's targets (the statement)."""
+    from kefu.surveys.selectors import targets_for
+
+    fixed_line = line_id or user.business_line_id
+    lines = {r["business_line_id"] for r in row["answer_stats"]}
+    targets = targets_for(lines | ({fixed_line} if fixed_line else set()))
+    return _survey(row["answer_stats"], targets, fixed_line)
 
 
 def _rate_target(line_id) -> Decimal | None:
