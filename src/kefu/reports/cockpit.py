@@ -290,9 +290,17 @@ def _load(user, w: Window) -> list[dict]:
     """Open tickets per assignee in scope (unassigned as ``none``), the overloaded flagged."""
     from kefu.accounts.models import User
 
-    rows = list(
-        _open(user).values("assignee_id").annotate(n=Count("pk")).order_by("-n", "assignee_id")
-    )
+    # grouped by ``assignee_id + 0``, an expression no index holds: grouped by the bare column,
+    # SQLite walks the whole table in ticket_assignee_created order to skip a sort (1.0 s of
+    # the manager's 2.5 s at 150,000 tickets) instead of reading the scope's open tickets from
+    # its breakdown index and sorting those few (bench/README.md)
+    rows = [
+        {"assignee_id": r["a"], "n": r["n"]}
+        for r in _open(user)
+        .values(a=F("assignee_id") + 0)
+        .annotate(n=Count("pk"))
+        .order_by("-n", "a")
+    ]
     names = {
         u.pk: u.name
         for u in User.objects.filter(pk__in=[r["assignee_id"] for r in rows if r["assignee_id"]])
