@@ -8,6 +8,8 @@ Builds the demo (``kefu demo``: tickets over 180 days, complaints handed to resp
 their monthly bases, callbacks, surveys, SLA events) into a scratch database (its own
 KEFU_DATA_DIR), then times the statement of last month for the shop's manager (scoped) and for
 the command line (every line), best of --repeat runs, and counts the SQL queries. Prints JSON.
+Last month has closed, so its counts are kept after the first run (``reports.month_cache``):
+``first_seconds`` is that first run with nothing kept, ``seconds`` the best of the rest.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def main() -> None:
 
     from kefu.accounts.models import User
     from kefu.demo.builder import build_demo
-    from kefu.reports import exports, statement
+    from kefu.reports import exports, month_cache, statement
 
     call_command("migrate", interactive=False, verbosity=0)
     from kefu.tickets.models import Ticket
@@ -57,6 +59,11 @@ def main() -> None:
     }
     results = {}
     for name, viewer in viewers.items():
+        # last month has closed: its counts are kept (reports.month_cache) after the first run
+        month_cache.clear()
+        t0 = time.monotonic()
+        statement.monthly(viewer, period=month)
+        first = time.monotonic() - t0
         best = float("inf")
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
@@ -67,6 +74,7 @@ def main() -> None:
         pdf = exports.statement_pdf(data)
         pdf_s = time.monotonic() - t0
         results[name] = {
+            "first_seconds": round(first, 3),
             "seconds": round(best, 3),
             "queries": len(queries),
             "complaints": data["complaints"]["total"],
