@@ -183,3 +183,33 @@ def test_closed_months_are_counted_once_and_again_after_a_late_change(
     assert month(first, "2026-05")["resolution"] == 0
     # the signed summary keeps its figures and the page marks the difference
     assert ("Complaints", 5, 4) in page.context["changes"]
+
+
+def test_a_late_change_moves_the_stamps_of_its_month_and_the_later_closed_ones(
+    org, manager, agent, make_ticket
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.reports import month_cache
+    from kefu.reports.models import MonthStamp
+    from kefu.tickets.services import ticket_update
+
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        assert month_cache.late_change(dt.date(2026, 9, 15)) == 3  # September to November
+        assert month_cache.late_change(dt.date(2026, 12, 1)) == 0  # December runs
+        month_cache.late_change(dt.date(2026, 11, 30))
+        stamps = dict(MonthStamp.objects.values_list("month", "version"))
+        assert stamps == {
+            dt.date(2026, 9, 1): 1,
+            dt.date(2026, 10, 1): 1,
+            dt.date(2026, 11, 1): 2,
+        }
+        # a change to a ticket of the running month costs the subscribers no query
+        ticket = make_ticket(agent)
+        with CaptureQueriesContext(connection) as queries:
+            ticket_update(
+                actor=manager, ticket=ticket, version=ticket.version, changes={"type": "consult"}
+            )
+        assert not [q for q in queries if "reports_monthstamp" in q["sql"]]
+        assert dict(MonthStamp.objects.values_list("month", "version")) == stamps
