@@ -161,9 +161,9 @@ def test_closed_months_are_counted_once_and_again_after_a_late_change(
         october_statement = statement.monthly(manager, period="2026-10")
         client.force_login(manager)
         page = client.get("/reports/yearly/?year=2026")
-    # May to December counted again (the changed tickets' months and the later ones), no others;
-    # the page then counts December alone
-    assert counted == [[f"2026-{m:02d}" for m in range(5, 13)], ["2026-12"]]
+    # May and October counted again (the changed tickets' months) with the running December,
+    # no others; the page then counts December alone
+    assert counted == [["2026-05", "2026-10", "2026-12"], ["2026-12"]]
     # the figures are the raw rows' again
     raw_october = Ticket.objects.filter(
         type="complaint",
@@ -185,9 +185,7 @@ def test_closed_months_are_counted_once_and_again_after_a_late_change(
     assert ("Complaints", 5, 4) in page.context["changes"]
 
 
-def test_a_late_change_moves_the_stamps_of_its_month_and_the_later_closed_ones(
-    org, manager, agent, make_ticket
-):
+def test_a_late_change_moves_the_stamps_of_its_closed_months(org, manager, agent, make_ticket):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -196,15 +194,11 @@ def test_a_late_change_moves_the_stamps_of_its_month_and_the_later_closed_ones(
     from kefu.tickets.services import ticket_update
 
     with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
-        assert month_cache.late_change(dt.date(2026, 9, 15)) == 3  # September to November
+        assert month_cache.late_change(dt.date(2026, 9, 15), dt.date(2026, 11, 2)) == 2
         assert month_cache.late_change(dt.date(2026, 12, 1)) == 0  # December runs
-        month_cache.late_change(dt.date(2026, 11, 30))
+        month_cache.late_change(dt.date(2026, 11, 30), dt.date(2026, 11, 1))
         stamps = dict(MonthStamp.objects.values_list("month", "version"))
-        assert stamps == {
-            dt.date(2026, 9, 1): 1,
-            dt.date(2026, 10, 1): 1,
-            dt.date(2026, 11, 1): 2,
-        }
+        assert stamps == {dt.date(2026, 9, 1): 1, dt.date(2026, 11, 1): 2}
         # a change to a ticket of the running month costs the subscribers no query
         ticket = make_ticket(agent)
         with CaptureQueriesContext(connection) as queries:
@@ -213,3 +207,52 @@ def test_a_late_change_moves_the_stamps_of_its_month_and_the_later_closed_ones(
             )
         assert not [q for q in queries if "reports_monthstamp" in q["sql"]]
         assert dict(MonthStamp.objects.values_list("month", "version")) == stamps
+
+
+def test_a_reopen_counts_again_the_month_its_cancelled_callback_was_due_in(
+    org, manager, agent, make_ticket, monkeypatch
+):
+    """An enquiry of September resolved on 29 September has its callback due on 6 October; its
+    reopen in December cancels the callback: October's callbacks due drop, as the raw rows."""
+    from kefu.followups.models import CallbackTask, TaskStatus
+    from kefu.tickets.services import ticket_update
+
+    with time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=TZ), tick=False):
+        ticket = make_ticket(agent, type="consult")
+    with time_machine.travel(dt.datetime(2026, 9, 29, 10, tzinfo=TZ), tick=False):
+        ticket = ticket_update(
+            actor=manager, ticket=ticket, version=ticket.version, changes={"status": "resolved"}
+        )
+    counted: list[list[str]] = []
+    real = yearly._count_months
+
+    def spy(user, line_id, months):
+        counted.append([m.label for m in months])
+        return real(user, line_id, months)
+
+    monkeypatch.setattr(yearly, "_count_months", spy)
+
+    def october(data):
+        return next(m for m in data["months"] if m["month"] == "2026-10")
+
+    def raw_due():
+        return CallbackTask.objects.filter(
+            attempt=1,
+            due_on__gte=dt.date(2026, 10, 1),
+            due_on__lt=dt.date(2026, 11, 1),
+            status__in=(TaskStatus.OPEN, TaskStatus.DONE),
+        ).count()
+
+    year = periods.parse_year("2026")
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        before = yearly.year_summary(manager, year=year)
+        assert october(before)["callbacks_due"] == raw_due() == 1
+        ticket.refresh_from_db()
+        ticket_update(
+            actor=manager, ticket=ticket, version=ticket.version, changes={"status": "in_progress"}
+        )
+        counted.clear()
+        after = yearly.year_summary(manager, year=year)
+    assert october(after)["callbacks_due"] == raw_due() == 0
+    # the ticket's month (September) and its callback's (October), with the running December
+    assert counted == [["2026-09", "2026-10", "2026-12"]]

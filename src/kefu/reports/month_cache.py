@@ -9,9 +9,9 @@ that scope; the team-level roles are always counted live.
 Honesty: a closed month's figures change only through a late change to a row it counts — a
 ticket created in it (its type, grade, clocks stopped or reopened, its callbacks cancelled) or a
 callback due in it (logged). The services publish each such change as a domain event; the
-in-transaction subscribers below move the ``MonthStamp`` of the row's month and of every later
-closed month (a ticket's callbacks are due after it was created) in the change's own
-transaction. A cached month is used only while its stamp equals the month's; the stamp is read
+in-transaction subscribers below move the ``MonthStamp`` of the row's month (and, when a
+ticket's status changes, of the months its callbacks are due in: a reopen cancels them) in the
+change's own transaction. A cached month is used only while its stamp equals the month's; the stamp is read
 *before* the month is counted, so a change that commits while a reader counts makes that
 reader's row stale at once (the next reader counts the month again). Survey answers are dated
 when they are given (``surveys.services``), so they never reach a closed month.
@@ -140,13 +140,13 @@ def _store(key: str, rows: list[tuple]) -> None:
 # -- late changes ---------------------------------------------------------------------------
 
 
-def late_change(day: dt.date) -> int:
-    """A row counted in the month of ``day`` changed: move the stamps of that month and of each
-    later closed month (one statement; none when the month is still running). Returns the
-    number of months moved."""
+def late_change(*days: dt.date) -> int:
+    """Rows counted in the months of ``days`` changed: move the stamps of those that are closed
+    (one statement; none for the running month). Returns the number of months moved."""
     from kefu.reports.models import MonthStamp
 
-    starts = _month_starts(day, first_open_month())
+    first_open = first_open_month()
+    starts = sorted({d.replace(day=1) for d in days if d.replace(day=1) < first_open})
     if not starts:
         return 0
     table = connection.ops.quote_name(MonthStamp._meta.db_table)
@@ -174,11 +174,20 @@ def _ticket_created(event) -> dt.datetime | None:
 
 
 def on_ticket_changed(event) -> None:
-    """ticket.updated, ticket.status_changed, reply.created, complaint.graded: the month the
-    ticket was created in, and the later ones (its callbacks are due after it), if closed."""
+    """ticket.updated, ticket.status_changed, reply.created, complaint.graded of a ticket created
+    in a closed month: that month (its type, grade, clocks); on a status change also the months
+    its callbacks are due in (a reopen cancels the open ones, a resolution earlier rounds')."""
+    from kefu.followups.models import CallbackTask
+
     created = _ticket_created(event)
-    if created is not None and created < _open_bound():
-        late_change(timezone.localdate(created))
+    if created is None or created >= _open_bound():
+        return
+    days = [timezone.localdate(created)]
+    if event.type == "ticket.status_changed":
+        days += CallbackTask.objects.filter(ticket_id=event.object_id).values_list(
+            "due_on", flat=True
+        )
+    late_change(*days)
 
 
 def on_callback_logged(event) -> None:

@@ -131,19 +131,30 @@ def _answer_stats(user, line_id, span: st.Month) -> dict[str, list[dict]]:
 
 
 def _count_months(user, line_id, months: list[st.Month]) -> dict[str, dict]:
-    """The figures of every month from the first to the last of ``months``: four GROUP BYs
-    over the tickets and callbacks, one over the survey answers."""
-    span = st.Month("", min(m.start for m in months), max(m.end for m in months))
-    counts = _counts(user, line_id, span)
-    stats = _answer_stats(user, line_id, span)
-    return {
-        m.label: {
-            **{f: counts.get(m.label, {}).get(f, 0) for f in MONTH_FIGURES},
-            "breakdown": counts.get(m.label, {}).get("breakdown", []),
-            "answer_stats": stats.get(m.label, []),
-        }
-        for m in _months(span.start, span.end)
-    }
+    """The figures of ``months``: per run of consecutive months, four GROUP BYs over the
+    tickets and callbacks and one over the survey answers."""
+    out: dict[str, dict] = {}
+    for span in _runs(months):
+        counts = _counts(user, line_id, span)
+        stats = _answer_stats(user, line_id, span)
+        for m in _months(span.start, span.end):
+            out[m.label] = {
+                **{f: counts.get(m.label, {}).get(f, 0) for f in MONTH_FIGURES},
+                "breakdown": counts.get(m.label, {}).get("breakdown", []),
+                "answer_stats": stats.get(m.label, []),
+            }
+    return out
+
+
+def _runs(months: list[st.Month]) -> list[st.Month]:
+    """The runs of consecutive months among ``months``, each as one span."""
+    runs: list[st.Month] = []
+    for m in sorted(months, key=lambda m: m.start):
+        if runs and runs[-1].end == m.start:
+            runs[-1] = st.Month("", runs[-1].start, m.end)
+        else:
+            runs.append(st.Month("", m.start, m.end))
+    return runs
 
 
 def month_rows(user, line_id, months: list[st.Month]) -> dict[str, dict]:
