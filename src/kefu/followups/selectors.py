@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,6 +376,17 @@ def _rate_targets(line_ids) -> dict[int, int]:
     }
 
 
+def _month_of(start: dt.date, end: dt.date) -> Case:
+    """The first day of ``due_on``'s month, for due dates in [start, end): a CASE over the month
+    bounds (native date comparisons; TruncMonth is a Python function per row on SQLite)."""
+    whens, day = [], start
+    while day < end:
+        nxt = (day + dt.timedelta(days=32)).replace(day=1)
+        whens.append(When(due_on__lt=nxt, then=Value(day)))
+        day = nxt
+    return Case(*whens, default=Value(None), output_field=DateField())
+
+
 def _months_back(first: dt.date, count: int) -> dt.date:
     year, month = first.year, first.month - (count - 1)
     while month < 1:
@@ -421,7 +431,7 @@ def callback_rates(*, user, period: str | None) -> Rates:
             due_on__lt=nxt,
             status__in=(TaskStatus.OPEN, TaskStatus.DONE),
         )
-        .annotate(month=TruncMonth("due_on"))
+        .annotate(month=_month_of(start, nxt))
         .values("month")
         .annotate(**figures)
         .order_by("month")
