@@ -22,7 +22,9 @@ def test_six_months_of_live_evaluations_and_two_360_cycles(
     evs = KpiEvaluation.objects.filter(scheme__name="客服专员服务指标考核")
     assert made == evs.count() == 12  # two agents × six months
     assert evs.values("period").distinct().count() == 6
-    assert not evs.filter(period__lt=timezone.localdate().replace(day=1), score__isnull=True)
+    past = evs.filter(period__lt=timezone.localdate().replace(day=1))
+    assert not past.filter(score__isnull=True) and not past.exclude(status="signed")
+    assert all(len(e.live_frozen) == 7 for e in past)  # the live values frozen when signed
     closed, running = AppraisalCycle.objects.filter(name__contains="360").order_by("starts_on")
     assert (closed.stage, running.stage) == ("closed", "evaluation")
     kinds = set(

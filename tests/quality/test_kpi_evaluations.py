@@ -47,7 +47,12 @@ def test_kpi2_default_self_80_and_manager_90_make_87(supervisor, org, lead, agen
     ev = services_kpi.evaluation_score(
         actor=lead, row=rows["manager"], score=90, version=ev.version
     )
-    assert ev.score == Decimal("87.00")
+    assert ev.evaluators_score == Decimal("87.00")
+    # 质检得分 is an indicator the platform measures: the total waits for the signature; with no
+    # review this month nothing is counted live, so the evaluators' 87 stands for all of it
+    assert ev.score is None and ev.status == "draft"
+    ev = services_kpi.evaluation_sign(actor=lead, evaluation=ev, version=ev.version)
+    assert (ev.status, ev.score, ev.signed_by) == ("signed", Decimal("87.00"), lead)
     assert not services_kpi.missing_scores(ev).exists()
     assert AuditEvent.objects.filter(action="quality.evaluation_score").count() == 2
     with pytest.raises(Conflict):
@@ -102,7 +107,7 @@ def test_six_evaluator_types_and_who_may_score_which_row(supervisor, org, lead, 
     for kind, (who, value) in scores.items():
         ev = services_kpi.evaluation_score(actor=who, row=row[kind], score=value)
     # 90×.4 + 80×.1 + 70×.1 + 100×.1 + 60×.2 + 50×.1 = 78
-    assert ev.score == Decimal("78.00")
+    assert ev.evaluators_score == Decimal("78.00")
     assert KpiEvaluationScore.objects.get(pk=row["customer"].pk).entered_by == lead
     with pytest.raises(Conflict):  # one evaluation per person, scheme version and month
         services_kpi.evaluation_start(
@@ -141,7 +146,16 @@ def test_the_evaluation_page_lists_who_has_not_scored_and_scores_through_the_for
     mine = ev.scores.get(evaluator_type="self")
     agent_client.post(f"/quality/kpi/scores/{mine.pk}/", {"score": "80"})
     ev.refresh_from_db()
-    assert ev.score == Decimal("87.00")
-    listing = agent_client.get("/quality/kpi/evaluations/").content.decode()
+    assert ev.evaluators_score == Decimal("87.00") and ev.score is None
+    assert "87" not in agent_client.get("/quality/kpi/evaluations/").content.decode()
+    assert (
+        'id="sign-evaluation"'
+        not in agent_client.get(f"/quality/kpi/evaluations/{ev.pk}/").content.decode()
+    )
+    client = web_as(lead)  # the same test client, signed in as the lead again
+    page = client.get(f"/quality/kpi/evaluations/{ev.pk}/").content.decode()
+    assert 'id="sign-evaluation"' in page
+    client.post(f"/quality/kpi/evaluations/{ev.pk}/sign/", {"version": ev.version})
+    listing = web_as(agent).get("/quality/kpi/evaluations/").content.decode()
     assert "87" in listing
     assert web_as(agent2).get(f"/quality/kpi/evaluations/{ev.pk}/").status_code == 404

@@ -75,6 +75,8 @@ def _evaluations(rng, scheme, lead, people, *, finish: bool) -> int:
                 continue
             score = BASE[row.evaluator_type] + rng.randint(-6, 14)
             services_kpi.evaluation_score(actor=row.evaluator or lead, row=row, score=score)
+        if finish:  # a month gone by: the lead signs, freezing the live values and the total
+            services_kpi.evaluation_sign(actor=lead, evaluation=ev)
     return made
 
 

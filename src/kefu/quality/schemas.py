@@ -277,7 +277,11 @@ class QualityKpiLiveOut(Schema):
     numerator: int | None
     denominator: int | None
     target: str
+    weight: float | None = Field(None, description="the indicator's weight %")
     score: float | None = Field(description="what the live value earns against the target")
+    counted: bool = Field(
+        False, description="the live score enters the total (a value and a numeric target)"
+    )
 
 
 class QualityKpiEvaluationOut(Schema):
@@ -286,7 +290,16 @@ class QualityKpiEvaluationOut(Schema):
     period: str
     scheme: int
     scheme_revision: int
-    score: float | None
+    status: str = Field(description="draft (being scored) or signed (live values frozen)")
+    score: float | None = Field(
+        description="the total: measured indicators with their live score, the evaluators' "
+        "score for the rest (a draft: as the live values stand now)"
+    )
+    evaluators_score: float | None = Field(description="Σ evaluator score × weight %")
+    measured_weight: float | None = Field(None, description="indicator weight % measured live")
+    judged_weight: float | None = Field(None, description="indicator weight % the evaluators judge")
+    signed_by: str | None = None
+    signed_at: str | None = None
     version: int
     scores: list[QualityKpiScoreOut]
     not_scored: list[str]

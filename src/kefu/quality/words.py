@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "quality.scheme_version": gettext_lazy("KPI scheme edited (new version)"),
     "quality.evaluation_start": gettext_lazy("KPI evaluation started"),
     "quality.evaluation_score": gettext_lazy("KPI evaluation scored"),
+    "quality.evaluation_sign": gettext_lazy("KPI evaluation signed"),
     "quality.worklog_submit": gettext_lazy("Work log submitted"),
     "quality.policy_change": gettext_lazy("Penalty policy changed"),
     "quality.cycle_evaluators": gettext_lazy("Appraisal cycle evaluators set"),
