@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from kefu.accounts.models import User
 from kefu.demo.quality_more_rows import build_quality_more_rows
 from kefu.quality import services_cycle
 from kefu.quality.models_cycle import AppraisalCycle, CycleScore
@@ -32,6 +33,11 @@ def test_six_months_of_live_evaluations_and_two_360_cycles(
     )
     assert kinds == {"self", "manager", "peer", "subordinate", "customer", "expert"}
     assert closed.members.filter(user=lead, score__isnull=False).exists()  # the lead appraised
+    # subordinates: every agent of the team last quarter, a sample of three this quarter
+    agents = User.objects.filter(team=closed.team, role="agent", is_active=True).count()
+    subordinates = CycleScore.objects.filter(member__user=lead, evaluator_type="subordinate")
+    assert subordinates.filter(member__cycle=closed).count() == agents
+    assert subordinates.filter(member__cycle=running).count() == min(3, agents)
     assert services_cycle.missing_scores(running).exists()
     page = web_as(lead).get(f"/quality/kpi/evaluations/{evs.first().pk}/").content.decode()
     assert 'id="live-indicators"' in page

@@ -172,6 +172,10 @@ class QualityCycleMemberOut(Schema):
     score: float | None
     appraisal_class: str
     not_scored: list[QualityNotScoredOut]
+    scored: list[QualityNotScoredOut] = Field(
+        default_factory=list,
+        description="who has scored (never what each gave); subordinates are one row each",
+    )
 
 
 class QualityCycleOut(Schema):
