@@ -179,6 +179,8 @@ def _summary_out(summary, period) -> dict:
         **data,
         "id": summary.pk if summary else None,
         "version": summary.version if summary else None,
+        "checked_by": summary.checked_by.username if summary and summary.checked_by_id else None,
+        "signed_by": summary.signed_by.username if summary and summary.signed_by_id else None,
     }
 
 

@@ -17,7 +17,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
 QualityCardStatus = code(CardStatus)
 QualitySummaryStatus = code(SummaryStatus)
-QualitySummaryStep = code([SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT])
+QualitySummaryStep = code(
+    [SummaryStatus.CHECKED, SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT]
+)
 
 
 class QualityScoreEventOut(Schema):
@@ -87,9 +89,11 @@ class QualityPenaltyRowOut(Schema):
 class QualityPenaltySummaryOut(Schema):
     id: int | None
     period: str
-    status: str
+    status: str = Field(description="none, draft, checked, signed, published or sent")
     stability_period: bool
     version: int | None
+    checked_by: str | None = Field(None, description="the supervisor who checked it")
+    signed_by: str | None = Field(None, description="company leadership who signed it")
     rows: list[QualityPenaltyRowOut]
     total_yuan: float
 

@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "quality.rank_publish": gettext_lazy("Monthly ranking published"),
     "quality.ledger_add": gettext_lazy("Reward or penalty recorded"),
     "quality.summary_build": gettext_lazy("Monthly penalty summary tabulated"),
+    "quality.summary_check": gettext_lazy("Monthly penalty summary checked"),
     "quality.summary_sign": gettext_lazy("Monthly penalty summary signed"),
     "quality.summary_publish": gettext_lazy("Monthly penalty summary published"),
     "quality.summary_send": gettext_lazy("Monthly penalty summary copied to finance"),
