@@ -63,7 +63,9 @@ def main() -> int:
     return 0
 
 
-def build(n_tickets: int, n_months: int) -> dict:
+def build(n_tickets: int, n_months: int, prefix: str = "") -> dict:
+    """The scratch rows; ``prefix`` keeps two builds apart in one database (the query-count
+    test builds two sizes side by side)."""
     import datetime as dt
     from decimal import Decimal
 
@@ -80,23 +82,28 @@ def build(n_tickets: int, n_months: int) -> dict:
     from kefu.tickets.models_sla import Handoff, ResponsibleUnit
 
     rng = random.Random(7)
-    line = accounts.business_line_create(name="网店", code="shop", industry="ecommerce")
+    line = accounts.business_line_create(
+        name=f"网店{prefix}", code=f"shop{prefix}", industry="ecommerce"
+    )
     teams = list(Team.objects.filter(business_line=line).order_by("id"))
     dept = teams[0].department
     manager = accounts.user_create(
-        username="manager", password="x-Bench-2026!", role="manager", business_line=line
+        username=f"{prefix}manager", password="x-Bench-2026!", role="manager", business_line=line
     )
     supervisor = accounts.user_create(
-        username="supervisor", password="x-Bench-2026!", role="supervisor", department=dept
+        username=f"{prefix}supervisor", password="x-Bench-2026!", role="supervisor", department=dept
     )
     agents = {}
     for team in teams:
         accounts.user_create(
-            username=f"lead{team.pk}", password="x-Bench-2026!", role="lead", team=team
+            username=f"{prefix}lead{team.pk}", password="x-Bench-2026!", role="lead", team=team
         )
         agents[team.pk] = [
             accounts.user_create(
-                username=f"a{team.pk}_{i}", password="x-Bench-2026!", role="agent", team=team
+                username=f"{prefix}a{team.pk}_{i}",
+                password="x-Bench-2026!",
+                role="agent",
+                team=team,
             )
             for i in range(20)
         ]
@@ -126,7 +133,7 @@ def build(n_tickets: int, n_months: int) -> dict:
             complaint = i % 33 == 0
             rows.append(
                 Ticket(
-                    number=f"B{i:08d}",
+                    number=f"B{prefix}{i:08d}",
                     business_line=line,
                     department=dept,
                     team=team,
