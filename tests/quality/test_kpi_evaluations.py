@@ -159,3 +159,34 @@ def test_the_evaluation_page_lists_who_has_not_scored_and_scores_through_the_for
     listing = web_as(agent).get("/quality/kpi/evaluations/").content.decode()
     assert "87" in listing
     assert web_as(agent2).get(f"/quality/kpi/evaluations/{ev.pk}/").status_code == 404
+
+
+def test_a_lead_is_scored_by_each_of_their_agents_and_the_mean_counts(
+    api_as, supervisor, org, lead, agent, agent_b
+):
+    three = [
+        {"evaluator": "self", "weight": 30},
+        {"evaluator": "manager", "weight": 40},
+        {"evaluator": "subordinate", "weight": 30},
+    ]
+    scheme = _scheme(supervisor, org, evaluators=three)
+    with pytest.raises(Invalid) as exc:  # an agent leads nobody: a subordinate must be named
+        services_kpi.evaluation_start(actor=supervisor, scheme=scheme, person=agent)
+    assert "subordinate" in exc.value.fields
+    ev = services_kpi.evaluation_start(actor=supervisor, scheme=scheme, person=lead)
+    rows = list(ev.scores.select_related("evaluator").order_by("id"))
+    subs = {r.evaluator.username: r for r in rows if r.evaluator_type == "subordinate"}
+    assert set(subs) == {"agent", "agent_b"}  # every agent of the lead's team, one row each
+    manager_row = next(r for r in rows if r.evaluator_type == "manager")
+    assert manager_row.evaluator == supervisor  # the lead's direct manager: who started it
+    services_kpi.evaluation_score(actor=lead, row=rows[0], score=80)
+    services_kpi.evaluation_score(actor=supervisor, row=manager_row, score=90)
+    ev = services_kpi.evaluation_score(actor=agent, row=subs["agent"], score=60)
+    assert ev.evaluators_score is None  # agent_b has not scored yet
+    got = api_as(supervisor).get(f"/api/v1/quality/kpi-evaluations/{ev.pk}").json()
+    assert got["not_scored"] == ["agent_b"]
+    with pytest.raises(PermissionDenied):  # nobody files another subordinate's score
+        services_kpi.evaluation_score(actor=agent, row=subs["agent_b"], score=60)
+    ev = services_kpi.evaluation_score(actor=agent_b, row=subs["agent_b"], score=100)
+    # subordinates (60 + 100) ÷ 2 = 80: 80 × 30 % + 90 × 40 % + 80 × 30 % = 84
+    assert ev.evaluators_score == Decimal("84.00")

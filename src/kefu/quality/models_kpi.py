@@ -128,9 +128,17 @@ class KpiEvaluationScore(models.Model):
         verbose_name_plural = _("KPI evaluator scores")
         ordering = ["evaluation_id", "id"]
         constraints = [
+            # one row per type, except subordinates: each of a lead's agents scores on their own
             models.UniqueConstraint(
-                fields=["evaluation", "evaluator_type"], name="kpi_evaluation_score_once"
-            )
+                fields=["evaluation", "evaluator_type"],
+                condition=~models.Q(evaluator_type="subordinate"),
+                name="kpi_evaluation_score_once",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "evaluator"],
+                condition=models.Q(evaluator_type="subordinate"),
+                name="kpi_subordinate_once",
+            ),
         ]
         indexes = [models.Index(fields=["evaluator", "scored_at"], name="kpi_score_evaluator")]
 

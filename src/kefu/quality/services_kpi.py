@@ -170,13 +170,24 @@ def _team_lead(person: User) -> User | None:
     )
 
 
+def _subordinates(person: User) -> list[User]:
+    """A team lead's agents (PM-2 下级); nobody for anyone else."""
+    if person.role != scope.LEAD or person.team_id is None:
+        return []
+    return list(
+        User.objects.filter(team_id=person.team_id, role=scope.AGENT, is_active=True).order_by("id")
+    )
+
+
 @transaction.atomic
 def evaluation_start(
     *, actor, scheme: KpiScheme, person: User, assign: dict | None = None
 ) -> KpiEvaluation:
     """Open the month's evaluation of ``person`` against the scheme's current version: one row
     per evaluator type. ``assign`` maps a type to a user (peers, subordinates; the direct manager
-    defaults to the team lead) or, for customers and external experts, to a name."""
+    defaults to the team lead) or, for customers and external experts, to a name. Without a
+    subordinate named, a team lead's subordinates are all the agents of their team, one row each
+    (the type's score is their mean)."""
     if not may_record(actor, person):
         raise PermissionDenied(_("You may not evaluate this person."))
     if scheme.business_line_id != person.business_line_id:
@@ -193,6 +204,19 @@ def evaluation_start(
         row = KpiEvaluationScore(evaluator_type=kind, weight=ev.weight)
         if kind == EvaluatorType.SELF:
             row.evaluator = person
+        elif kind == EvaluatorType.SUBORDINATE and not isinstance(given, User):
+            # a lead's subordinates: every active agent of their team, each on their own row
+            agents = _subordinates(person)
+            if not agents:
+                raise Invalid(
+                    _("Some fields are not valid."),
+                    fields={kind: _("Choose a subordinate: the appraisee leads no agents.")},
+                )
+            rows += [
+                KpiEvaluationScore(evaluator_type=kind, weight=ev.weight, evaluator=a)
+                for a in agents
+            ]
+            continue
         elif kind in PEOPLE_TYPES:
             user = given if isinstance(given, User) else None
             if user is None and kind == EvaluatorType.MANAGER:
@@ -270,10 +294,12 @@ def evaluation_score(
     row.score = _decimal("score", score, low=Decimal(0), high=Decimal(100))
     row.entered_by, row.scored_at = actor, timezone.now()
     row.save(update_fields=["score", "entered_by", "scored_at"])
-    parts = list(evaluation.scores.values_list("score", "weight"))
+    parts = list(evaluation.scores.values_list("evaluator_type", "score", "weight"))
     fields = ["version", "updated_at"]
-    if all(s is not None for s, _w in parts):
-        evaluation.evaluators_score = scoring.evaluator_score(parts).quantize(Decimal("0.01"))
+    if all(s is not None for _k, s, _w in parts):
+        # several subordinates count as one: their mean, at the type's weight
+        total = scoring.typed_weighted_score(parts)
+        evaluation.evaluators_score = total.quantize(Decimal("0.01"))
         fields.append("evaluators_score")
         if not selectors_live.has_live(evaluation.scheme):
             # nothing measured live: the total is the evaluators' and no later data moves it
