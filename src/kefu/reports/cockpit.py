@@ -268,13 +268,16 @@ def durations(qs: QuerySet[Ticket], field: str) -> dict:
     out = {"count": n, "median_hours": None, "p90_hours": None}
     if not n:
         return out
-    spans = (
-        qs.annotate(span=SecondsBetween(F(field), F("created_at")))
-        .order_by("span", "pk")
-        .values_list("span", flat=True)
-    )
+    spans = qs.annotate(span=SecondsBetween(F(field), F("created_at")))
     for name, p in (("median_hours", 0.5), ("p90_hours", 0.9)):
-        out[name] = round(float(spans[nearest_rank(n, p)]) / 3600, 1)
+        k = nearest_rank(n, p)
+        # read from the nearer end: SQLite's sorter keeps only OFFSET + 1 rows, so the p90 is
+        # the (n − 1 − k)-th from the top (the same row: span, pk is a total order)
+        if k > (n - 1) // 2:
+            value = spans.order_by("-span", "-pk").values_list("span", flat=True)[n - 1 - k]
+        else:
+            value = spans.order_by("span", "pk").values_list("span", flat=True)[k]
+        out[name] = round(float(value) / 3600, 1)
     return out
 
 
