@@ -407,7 +407,15 @@ def web_submit(
     )
     if upload is not None:
         tickets.attachment_add(actor=actor, ticket=ticket, upload=upload)
-    WebSubmission.objects.create(business_line=line, client=client_key(address), ticket=ticket)
+    path = reverse("contact:status", args=[status_token(ticket)])
+    status_url = f"{site_url.rstrip('/')}{path}"
+    WebSubmission.objects.create(
+        business_line=line,
+        client=client_key(address),
+        ticket=ticket,
+        email=email,
+        status_url=status_url[:500],
+    )
     audit.record(
         actor=None, action="message.web_form", obj=ticket, changes={"number": ticket.number}
     )
@@ -419,9 +427,21 @@ def web_submit(
         new_ticket=True,
         from_robot=False,
     )
-    path = reverse("contact:status", args=[status_token(ticket)])
-    web_mail.schedule(ticket, email, f"{site_url.rstrip('/')}{path}")
+    web_mail.schedule(ticket, email, status_url)
     return ticket
+
+
+def web_address(ticket: Ticket) -> str:
+    """The e-mail address the visitor gave when submitting ``ticket`` ('' when none): the
+    ticket's replies are mailed to it (``tickets.outbound.register_ticket_address``)."""
+    row = (
+        WebSubmission.objects.filter(ticket_id=ticket.pk)
+        .exclude(email="")
+        .order_by("id")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return row or ""
 
 
 def public_thread(ticket: Ticket) -> list[dict]:
