@@ -107,7 +107,7 @@ def test_visitor_form_agent_reply_by_mail_and_the_answer_threads_back(
     answer["Subject"] = f"回复：{_subject(sent)}"
     answer["Message-ID"] = "<answer-web-1@example.cn>"
     answer["In-Reply-To"] = sent["Message-ID"].strip()
-    answer["References"] = f"{sent['References']} {sent['Message-ID']}"
+    answer["References"] = " ".join(f"{sent['References']} {sent['Message-ID']}".split())
     answer.set_content("好的，收到了，谢谢！", charset="gb18030")
     result = services.ingest(answer.as_bytes(), mailbox=mailbox)
     assert result.threaded and result.ticket == number

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
-from kefu.channels import mime, threading_rules
+from kefu.channels import auto_mail, mime, threading_rules
 from kefu.channels.models import (
     ClosedPolicy,
     InboundMail,
@@ -254,6 +254,8 @@ def ingest(raw: bytes, *, mailbox: Mailbox) -> Ingested:
             ]
         )
         if created or threaded:
+            # the line's auto-replies answer it by mail (CH-4), after the commit
+            auto_mail.plan(mailbox=mailbox, inbound=inbound, ticket=ticket, created=created)
             # a customer's letter: the letter register enters it (a followups subscriber)
             events.publish(
                 "mail.received",

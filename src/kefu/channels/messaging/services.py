@@ -86,6 +86,17 @@ def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
     return any(start <= now < end for start, end in calendar.bounds(calendar.local_date(now)))
 
 
+def in_working_hours(line: BusinessLine, now: dt.datetime) -> bool:
+    """Whether ``now`` is inside the line's working hours on its business calendar (the
+    out-of-hours auto-reply of every channel, e-mail included)."""
+    return _in_hours(line, now)
+
+
+def in_peak(line: BusinessLine, now: dt.datetime) -> bool:
+    """Whether the line is in peak mode now (the peak auto-reply of every channel)."""
+    return _peak(line, now)
+
+
 def _peak(line: BusinessLine, now: dt.datetime) -> bool:
     """Peak mode switched on by the queue per agent (``peak``), or a burst of new tickets."""
     if peak.is_on(line):
