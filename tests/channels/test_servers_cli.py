@@ -128,3 +128,52 @@ def test_the_smtp_endpoint_imports_what_a_relay_delivers(org, manager, agent):
         controller.stop()
     inbound = InboundMail.objects.get(mailbox=mailbox)
     assert inbound.ticket.title == "訂單查詢" and inbound.body == "請問我的訂單何時發貨？謝謝。"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kefu_mail_smtpd_serves_a_relay_until_stopped_and_refuses_a_bad_address(
+    org, manager, agent, capsys
+):
+    import socket
+    import threading
+    import time
+
+    services.mailbox_create(
+        actor=manager,
+        business_line=org.shop,
+        name="售后邮箱",
+        address="service@shop.example",
+        intake_user=agent.pk,
+    )
+    port = free_port()
+    codes = []
+    thread = threading.Thread(
+        target=lambda: codes.append(main(["mail", "smtpd", "--port", str(port)])), daemon=True
+    )
+    thread.start()
+    for _ in range(100):  # until it listens (at most 10 s)
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as relay:
+            relay.sendmail("a@example.com", ["service@shop.example"], eml("outlook_gbk.eml"))
+            # an empty message is refused for good (5xx), not left to be retried
+            with pytest.raises(smtplib.SMTPDataError) as refused:
+                relay.sendmail("a@example.com", ["service@shop.example"], b"\r\n")
+            assert refused.value.smtp_code == 554
+    finally:
+        smtpd.stopping.set()
+        thread.join(timeout=10)
+    assert codes == [0] and not thread.is_alive()
+    assert InboundMail.objects.get().ticket.title == "图书缺页（朱镕基传）"
+    assert f"Listening for mail on 127.0.0.1:{port}" in capsys.readouterr().out
+
+    # a port already taken: bad input, stderr and exit code 2, no traceback
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        code, _data, err = _run(capsys, "mail", "smtpd", "--port", str(busy))
+    assert code == 2 and "cannot listen" in err
