@@ -39,6 +39,23 @@ def dovecot():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture
+def dovecot_tls():
+    """dovecot with IMAPS and STARTTLS, its certificate signed by a throw-away CA."""
+    if not Path("/usr/sbin/dovecot").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("dovecot-imapd is not installed (make browser installs it)")
+        pytest.skip("dovecot-imapd is not installed (make browser installs it)")
+    root = Path(tempfile.mkdtemp(prefix="kefu-dovecot-tls-"))
+    server = Dovecot(root, tls=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _run(capsys, *argv) -> tuple[int, dict | None, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -177,3 +194,41 @@ def test_kefu_mail_smtpd_serves_a_relay_until_stopped_and_refuses_a_bad_address(
         busy = taken.getsockname()[1]
         code, _data, err = _run(capsys, "mail", "smtpd", "--port", str(busy))
     assert code == 2 and "cannot listen" in err
+
+
+def test_kefu_mail_fetch_over_imaps_and_starttls_checks_the_certificate(
+    mailbox, manager, dovecot_tls, capsys, monkeypatch
+):
+    def use(port: int, security: str) -> None:
+        box = Mailbox.objects.get(pk=mailbox.pk)
+        services.mailbox_update(
+            actor=manager,
+            mailbox=box,
+            version=box.version,
+            changes={
+                "imap_host": "127.0.0.1",
+                "imap_port": port,
+                "imap_security": security,
+                "imap_user": dovecot_tls.USER,
+                "imap_password": dovecot_tls.PASSWORD,
+            },
+        )
+
+    use(dovecot_tls.tls_port, "ssl")
+    dovecot_tls.deliver(eml("outlook_gbk.eml"))
+    # a certificate no trusted authority signed: refused, the reason noted on the mailbox
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_tls.root / "nothing-trusted.pem"))
+    code, counts, _ = _run(capsys, "mail", "fetch", "--json")
+    assert code == 0 and counts["errors"] == 1 and counts["fetched"] == 0
+    assert "CERTIFICATE_VERIFY_FAILED" in Mailbox.objects.get(pk=mailbox.pk).last_fetch_error
+    # the installation trusts the CA: IMAPS reads the mail
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_tls.ca))
+    code, counts, _ = _run(capsys, "mail", "fetch", "--json")
+    assert counts == {"fetched": 1, "created": 1, "threaded": 0, "skipped": 0, "errors": 0}
+    # STARTTLS on the plain port reads on from the same UID
+    use(dovecot_tls.port, "starttls")
+    number = Ticket.objects.get().number
+    dovecot_tls.deliver(eml("qq_reply_token.eml", NUMBER=number))
+    code, counts, _ = _run(capsys, "mail", "fetch", "--json")
+    assert counts == {"fetched": 1, "created": 0, "threaded": 1, "skipped": 0, "errors": 0}
+    assert Mailbox.objects.get(pk=mailbox.pk).last_fetch_error == ""
