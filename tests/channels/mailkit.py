@@ -115,8 +115,9 @@ service imap-login {{
         def name(text: str) -> x509.Name:
             return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
 
-        ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(
-            ec.SECP256R1()
+        ca_key, key = (
+            ec.generate_private_key(ec.SECP256R1()),
+            ec.generate_private_key(ec.SECP256R1()),
         )
         ca = (
             x509.CertificateBuilder()
