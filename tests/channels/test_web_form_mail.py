@@ -107,3 +107,39 @@ def test_a_reply_on_a_web_ticket_without_an_address_is_recorded_not_mailed(
     with django_capture_on_commit_callbacks(execute=True):
         reply = tickets.ticket_reply(actor=agent, ticket=ticket, body="您好")
     assert reply.delivery_status == "recorded" and smtp_catcher == []
+
+
+def test_ch10_in_the_quiet_hours_the_number_mail_waits_until_they_end(
+    mailbox, smtp_catcher, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.channels import auto_mail
+    from kefu.channels.models import AutoMail
+
+    now = timezone.localtime()
+    line = mailbox.business_line
+    start = (now - dt.timedelta(minutes=5)).strftime("%H:%M")
+    end = (now + dt.timedelta(minutes=30)).strftime("%H:%M")
+    line.policies = {**line.policies, "quiet_hours": f"{start}-{end}"}
+    line.save(update_fields=["policies"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/contact/shop/", {**FORM, "email": CUSTOMER}, follow=True)
+    ticket = Ticket.objects.get()
+    assert ticket.number in response.content.decode()  # the page shows the number at once
+    assert smtp_catcher == []
+    held = AutoMail.objects.get()
+    assert (held.status, held.kinds, held.to_address) == ("held", "number", CUSTOMER)
+    assert auto_mail.release_held(now=timezone.now()) == 0
+    assert auto_mail.release_held(now=held.send_after + dt.timedelta(seconds=1)) == 1
+    (envelope,) = smtp_catcher
+    sent = email.message_from_bytes(envelope.content)
+    assert f"[#{ticket.number}]" in str(make_header(decode_header(sent["Subject"])))
+    text = sent.get_payload(decode=True).decode(sent.get_content_charset())
+    assert "http://testserver/contact/status/" in text
+    answer = services.ingest(
+        eml("gmail_reply.eml", REF=sent["Message-ID"].strip().strip("<>")), mailbox=mailbox
+    )
+    assert answer.threaded and answer.ticket == ticket.number

@@ -10,7 +10,8 @@ noise), nor to an address that bounced; the mail is marked ``Auto-Submitted: aut
 the customer's own robot stays silent, and a robot without such marks gets at most one of each
 kind per window: two robots cannot loop. The line's rules hold as for every customer-facing
 send: the per-recipient daily quota (refused over it) and the quiet hours (held, then sent by
-``release_held`` every five minutes once they end). The mail threads (In-Reply-To the
+``release_held`` every five minutes once they end; the web form's number mail is held here
+too, as kind ``number``). The mail threads (In-Reply-To the
 customer's mail, the ticket token in the subject), is kept in ``OutboundMail`` so an answer to
 it joins the ticket, and is entered in the letter register as a notice (``mail.sent``).
 """
@@ -29,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.channels import threading_rules
-from kefu.channels.messaging import outbox, rules
+from kefu.channels.messaging import outbox, rules, web_mail
 from kefu.channels.messaging import services as messaging
 from kefu.channels.models import (
     AutoMail,
@@ -119,10 +120,13 @@ def _compose(row: AutoMail) -> tuple[EmailMessage, str]:
     msgid = f"<{secrets.token_hex(8)}.{ticket.pk}.a{row.pk}@{domain}>"
     topic = threading_rules.clean_subject(row.inbound.subject) if row.inbound else ""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Re: %(title)s [#%(number)s]") % {
-            "title": topic or ticket.title,
-            "number": ticket.number,
-        }
+        if row.kinds == web_mail.NUMBER:  # the web form's number, held for the quiet hours
+            subject = web_mail.number_subject(ticket)
+        else:
+            subject = _("Re: %(title)s [#%(number)s]") % {
+                "title": topic or ticket.title,
+                "number": ticket.number,
+            }
     headers = {"Message-ID": msgid, "X-Kefu-Ticket": ticket.number}
     headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: the customer's robot stays silent
     if row.inbound is not None:
