@@ -111,12 +111,15 @@ def test_kefu_mail_ingest_prints_the_ticket_and_refuses_bad_input(mailbox, tmp_p
     path = tmp_path / "in.eml"
     path.write_bytes(eml("utf8_attachments.eml"))
     code, data, _ = _run(capsys, "mail", "ingest", str(path), "--json")
-    assert code == 0 and data["created"] is True and data["threaded"] is False
+    assert code == 0 and set(data) == {"ticket", "created", "threaded"}  # the stable keys
+    assert data["created"] is True and data["threaded"] is False
     assert Ticket.objects.get(number=data["ticket"]).channel == "email"
 
     code, _, err = _run(capsys, "mail", "ingest", str(tmp_path / "missing.eml"))
     assert code == 2 and "no such file" in err
     code, _, err = _run(capsys, "mail", "ingest", str(path), "--mailbox", "999999")
+    assert code == 2 and "unknown mailbox" in err
+    code, _, err = _run(capsys, "mail", "fetch", "--mailbox", "999999", "--json")
     assert code == 2 and "unknown mailbox" in err
     empty = tmp_path / "empty.eml"
     empty.write_bytes(b"")
