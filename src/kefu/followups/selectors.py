@@ -680,14 +680,17 @@ class RegisterSearch:
 
 def register_search(*, user, q: str) -> RegisterSearch:
     """What a register search finds, word by word (every word must match), the way the ticket
-    search finds tickets: a word is found in the customer's name or the row's text as typed or
-    cut into words (空调漏水 finds 空调一直漏水); a ticket number (T2612060000123, or its last
-    4+ digits) finds the rows of that ticket (more than 4 digits that are a ticket's number
-    in the user's line are not looked up in the phones); 4+ digits (also +86 138-0013-8000 as one word) the
-    customers whose phone has them: the last 4 for a user who sees phones masked, more digits
-    only as a reveal (audited and rate-limited, customers.phone_search; for a role that may not
-    reveal, or past the budget, such a word is looked up in the text only, as a tracking
-    number)."""
+    search finds tickets:
+
+    - a word is found in the customer's name or the row's text as typed or cut into words
+      (空调漏水 finds 空调一直漏水);
+    - a ticket number (T2612060000123, or its last 4+ digits) finds the rows of that ticket;
+      more than 4 digits that are a ticket's number in the user's line are not a phone;
+    - 4+ digits (a whole ``+86 138-0013-8000`` counts as one word) find the customers whose
+      phone has them: only the last 4 for a user who sees phones masked, more digits as a
+      reveal (audited and rate-limited, customers.phone_search); for a role that may not
+      reveal, or past the budget, such a word is looked up in the text only (a tracking
+      number)."""
     from kefu.core import search
     from kefu.core.masking import normalize_phone
     from kefu.customers.phone_search import RevealRefused, RevealThrottled, guard_digits
