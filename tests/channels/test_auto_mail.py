@@ -60,8 +60,14 @@ def test_ch4_a_new_mail_ticket_is_acknowledged_by_mail_with_its_number(
         assert f"[#{first.ticket}]" in subject and "图书缺页" in subject
         assert first.ticket in body and "我们已收到您的消息" in body
         assert "非工作时间" not in body  # in hours: the acknowledgement only
-        # a notice in the letter register (LOG-2), beside the customer's letter
+        # a notice in the letter register (LOG-2), beside the customer's letter; audited
         assert LetterRecord.objects.filter(direction="out", kind="notice").count() == 1
+        from kefu.core.models import AuditEvent
+
+        statuses = AuditEvent.objects.filter(action="mail.auto_reply").values_list(
+            "changes__status", flat=True
+        )
+        assert sorted(statuses) == ["queued", "sent"]
         # the customer writes again on the same ticket: no second acknowledgement
         with django_capture_on_commit_callbacks(execute=True):
             again = services.ingest(eml("qq_reply_token.eml", NUMBER=first.ticket), mailbox=mailbox)

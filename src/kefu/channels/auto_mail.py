@@ -40,7 +40,7 @@ from kefu.channels.models import (
     OutboundMail,
     Undeliverable,
 )
-from kefu.core import events
+from kefu.core import audit, events
 from kefu.core.mail import header_safe
 
 log = logging.getLogger("kefu.channels.auto_mail")
@@ -102,9 +102,20 @@ def plan(*, mailbox: Mailbox, inbound: InboundMail, ticket, created: bool) -> Au
     elif rules.in_quiet(local, quiet):
         row.status, row.send_after = AutoMailStatus.HELD, rules.quiet_ends(local, quiet)
     row.save(force_insert=True)
+    _audit(row, row.status)
     if row.status == AutoMailStatus.QUEUED:
         transaction.on_commit(lambda: send(row.pk))
     return row
+
+
+def _audit(row: AutoMail, status: str) -> None:
+    audit.record(
+        actor=None,
+        action="mail.auto_reply",
+        obj=row,
+        business_line_id=row.business_line_id,
+        changes={"kinds": row.kinds, "status": status, "ticket": row.ticket_id},
+    )
 
 
 def _compose(row: AutoMail) -> tuple[EmailMessage, str]:
@@ -167,7 +178,9 @@ def send(pk: int, *, released: bool = False) -> str | None:
     ):
         with translation.override(settings.LANGUAGE_CODE):
             error = _("The daily limit of messages to this recipient is reached.")
-        AutoMail.objects.filter(pk=pk).update(status=AutoMailStatus.REFUSED, error=error)
+        with transaction.atomic():
+            AutoMail.objects.filter(pk=pk).update(status=AutoMailStatus.REFUSED, error=error)
+            _audit(row, AutoMailStatus.REFUSED)
         return AutoMailStatus.REFUSED
     try:
         mail, msgid = _compose(row)
@@ -175,12 +188,15 @@ def send(pk: int, *, released: bool = False) -> str | None:
     except Exception as exc:  # a server away, a refusal: recorded (an auto-reply is not retried)
         log.warning("auto-reply mail %s could not be sent", pk)
         error = f"{type(exc).__name__}: {exc}".strip()[:MAX_ERROR]
-        AutoMail.objects.filter(pk=pk).update(error=error)
+        with transaction.atomic():
+            AutoMail.objects.filter(pk=pk).update(error=error)
+            _audit(row, AutoMailStatus.FAILED)
         return AutoMailStatus.FAILED
     with transaction.atomic():
         AutoMail.objects.filter(pk=pk).update(
             status=AutoMailStatus.SENT, message_id=msgid, sent_at=timezone.now()
         )
+        _audit(row, AutoMailStatus.SENT)
         sent = OutboundMail.objects.create(
             ticket=row.ticket,
             message_id=msgid,
