@@ -24,6 +24,19 @@ def eml(name: str, **subs: str) -> bytes:
     return data
 
 
+def fresh(raw: bytes, at=None) -> bytes:
+    """``raw`` with its Date header set to ``at`` (default: now), as a mail just written."""
+    import re
+    from email.utils import format_datetime
+
+    from django.utils import timezone
+
+    date = b"Date: " + format_datetime(at or timezone.now()).encode()
+    if re.search(rb"(?m)^Date: ", raw):
+        return re.sub(rb"(?m)^Date: .*$", date, raw, count=1)
+    return date + b"\n" + raw
+
+
 class Dovecot:
     """Debian's dovecot-imapd on a free port with a throw-away config, Maildir and passwd-file
     (no protocol mock): ``deliver(raw)`` drops a message into the user's Maildir/new."""

@@ -21,7 +21,7 @@ from kefu.channels.models import AutoMail, InboundMail, OutboundMail, Undelivera
 from kefu.followups.models import LetterRecord
 from kefu.tickets.models import Ticket
 
-from .mailkit import CUSTOMER, eml
+from .mailkit import CUSTOMER, eml, fresh
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,7 +51,7 @@ def test_ch4_a_new_mail_ticket_is_acknowledged_by_mail_with_its_number(
 ):
     with time_machine.travel(TUESDAY_10, tick=True):
         with django_capture_on_commit_callbacks(execute=True):
-            first = services.ingest(eml("outlook_gbk.eml"), mailbox=mailbox)
+            first = services.ingest(fresh(eml("outlook_gbk.eml")), mailbox=mailbox)
         (ack,) = smtp_catcher
         msg, subject, body = _read(ack)
         assert ack.rcpt_tos == [CUSTOMER] and "service@shop.example" in msg["From"]
@@ -174,3 +174,19 @@ def test_ch4_the_text_is_the_lines_knowledge_text_for_e_mail(
         first = services.ingest(_plain(1, CUSTOMER), mailbox=mailbox)
     _msg, _subject, body = _read(smtp_catcher[0])
     assert body.strip() == f"来信已收到，工单号 {first.ticket}，我们会在一个工作日内答复。"
+
+
+def test_an_old_mail_read_late_opens_its_ticket_but_gets_no_acknowledgement(
+    mailbox, smtp_catcher, django_capture_on_commit_callbacks
+):
+    """Connecting a mailbox with months of history reads every old letter on the first fetch:
+    each opens its ticket, none is acknowledged (its Date is more than a day ago)."""
+    with time_machine.travel(TUESDAY_10, tick=True):
+        old = fresh(eml("outlook_gbk.eml"), TUESDAY_10 - dt.timedelta(days=3))
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.ingest(old, mailbox=mailbox)
+        assert result.created and smtp_catcher == [] and not AutoMail.objects.exists()
+        recent = fresh(_plain(1, CUSTOMER), TUESDAY_10 - dt.timedelta(hours=2))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.ingest(recent, mailbox=mailbox)
+        assert len(smtp_catcher) == 1

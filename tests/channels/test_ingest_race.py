@@ -14,7 +14,7 @@ from kefu.channels.models import AutoMail, InboundMail
 from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 
-from .mailkit import eml
+from .mailkit import eml, fresh
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +31,7 @@ def test_two_workers_ingesting_one_delivery_import_it_once(org, manager, agent):
         intake_user=agent.pk,
     )
     for round_ in range(5):
-        raw = eml("foxmail_reply_refs.eml").replace(
+        raw = fresh(eml("foxmail_reply_refs.eml")).replace(
             b"Message-ID: <", f"Message-ID: <race{round_}.".encode(), 1
         )
         start = threading.Barrier(2)

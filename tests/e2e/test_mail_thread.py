@@ -56,7 +56,9 @@ def test_a_customer_mail_is_answered_in_the_browser_and_the_answer_threads_back(
         address="service@shop.example",
         intake_user=agent.pk,
     )
-    raw = FIXTURE.read_bytes().replace(b"{CUSTOMER}", b"lixiaoming@example.com")
+    from channels.mailkit import fresh
+
+    raw = fresh(FIXTURE.read_bytes().replace(b"{CUSTOMER}", b"lixiaoming@example.com"))
     first = services.ingest(raw, mailbox=mailbox)
     ticket = Ticket.objects.get(number=first.ticket)
     # the line's acknowledgement (CH-4) went out at once, with the number, marked as a robot's

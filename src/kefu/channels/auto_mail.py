@@ -6,7 +6,8 @@ are the knowledge base's for the e-mail channel, else the line's policy, else th
 (``messaging.auto_texts``).
 
 Never to an auto-reply or a bounce (those never reach here: ``services.ingest`` files them as
-noise), nor to an address that bounced; the mail is marked ``Auto-Submitted: auto-replied`` so
+noise), nor to an address that bounced, nor to a mail written more than a day before it is read
+(a mailbox's history on its first IMAP fetch); the mail is marked ``Auto-Submitted: auto-replied`` so
 the customer's own robot stays silent, and a robot without such marks gets at most one of each
 kind per window: two robots cannot loop. The line's rules hold as for every customer-facing
 send: the per-recipient daily quota (refused over it) and the quiet hours (held, then sent by
@@ -48,6 +49,9 @@ log = logging.getLogger("kefu.channels.auto_mail")
 CHANNEL = "email"  # the knowledge base's channel of these texts
 WINDOW = messaging.AUTO_WINDOW
 COUNTED = (AutoMailStatus.QUEUED, AutoMailStatus.HELD, AutoMailStatus.SENT)
+#: a mail written longer ago than this (its Date) gets no auto-reply: connecting a mailbox with
+#: months of history must not acknowledge every old letter
+STALE = dt.timedelta(days=1)
 MAX_ERROR = 1000
 
 
@@ -68,6 +72,8 @@ def plan(*, mailbox: Mailbox, inbound: InboundMail, ticket, created: bool) -> Au
     if Undeliverable.objects.filter(business_line=line, address__iexact=address).exists():
         return None
     now = timezone.now()
+    if inbound.sent_at is not None and now - inbound.sent_at > STALE:
+        return None  # old mail read late (a mailbox's history on its first fetch): no answer
     recent = set()
     for kinds in AutoMail.objects.filter(
         to_address=address, created_at__gte=now - WINDOW, status__in=COUNTED
