@@ -107,3 +107,25 @@ def test_a_batch_of_im_reminders_keeps_the_session_rule(shop):
         kind="reminder",
     )
     assert [r.status for r in rows] == [Status.SENT] * 5 + [Status.REFUSED] * 2 + [Status.SENT]
+
+
+def test_a_wecom_conversation_id_is_held_to_its_customers_session(
+    shop, django_capture_on_commit_callbacks
+):
+    """The platform names a conversation apart from the customer's account: the auto-reply and
+    the shop's messages go to the conversation, and its customer's session rule holds there."""
+    first = {
+        "id": "wk-1",
+        "from": "wm_kf_buyer02",
+        "conversation": "kf-session-77",
+        "text": "请问发货了吗",
+        "business_line": "shop",
+        "phone": "13700137002",
+        "platform": "企业微信",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post("im", first).status_code == 201
+    auto = OutboundMessage.objects.filter(recipient="kf-session-77", status=Status.SENT).count()
+    assert auto >= 1  # the acknowledgement went to the conversation
+    statuses = [_im(shop, "kf-session-77").status for _ in range(6 - auto)]
+    assert statuses == [Status.SENT] * (5 - auto) + [Status.REFUSED]

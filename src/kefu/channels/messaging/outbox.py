@@ -101,16 +101,27 @@ def compose(text: str, *, line, kind: str, channel: str) -> str:
 
 def _sessions(line, recipients: set[str]) -> dict[str, tuple]:
     """{IM recipient on a session platform (WeCom): (their last message's time or None, the
-    times of the messages written to them since)} for ``recipients``, in at most three
-    queries; recipients on other platforms are left out (no session rule)."""
-    accounts = BuyerAccount.objects.filter(platform_user_id__in=recipients)
+    times of the messages written to them since)} for ``recipients`` (buyer accounts, or the
+    conversation ids their messages came in), in at most four queries; recipients on other
+    platforms are left out (no session rule)."""
+    # a recipient may be the customer's IM account or a conversation id the platform gave
+    # (the auto-replies answer the conversation): a conversation is its sender's
+    conversations = InboundMessage.objects.filter(channel=Channel.IM, conversation__in=recipients)
+    if line is not None:
+        conversations = conversations.filter(business_line=line)
+    senders: dict[str, set[str]] = {}
+    for conversation, sender in (
+        conversations.order_by().values_list("conversation", "sender").distinct()
+    ):
+        senders.setdefault(sender, set()).add(conversation)
+    accounts = BuyerAccount.objects.filter(platform_user_id__in=set(recipients) | set(senders))
     if line is not None:
         accounts = accounts.filter(customer__business_line=line)
-    session = {
-        r
-        for r, platform in accounts.values_list("platform_user_id", "platform")
-        if rules.is_session_platform(platform)
-    }
+    session = set()
+    for account, platform in accounts.values_list("platform_user_id", "platform"):
+        if rules.is_session_platform(platform):
+            session.update({account} & set(recipients))
+            session.update(senders.get(account, set()))
     if not session:
         return {}
     inbound = InboundMessage.objects.filter(
