@@ -17,8 +17,10 @@ from kefu.commerce.schemas import (
     OrderPageOut,
     OrdersUpsertIn,
     OrdersUpsertOut,
+    RefundCreateIn,
     RefundDecisionIn,
     RefundDecisionOut,
+    RefundOut,
     ReminderListOut,
     ReminderOut,
     ReminderOutcomeIn,
@@ -38,6 +40,7 @@ from kefu.core import scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get_for
+from kefu.tickets.selectors import ticket_get_for
 
 router = Router(tags=["commerce"])
 
@@ -189,6 +192,7 @@ def return_out(r) -> dict:
         "received_at": _iso(r.received_at),
         "due_at": _iso(r.due_at),
         "resolved_at": _iso(r.resolved_at),
+        "ticket": r.ticket_id,
         "version": r.version,
     }
 
@@ -201,7 +205,10 @@ def return_sweep(request):
 
 @router.post("/returns", response={201: ReturnOut})
 def return_create(request, data: ReturnCreateIn):
+    """Open a return or exchange (the §9.6 policy decides: 400 naming the rule); 409 while the
+    order has an open return. ``ticket``: the conversation it came from (its timeline says so)."""
     order = selectors.order_get_for(user=request.user, pk=data.order)
+    ticket = ticket_get_for(user=request.user, pk=data.ticket) if data.ticket else None
     ret = returns.return_request(
         actor=request.user,
         order=order,
@@ -209,8 +216,36 @@ def return_create(request, data: ReturnCreateIn):
         opened=data.opened,
         exchange=data.exchange,
         allergy=data.allergy,
+        ticket=ticket,
     )
     return Status(201, return_out(ret))
+
+
+def refund_out(f) -> dict:
+    return {
+        "id": f.pk,
+        "order": f.order_id,
+        "amount": str(f.amount),
+        "status": f.status,
+        "ticket": f.ticket_id,
+        "reviewed_by": f.reviewed_by_id,
+        "submitted_by": f.submitted_by_id,
+        "approved_by": f.approved_by_id,
+        "version": f.version,
+    }
+
+
+@router.post("/refunds", response={201: RefundOut})
+def refund_create(request, data: RefundCreateIn):
+    """A refund reviewed and submitted by the caller (客户审核 + 提交退款), waiting for the second
+    key (``/refunds/{id}/decision`` by somebody else); 409 while another refund of the order
+    waits; 400 when refunds are off or the amount is not within the order's."""
+    order = selectors.order_get_for(user=request.user, pk=data.order)
+    ticket = ticket_get_for(user=request.user, pk=data.ticket) if data.ticket else None
+    refund = returns.refund_request(
+        actor=request.user, order=order, amount=data.amount, ticket=ticket
+    )
+    return Status(201, refund_out(refund))
 
 
 @router.post("/returns/{return_id}/steps", response=ReturnOut)

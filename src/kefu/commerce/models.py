@@ -205,6 +205,14 @@ class Return(VersionedModel):
         blank=True,
         related_name="+",
     )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("return")
@@ -258,6 +266,14 @@ class Refund(VersionedModel):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     priority = models.BooleanField(_("priority refund"), default=False)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("refund")
@@ -535,6 +551,7 @@ class CaseKind(models.TextChoices):
     SHORT = "short", _("Short shipment")
     DAMAGED = "damaged", _("Damaged in transit")
     ANOMALY = "anomaly", _("Logistics anomaly")
+    EXTEND = "extend", _("Receipt time extended (延长收货时间)")
 
 
 class CaseStatus(models.TextChoices):
@@ -591,6 +608,17 @@ class LogisticsCase(VersionedModel):
     )
     note = models.TextField(_("notes"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    extend_days = models.PositiveSmallIntegerField(
+        _("receipt time extended by (days)"), null=True, blank=True
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("logistics case")

@@ -169,13 +169,18 @@ def registers_for(*, user, day: dt.date) -> list[tuple[str, str, list[RegisterRo
     start, end = local_range(day, day)
     out: dict[str, list[RegisterRow]] = {code: [] for code, _t in REGISTERS}
     for case in cases_for(user=user).filter(opened_at__gte=start, opened_at__lt=end):
-        target = "damaged" if case.kind == "damaged" else "trace"
-        if case.kind == "short":
-            target = "trace"
+        target = {"damaged": "damaged", "extend": "extend"}.get(case.kind, "trace")
         no, name = _order_bits(case.order)
         detail = " · ".join(
             x for x in (case.get_kind_display(), case.courier, case.order.tracking_no) if x
         )
+        if case.kind == "extend":
+            detail = _("%(courier)s %(tracking)s extended by %(days)s days") % {
+                "courier": case.courier,
+                "tracking": case.order.tracking_no,
+                "days": case.extend_days,
+            }
+            detail = detail.strip()
         out[target].append(RegisterRow(case.opened_at, no, name, detail, case.get_status_display()))
     for check in ShipmentCheck.objects.filter(
         _line(user), checked_at__gte=start, checked_at__lt=end, extended_days__gt=0

@@ -1,7 +1,7 @@
 from django.urls import path as django_path
 
 from kefu.accounts.desks import COMMERCE, desk_required
-from kefu.commerce import views, views_care, views_peak, views_team
+from kefu.commerce import views, views_card, views_care, views_peak, views_team
 
 
 def path(route, view, *args, **kwargs):
@@ -14,6 +14,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("reminders/phone/", views.phone_list, name="phone"),
     path("reminders/<int:pk>/outcome/", views.reminder_outcome, name="outcome"),
+    path("orders/<int:pk>/", views_card.order_detail, name="order"),
+    path("orders/<int:pk>/return/", views_card.order_return, name="order_return"),
+    path("orders/<int:pk>/refund/", views_card.order_refund, name="order_refund"),
+    path("orders/<int:pk>/case/", views_card.order_case, name="order_case"),
     path("returns/", views.return_list, name="returns"),
     path("returns/<int:pk>/", views.return_detail, name="return"),
     path("returns/<int:pk>/step/", views.return_step, name="return_step"),
