@@ -275,7 +275,7 @@ def test_parcel_trace_and_extended_receipt_time_from_the_card(web_as, agent, bou
 def test_scope_another_line_or_another_customers_ticket(
     web_as, agent, wy_agent, org, bought, make_orders
 ):
-    orders, ticket, _delivered = bought
+    orders, _ticket, _delivered = bought
     d1 = orders["D1"]
     # another line's agent: the order is not found, and the card's forms do not exist for them
     assert web_as(wy_agent).post(f"/commerce/orders/{d1.pk}/return/", {}).status_code in (403, 404)
