@@ -377,3 +377,8 @@ def indicator_board(request):
 from kefu.commerce.api_team import router as team_router  # noqa: E402
 
 router.add_router("", team_router)
+
+# platform disputes (CMP-11)
+from kefu.commerce.api_disputes import router as disputes_router  # noqa: E402
+
+router.add_router("", disputes_router)

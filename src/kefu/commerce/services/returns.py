@@ -143,6 +143,7 @@ def return_step(
     intact: bool | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    dispute_case_no: str = "",
 ) -> Return:
     """Move a return one step along RET-6. A stale ``version`` is refused (409); a step that
     does not follow from the status is refused (409); missing input is a 400."""
@@ -214,6 +215,11 @@ def return_step(
         obj=ret,
         changes={"status": [before, ret.status]},
     )
+    if step == "dispute":
+        # the buyer took it to the platform (CMP-11): the dispute opens in negotiation
+        from kefu.commerce.services import disputes
+
+        disputes.create_for_return(actor=actor, ret=ret, at=now, case_no=dispute_case_no)
     return ret
 
 
