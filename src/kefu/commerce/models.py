@@ -669,8 +669,8 @@ class DisputeStage(models.TextChoices):
 
 
 class DisputeOutcome(models.TextChoices):
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    WON = "won", pgettext_lazy("dispute", "Won")
+    LOST = "lost", pgettext_lazy("dispute", "Lost")
     WITHDRAWN = "withdrawn", _("Withdrawn by the buyer")
 
 
@@ -781,7 +781,7 @@ class DisputeEvidence(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("file"), upload_to=dispute_evidence_path, max_length=255)
     name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size"))
+    size = models.PositiveIntegerField(_("file size"))
     content_type = models.CharField(_("content type"), max_length=100)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
