@@ -77,6 +77,6 @@ def figures_for(*, user, days: int = 180, now: dt.datetime | None = None) -> Dis
         won=row["won"],
         lost=row["lost"],
         withdrawn=row["withdrawn"],
-        paid=row["paid"] or Decimal("0.00"),
+        paid=Decimal(row["paid"] or 0).quantize(Decimal("0.01")),
         win_rate=rate,
     )
