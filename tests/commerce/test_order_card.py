@@ -350,3 +350,55 @@ def test_api_return_refund_and_case_with_their_ticket(api_as, agent, bought):
         ticket.pk,
     )
     assert TicketEvent.objects.filter(ticket=ticket, field="order").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_clicking_at_once_open_one_return_and_one_refund(agent, agent_b, make_orders):
+    import threading
+
+    from django.db import connection
+
+    from kefu.core.errors import Conflict
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is run on PostgreSQL")
+    now = timezone.now().replace(microsecond=0)
+    t = lambda v: timezone.localtime(v).strftime(FMT)  # noqa: E731
+    order = make_orders(
+        [
+            (
+                "RACE1",
+                t(now - dt.timedelta(days=4)),
+                300,
+                {
+                    "paid_at": t(now - dt.timedelta(days=4)),
+                    "delivered_at": t(now - dt.timedelta(days=1)),
+                },
+            )
+        ]
+    )["RACE1"]
+    for action in (
+        lambda who: returns.return_request(actor=who, order=order),
+        lambda who: returns.refund_request(actor=who, order=order, amount="10"),
+    ):
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def worker(who, action=action, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait()
+                action(who)
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("409")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker, args=(u,)) for u in (agent, agent_b)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert sorted(outcomes) == ["409", "ok"]
+    assert Return.objects.filter(order=order).count() == 1
+    assert Refund.objects.filter(order=order).count() == 1
