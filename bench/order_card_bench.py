@@ -8,7 +8,7 @@ agent of the line. The agent's ``GET /tickets/{id}/`` (the whole page: conversat
 the order card with its five latest orders, what is under way and the §9.6 window) is timed
 through Django's test client for each ticket, after a warm-up, ``--rounds`` times. Reported:
 p50, p95, max (ms), SQL queries per page and those of the card (the commerce tables and the
-orders).
+orders); and the same page for as many buyers without orders (no card), p50 and p95.
 
     .venv/bin/python bench/order_card_bench.py [--orders N] [--tickets N] [--data-dir DIR]
     DATABASE_URL=postgres://… .venv/bin/python bench/order_card_bench.py   # on PostgreSQL
@@ -162,12 +162,26 @@ def main() -> None:
         ticket_create(actor=agent, title="售后咨询", customer=c, type="consult", channel="im").pk
         for c in buyers
     ]
+    # the same page for buyers without orders (the card renders nothing): the card's cost
+    plain = Customer.objects.bulk_create(
+        Customer(business_line=line, name=f"访客{i}", phone=f"137{i:08d}")
+        for i in range(args.tickets)
+    )
+    plain_tickets = [
+        ticket_create(actor=agent, title="售前咨询", customer=c, type="consult", channel="im").pk
+        for c in plain
+    ]
     client = Client(HTTP_HOST="localhost")
     client.force_login(agent)
     for pk in tickets[:10]:  # warm-up: templates, the line's settings, connections
         assert client.get(f"/tickets/{pk}/").status_code == 200
-    times, queries, card_queries = [], [], []
+    times, queries, card_queries, plain_times = [], [], [], []
     for _round in range(args.rounds):
+        for pk in plain_tickets:
+            t = time.perf_counter()
+            response = client.get(f"/tickets/{pk}/")
+            plain_times.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200 and b'id="order-card"' not in response.content
         for pk in tickets:
             with CaptureQueriesContext(connection) as ctx:
                 t = time.perf_counter()
@@ -200,6 +214,8 @@ def main() -> None:
                 "max_ms": round(max(times), 1),
                 "queries_per_page": statistics.median(queries),
                 "card_queries_per_page": statistics.median(card_queries),
+                "without_card_p50_ms": round(statistics.median(plain_times), 1),
+                "without_card_p95_ms": round(pct(plain_times, 95), 1),
             },
             indent=2,
         )
