@@ -7,6 +7,7 @@ nothing; an object of it still answers 404."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,51 @@ def test_the_property_agent_still_works_at_the_property_office(web_as, wy_agent)
 
     assert response.status_code == 200
     assert 'id="no-desk"' not in response.content.decode()
+
+
+def _desk_operations(prefixes):
+    """Every operation of the API under ``prefixes``, its path ids set to 1."""
+    from kefu.api import api
+
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        if path.startswith(prefixes):
+            for method in methods:
+                yield method, re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "prefixes"),
+    [
+        ("wy_agent", ("/api/v1/commerce", "/api/v1/booking")),
+        ("agent", ("/api/v1/property", "/api/v1/booking")),
+    ],
+)
+def test_every_call_of_a_desk_api_the_line_does_not_run_is_refused(
+    request, api_as, user_fixture, prefixes
+):
+    client = api_as(request.getfixturevalue(user_fixture)).client
+    answers = {}
+    for method, path in _desk_operations(prefixes):
+        response = getattr(client, method)(path, {}, content_type="application/json")
+        answers[f"{method.upper()} {path}"] = response.status_code
+
+    assert len(answers) > 20
+    # refused before any row is read (never 200, never 404 telling an id exists); an empty
+    # body or a missing query is validated first, and only tells the caller about their input
+    assert set(answers.values()) <= {403, 422}, answers
+    assert list(answers.values()).count(403) >= 10, answers
+
+
+def test_the_api_refusal_names_the_desk_in_the_callers_language(api_as, agent):
+    client = api_as(agent).client
+
+    english = client.get("/api/v1/property/arrears", HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = client.get("/api/v1/property/arrears", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert english["error"]["code"] == "permission_denied"
+    assert english["error"]["message"].startswith("Your business line runs no property office")
+    assert "物业" in chinese["error"]["message"]
+
+
+def test_a_line_that_runs_the_desk_still_reads_its_api(api_as, wy_agent):
+    assert api_as(wy_agent).get("/api/v1/property/arrears").status_code == 200

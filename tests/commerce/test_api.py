@@ -34,7 +34,7 @@ def test_orders_api_upsert_is_idempotent_and_row_errors_load_nothing(api_as, lea
     )
     assert bad.status_code == 400 and "row 3" in bad.json()["error"]["fields"]
     other = api_as(wy_agent).post(f"/api/v1/commerce/shops/{shop.pk}/orders", {"rows": rows})
-    assert other.status_code == 404
+    assert other.status_code == 403
     listed = api.get("/api/v1/commerce/orders").json()["items"]
     assert [o["order_id"] for o in listed] == ["X1"]
     card = api.get(f"/api/v1/commerce/customers/{listed[0]['customer']}/orders").json()

@@ -140,7 +140,7 @@ def test_reviews_api_records_replies_and_reports_indicators(
         "reviewed_at": "2026-11-14 12:00:00",
     }
     assert api_as(agent).post("/api/v1/commerce/reviews", body).status_code == 403
-    assert api_as(wy_agent).post("/api/v1/commerce/reviews", body).status_code == 404
+    assert api_as(wy_agent).post("/api/v1/commerce/reviews", body).status_code == 403
     bad = api_as(lead).post("/api/v1/commerce/reviews", {**body, "rating": 6})
     assert bad.status_code == 400 and Review.objects.count() == 0
     made = api_as(lead).post("/api/v1/commerce/reviews", body)

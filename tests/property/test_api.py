@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from testkit import make_user
 
+from kefu.accounts import services as account_services
+from kefu.accounts.models import Team
 from kefu.followups.models import LetterRecord
 from kefu.property import services
 from kefu.property.models import Bill
@@ -34,16 +37,19 @@ def test_collection_rate_arrears_dunning_and_batch(api_as, wy_supervisor, agent,
     batch = client.post("/api/v1/property/letter-batches", {"kind": "dunning"})
     assert batch.status_code == 201
     assert batch.json()["letter_records"] == list(LetterRecord.objects.values_list("pk", flat=True))
-    # another business line sees nothing and cannot pay
+    # a line without a property office is refused by the desk gate and pays nothing
     other = api_as(agent)
-    assert other.get("/api/v1/property/arrears").json()["items"] == []
-    assert (
-        other.post("/api/v1/property/payments", {"bill": bill.pk, "amount": "1"}).status_code == 404
-    )
+    refused = other.get("/api/v1/property/arrears")
+    assert refused.status_code == 403 and "property office" in refused.json()["error"]["message"]
+    paying = other.post("/api/v1/property/payments", {"bill": bill.pk, "amount": "1"})
+    assert paying.status_code == 403
+    assert client.get("/api/v1/property/collection-rate", {"year": year}).json()["rate"] == "0.2000"
 
 
 def test_booking_check_cancel_endpoint(api_as, wy_agent):
-    client = api_as(wy_agent)
+    line = account_services.business_line_create(name="英语学校", code="edu", industry="education")
+    team = Team.objects.filter(business_line=line).first()
+    client = api_as(make_user("edu_agent", "agent", team=team))
     ok = client.get(
         "/api/v1/booking/check-cancel",
         {"start": "2026-11-24T19:00:00+08:00", "at": "2026-11-24T07:00:00+08:00"},
@@ -61,3 +67,9 @@ def test_booking_check_cancel_endpoint(api_as, wy_agent):
     assert late["allowed"] is False and late["deducts_hours"] is True
     bad = client.get("/api/v1/booking/check-cancel", {"start": "soon", "at": "now"})
     assert bad.status_code == 422
+    # the lesson desk's rule is not offered to a property line
+    refused = api_as(wy_agent).get(
+        "/api/v1/booking/check-cancel",
+        {"start": "2026-11-24T19:00:00+08:00", "at": "2026-11-24T07:00:00+08:00"},
+    )
+    assert refused.status_code == 403

@@ -66,7 +66,7 @@ def test_the_catalogue_searches_and_pages_by_cursor(api_as, wy_agent, agent, mak
     bad = client.get("/api/v1/property/documents", {"cursor": "nonsense"})
     assert bad.status_code == 400 and bad.json()["error"]["fields"]["cursor"]
     assert client.get("/api/v1/property/documents", {"kind": "poem"}).status_code == 422
-    assert api_as(agent).get("/api/v1/property/documents").json()["items"] == []
+    assert api_as(agent).get("/api/v1/property/documents").status_code == 403
 
 
 def test_a_household_shows_the_owners_phone_masked_to_an_agent(api_as, wy_agent, agent, make_unit):
@@ -80,7 +80,7 @@ def test_a_household_shows_the_owners_phone_masked_to_an_agent(api_as, wy_agent,
     assert body["tenancy"]["tenant_name"] == "租客" and "****" in body["tenancy"]["phone"]
     assert body["occupancy"] == "rented"
     assert [d["title"] for d in body["documents"]] == ["停水通知"]
-    assert api_as(agent).get(f"/api/v1/property/households/{unit.pk}").status_code == 404
+    assert api_as(agent).get(f"/api/v1/property/households/{unit.pk}").status_code == 403
 
 
 def test_filing_keeps_the_attachment_limits_and_is_audited(api_as, wy_agent, org, make_unit):
@@ -168,8 +168,8 @@ def test_the_register_completeness_a_stale_row_and_a_move_out(api_as, wy_agent, 
     moved = client.post(f"{url}/move-out", {"version": done.json()["version"], "to": "vacant"})
     assert moved.status_code == 200 and moved.json()["moved_out_on"] == TODAY.isoformat()
     assert client.get("/api/v1/property/rentals").json()["rented"] == 1
-    assert api_as(agent).get("/api/v1/property/rentals").json()["items"] == []
-    assert api_as(agent).patch(url, {"version": 9}).status_code == 404
+    assert api_as(agent).get("/api/v1/property/rentals").status_code == 403
+    assert api_as(agent).patch(url, {"version": 9}).status_code == 403
 
 
 def run(capsys, *args):

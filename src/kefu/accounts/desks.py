@@ -8,7 +8,8 @@ repair centre); a line may list its own in
 ``BusinessLine.policies``. An administrator sees every desk; anyone else the desks of their
 line, so other lines get no empty pages. A page of a desk the user's line does not work at
 shows an empty state that says so (as the workshop page did for a line without a workshop);
-a write to it is refused with 403 and the same words.
+a write to it is refused with 403 and the same words. The desk's API answers 403 to every call
+of such a line (``gate_api``): an integrator is told, rather than handed empty lists.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import scope
+from kefu.core.errors import PermissionDenied
 
 PROPERTY, LESSONS, WORKSHOP, REPAIR_CENTRE = "property", "lessons", "workshop", "repair_centre"
 COMMERCE = "commerce"
@@ -82,3 +84,33 @@ def desk_required(desk: str):
         return wrapper
 
     return decorate
+
+
+def for_desk(desk: str):
+    """Mark an API operation of a router that serves several desks (``gate_api`` reads it)."""
+
+    def mark(view):
+        view.kefu_desk = desk
+        return view
+
+    return mark
+
+
+def gate_api(router, desk: str | None = None) -> None:
+    """Refuse every operation of ``router`` (and its child routers) with 403 to a user whose line
+    does not work at the operation's desk: ``desk``, or the one ``for_desk`` marked on it."""
+
+    def decorate(view):
+        view_desk = getattr(view, "kefu_desk", desk)
+        if view_desk is None:
+            raise LookupError(f"{view.__qualname__} names no desk")
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not has_desk(request.user, view_desk):
+                raise PermissionDenied(MESSAGES[view_desk])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    router.add_decorator(decorate, mode="operation")

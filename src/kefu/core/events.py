@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -332,18 +331,10 @@ def publish(
 
 def _enqueue_dispatch(ids: list[int]) -> None:
     """At once (a run-at-once queue: tests) or from the hand-off thread."""
-    from huey.contrib.djhuey import HUEY
-
     from kefu.core.tasks import event_dispatch_many_job
 
-    task = event_dispatch_many_job.s(list(ids))
     try:
-        if threading.current_thread() is dispatcher.thread:
-            # the thread only stores the job: a test that switched the queue back to run-at-once
-            # meanwhile must not have the job run in this thread, beside its own teardown
-            HUEY.storage.enqueue(HUEY.serialize_task(task), task.priority)
-        else:
-            HUEY.enqueue(task)
+        dispatcher.enqueue_task(event_dispatch_many_job.s(list(ids)))
     except Exception:  # a queue that is down: logged with the events that wait
         log.exception("could not enqueue the after-commit handlers of events %s", ids)
 

@@ -59,6 +59,17 @@ class HandOff:
             time.sleep(self.WINDOW)
             self.flush()
 
+    def enqueue_task(self, task) -> None:
+        """Put a Huey task on the queue. From this hand-off's own thread the job is only
+        stored: had a test switched the queue back to run-at-once meanwhile, ``HUEY.enqueue``
+        would run the job inside this thread, beside the test's teardown."""
+        from huey.contrib.djhuey import HUEY
+
+        if threading.current_thread() is self.thread:
+            HUEY.storage.enqueue(HUEY.serialize_task(task), task.priority)
+        else:
+            HUEY.enqueue(task)
+
     def flush(self) -> None:
         with self.lock:
             ids, self.ids = self.ids, []

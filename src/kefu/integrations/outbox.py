@@ -141,7 +141,7 @@ def enqueue(ids: list[int]) -> None:
     from kefu.integrations.tasks import webhooks_deliver_job
 
     try:
-        webhooks_deliver_job(ids)
+        nudger.enqueue_task(webhooks_deliver_job.s(list(ids)))
     except Exception:  # a queue that is down: the periodic sweep sends them
         import logging
 

@@ -109,6 +109,12 @@ def run_score(*, actor, run: DrillRun, score, version: int) -> DrillRun:
         raise PermissionDenied()
     if run.finished_at is None:
         raise Conflict(_("The drill is not finished yet."), code="drill_running")
+    # a stale version is refused before the score row is written, not undone after it
+    if (
+        DrillRun.objects.select_for_update().filter(pk=run.pk).values_list("version")[0][0]
+        != version
+    ):
+        raise StaleWrite()
     row = score_record(actor=actor, user=run.user, kind=ScoreKind.DRILL, score=score)
     updated = DrillRun.objects.filter(pk=run.pk, version=version).update(
         version=F("version") + 1, score=row.score, scored_by=actor, updated_at=timezone.now()
