@@ -116,7 +116,8 @@ def card_orders(*, orders, by_order: dict, tier: str, line, now=None) -> list[Ca
         ]
         item.extensions = [c for c in rows["cases"] if c.kind == CaseKind.EXTEND]
         shop_order = o.shop_id is not None and policy is not None
-        if shop_order and o.delivered_at is not None and item.open_return is None:
+        # one return per order from the card: a resolved one is followed on its own page
+        if shop_order and o.delivered_at is not None and item.last_return is None:
             item.policy_text, item.opened_text, item.can_return = policy_preview(
                 policy, tier=tier, order=o, now=now
             )
