@@ -133,6 +133,7 @@ def test_the_whole_dispute_on_the_pages(web_as, agent, make_orders):
     # 客户维权: the daily register of the day lists it
     regs = {c: rows for c, _t, rows in registers_for(user=agent, day=timezone.localdate())}
     assert [r.order_no for r in regs["dispute"]] == ["DSP1"]
+    assert "TB-778899" in regs["dispute"][0].detail and regs["dispute"][0].status == "Closed"
 
 
 def test_refusals_change_nothing(agent, make_orders, org, settings):

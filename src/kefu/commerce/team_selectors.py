@@ -234,15 +234,18 @@ def registers_for(*, user, day: dt.date) -> list[tuple[str, str, list[RegisterRo
         )
     for ret in Return.objects.filter(
         _line(user), status="disputed", updated_at__gte=start, updated_at__lt=end
-    ).select_related("order", "customer"):
+    ).select_related("order", "customer", "dispute"):
+        dispute = getattr(ret, "dispute", None)  # CMP-11: the platform case and its stage
+        case_no = dispute.platform_case_no if dispute is not None else ""
         out["dispute"].append(
             RegisterRow(
                 ret.updated_at,
                 ret.order.order_no,
                 ret.customer.name,
                 f"¥{ret.amount}"
+                + (f" · {case_no}" if case_no else "")
                 + (f" · {ret.inspection_note[:120]}" if ret.inspection_note else ""),
-                ret.get_status_display(),
+                dispute.get_stage_display() if dispute is not None else ret.get_status_display(),
             )
         )
     return [
