@@ -55,7 +55,8 @@ test-sqlite: install
 
 test-postgres: install
 	@echo "== test suite on PostgreSQL + Redis =="
-	@# the fuzzer's examples are the slowest part; the SQLite pass runs the full bounded set
+	@# the fuzzer's examples are the slowest part; the SQLite pass runs the full bounded set, and
+	@# the page walk's English half (words, not the database: tests/core/test_page_walk.py)
 	KEFU_DATA_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
 		KEFU_FUZZ_EXAMPLES=6 $(BIN)/pytest -q -n 2 --dist loadfile --durations=10
 

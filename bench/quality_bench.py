@@ -13,6 +13,7 @@ scorecards with 0–4 deductions a month. Then it times, best of 3:
 * ``rank_team`` — one team's composite ranking of the month (read scorecards, write entries).
 
     PYTHONPATH=src .venv/bin/python bench/quality_bench.py --tickets 1000000
+    … --measure-only      # time an earlier build again, without flushing it
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_qbench .venv/bin/python \
         bench/quality_bench.py --tickets 1000000
 
@@ -35,6 +36,11 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--data-dir")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="time an earlier build of the same database again (no flush, no build)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("KEFU_DATA_DIR", args.data_dir or tempfile.mkdtemp(prefix="kefu-qbench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
@@ -48,22 +54,28 @@ def main() -> int:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     call_command("migrate", interactive=False, verbosity=0)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
     result = {
         "tickets": args.tickets,
         "months": args.months,
         "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
     }
-    t0 = time.perf_counter()
-    ctx = build(args.tickets, args.months)
-    result["build_s"] = round(time.perf_counter() - t0, 1)
+    if args.measure_only:
+        ctx = rebuilt_context(args.months)
+        result["tickets"] = ctx["tickets"]
+    else:
+        if os.environ.get("DATABASE_URL"):
+            call_command("flush", interactive=False, verbosity=0)
+        t0 = time.perf_counter()
+        ctx = build(args.tickets, args.months)
+        result["build_s"] = round(time.perf_counter() - t0, 1)
     result.update(measure(ctx))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 
-def build(n_tickets: int, n_months: int) -> dict:
+def build(n_tickets: int, n_months: int, prefix: str = "") -> dict:
+    """The scratch rows; ``prefix`` keeps two builds apart in one database (the query-count
+    test builds two sizes side by side)."""
     import datetime as dt
     from decimal import Decimal
 
@@ -80,23 +92,28 @@ def build(n_tickets: int, n_months: int) -> dict:
     from kefu.tickets.models_sla import Handoff, ResponsibleUnit
 
     rng = random.Random(7)
-    line = accounts.business_line_create(name="网店", code="shop", industry="ecommerce")
+    line = accounts.business_line_create(
+        name=f"网店{prefix}", code=f"shop{prefix}", industry="ecommerce"
+    )
     teams = list(Team.objects.filter(business_line=line).order_by("id"))
     dept = teams[0].department
     manager = accounts.user_create(
-        username="manager", password="x-Bench-2026!", role="manager", business_line=line
+        username=f"{prefix}manager", password="x-Bench-2026!", role="manager", business_line=line
     )
     supervisor = accounts.user_create(
-        username="supervisor", password="x-Bench-2026!", role="supervisor", department=dept
+        username=f"{prefix}supervisor", password="x-Bench-2026!", role="supervisor", department=dept
     )
     agents = {}
     for team in teams:
         accounts.user_create(
-            username=f"lead{team.pk}", password="x-Bench-2026!", role="lead", team=team
+            username=f"{prefix}lead{team.pk}", password="x-Bench-2026!", role="lead", team=team
         )
         agents[team.pk] = [
             accounts.user_create(
-                username=f"a{team.pk}_{i}", password="x-Bench-2026!", role="agent", team=team
+                username=f"{prefix}a{team.pk}_{i}",
+                password="x-Bench-2026!",
+                role="agent",
+                team=team,
             )
             for i in range(20)
         ]
@@ -126,7 +143,7 @@ def build(n_tickets: int, n_months: int) -> dict:
             complaint = i % 33 == 0
             rows.append(
                 Ticket(
-                    number=f"B{i:08d}",
+                    number=f"B{prefix}{i:08d}",
                     business_line=line,
                     department=dept,
                     team=team,
@@ -200,6 +217,28 @@ def build(n_tickets: int, n_months: int) -> dict:
         "supervisor": supervisor,
         "period": periods[-2] if len(periods) > 1 else periods[-1],
         "graded": len(graded),
+    }
+
+
+def rebuilt_context(n_months: int) -> dict:
+    """The context ``build`` returns, read back from a database it filled earlier."""
+    from django.utils import timezone
+
+    from kefu.accounts.models import BusinessLine, Team, User
+    from kefu.followups.models import GradeChange
+    from kefu.quality import months
+    from kefu.tickets.models import Ticket
+
+    line = BusinessLine.objects.get(code="shop")
+    this_month = timezone.localdate().replace(day=1)
+    return {
+        "line": line,
+        "teams": list(Team.objects.filter(business_line=line).order_by("id")),
+        "manager": User.objects.get(username="manager"),
+        "supervisor": User.objects.get(username="supervisor"),
+        "period": months.previous_month(this_month) if n_months > 1 else this_month,
+        "graded": GradeChange.objects.filter(business_line=line).count(),
+        "tickets": Ticket.objects.filter(business_line=line).count(),
     }
 
 

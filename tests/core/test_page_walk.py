@@ -17,6 +17,7 @@ aria-label and alt attributes.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from html.parser import HTMLParser
@@ -35,7 +36,11 @@ from kefu.core.i18n import ROOT, compile_all
 from kefu.core.models import AuditEvent
 
 ROLES = ("admin", "manager", "supervisor", "lead", "agent", "agent2", "wy_agent", "4s_agent")
-LANGUAGES = ("zh-hans", "en")
+# Words and codes do not depend on the database: the PostgreSQL pass of `make test` walks the
+# Chinese pages only (what it adds is a server error that only PostgreSQL raises), which saves
+# about a quarter of that pass; the SQLite pass walks both languages.
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+LANGUAGES = ("zh-hans",) if ON_POSTGRES else ("zh-hans", "en")
 DEMO_TICKETS = 240
 MAX_PAGES = 800  # per role and language; the routes are deduplicated, so this is a safety net
 

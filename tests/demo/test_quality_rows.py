@@ -35,7 +35,10 @@ def test_demo_quality_rows_signed_history_and_a_live_month(
     runs = RankingRun.objects.filter(team=org.aftersales1)
     assert runs.count() == MONTHS - 1 and not runs.exclude(status="published").exists()
     assert LedgerEntry.objects.filter(amount_yuan=100).exists()
-    assert PenaltySummary.objects.filter(status="sent").count() == MONTHS - 1
+    sent = PenaltySummary.objects.filter(status="sent").select_related("checked_by", "signed_by")
+    assert sent.count() == MONTHS - 1
+    # checked by a supervisor, signed by company leadership: two people (ESC-2)
+    assert {(s.checked_by.role, s.signed_by.role) for s in sent} == {("supervisor", "manager")}
     page = web_as(supervisor).get("/quality/scorecards/").content.decode()
     assert 'id="figure-people">3<' in page
     assert 'id="figure-deducted">0<' not in page

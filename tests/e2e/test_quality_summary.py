@@ -1,7 +1,7 @@
 """The 月处罚汇总表 in a real browser (issue 18 "Must show", the part of the quality app): a lead
-deducts for a rude-service complaint, the supervisor signs the scorecard off, the manager
-(company leadership) tabulates the month, signs it — the summary is then locked — and exports it
-as .xlsx."""
+deducts for a rude-service complaint, the supervisor signs the scorecard off, tabulates the
+month and checks it (the issue's "supervisor signs"), the manager (company leadership, ESC-2)
+signs it — the summary is then locked — and exports it as .xlsx."""
 
 from __future__ import annotations
 
@@ -73,12 +73,16 @@ def test_deduct_sign_off_then_sign_and_export_the_penalty_summary(
     page.goto(f"/quality/scorecards/{card.pk}/")
     page.click("#card-sign")
     page.wait_for_selector("text=主管已签核（已冻结）")
-
-    _sign_in(page, manager)
     page.goto("/quality/penalties/")
     page.click("#summary-build")
     page.wait_for_selector("#summary-status")
     assert page.inner_text("#summary-total").strip() == "50"
+    page.click("#summary-advance")  # 审核（主管）
+    page.wait_for_selector("text=主管已审核")
+    assert page.locator("#summary-build").count() == 0  # checked: no longer tabulated again
+
+    _sign_in(page, manager)
+    page.goto("/quality/penalties/")
     page.click("#summary-advance")
     page.wait_for_selector("text=公司领导已签字")
     assert page.locator("#summary-build").count() == 0  # signed: locked
@@ -90,13 +94,16 @@ def test_deduct_sign_off_then_sign_and_export_the_penalty_summary(
     assert [c.value for c in sheet[2]][:5] == ["售后一组", "lead", 1, 0, 50]
     summary = PenaltySummary.objects.get(period=timezone.localdate().replace(day=1))
     assert summary.status == "signed" and summary.signed_by == manager
+    assert summary.checked_by == supervisor
 
 
 LANGUAGES = {
     "zh-hans": {
         "title": "月处罚汇总表",
         "signed": "公司领导已签字",
-        "awaits": "下一步由公司领导（经理）办理",
+        "checked": "主管已审核",
+        "check": "审核（主管）",
+        "awaits": "下一步由公司领导（审核人以外的经理）办理",
         "header": ["责任单位", "负责人", "重复投诉", "恶性投诉", "处罚金额（元）", "是否执行"],
         "applied": "是",
         "file": "月处罚汇总表-{month}.xlsx",
@@ -104,7 +111,9 @@ LANGUAGES = {
     "en": {
         "title": "Monthly penalty summary",
         "signed": "Signed by company leadership",
-        "awaits": "Next step, by company leadership (a manager)",
+        "checked": "Checked by the supervisor",
+        "check": "Check (supervisor)",
+        "awaits": "Next step, by company leadership (a manager other than the one who checked it)",
         "header": [
             "Responsible unit",
             "Head",
@@ -131,7 +140,7 @@ def test_the_supervisor_tabulates_leadership_signs_the_supervisor_exports_xlsx_a
     transactional_db, page, screenshot, org, agent, lead, supervisor, manager, make_ticket, language
 ):
     """Issue 18 §3 / issue 22 §4, in both languages: the supervisor opens the month's 月处罚汇总表
-    and tabulates it; signing is company leadership's (ESC-2: the manager), after which the
+    and tabulates it, then checks it; signing is company leadership's (ESC-2: the manager), after which the
     supervisor can no longer tabulate and exports the signed summary as .xlsx (headers, status
     and file name in the supervisor's language; the export audited) and as a PDF in which the
     Chinese unit names render."""
@@ -157,9 +166,16 @@ def test_the_supervisor_tabulates_leadership_signs_the_supervisor_exports_xlsx_a
     page.click("#summary-build")
     page.wait_for_selector("#summary-status")
     assert page.inner_text("#summary-total").strip() == "250"
+    screenshot(f"quality-penalty-summary-draft-{language}")
+    # the supervisor checks the draft (the issue's "supervisor signs") …
+    assert page.inner_text("#summary-advance").strip() == words["check"]
+    page.click("#summary-advance")
+    page.wait_for_selector(f"text={words['checked']}")
+    assert page.inner_text("#summary-status").strip() == words["checked"]
+    assert page.locator("#summary-build").count() == 0  # checked: no longer tabulated again
     assert page.locator("#summary-advance").count() == 0  # the supervisor does not sign
     assert words["awaits"] in page.inner_text("#summary-awaits")  # but is told who does
-    screenshot(f"quality-penalty-summary-draft-{language}")
+    screenshot(f"quality-penalty-summary-checked-{language}")
 
     _sign_in_speaking(page, manager, language)
     page.goto("/quality/penalties/")
@@ -180,6 +196,7 @@ def test_the_supervisor_tabulates_leadership_signs_the_supervisor_exports_xlsx_a
     assert [c.value for c in sheet[2]] == ["售后一组", "lead", 1, 1, 250, words["applied"]]
     summary = PenaltySummary.objects.get()
     assert summary.status == "signed" and summary.signed_by == manager
+    assert summary.checked_by == supervisor
     assert AuditEvent.objects.filter(
         action="quality.summary_export", object_id=str(summary.pk), actor=supervisor
     ).exists()

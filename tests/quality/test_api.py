@@ -72,10 +72,23 @@ def test_api_penalty_summary_is_signed_by_a_manager_then_locked(api_as, org, man
         ).status_code
         == 403
     )
-    signed = api_as(manager).post(
+    # a draft is checked by the supervisor before company leadership signs it
+    early = api_as(manager).post(
         f"{URL}/penalties/{summary['id']}/advance", {"to": "signed", "version": summary["version"]}
     )
+    assert early.status_code == 409
+    checked = as_sup.post(
+        f"{URL}/penalties/{summary['id']}/advance", {"to": "checked", "version": summary["version"]}
+    )
+    assert checked.status_code == 200, checked.content
+    assert (checked.json()["status"], checked.json()["checked_by"]) == ("checked", "supervisor")
+    assert as_sup.post(f"{URL}/penalties", {"period": PERIOD}).status_code == 409  # locked
+    signed = api_as(manager).post(
+        f"{URL}/penalties/{summary['id']}/advance",
+        {"to": "signed", "version": checked.json()["version"]},
+    )
     assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    assert signed.json()["signed_by"] == "manager"
     assert as_sup.post(f"{URL}/penalties", {"period": PERIOD}).status_code == 409
     assert api_as(manager).get(f"{URL}/penalties", {"period": PERIOD}).json()["status"] == "signed"
 

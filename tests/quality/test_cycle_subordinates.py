@@ -1,6 +1,6 @@
 """All six of PM-2's evaluator types in one appraisal cycle (issue 18 §2, §4): a cycle may
-appraise the team lead beside the agents, and then subordinates — one of the team's agents —
-score the lead. A type an appraisee lacks (an agent's subordinates, the lead's peers among the
+appraise the team lead beside the agents, and then subordinates — the team's agents, each on
+their own — score the lead. A type an appraisee lacks (an agent's subordinates, the lead's peers among the
 agents) is left out of their score and the other weights keep their proportion."""
 
 from __future__ import annotations
@@ -89,7 +89,14 @@ def test_six_types_the_lead_scored_by_a_subordinate(web_as, supervisor, org, lea
     with pytest.raises(PermissionDenied):
         cycles.score_submit(actor=other, row=rows[("lead", "subordinate")], score=60)
 
-    for (who, kind), row in rows.items():
+    # every agent of the team scores the lead as a subordinate, each on their own row
+    assert set(
+        CycleScore.objects.filter(member__user=lead, evaluator_type="subordinate").values_list(
+            "evaluator__username", flat=True
+        )
+    ) == {"agent", "agent_b"}
+    for row in CycleScore.objects.select_related("member__user", "evaluator"):
+        who, kind = row.member.user.username, row.evaluator_type
         if row.evaluator is not None:
             actor = row.evaluator
         else:

@@ -27,6 +27,7 @@ def test_demo_kpi_rows_versions_evaluations_and_work_logs(
     assert len(old) == 1 and len(new) == 1 and new[0].lineage_id == old[0].pk
     scored = KpiEvaluation.objects.filter(scheme=old[0])
     assert scored.exists() and not scored.filter(score__isnull=True).exists()
+    assert not scored.exclude(status="signed").exists()  # a month gone by is signed
     assert not KpiEvaluation.objects.filter(scheme=new[0]).exists()
     carried = WorkTask.objects.filter(status=TaskStatus.CARRIED).count()
     fired = ScoreEvent.objects.filter(fact_key__startswith="worklog_task:").count()

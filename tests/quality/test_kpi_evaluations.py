@@ -47,7 +47,12 @@ def test_kpi2_default_self_80_and_manager_90_make_87(supervisor, org, lead, agen
     ev = services_kpi.evaluation_score(
         actor=lead, row=rows["manager"], score=90, version=ev.version
     )
-    assert ev.score == Decimal("87.00")
+    assert ev.evaluators_score == Decimal("87.00")
+    # 质检得分 is an indicator the platform measures: the total waits for the signature; with no
+    # review this month nothing is counted live, so the evaluators' 87 stands for all of it
+    assert ev.score is None and ev.status == "draft"
+    ev = services_kpi.evaluation_sign(actor=lead, evaluation=ev, version=ev.version)
+    assert (ev.status, ev.score, ev.signed_by) == ("signed", Decimal("87.00"), lead)
     assert not services_kpi.missing_scores(ev).exists()
     assert AuditEvent.objects.filter(action="quality.evaluation_score").count() == 2
     with pytest.raises(Conflict):
@@ -102,7 +107,7 @@ def test_six_evaluator_types_and_who_may_score_which_row(supervisor, org, lead, 
     for kind, (who, value) in scores.items():
         ev = services_kpi.evaluation_score(actor=who, row=row[kind], score=value)
     # 90×.4 + 80×.1 + 70×.1 + 100×.1 + 60×.2 + 50×.1 = 78
-    assert ev.score == Decimal("78.00")
+    assert ev.evaluators_score == Decimal("78.00")
     assert KpiEvaluationScore.objects.get(pk=row["customer"].pk).entered_by == lead
     with pytest.raises(Conflict):  # one evaluation per person, scheme version and month
         services_kpi.evaluation_start(
@@ -141,7 +146,47 @@ def test_the_evaluation_page_lists_who_has_not_scored_and_scores_through_the_for
     mine = ev.scores.get(evaluator_type="self")
     agent_client.post(f"/quality/kpi/scores/{mine.pk}/", {"score": "80"})
     ev.refresh_from_db()
-    assert ev.score == Decimal("87.00")
-    listing = agent_client.get("/quality/kpi/evaluations/").content.decode()
+    assert ev.evaluators_score == Decimal("87.00") and ev.score is None
+    assert "87" not in agent_client.get("/quality/kpi/evaluations/").content.decode()
+    assert (
+        'id="sign-evaluation"'
+        not in agent_client.get(f"/quality/kpi/evaluations/{ev.pk}/").content.decode()
+    )
+    client = web_as(lead)  # the same test client, signed in as the lead again
+    page = client.get(f"/quality/kpi/evaluations/{ev.pk}/").content.decode()
+    assert 'id="sign-evaluation"' in page
+    client.post(f"/quality/kpi/evaluations/{ev.pk}/sign/", {"version": ev.version})
+    listing = web_as(agent).get("/quality/kpi/evaluations/").content.decode()
     assert "87" in listing
     assert web_as(agent2).get(f"/quality/kpi/evaluations/{ev.pk}/").status_code == 404
+
+
+def test_a_lead_is_scored_by_each_of_their_agents_and_the_mean_counts(
+    api_as, supervisor, org, lead, agent, agent_b
+):
+    three = [
+        {"evaluator": "self", "weight": 30},
+        {"evaluator": "manager", "weight": 40},
+        {"evaluator": "subordinate", "weight": 30},
+    ]
+    scheme = _scheme(supervisor, org, evaluators=three)
+    with pytest.raises(Invalid) as exc:  # an agent leads nobody: a subordinate must be named
+        services_kpi.evaluation_start(actor=supervisor, scheme=scheme, person=agent)
+    assert "subordinate" in exc.value.fields
+    ev = services_kpi.evaluation_start(actor=supervisor, scheme=scheme, person=lead)
+    rows = list(ev.scores.select_related("evaluator").order_by("id"))
+    subs = {r.evaluator.username: r for r in rows if r.evaluator_type == "subordinate"}
+    assert set(subs) == {"agent", "agent_b"}  # every agent of the lead's team, one row each
+    manager_row = next(r for r in rows if r.evaluator_type == "manager")
+    assert manager_row.evaluator == supervisor  # the lead's direct manager: who started it
+    services_kpi.evaluation_score(actor=lead, row=rows[0], score=80)
+    services_kpi.evaluation_score(actor=supervisor, row=manager_row, score=90)
+    ev = services_kpi.evaluation_score(actor=agent, row=subs["agent"], score=60)
+    assert ev.evaluators_score is None  # agent_b has not scored yet
+    got = api_as(supervisor).get(f"/api/v1/quality/kpi-evaluations/{ev.pk}").json()
+    assert got["not_scored"] == ["agent_b"]
+    with pytest.raises(PermissionDenied):  # nobody files another subordinate's score
+        services_kpi.evaluation_score(actor=agent, row=subs["agent_b"], score=60)
+    ev = services_kpi.evaluation_score(actor=agent_b, row=subs["agent_b"], score=100)
+    # subordinates (60 + 100) ÷ 2 = 80: 80 × 30 % + 90 × 40 % + 80 × 30 % = 84
+    assert ev.evaluators_score == Decimal("84.00")

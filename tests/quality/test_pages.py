@@ -63,6 +63,15 @@ def test_supervisor_ranks_and_manager_signs_and_exports_the_summary(
     )
     summary.refresh_from_db()
     assert summary.status == "draft"  # the supervisor does not sign for company leadership
+    page = sup.get(f"/quality/penalties/?period={PERIOD}").content.decode()
+    assert 'id="summary-advance"' in page and "Check (supervisor)" in page
+    sup.post(
+        f"/quality/penalties/{summary.pk}/advance/", {"to": "checked", "version": summary.version}
+    )
+    summary.refresh_from_db()
+    assert (summary.status, summary.checked_by) == ("checked", supervisor)
+    page = sup.get(f"/quality/penalties/?period={PERIOD}").content.decode()
+    assert 'id="summary-advance"' not in page and 'id="summary-awaits"' in page
     mgr = web_as(manager)
     mgr.post(
         f"/quality/penalties/{summary.pk}/advance/", {"to": "signed", "version": summary.version}

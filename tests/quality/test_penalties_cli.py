@@ -66,6 +66,14 @@ def test_esc2_summary_per_unit_and_head_then_signed_and_immutable(graded, manage
     )
     rows = {(r.unit, r.head): (r.repeat, r.malignant, r.amount_yuan) for r in summary.rows.all()}
     assert rows == {("城东站", "刘站长"): (1, 1, 250), ("售后一组", "lead"): (1, 0, 50)}
+    with pytest.raises(Conflict):  # a draft is checked before it is signed
+        services.summary_advance(actor=manager, summary=summary, to=SummaryStatus.SIGNED)
+    summary = services.summary_advance(
+        actor=supervisor, summary=summary, to=SummaryStatus.CHECKED, version=summary.version
+    )
+    assert summary.checked_by == supervisor and summary.checked_at
+    with pytest.raises(Conflict):  # checked: no longer tabulated again
+        services.summary_build(actor=supervisor, business_line=manager.business_line, period=MONTH)
     with pytest.raises(PermissionDenied):  # company leadership signs, not the supervisor
         services.summary_advance(actor=supervisor, summary=summary, to=SummaryStatus.SIGNED)
     summary = services.summary_advance(

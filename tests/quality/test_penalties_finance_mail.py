@@ -19,23 +19,24 @@ pytestmark = pytest.mark.django_db
 MONTH = timezone.localdate().replace(day=1)
 
 
-def _summary(org, agent, manager, make_ticket):
+def _summary(org, agent, manager, supervisor, make_ticket):
     ticket = make_ticket(agent, type="complaint", title="再次投诉")
     GradeChange.objects.create(
         ticket=ticket, business_line=org.shop, department=ticket.department, team=ticket.team,
         before="ordinary", after="malignant", rule="supervisor", reason="多次回访不满意",
     )  # fmt: skip
     summary = services.summary_build(actor=manager, business_line=org.shop, period=MONTH)
+    summary = services.summary_advance(actor=supervisor, summary=summary, to="checked")
     for step in ("signed", "published"):
         summary = services.summary_advance(actor=manager, summary=summary, to=step)
     return summary
 
 
 def test_copy_to_finance_mails_the_xlsx(
-    org, agent, lead, manager, make_ticket, django_capture_on_commit_callbacks
+    org, agent, lead, manager, supervisor, make_ticket, django_capture_on_commit_callbacks
 ):
     PenaltyPolicy.objects.create(business_line=org.shop, finance_email="caiwu@example.com")
-    summary = _summary(org, agent, manager, make_ticket)
+    summary = _summary(org, agent, manager, supervisor, make_ticket)
     with django_capture_on_commit_callbacks(execute=True):
         services.summary_advance(actor=manager, summary=summary, to="sent")
     (sent,) = mail.outbox
@@ -49,9 +50,9 @@ def test_copy_to_finance_mails_the_xlsx(
 
 
 def test_without_a_finance_address_the_step_is_recorded_only(
-    org, agent, manager, make_ticket, django_capture_on_commit_callbacks
+    org, agent, manager, supervisor, make_ticket, django_capture_on_commit_callbacks
 ):
-    summary = _summary(org, agent, manager, make_ticket)
+    summary = _summary(org, agent, manager, supervisor, make_ticket)
     with django_capture_on_commit_callbacks(execute=True):
         summary = services.summary_advance(actor=manager, summary=summary, to="sent")
     assert summary.status == "sent" and mail.outbox == []

@@ -59,6 +59,7 @@ def test_penalty_summary_report_page_xlsx_pdf_and_scope(
     _graded(make_ticket, agent, "repeat")
     _graded(make_ticket, agent, "malignant")
     summary = services.summary_build(actor=supervisor, business_line=org.shop, period=MONTH)
+    summary = services.summary_advance(actor=supervisor, summary=summary, to="checked")
     services.summary_advance(actor=manager, summary=summary, to="signed")
     client = web_as(supervisor)
     page = client.get("/reports/penalties/", {"period": PERIOD})

@@ -143,6 +143,8 @@ def _evaluate(rng, scheme, lead, people, *, finish: bool) -> int:
             who = row.evaluator or lead
             base = 82 if row.evaluator_type == "self" else 78
             services_kpi.evaluation_score(actor=who, row=row, score=base + rng.randint(0, 15))
+        if finish:  # a month gone by: the lead signs, freezing the live values and the total
+            services_kpi.evaluation_sign(actor=lead, evaluation=ev)
     return made
 
 

@@ -7,9 +7,10 @@
   the evaluation pages show each month's live values and the scores they earn;
 * per line, the first staffed team's quarterly 360-degree cycle with all six of PM-2's
   evaluator types (self 20 %, direct manager 40 %, peers 10 %, subordinates 10 %, a customer
-  representative 10 %, an external expert 10 %), appraising the agents and the team lead (an
-  agent scores the lead as subordinate): last quarter's run to applied results, this quarter's
-  in its evaluation stage with some scores still to come.
+  representative 10 %, an external expert 10 %), appraising the agents and the team lead (as
+  subordinates, every agent of the team scores the lead last quarter, a sample of three this
+  quarter; the type's score is their mean): last quarter's run to applied results, this
+  quarter's in its evaluation stage with some scores still to come.
 Everything goes through the services (validated, audited)."""
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def _evaluations(rng, scheme, lead, people, *, finish: bool) -> int:
                 continue
             score = BASE[row.evaluator_type] + rng.randint(-6, 14)
             services_kpi.evaluation_score(actor=row.evaluator or lead, row=row, score=score)
+        if finish:  # a month gone by: the lead signs, freezing the live values and the total
+            services_kpi.evaluation_sign(actor=lead, evaluation=ev)
     return made
 
 
@@ -85,7 +88,10 @@ def _cycle_360(rng, team, supervisor, manager, lead, start, end, *, finish: bool
         ends_on=end, include_lead=True,
         goals="多维度评价服务表现：本人、直接上级、同事、下属（组员评组长）、客户代表与外部讲师。",
     )  # fmt: skip
-    cycle = cycles.evaluators_set(actor=supervisor, cycle=cycle, rows=PLAN_360)
+    plan = [
+        {**p, "sample": 0 if finish else 3} if p["type"] == "subordinate" else p for p in PLAN_360
+    ]
+    cycle = cycles.evaluators_set(actor=supervisor, cycle=cycle, rows=plan)
     cycle = cycles.cycle_advance(actor=supervisor, cycle=cycle)
     cycles.indicator_add(
         actor=supervisor, cycle=cycle, name="服务礼仪与沟通", measure="六类评价人 0–100 评分加权",

@@ -183,8 +183,18 @@ def build_quality_rows(*, now: dt.datetime, seed: int, lines: dict) -> int:
                 )
         if manager is None:
             continue
-        for period in periods[:-1]:
-            summary = services.summary_build(actor=manager, business_line=line, period=period)
+        # the supervisor tabulates and checks each earlier month, the manager signs, publishes
+        # and copies it to finance (ESC-2)
+        checker = (
+            User.objects.filter(business_line=line, role="supervisor", is_active=True)
+            .order_by("id")
+            .first()
+        )
+        for period in periods[:-1] if checker else []:
+            summary = services.summary_build(actor=checker, business_line=line, period=period)
+            summary = services.summary_advance(
+                actor=checker, summary=summary, to=SummaryStatus.CHECKED
+            )
             for step in (SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT):
                 summary = services.summary_advance(actor=manager, summary=summary, to=step)
         services.scheme_create(

@@ -19,7 +19,6 @@ from kefu.quality import (
     selectors_cycle,
     selectors_delphi,
     selectors_kpi,
-    selectors_live,
     services,
 )
 from kefu.quality.models import DeductionRule, PenaltySummary
@@ -180,6 +179,8 @@ def _summary_out(summary, period) -> dict:
         **data,
         "id": summary.pk if summary else None,
         "version": summary.version if summary else None,
+        "checked_by": summary.checked_by.username if summary and summary.checked_by_id else None,
+        "signed_by": summary.signed_by.username if summary and summary.signed_by_id else None,
     }
 
 
@@ -354,20 +355,11 @@ def kpi_scheme_get(request, scheme_id: Id):
     operation_id="kpi_evaluation_get",
 )
 def kpi_evaluation_get(request, evaluation_id: Id):
-    """One KPI evaluation: each evaluator's weight and score, and who has not scored yet."""
+    """One KPI evaluation: each evaluator's weight and score, who has not scored yet, the live
+    indicators (frozen once signed) and the total: measured indicators count with their live
+    score, the evaluators' weighted score stands for the rest."""
     ev = selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation_id)
-    live = [
-        {
-            **{
-                k: i[k]
-                for k in ("indicator", "figure", "unit", "numerator", "denominator", "target")
-            },
-            "value": None if i["value"] is None else float(i["value"]),
-            "score": None if i["score"] is None else float(i["score"]),
-        }
-        for i in selectors_live.live_indicators(request.user, ev)
-    ]
-    return {**selectors_kpi.evaluation_json(ev), "live": live}
+    return selectors_kpi.evaluation_json(ev, viewer=request.user)
 
 
 from kefu.quality import api_kpi  # noqa: E402, F401  (the KPI and work-log writes join this router)

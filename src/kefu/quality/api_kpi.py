@@ -82,6 +82,11 @@ class QualityKpiScoreIn(Schema):
     version: int = Field(description="the evaluation's optimistic-lock version (stale → 409)")
 
 
+class QualityKpiSignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(description="the evaluation's optimistic-lock version (stale → 409)")
+
+
 class QualityWorkTaskOut(Schema):
     id: int
     title: str
@@ -202,7 +207,7 @@ def kpi_evaluation_start(request, payload: QualityKpiEvaluationIn):
     evaluation = services_kpi.evaluation_start(
         actor=request.user, scheme=scheme, person=person, assign=assign
     )
-    return Status(201, selectors_kpi.evaluation_json(evaluation))
+    return Status(201, selectors_kpi.evaluation_json(evaluation, viewer=request.user))
 
 
 @router.post(
@@ -228,7 +233,22 @@ def kpi_evaluation_score(request, evaluation_id: Id, payload: QualityKpiScoreIn)
         actor=request.user, row=row, score=payload.score, version=payload.version
     )
     return selectors_kpi.evaluation_json(
-        selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation.pk)
+        selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation.pk), viewer=request.user
+    )
+
+
+@router.post(
+    "/kpi-evaluations/{evaluation_id}/sign",
+    response=QualityKpiEvaluationOut,
+    operation_id="kpi_evaluation_sign",
+)
+def kpi_evaluation_sign(request, evaluation_id: Id, payload: QualityKpiSignIn):
+    """Sign once every evaluator has scored: the month's live values are frozen with the total
+    they give (not all scored or already signed → 409, the appraisee or an agent → 403)."""
+    evaluation = selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation_id)
+    services_kpi.evaluation_sign(actor=request.user, evaluation=evaluation, version=payload.version)
+    return selectors_kpi.evaluation_json(
+        selectors_kpi.evaluation_get_for(user=request.user, pk=evaluation.pk), viewer=request.user
     )
 
 

@@ -7,6 +7,7 @@ no permission, a stale ``--version``) goes to stderr with exit code 2.
     kefu quality kpi-scheme-edit ID --user supervisor --version N --indicators … [--name …]
     kefu quality kpi-evaluate --user lead --scheme ID --person agent [--assign "peer=agent2"]
     kefu quality kpi-score EVALUATION --user lead --score 90 --version N [--evaluator-type customer]
+    kefu quality kpi-sign EVALUATION --user lead [--version N]
     kefu quality worklog --user agent --content "…" [--plan "任务1;任务2"] [--done 3,4] \\
         [--carry "5=客户未接电话"] [--day YYYY-MM-DD] --json
 """
@@ -56,6 +57,13 @@ def register(gsub) -> None:
     p.add_argument("--evaluator-type", help="whose part (default: the user's own row)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
+
+    p = gsub.add_parser("kpi-sign", help="sign a KPI evaluation: freeze its live values and total")
+    p.add_argument("evaluation")
+    p.add_argument("--user", required=True)
+    p.add_argument("--version")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sign)
 
     p = gsub.add_parser("worklog", help="submit the day's work log and tomorrow's plan (WL-1…3)")
     p.add_argument("--user", required=True, help="the author (username)")
@@ -180,7 +188,7 @@ def _evaluation_out(args, actor, evaluation_id: int) -> int:
     from kefu.quality import selectors_kpi
 
     data = selectors_kpi.evaluation_json(
-        selectors_kpi.evaluation_get_for(user=actor, pk=evaluation_id)
+        selectors_kpi.evaluation_get_for(user=actor, pk=evaluation_id), viewer=actor
     )
     score = "—" if data["score"] is None else f"{data['score']:g}"
     _print(args, data, f"{data['id']}\t{data['person']}\t{score}\t{','.join(data['not_scored'])}")
@@ -226,6 +234,18 @@ def cmd_score(args) -> int:
         raise UsageError(f"{actor.username} has no part to score in evaluation {evaluation.pk}")
     version = None if args.version is None else _int(args.version, "--version")
     services_kpi.evaluation_score(actor=actor, row=row, score=args.score, version=version)
+    return _evaluation_out(args, actor, evaluation.pk)
+
+
+def cmd_sign(args) -> int:
+    from kefu.quality import selectors_kpi, services_kpi
+
+    actor = _user(args.user)
+    evaluation = selectors_kpi.evaluation_get_for(
+        user=actor, pk=_int(args.evaluation, "evaluation")
+    )
+    version = None if args.version is None else _int(args.version, "--version")
+    services_kpi.evaluation_sign(actor=actor, evaluation=evaluation, version=version)
     return _evaluation_out(args, actor, evaluation.pk)
 
 

@@ -89,3 +89,30 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator) * 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def combined_score(
+    indicators: list[tuple[Decimal, Decimal | None]], evaluators: Decimal | None
+) -> Decimal | None:
+    """An evaluation's total (0–100, two decimals) from its scheme's indicators: each
+    ``(weight, live score)``, the live score None for an indicator the platform does not measure
+    (a rating, a target that is not a number, nothing counted this month). A measured indicator
+    counts with its own score; the evaluators' weighted score stands for all the others, in
+    proportion to their weight:
+
+        total = (Σ measured weight × live score + unmeasured weight × evaluators' score) ÷ Σ weight
+
+    so with no indicator measured it is the evaluators' score (KPI-2: 80 × 30 % + 90 × 70 % =
+    87), and with 60 % measured at 50 and 40 % judged 90 it is 30 + 36 = 66. None while the
+    unmeasured part waits for an evaluator."""
+    parts = [(Decimal(str(w)), s) for w, s in indicators]
+    total_weight = sum((w for w, _s in parts), Decimal(0))
+    measured = sum((w * Decimal(str(s)) for w, s in parts if s is not None), Decimal(0))
+    judged = sum((w for w, s in parts if s is None), Decimal(0))
+    if total_weight <= 0:
+        return None if evaluators is None else Decimal(str(evaluators)).quantize(CENT)
+    if judged > 0:
+        if evaluators is None:
+            return None
+        measured += judged * Decimal(str(evaluators))
+    return (measured / total_weight).quantize(CENT, ROUND_HALF_UP)

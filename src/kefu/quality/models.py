@@ -446,13 +446,15 @@ class PenaltyPolicy(models.Model):
 
 class SummaryStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    CHECKED = "checked", _("Checked by the supervisor")
     SIGNED = "signed", _("Signed by company leadership")
     PUBLISHED = "published", _("Published")
     SENT = "sent", _("Copied to finance")
 
 
 class PenaltySummary(VersionedModel):
-    """The month's 月处罚汇总表 of a business line (ESC-2)."""
+    """The month's 月处罚汇总表 of a business line (ESC-2): draft → checked (a supervisor) →
+    signed (company leadership, locked) → published → copied to finance."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine",
@@ -465,6 +467,17 @@ class PenaltySummary(VersionedModel):
         _("status"), max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
     )
     stability_period = models.BooleanField(_("special stability period"), default=False)
+    # the supervisor checks the tabulated draft (the issue's "supervisor signs"), then company
+    # leadership signs it (ESC-2): two people
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed by"),

@@ -68,8 +68,9 @@ class AppraisalCycle(VersionedModel):
     manager_weight = models.DecimalField(
         _("direct manager's weight %"), max_digits=5, decimal_places=2, default=Decimal("70")
     )
-    # PM-2's evaluator types of this cycle: [{"type", "weight", "name"}] (a name for customers
-    # and external experts, whose scores a lead enters); empty: self + direct manager above
+    # PM-2's evaluator types of this cycle: [{"type", "weight", "name", "sample"}] (a name for
+    # customers and external experts, whose scores a lead enters; for subordinates, how many of
+    # the team's agents score the lead, 0 = all); empty: self + direct manager above
     evaluator_plan = models.JSONField(_("evaluators"), default=list, blank=True)
     briefing_on = models.DateField(_("briefing held on"), null=True, blank=True)
     briefing_place = models.CharField(_("place"), max_length=100, blank=True)
@@ -178,7 +179,9 @@ class CycleMember(models.Model):
 
 
 class CycleScore(models.Model):
-    """One evaluator's score of one appraisee (PM-2 type, KPI-2 weight); empty until scored."""
+    """One evaluator's score of one appraisee (PM-2 type, KPI-2 weight); empty until scored.
+    Subordinates are several rows of one type (each agent of the lead's team, or a sample): the
+    type's score is their mean."""
 
     member = models.ForeignKey(
         CycleMember, verbose_name=_("appraisee"), on_delete=models.CASCADE, related_name="scores"
@@ -215,6 +218,16 @@ class CycleScore(models.Model):
         verbose_name_plural = _("evaluation scores")
         ordering = ["member_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "evaluator_type"], name="cycle_score_once")
+            # one row per type, except subordinates: each of the lead's agents files their own
+            models.UniqueConstraint(
+                fields=["member", "evaluator_type"],
+                condition=~models.Q(evaluator_type="subordinate"),
+                name="cycle_score_once",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "evaluator"],
+                condition=models.Q(evaluator_type="subordinate"),
+                name="cycle_subordinate_once",
+            ),
         ]
         indexes = [models.Index(fields=["evaluator", "scored_at"], name="cycle_score_evaluator")]

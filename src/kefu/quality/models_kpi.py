@@ -20,7 +20,18 @@ from kefu.core.models import TimestampedModel, VersionedModel
 from kefu.quality.models import EvaluatorType, KpiScheme
 
 
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("Being scored")
+    SIGNED = "signed", _("Signed")
+
+
 class KpiEvaluation(VersionedModel):
+    """``score`` is the total (live_rules.combined_score): the indicators the platform measures
+    count with the score their live value earns, the evaluators' weighted score
+    (``evaluators_score``) stands for the rest. While the evaluation is being scored the live
+    values are read afresh at each look; signing freezes them (``live_frozen``) with the total,
+    so a later change in the month's data does not move a signed score."""
+
     business_line = models.ForeignKey(
         "accounts.BusinessLine",
         verbose_name=_("business line"),
@@ -41,6 +52,24 @@ class KpiEvaluation(VersionedModel):
     )
     period = models.DateField(_("month"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    evaluators_score = models.DecimalField(
+        _("evaluators' weighted score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    # the live indicators as they stood when signed: [{"indicator", "figure", "weight", "value",
+    # "numerator", "denominator", "target", "unit", "score"}], numbers as strings
+    live_frozen = models.JSONField(_("live values when signed"), default=list, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -99,9 +128,17 @@ class KpiEvaluationScore(models.Model):
         verbose_name_plural = _("KPI evaluator scores")
         ordering = ["evaluation_id", "id"]
         constraints = [
+            # one row per type, except subordinates: each of a lead's agents scores on their own
             models.UniqueConstraint(
-                fields=["evaluation", "evaluator_type"], name="kpi_evaluation_score_once"
-            )
+                fields=["evaluation", "evaluator_type"],
+                condition=~models.Q(evaluator_type="subordinate"),
+                name="kpi_evaluation_score_once",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "evaluator"],
+                condition=models.Q(evaluator_type="subordinate"),
+                name="kpi_subordinate_once",
+            ),
         ]
         indexes = [models.Index(fields=["evaluator", "scored_at"], name="kpi_score_evaluator")]
 

@@ -17,7 +17,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
 QualityCardStatus = code(CardStatus)
 QualitySummaryStatus = code(SummaryStatus)
-QualitySummaryStep = code([SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT])
+QualitySummaryStep = code(
+    [SummaryStatus.CHECKED, SummaryStatus.SIGNED, SummaryStatus.PUBLISHED, SummaryStatus.SENT]
+)
 
 
 class QualityScoreEventOut(Schema):
@@ -87,9 +89,11 @@ class QualityPenaltyRowOut(Schema):
 class QualityPenaltySummaryOut(Schema):
     id: int | None
     period: str
-    status: str
+    status: str = Field(description="none, draft, checked, signed, published or sent")
     stability_period: bool
     version: int | None
+    checked_by: str | None = Field(None, description="the supervisor who checked it")
+    signed_by: str | None = Field(None, description="company leadership who signed it")
     rows: list[QualityPenaltyRowOut]
     total_yuan: float
 
@@ -172,6 +176,10 @@ class QualityCycleMemberOut(Schema):
     score: float | None
     appraisal_class: str
     not_scored: list[QualityNotScoredOut]
+    scored: list[QualityNotScoredOut] = Field(
+        default_factory=list,
+        description="who has scored (never what each gave); subordinates are one row each",
+    )
 
 
 class QualityCycleOut(Schema):
@@ -277,7 +285,11 @@ class QualityKpiLiveOut(Schema):
     numerator: int | None
     denominator: int | None
     target: str
+    weight: float | None = Field(None, description="the indicator's weight %")
     score: float | None = Field(description="what the live value earns against the target")
+    counted: bool = Field(
+        False, description="the live score enters the total (a value and a numeric target)"
+    )
 
 
 class QualityKpiEvaluationOut(Schema):
@@ -286,7 +298,16 @@ class QualityKpiEvaluationOut(Schema):
     period: str
     scheme: int
     scheme_revision: int
-    score: float | None
+    status: str = Field(description="draft (being scored) or signed (live values frozen)")
+    score: float | None = Field(
+        description="the total: measured indicators with their live score, the evaluators' "
+        "score for the rest (a draft: as the live values stand now)"
+    )
+    evaluators_score: float | None = Field(description="Σ evaluator score × weight %")
+    measured_weight: float | None = Field(None, description="indicator weight % measured live")
+    judged_weight: float | None = Field(None, description="indicator weight % the evaluators judge")
+    signed_by: str | None = None
+    signed_at: str | None = None
     version: int
     scores: list[QualityKpiScoreOut]
     not_scored: list[str]

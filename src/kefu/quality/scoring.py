@@ -47,3 +47,18 @@ def ratio_percent(numerator, denominator, places: int = 2) -> Decimal | None:
         return None
     value = Decimal(str(numerator)) * 100 / Decimal(str(denominator))
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def typed_weighted_score(rows: Iterable[tuple]) -> Decimal:
+    """An appraisee's score from ``(evaluator type, score, type weight)`` rows where a type may
+    have several evaluators (PM-2 下级: every agent of the lead's team, or a sample, files their
+    own score): each type's score is the mean of its evaluators', then the types are weighted as
+    in ``present_weighted_score``. Subordinates 60, 80, 100 count as one 80."""
+    by_type: dict[str, list[Decimal]] = {}
+    weight_of: dict[str, Decimal] = {}
+    for kind, score, weight in rows:
+        by_type.setdefault(kind, []).append(Decimal(str(score)))
+        weight_of[kind] = Decimal(str(weight))
+    return present_weighted_score(
+        (sum(scores, ZERO) / len(scores), weight_of[kind]) for kind, scores in by_type.items()
+    )

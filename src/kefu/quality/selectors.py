@@ -110,7 +110,7 @@ def summary_for(*, user, period: dt.date) -> PenaltySummary | None:
         return None
     return (
         PenaltySummary.objects.filter(scope.business_line_q(user), period=period)
-        .select_related("signed_by", "business_line")
+        .select_related("checked_by", "signed_by", "business_line")
         .first()
     )
 

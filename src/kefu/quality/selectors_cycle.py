@@ -130,6 +130,14 @@ def cycle_json(cycle: AppraisalCycle, *, user=None, members: bool = False) -> di
                     for s in m.scores.all()
                     if s.score is None
                 ],
+                "scored": [
+                    {
+                        "evaluator": s.evaluator.username if s.evaluator else s.evaluator_name,
+                        "evaluator_type": s.evaluator_type,
+                    }
+                    for s in m.scores.all()
+                    if s.score is not None
+                ],
             }
             for m in rows
         ]

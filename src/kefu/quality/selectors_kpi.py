@@ -38,7 +38,7 @@ def evaluations_for(*, user):
     return (
         KpiEvaluation.objects.filter(mine)
         .distinct()
-        .select_related("person", "scheme")
+        .select_related("person", "scheme", "signed_by")
         .order_by("-period", "-id")
     )
 
@@ -58,33 +58,69 @@ def score_rows(evaluation: KpiEvaluation):
     )
 
 
-def evaluation_json(ev: KpiEvaluation) -> dict:
+def _num(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def live_json(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            **{
+                k: r[k]
+                for k in ("indicator", "figure", "unit", "numerator", "denominator", "target")
+            },
+            "weight": _num(r["weight"]),
+            "value": _num(r["value"]),
+            "score": _num(r["score"]),
+            "counted": r["score"] is not None,
+        }
+        for r in rows
+    ]
+
+
+def evaluation_json(ev: KpiEvaluation, viewer=None) -> dict:
     """One KPI evaluation for the API and CLI: each evaluator's weight and score, who has not
-    scored yet."""
+    scored yet, the evaluators' weighted score and the total. With ``viewer``, also the live
+    indicators (frozen once signed) and, while it is being scored, the total they give now."""
+    from kefu.quality import selectors_live
+
     rows = list(score_rows(ev))
 
     def who(r) -> str:
         return r.evaluator.username if r.evaluator_id else r.evaluator_name
 
-    return {
+    out = {
         "id": ev.pk,
         "person": ev.person.username,
         "period": months.label(ev.period),
         "scheme": ev.scheme_id,
         "scheme_revision": ev.scheme.revision,
-        "score": float(ev.score) if ev.score is not None else None,
+        "status": ev.status,
+        "score": _num(ev.score),
+        "evaluators_score": _num(ev.evaluators_score),
+        "signed_by": ev.signed_by.username if ev.signed_by_id else None,
+        "signed_at": ev.signed_at.isoformat() if ev.signed_at else None,
         "version": ev.version,
         "scores": [
             {
                 "evaluator_type": r.evaluator_type,
                 "evaluator": who(r),
                 "weight": float(r.weight),
-                "score": float(r.score) if r.score is not None else None,
+                "score": _num(r.score),
             }
             for r in rows
         ],
         "not_scored": [who(r) for r in rows if r.score is None],
     }
+    if viewer is not None:
+        now = selectors_live.standing(viewer, ev)
+        out.update(
+            score=_num(now["score"]),
+            measured_weight=float(now["measured_weight"]),
+            judged_weight=float(now["judged_weight"]),
+            live=live_json(now["live"]),
+        )
+    return out
 
 
 def score_row_get_for(*, user, pk: int) -> KpiEvaluationScore:

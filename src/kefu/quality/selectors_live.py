@@ -159,3 +159,57 @@ def live_indicators(viewer, evaluation: KpiEvaluation) -> list[dict]:
             }
         )
     return out
+
+
+_NUMBERS = ("weight", "value", "score")
+
+
+def has_live(scheme) -> bool:
+    """Whether any indicator of the scheme version is one the platform measures (no query when
+    the indicators are prefetched)."""
+    return any(live_rules.figure_of(i.name) for i in scheme.indicators.all())
+
+
+def freeze(live: list[dict]) -> list[dict]:
+    """The live rows as stored in ``live_frozen`` when the evaluation is signed (JSON)."""
+    return [
+        {**row, **{k: None if row[k] is None else str(row[k]) for k in _NUMBERS}} for row in live
+    ]
+
+
+def thaw(frozen: list[dict]) -> list[dict]:
+    return [
+        {**row, **{k: None if row.get(k) is None else Decimal(row[k]) for k in _NUMBERS}}
+        for row in frozen
+    ]
+
+
+def total_of(evaluation: KpiEvaluation, live: list[dict], evaluators_score) -> dict:
+    """The evaluation's total from its live rows and the evaluators' weighted score
+    (live_rules.combined_score), with the weight measured live and the weight the evaluators
+    judge (a live indicator with nothing counted or no numeric target is judged)."""
+    weights = sum((i.weight for i in evaluation.scheme.indicators.all()), Decimal(0))
+    measured = sum((r["weight"] for r in live if r["score"] is not None), Decimal(0))
+    parts = [(r["weight"], r["score"]) for r in live if r["score"] is not None]
+    if weights - measured > 0:
+        parts.append((weights - measured, None))
+    return {
+        "score": live_rules.combined_score(parts, evaluators_score),
+        "measured_weight": measured,
+        "judged_weight": weights - measured,
+    }
+
+
+def standing(viewer, evaluation: KpiEvaluation) -> dict:
+    """What the evaluation's page and API show: a signed evaluation's frozen live rows and total;
+    while it is being scored, the live values read now and the total they would give."""
+    if evaluation.status == "signed":
+        live = thaw(evaluation.live_frozen)
+        out = total_of(evaluation, live, evaluation.evaluators_score)
+        out["score"] = evaluation.score
+    else:
+        live = live_indicators(viewer, evaluation)
+        out = total_of(evaluation, live, evaluation.evaluators_score)
+    for row in live:
+        row["counted"] = row["score"] is not None
+    return {**out, "live": live, "evaluators_score": evaluation.evaluators_score}

@@ -605,6 +605,19 @@ def _leadership(actor, business_line) -> bool:
     return scope.at_least(actor, scope.MANAGER) and actor.business_line_id == business_line.pk
 
 
+def may_check(actor, business_line) -> bool:
+    """A supervisor (or above) of the line tabulates and checks the month's summary."""
+    if scope.is_admin(actor):
+        return True
+    return scope.at_least(actor, scope.SUPERVISOR) and actor.business_line_id == business_line.pk
+
+
+def may_take_step(actor, summary: PenaltySummary, to: str) -> bool:
+    if to == SummaryStatus.CHECKED:
+        return may_check(actor, summary.business_line)
+    return _leadership(actor, summary.business_line)
+
+
 def policy_for(business_line) -> PenaltyPolicy:
     policy = PenaltyPolicy.objects.filter(business_line=business_line).first()
     return policy or PenaltyPolicy(business_line=business_line)
@@ -626,6 +639,13 @@ def summary_build(
     summary, _created = PenaltySummary.objects.select_for_update().get_or_create(
         business_line=business_line, period=period
     )
+    if summary.status == SummaryStatus.CHECKED:
+        raise Conflict(
+            _(
+                "This summary is checked and awaits company leadership's signature; it no longer changes."
+            ),
+            code="summary_checked",
+        )
     if summary.status != SummaryStatus.DRAFT:
         raise Conflict(
             _("This summary is signed and locked; it no longer changes."), code="summary_signed"
@@ -653,15 +673,19 @@ def summary_build(
 
 @transaction.atomic
 def summary_advance(*, actor, summary: PenaltySummary, to: str, version: int | None = None):
-    """draft → signed (company leadership: a manager) → published → copied to finance."""
+    """draft → checked (a supervisor of the line) → signed (company leadership: a manager,
+    not the one who checked it) → published → copied to finance."""
     steps = {
-        SummaryStatus.SIGNED: (SummaryStatus.DRAFT, "signed_at", "quality.summary_sign"),
+        SummaryStatus.CHECKED: (SummaryStatus.DRAFT, "checked_at", "quality.summary_check"),
+        SummaryStatus.SIGNED: (SummaryStatus.CHECKED, "signed_at", "quality.summary_sign"),
         SummaryStatus.PUBLISHED: (SummaryStatus.SIGNED, "published_at", "quality.summary_publish"),
         SummaryStatus.SENT: (SummaryStatus.PUBLISHED, "sent_at", "quality.summary_send"),
     }
     if to not in steps:
         raise Invalid(_("Some fields are not valid."), fields={"status": _("Choose a step.")})
-    if not _leadership(actor, summary.business_line):
+    if not may_take_step(actor, summary, to):
+        if to == SummaryStatus.CHECKED:
+            raise PermissionDenied(_("Only a supervisor or manager of the line checks it."))
         raise PermissionDenied(_("Only company leadership (a manager) signs and publishes."))
     summary = PenaltySummary.objects.select_for_update().get(pk=summary.pk)
     if version is not None and version != summary.version:
@@ -673,9 +697,17 @@ def summary_advance(*, actor, summary: PenaltySummary, to: str, version: int | N
             % {"now": SummaryStatus(summary.status).label, "to": SummaryStatus(to).label},
             code="invalid_transition",
         )
+    if to == SummaryStatus.SIGNED and summary.checked_by_id == actor.pk:
+        raise Conflict(
+            _("You checked this summary; another member of company leadership signs it."),
+            code="same_person",
+        )
     summary.status = to
     setattr(summary, stamp, timezone.now())
     fields = ["status", stamp, "version", "updated_at"]
+    if to == SummaryStatus.CHECKED:
+        summary.checked_by = actor
+        fields.append("checked_by")
     if to == SummaryStatus.SIGNED:
         summary.signed_by = actor
         fields.append("signed_by")

@@ -11,6 +11,7 @@ interview; only the line's manager (company leadership) applies the results and 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.db import transaction
@@ -290,8 +291,9 @@ def evaluators_set(
     """PM-2's evaluator types of the cycle, before the evaluation starts: each type once, the
     weights adding up to exactly 100 %; customers served and external experts by a name (a lead
     enters their score); peers are the appraisee's team-mates (each agent scores the next one);
-    subordinates score the team lead, so that type needs a cycle whose appraisees include the
-    lead (agents have no subordinates)."""
+    subordinates score the team lead — every agent of the team, or a sample of ``sample`` of
+    them (0: all), each filing their own score — so that type needs a cycle whose appraisees
+    include the lead (agents have no subordinates)."""
     if not may_drive(actor, cycle.team):
         raise PermissionDenied(_("Only a supervisor or manager can run an appraisal cycle."))
     cycle = _locked(cycle, version)
@@ -317,7 +319,15 @@ def evaluators_set(
         name = ""
         if kind in NAMED_TYPES:
             name = _text(f"name_{kind}", row.get("name", ""), size=100)
-        plan.append({"type": kind, "weight": str(weight), "name": name})
+        entry = {"type": kind, "weight": str(weight), "name": name}
+        if kind == EvaluatorType.SUBORDINATE:
+            sample = _sample(row.get("sample"))
+            if sample is None:
+                errors["sample_subordinate"] = _(
+                    "How many agents score the lead: a whole number from 0 (all) to %(n)d."
+                ) % {"n": MAX_SAMPLE}
+            entry["sample"] = sample or 0
+        plan.append(entry)
     total = sum((Decimal(p["weight"]) for p in plan), Decimal(0))
     if total != 100:
         errors["evaluators"] = _("Weights add up to %(n)s %%.") % {"n": f"{total:g}"}
@@ -337,9 +347,39 @@ def evaluators_set(
         actor=actor,
         action="quality.cycle_evaluators",
         obj=cycle,
-        changes={"evaluators": [f"{p['type']} {p['weight']}%" for p in plan]},
+        changes={
+            "evaluators": [
+                f"{p['type']} {p['weight']}%" + (f" sample {p['sample']}" if "sample" in p else "")
+                for p in plan
+            ]
+        },
     )
     return cycle
+
+
+MAX_SAMPLE = 200
+
+
+def _sample(value) -> int | None:
+    """The subordinates' sample size as posted: blank → 0 (all the team's agents)."""
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 0 <= number <= MAX_SAMPLE else None
+
+
+def subordinates_of(cycle: AppraisalCycle, agents: list) -> list:
+    """The agents who score the team lead: all of them, or a sample of the plan's size drawn
+    with the cycle's id as the seed (the same agents whenever it is drawn)."""
+    part = next((p for p in evaluator_plan(cycle) if p["type"] == EvaluatorType.SUBORDINATE), None)
+    size = int((part or {}).get("sample") or 0)
+    if not size or size >= len(agents):
+        return list(agents)
+    picked = random.Random(cycle.pk).sample(range(len(agents)), size)  # nosec B311: a draw, not a secret
+    return [agents[i] for i in sorted(picked)]
 
 
 def _lead_member(cycle: AppraisalCycle) -> CycleMember | None:
@@ -374,9 +414,15 @@ def _start_evaluation(cycle: AppraisalCycle) -> None:
                     continue
                 row.evaluator_id = agents[(agents.index(member) + 1) % len(agents)].user_id
             elif kind == EvaluatorType.SUBORDINATE:
-                if not is_lead or not agents:
+                if not is_lead:
                     continue
-                row.evaluator_id = agents[cycle.pk % len(agents)].user_id
+                rows += [
+                    CycleScore(
+                        member=member, evaluator_type=kind, weight=weight, evaluator_id=a.user_id
+                    )
+                    for a in subordinates_of(cycle, agents)
+                ]
+                continue
             else:
                 row.evaluator_name = part.get("name") or str(EvaluatorType(kind).label)
             rows.append(row)
@@ -397,8 +443,8 @@ def may_enter(actor, row: CycleScore) -> bool:
 def _finish_evaluation(cycle: AppraisalCycle) -> None:
     members = list(cycle.members.prefetch_related("scores"))
     for member in members:
-        parts = [(s.score, s.weight) for s in member.scores.all()]
-        member.score = scoring.present_weighted_score(parts).quantize(Decimal("0.01"))
+        parts = [(s.evaluator_type, s.score, s.weight) for s in member.scores.all()]
+        member.score = scoring.typed_weighted_score(parts).quantize(Decimal("0.01"))
         member.appraisal_class = rules.suggested_class(member.score) or ""
     CycleMember.objects.bulk_update(members, ["score", "appraisal_class"])
 

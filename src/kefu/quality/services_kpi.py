@@ -5,8 +5,12 @@ version is a 409.
 * Editing a scheme no evaluation uses changes it in place; editing one in use makes the next
   version (the evaluations keep the version they were scored with). Indicator and evaluator
   weights add up to exactly 100 % or nothing is saved.
-* An evaluation has one row per evaluator type of its scheme version; its score is
+* An evaluation has one row per evaluator type of its scheme version; the evaluators' score is
   Σ score × weight % once everyone has scored (KPI-2: self 80 × 30 % + manager 90 × 70 % = 87).
+  Its total counts each indicator the platform measures with the score of its live value and
+  the evaluators' score for the rest (live_rules.combined_score); signing freezes the live values
+  and the total (``evaluation_sign``). A scheme with nothing measured live has the evaluators'
+  score as its total at once.
 * A work log's tasks planned for the day and not done are carried over (cause required, WL-2):
   each publishes ``worklog.task_carried_over``, which costs the line's carried-over rule once
   (``handlers.on_task_carried_over``, one fact one penalty).
@@ -21,13 +25,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kefu.accounts.models import User
 from kefu.core import audit, events, scope
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
-from kefu.quality import months, scoring
+from kefu.quality import months, scoring, selectors_live
 from kefu.quality.models import EvaluatorType, KpiEvaluator, KpiIndicator, KpiScheme
 from kefu.quality.models_kpi import (
+    EvaluationStatus,
     KpiEvaluation,
     KpiEvaluationScore,
     TaskStatus,
@@ -164,13 +170,24 @@ def _team_lead(person: User) -> User | None:
     )
 
 
+def _subordinates(person: User) -> list[User]:
+    """A team lead's agents (PM-2 下级); nobody for anyone else."""
+    if person.role != scope.LEAD or person.team_id is None:
+        return []
+    return list(
+        User.objects.filter(team_id=person.team_id, role=scope.AGENT, is_active=True).order_by("id")
+    )
+
+
 @transaction.atomic
 def evaluation_start(
     *, actor, scheme: KpiScheme, person: User, assign: dict | None = None
 ) -> KpiEvaluation:
     """Open the month's evaluation of ``person`` against the scheme's current version: one row
     per evaluator type. ``assign`` maps a type to a user (peers, subordinates; the direct manager
-    defaults to the team lead) or, for customers and external experts, to a name."""
+    defaults to the team lead) or, for customers and external experts, to a name. Without a
+    subordinate named, a team lead's subordinates are all the agents of their team, one row each
+    (the type's score is their mean)."""
     if not may_record(actor, person):
         raise PermissionDenied(_("You may not evaluate this person."))
     if scheme.business_line_id != person.business_line_id:
@@ -187,6 +204,19 @@ def evaluation_start(
         row = KpiEvaluationScore(evaluator_type=kind, weight=ev.weight)
         if kind == EvaluatorType.SELF:
             row.evaluator = person
+        elif kind == EvaluatorType.SUBORDINATE and not isinstance(given, User):
+            # a lead's subordinates: every active agent of their team, each on their own row
+            agents = _subordinates(person)
+            if not agents:
+                raise Invalid(
+                    _("Some fields are not valid."),
+                    fields={kind: _("Choose a subordinate: the appraisee leads no agents.")},
+                )
+            rows += [
+                KpiEvaluationScore(evaluator_type=kind, weight=ev.weight, evaluator=a)
+                for a in agents
+            ]
+            continue
         elif kind in PEOPLE_TYPES:
             user = given if isinstance(given, User) else None
             if user is None and kind == EvaluatorType.MANAGER:
@@ -264,11 +294,17 @@ def evaluation_score(
     row.score = _decimal("score", score, low=Decimal(0), high=Decimal(100))
     row.entered_by, row.scored_at = actor, timezone.now()
     row.save(update_fields=["score", "entered_by", "scored_at"])
-    parts = list(evaluation.scores.values_list("score", "weight"))
+    parts = list(evaluation.scores.values_list("evaluator_type", "score", "weight"))
     fields = ["version", "updated_at"]
-    if all(s is not None for s, _w in parts):
-        evaluation.score = scoring.evaluator_score(parts).quantize(Decimal("0.01"))
-        fields.append("score")
+    if all(s is not None for _k, s, _w in parts):
+        # several subordinates count as one: their mean, at the type's weight
+        total = scoring.typed_weighted_score(parts)
+        evaluation.evaluators_score = total.quantize(Decimal("0.01"))
+        fields.append("evaluators_score")
+        if not selectors_live.has_live(evaluation.scheme):
+            # nothing measured live: the total is the evaluators' and no later data moves it
+            evaluation.score = evaluation.evaluators_score
+            fields.append("score")
     evaluation.version += 1
     evaluation.save(update_fields=fields)
     audit.record(
@@ -278,6 +314,71 @@ def evaluation_score(
         changes={
             "evaluator": row.evaluator_type,
             "score": str(row.score),
+            "evaluators": str(evaluation.evaluators_score),
+            "total": str(evaluation.score),
+        },
+    )
+    return evaluation
+
+
+def may_sign(actor, evaluation: KpiEvaluation) -> bool:
+    """A lead of the appraisee's team, a supervisor of their department or the line's manager;
+    never the appraisee."""
+    return may_record(actor, evaluation.person)
+
+
+@transaction.atomic
+def evaluation_sign(*, actor, evaluation: KpiEvaluation, version: int | None = None):
+    """Sign the evaluation once every evaluator has scored: the live values of the month are
+    read now and frozen into it with the total they give (live_rules.combined_score), so a
+    later change of the month's tickets, callbacks or surveys does not move a signed score."""
+    evaluation = (
+        KpiEvaluation.objects.select_for_update()
+        .select_related("person", "scheme")
+        .get(pk=evaluation.pk)
+    )
+    if not may_sign(actor, evaluation):
+        raise PermissionDenied(_("Only the appraisee's lead, supervisor or manager signs."))
+    if version is not None and int(version) != evaluation.version:
+        raise StaleWrite()
+    if evaluation.status == EvaluationStatus.SIGNED:
+        raise Conflict(_("This evaluation is already signed."), code="signed")
+    left = evaluation.scores.filter(score__isnull=True).count()
+    if left or evaluation.evaluators_score is None:
+        raise Conflict(
+            ngettext(
+                "%(n)d evaluator has not scored yet.", "%(n)d evaluators have not scored yet.", left
+            )
+            % {"n": left},
+            code="not_scored",
+        )
+    live = selectors_live.live_indicators(actor, evaluation)
+    total = selectors_live.total_of(evaluation, live, evaluation.evaluators_score)
+    evaluation.live_frozen = selectors_live.freeze(live)
+    evaluation.score = total["score"]
+    evaluation.status = EvaluationStatus.SIGNED
+    evaluation.signed_by, evaluation.signed_at = actor, timezone.now()
+    evaluation.version += 1
+    evaluation.save(
+        update_fields=[
+            "live_frozen",
+            "score",
+            "status",
+            "signed_by",
+            "signed_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="quality.evaluation_sign",
+        obj=evaluation,
+        business_line_id=evaluation.business_line_id,
+        changes={
+            "live": {r["indicator"]: str(r["value"]) for r in live},
+            "evaluators": str(evaluation.evaluators_score),
+            "measured_weight": str(total["measured_weight"]),
             "total": str(evaluation.score),
         },
     )

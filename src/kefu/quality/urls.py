@@ -26,6 +26,7 @@ urlpatterns = [
     path("kpi/evaluations/", views_kpi.evaluations, name="kpi_evaluations"),
     path("kpi/evaluations/<int:pk>/", views_kpi.evaluation, name="kpi_evaluation"),
     path("kpi/scores/<int:pk>/", views_kpi.evaluation_score, name="kpi_evaluation_score"),
+    path("kpi/evaluations/<int:pk>/sign/", views_kpi.evaluation_sign, name="kpi_evaluation_sign"),
     path("worklogs/", views_kpi.worklogs, name="worklogs"),
     path("cycles/", views_cycle.cycles, name="cycles"),
     path("cycles/new/", views_cycle.cycle_create, name="cycle_create"),

@@ -270,12 +270,20 @@ def penalties(request):
             request.user.business_line, period, services.policy_for(request.user.business_line)
         )
     rows = list(summary.rows.all()) if summary else []
-    leadership = scope.is_admin(request.user) or scope.at_least(request.user, scope.MANAGER)
     next_step = {
-        SummaryStatus.DRAFT: (SummaryStatus.SIGNED, _("Sign (company leadership)")),
+        SummaryStatus.DRAFT: (SummaryStatus.CHECKED, _("Check (supervisor)")),
+        SummaryStatus.CHECKED: (SummaryStatus.SIGNED, _("Sign (company leadership)")),
         SummaryStatus.SIGNED: (SummaryStatus.PUBLISHED, _("Publish")),
         SummaryStatus.PUBLISHED: (SummaryStatus.SENT, _("Copy to finance")),
     }.get(summary.status if summary else None)
+    may_step = bool(next_step) and services.may_take_step(request.user, summary, next_step[0])
+    # the one who checked it does not sign it too: the signature waits for another manager
+    if (
+        next_step
+        and next_step[0] == SummaryStatus.SIGNED
+        and summary.checked_by_id == request.user.pk
+    ):
+        may_step = False
     context = {
         **_months_around(period),
         "summary": summary,
@@ -285,9 +293,10 @@ def penalties(request):
         "repeat_total": sum(r.repeat for r in rows),
         "malignant_total": sum(r.malignant for r in rows),
         "may_build": summary is None or summary.status == SummaryStatus.DRAFT,
-        "next_step": next_step if leadership else None,
-        # a supervisor tabulates and exports; the next step waits for company leadership (ESC-2)
-        "awaits_leadership": next_step[1] if next_step and not leadership else None,
+        "next_step": next_step if may_step else None,
+        # a supervisor tabulates, checks and exports; the signature and what follows wait for
+        # company leadership (ESC-2)
+        "awaits_leadership": next_step[1] if next_step and not may_step else None,
         "policy": services.policy_for(request.user.business_line)
         if request.user.business_line_id
         else None,

@@ -81,8 +81,29 @@ def cycle(request, pk: int):
         s.who = (
             (s.evaluator.display_name or s.evaluator.username) if s.evaluator else s.evaluator_name
         )
+    # the team lead's subordinates, each filing their own score: who has and who has not (never
+    # what each gave: the lead reads this page)
+    subordinates = [
+        {
+            "lead": m.user,
+            "rows": [
+                {
+                    "who": r.evaluator.display_name or r.evaluator.username,
+                    "done": r.score is not None,
+                }
+                for r in m.scores.all()
+                if r.evaluator_type == EvaluatorType.SUBORDINATE and r.evaluator_id
+            ],
+        }
+        for m in members
+        if selectors_cycle.sees_everyone(request.user, item)
+        and any(r.evaluator_type == EvaluatorType.SUBORDINATE for r in m.scores.all())
+    ]
+    for block in subordinates:
+        block["done"] = sum(1 for r in block["rows"] if r["done"])
     stages = [(code, label, i) for i, (code, label) in enumerate(CycleStage.choices)]
     context = {
+        "subordinates": subordinates,
         "cycle": item,
         "stages": stages,
         "stage_index": rules.STAGES.index(item.stage),
@@ -113,6 +134,7 @@ def _plan_rows(item) -> list[dict]:
             "weight": plan.get(kind, {}).get("weight", "0"),
             "name": plan.get(kind, {}).get("name", ""),
             "named": kind in services_cycle.NAMED_TYPES,
+            "sample": plan.get(kind, {}).get("sample", 0),
             "used": kind in plan and Decimal(plan[kind]["weight"]) > 0,
         }
         for kind, label in EvaluatorType.choices
@@ -265,6 +287,7 @@ def cycle_evaluators(request, pk: int):
             "type": kind,
             "weight": request.POST.get(f"weight_{kind}") or "0",
             "name": request.POST.get(f"name_{kind}", ""),
+            "sample": request.POST.get(f"sample_{kind}", ""),
         }
         for kind in EvaluatorType.values
     ]

@@ -333,15 +333,36 @@ def evaluation(request, pk: int):
     for row in rows:
         row.evaluation = ev
         row.may = row.score is None and services_kpi.may_score(request.user, row)
+    now = selectors_live.standing(request.user, ev)
+    missing = [r for r in rows if r.score is None]
     context = {
         "ev": ev,
         "rows": rows,
-        "missing": [r for r in rows if r.score is None],
+        "missing": missing,
         "scheme": ev.scheme,
         "superseded": not ev.scheme.is_current,
-        "live": selectors_live.live_indicators(request.user, ev),
+        "live": now["live"],
+        "now": now,
+        "may_sign": ev.status == "draft"
+        and not missing
+        and services_kpi.may_sign(request.user, ev),
     }
     return render(request, "quality/kpi_evaluation.html", context)
+
+
+@login_required
+@require_POST
+def evaluation_sign(request, pk: int):
+    ev = selectors_kpi.evaluation_get_for(user=request.user, pk=pk)
+    try:
+        services_kpi.evaluation_sign(
+            actor=request.user, evaluation=ev, version=request.POST.get("version") or None
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Evaluation signed: the live values and the total are frozen."))
+    return redirect("quality:kpi_evaluation", pk=pk)
 
 
 @login_required
