@@ -232,3 +232,71 @@ def test_an_agent_filters_only_within_their_scope(org, agent, api_as, web_as):
     assert page.status_code == 200 and "快递破损" in html and "发票抬头" not in html
     assert 'name="q" value="王芳"' in html
     assert web_as(agent).get(REGISTERS, {"team": "x"}).status_code == 400
+
+
+def test_the_register_search_finds_a_ticket_number_a_phones_last_digits_and_chinese_words(
+    org, agent, api_as, web_as
+):
+    """What an agent types into the registers' search: the words of a note without spaces, a
+    ticket number (or its last digits), a phone's last 4 digits (never hidden middle digits), a
+    whole phone as an audited reveal, a tracking number of digits even for a masked role."""
+    from kefu.core.models import AuditEvent
+
+    wang = Customer.objects.create(business_line=org.shop, name="王芳", phone="13900139000")
+    li = Customer.objects.create(business_line=org.shop, name="李雷", phone="13611112222")
+    rows = {}
+    for customer, title in ((wang, "空调一直漏水"), (li, "发票抬头写错")):
+        ticket = tickets.ticket_create(
+            actor=agent, title=title, type="complaint", channel="web", customer=customer
+        )
+        common = {
+            "business_line": org.shop,
+            "department": org.aftersales1.department,
+            "team": org.aftersales1,
+            "customer": customer,
+            "ticket": ticket,
+        }
+        CallRecord.objects.create(
+            **common,
+            direction="out",
+            result="answered",
+            started_at="2026-11-20T10:00+08:00",
+            notes=title,
+        )
+        LetterRecord.objects.create(
+            **common,
+            direction="out",
+            kind="reply",
+            channel="post",
+            sent_on="2026-11-20",
+            subject="处理结果",
+            tracking_number="773012345678" if customer is li else "",
+        )
+        rows[customer.name] = ticket
+    api = api_as(agent)
+
+    def found(path, q):
+        response = api.get(f"/api/v1/followups/{path}", {"q": q})
+        assert response.status_code == 200, (q, response.content)
+        return [row["customer_name"] for row in response.json()["items"]]
+
+    # Chinese words as typed, without spaces: cut into words like the ticket search
+    assert found("calls", "空调漏水") == ["王芳"]
+    assert found("calls", "王芳 漏水") == ["王芳"] and found("calls", "李雷 漏水") == []
+    # the ticket number, with or without its T, or its last digits
+    number = rows["李雷"].number
+    assert found("letters", number) == ["李雷"] == found("calls", number.lower())
+    assert found("calls", number[1:]) == ["李雷"] == found("letters", number[-7:])
+    # the phone's last 4 digits find the customer; digits the mask hides do not
+    assert found("calls", "2222") == ["李雷"]
+    assert found("calls", "0013") == []  # 139****9000: the middle digits stay hidden
+    assert AuditEvent.objects.filter(action="customer.reveal").count() == 0
+    # a whole phone is a reveal: audited once although the page searches both registers
+    page = web_as(agent).get(REGISTERS, {"q": "139 0013 9000"})
+    assert page.status_code == 200 and "空调一直漏水" in page.content.decode()
+    assert AuditEvent.objects.filter(action="customer.reveal", actor=agent).count() == 1
+    # a role that sees phones masked may still look up a tracking number made of digits
+    agent.contact_access = "masked"
+    agent.save(update_fields=["contact_access"])
+    assert found("letters", "773012345678") == ["李雷"]
+    assert found("calls", "13900139000") == []  # never in the phones for that role

@@ -160,3 +160,32 @@ def test_empty_or_broken_input_is_refused_or_kept_never_a_crash(mailbox):
         services.ingest(b"   ", mailbox=mailbox)
     result = services.ingest(b"\xff\xfe garbage \x00 without headers", mailbox=mailbox)
     assert result.created  # kept: an agent reads it, the original is the evidence
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8ffff3f0005fe02fea7d6a4480000000049454e44ae426082"
+)
+
+
+def test_ch1_an_inline_screenshot_without_a_file_name_is_attached(mailbox):
+    """A screenshot pasted into the mail (multipart/related, cid:, no file name — Foxmail, QQ
+    Mail) was refused as a file of no known type; it is attached as the image it is."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "客户 <kehu@example.cn>"
+    msg["To"] = "service@shop.example"
+    msg["Subject"] = "商品破损截图"
+    msg["Message-ID"] = "<inline-1@example.cn>"
+    msg.set_content("请看截图：破损在左上角。", charset="utf-8")
+    msg.add_alternative(
+        '<p>请看截图：<img src="cid:shot1"> 破损在左上角。</p>', subtype="html", charset="utf-8"
+    )
+    msg.get_payload()[1].add_related(PNG, "image", "png", cid="<shot1>")
+    result = services.ingest(msg.as_bytes(), mailbox=mailbox)
+    (listed,) = InboundMail.objects.get().attachments
+    assert listed["status"] == "attached" and listed["name"] == "image-1.png"
+    (attached,) = Attachment.objects.filter(ticket__number=result.ticket)
+    assert attached.name == "image-1.png"
+    assert "cid:" not in InboundMail.objects.get().body

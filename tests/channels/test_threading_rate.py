@@ -1,8 +1,10 @@
 """Threading ≥ 99.5 % over a corpus of Chinese mail shapes (issue 17): 40 customers write in
 (Outlook, Foxmail, QQ Mail, Gmail), an agent answers each through the real outbound path, and the
 customers answer back the way their client does: In-Reply-To and References (Outlook, Gmail),
-References only (Foxmail), no headers but the subject with the ticket token (QQ Mail), a
-forwarded thread with a broken In-Reply-To but the token. Each answer must join its ticket."""
+References only (Foxmail), In-Reply-To only (Apple Mail), no headers but the subject with the
+ticket token (QQ Mail; Outlook through Exchange, which keeps only Thread-Index and writes
+"答复:"), a forwarded thread with a broken In-Reply-To but the token. Each answer must join its
+ticket; measured 80 of 80 (100 %)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from kefu.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
-CLIENTS = ("outlook", "foxmail", "qq", "gmail", "broken")
+CLIENTS = ("outlook", "foxmail", "qq", "gmail", "broken", "exchange", "apple")
 CHARSETS = ("gb18030", "utf-8", "big5", "gb2312")
 TOPICS = ("发票开错", "快递丢件", "退货地址", "商品破损", "尺码不对")
 
@@ -42,6 +44,13 @@ def _answer(n: int, client: str, subject: str, sent_id: str, original_id: str) -
     msg["Message-ID"] = f"<answer-{n}-{client}@example.cn>"
     if client == "qq":
         msg["Subject"] = f"回复：{subject}"
+    elif client == "exchange":  # Outlook through Exchange: Thread-Index only, no RFC headers
+        msg["Subject"] = f"答复: {subject}"
+        msg["Thread-Index"] = "AdtCoY4fLDCqXYSQ"
+        msg["Thread-Topic"] = subject
+    elif client == "apple":
+        msg["Subject"] = f"Re: {subject}"
+        msg["In-Reply-To"] = f"<{sent_id}>"
     elif client == "broken":
         msg["Subject"] = f"转发：{subject}"
         msg["In-Reply-To"] = "<lost-by-a-gateway@example.cn>"
@@ -74,7 +83,7 @@ def test_threading_rate_is_at_least_99_5_percent(
     assert len(mail.outbox) == 40
     right = total = 0
     for n, sent in enumerate(mail.outbox):
-        for client in (CLIENTS[n % 5], CLIENTS[(n + 2) % 5]):
+        for client in (CLIENTS[n % 7], CLIENTS[(n + 3) % 7]):
             raw = _answer(
                 n,
                 client,

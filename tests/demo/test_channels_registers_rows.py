@@ -46,7 +46,11 @@ def test_demo_registers_and_feed_rows(org, agent, wy_agent):
     build_channels_registers_rows([org.shop, org.property], seed=1)
     assert CallRecord.objects.count() == 4  # a second run finds them registered
     letters = LetterRecord.objects.filter(ticket=mail)
-    assert {(x.direction, x.kind) for x in letters} == {("in", "customer"), ("out", "reply")}
+    assert {(x.direction, x.kind) for x in letters} == {
+        ("in", "customer"),
+        ("out", "notice"),  # the acknowledgement with the number (CH-4)
+        ("out", "reply"),
+    }
     feed = PlatformComplaint.objects.order_by("complained_at")
     assert feed.count() == counts["platform_complaints"] == 3
     assert all(c.station_id == org.wy_front.pk and c.notified == [head.pk] for c in feed)

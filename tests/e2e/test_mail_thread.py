@@ -1,5 +1,6 @@
 """An e-mail conversation in a real browser (issue 17 "Must show"): a customer's GBK mail opens a
-ticket; the agent reads it on the ticket's mail page and replies in the reply box; the reply is
+ticket; the customer gets the line's acknowledgement with the number; the agent reads the mail on the
+ticket's mail page and replies in the reply box; the reply is
 caught by a real SMTP server (aiosmtpd); the customer answers that captured mail and the answer
 joins the same ticket, where the agent reads it."""
 
@@ -55,9 +56,16 @@ def test_a_customer_mail_is_answered_in_the_browser_and_the_answer_threads_back(
         address="service@shop.example",
         intake_user=agent.pk,
     )
-    raw = FIXTURE.read_bytes().replace(b"{CUSTOMER}", b"lixiaoming@example.com")
+    from channels.mailkit import fresh
+
+    raw = fresh(FIXTURE.read_bytes().replace(b"{CUSTOMER}", b"lixiaoming@example.com"))
     first = services.ingest(raw, mailbox=mailbox)
     ticket = Ticket.objects.get(number=first.ticket)
+    # the line's acknowledgement (CH-4) went out at once, with the number, marked as a robot's
+    (ack,) = catcher
+    acked = email.message_from_bytes(ack.content)
+    assert acked["Auto-Submitted"] == "auto-replied" and ack.rcpt_tos == ["lixiaoming@example.com"]
+    assert ticket.number in acked.get_payload(decode=True).decode(acked.get_content_charset())
 
     page.goto("/accounts/login/")
     page.fill("input[name=username]", agent.username)
@@ -75,7 +83,7 @@ def test_a_customer_mail_is_answered_in_the_browser_and_the_answer_threads_back(
     page.wait_for_selector("[data-delivery]")
     reply = TicketMessage.objects.get(ticket=ticket, kind="reply")
     assert reply.delivery_status == DeliveryStatus.SENT
-    (envelope,) = catcher
+    _ack, envelope = catcher
     sent = email.message_from_bytes(envelope.content)
     assert envelope.rcpt_tos == ["lixiaoming@example.com"] and ticket.number in str(
         email.header.make_header(email.header.decode_header(sent["Subject"]))
@@ -87,7 +95,7 @@ def test_a_customer_mail_is_answered_in_the_browser_and_the_answer_threads_back(
     answer["Subject"] = "回复：图书缺页"
     answer["Message-ID"] = "<answer-1@example.com>"
     answer["In-Reply-To"] = sent["Message-ID"].strip()  # unfolded
-    answer["References"] = f"{sent['References']} {sent['Message-ID']}"
+    answer["References"] = " ".join(f"{sent['References']} {sent['Message-ID']}".split())
     answer.set_content("收到，谢谢！什么时候能到？", charset="gb18030")
     result = services.ingest(answer.as_bytes(), mailbox=mailbox)
     assert result.threaded and result.ticket == ticket.number

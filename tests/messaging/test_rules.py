@@ -58,3 +58,13 @@ def test_signature_check_bad_and_replayed():
     assert signing.check("s3cret", "1000", body + b" ", sig, now=1100) == "bad_signature"
     assert signing.check("other", "1000", body, sig, now=1100) == "bad_signature"
     assert signing.check("s3cret", "1000", body, sig, now=1000 + 301) == "replayed"
+
+
+def test_the_wecom_session_is_five_messages_within_48_hours_of_the_last_one():
+    last = dt.datetime(2026, 12, 1, 9, 0)
+    assert rules.session_refusal(last, 4, last + dt.timedelta(hours=47, minutes=59)) is None
+    assert rules.session_refusal(last, 5, last + dt.timedelta(minutes=1)) == rules.USED
+    assert rules.session_refusal(last, 0, last + dt.timedelta(hours=48)) == rules.CLOSED
+    assert rules.session_refusal(None, 0, last) == rules.CLOSED
+    assert rules.is_session_platform(" WeCom ") and rules.is_session_platform("企业微信")
+    assert not rules.is_session_platform("旺旺") and not rules.is_session_platform("")

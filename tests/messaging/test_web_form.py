@@ -86,3 +86,19 @@ def test_outbox_page_scoped_and_supervisor_sends(shop, supervisor, agent, wy_age
     client.force_login(agent)
     assert client.post("/messaging/", {"to": "13800138000", "text": "x"}).status_code == 200
     assert client.get("/messaging/inbound/").status_code == 200
+
+
+def test_the_form_speaks_the_visitors_language_ch10(shop):
+    """No account, so the browser's Accept-Language decides: the page, its field errors and
+    the thank-you page in Chinese or in English."""
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    en = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "描述" in zh.get("/contact/shop/").content.decode()
+    assert "Description" in en.get("/contact/shop/").content.decode()
+    bad = {**FORM, "phone": "12"}
+    assert "5 到 20 位" in zh.post("/contact/shop/", bad).content.decode()
+    assert (
+        "Enter a phone number of 5 to 20 digits." in en.post("/contact/shop/", bad).content.decode()
+    )
+    thanks = en.post("/contact/shop/", FORM, follow=True).content.decode()
+    assert Ticket.objects.get().number in thanks and "Your ticket number" in thanks

@@ -18,6 +18,7 @@ class ChannelsConfig(AppConfig):
                 "mail.ingest": _("E-mail received"),
                 "mail.mailbox_create": _("Mailbox added"),
                 "mail.mailbox_update": _("Mailbox changed"),
+                "mail.auto_reply": _("Auto-reply mailed to a customer"),
             }
         )
 

@@ -82,5 +82,8 @@ def cmd_smtpd(args) -> int:
 
     if not 0 < args.port < 65536:
         raise UsageError("--port must be 1–65535")
-    serve(args.host, args.port)
+    try:
+        serve(args.host, args.port)
+    except OSError as exc:  # the port is taken, the host unknown: the operator's mistake
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
     return 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import email
 import hashlib
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email.header import Header, decode_header
@@ -287,6 +288,31 @@ def _text_charset(msg: Message) -> str | None:
     return None
 
 
+#: extensions for parts that come without a file name (a screenshot pasted into the mail)
+EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/pjpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
+
+
+def unnamed(content_type: str, n: int) -> str:
+    """A file name for the ``n``-th part without one, with the extension of its type
+    (``image-2.png``), so the line's allowed file types judge it by what it is."""
+    ext = EXTENSIONS.get(content_type) or mimetypes.guess_extension(content_type) or ""
+    stem = (
+        content_type.split("/")[0]
+        if content_type.startswith(("image/", "audio/", "video/"))
+        else "part"
+    )
+    return f"{stem}-{n}{ext}"
+
+
 def parse(raw: bytes) -> Parsed:
     """Everything Kefu reads from one message; never raises (a broken part is noted)."""
     problems: list[str] = []
@@ -343,7 +369,7 @@ def parse(raw: bytes) -> Parsed:
             else:
                 parsed.attachments.append(
                     Part(
-                        filename=name or f"part-{len(parsed.attachments) + 1}",
+                        filename=name or unnamed(ctype, len(parsed.attachments) + 1),
                         content_type=ctype,
                         data=data,
                         inline=disposition == "inline" or bool(part.get("Content-ID")),

@@ -205,3 +205,57 @@ class HeldMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id} @ {self.send_after:%Y-%m-%d %H:%M}"
+
+
+class AutoMailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    HELD = "held", _("Held for quiet hours")
+    SENT = "sent", _("Sent")
+    REFUSED = "refused", _("Not sent")
+    FAILED = "failed", _("Failed")
+
+
+class AutoMail(models.Model):
+    """An auto-reply mailed to a customer whose mail opened or joined a ticket (CH-4 on the
+    e-mail channel): the acknowledgement with the number, the out-of-hours notice, the peak
+    guidance, each kind at most once per address per window (``kinds``: those it carries)."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine",
+        verbose_name=_("business line"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+    )
+    inbound = models.ForeignKey(
+        InboundMail,
+        verbose_name=_("answers"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_address = models.CharField(_("to"), max_length=254)
+    kinds = models.CharField(_("kinds"), max_length=60)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=AutoMailStatus.choices)
+    error = models.TextField(_("problem"), blank=True)
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("auto-reply mail")
+        verbose_name_plural = _("auto-reply mails")
+        ordering = ["-id"]
+        indexes = [
+            # "at most once per address per window"
+            models.Index(fields=["to_address", "created_at"], name="auto_mail_window"),
+            models.Index(fields=["status", "send_after"], name="auto_mail_held"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_address} {self.kinds}"

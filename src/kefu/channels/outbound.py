@@ -28,6 +28,7 @@ from kefu.channels.models import HeldMail, InboundMail, Mailbox, OutboundMail, U
 from kefu.core import audit, events
 from kefu.core.mail import header_safe
 from kefu.tickets.models import DeliveryChannel, DeliveryStatus, Ticket, TicketMessage
+from kefu.tickets.outbound import reply_address
 
 log = logging.getLogger("kefu.channels.outbound")
 
@@ -82,14 +83,32 @@ def compose(message: TicketMessage, address: str) -> tuple[EmailMessage, str]:
     if ids:
         headers["In-Reply-To"] = f"<{ids[-1]}>"
         headers["References"] = " ".join(f"<{i}>" for i in ids[-20:])
+    body = message.body
+    link = web_status_link(ticket)
+    if link:
+        with translation.override(settings.LANGUAGE_CODE):
+            body += "\n\n-- \n" + _("Ticket %(number)s: follow it and answer us here: %(link)s") % {
+                "number": ticket.number,
+                "link": link,
+            }
     mail = EmailMessage(
         subject=header_safe(subject, 250),
-        body=message.body,
+        body=body,
         from_email=formataddr((header_safe(ticket.business_line.name, 60), sender)),
         to=[address],
         headers=headers,
     )
     return mail, msgid.strip("<>")
+
+
+def web_status_link(ticket: Ticket) -> str:
+    """The signed status link the web form gave the visitor of a web ticket ('' otherwise)."""
+    from kefu.channels.messaging.models import WebSubmission
+
+    if ticket.channel != "web":
+        return ""
+    row = WebSubmission.objects.filter(ticket=ticket).exclude(status_url="").order_by("id").first()
+    return row.status_url if row else ""
 
 
 def _error_text(exc: BaseException) -> str:
@@ -117,7 +136,7 @@ def deliver(message_id: int, *, retry: bool = False, released: bool = False) -> 
         pk=message_id
     )
     ticket = message.ticket
-    address = (ticket.customer.email or "").strip()
+    address = reply_address(ticket, DeliveryChannel.EMAIL)
     status, error, msgid, subject = DeliveryStatus.SENT, "", "", ""
     held_until = None
     try:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
-from kefu.channels import mime, threading_rules
+from kefu.channels import auto_mail, mime, threading_rules
 from kefu.channels.models import (
     ClosedPolicy,
     InboundMail,
@@ -171,9 +171,10 @@ def _attach(mailbox: Mailbox, ticket: Ticket, parsed: mime.Parsed) -> list[dict]
     return out
 
 
-def ingest(raw: bytes, *, mailbox: Mailbox) -> Ingested:
+def ingest(raw: bytes, *, mailbox: Mailbox, auto_reply: bool = True) -> Ingested:
     """Import one message into ``mailbox``'s business line; the same Message-ID once (a second
-    delivery, a second worker, a re-run after a crash: ``status == "duplicate"``)."""
+    delivery, a second worker, a re-run after a crash: ``status == "duplicate"``).
+    ``auto_reply=False``: the line's auto-replies are not mailed (the demo's history)."""
     if not isinstance(raw, bytes | bytearray) or not raw.strip():
         raise Invalid(_("The message is empty."), fields={"file": _("The message is empty.")})
     if len(raw) > MAX_RAW:
@@ -254,6 +255,9 @@ def ingest(raw: bytes, *, mailbox: Mailbox) -> Ingested:
             ]
         )
         if created or threaded:
+            # the line's auto-replies answer it by mail (CH-4), after the commit
+            if auto_reply:
+                auto_mail.plan(mailbox=mailbox, inbound=inbound, ticket=ticket, created=created)
             # a customer's letter: the letter register enters it (a followups subscriber)
             events.publish(
                 "mail.received",

@@ -3,12 +3,15 @@ goes through the one ingest path into the mailbox its recipient address names.""
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import signal
+import threading
 
 from asgiref.sync import sync_to_async
 
 log = logging.getLogger("kefu.channels.smtpd")
+#: set to stop ``serve`` (SIGTERM sets it; so can a test running the command in a thread)
+stopping = threading.Event()
 
 
 def _ingest_for(rcpts: list[str], raw: bytes) -> str:
@@ -21,8 +24,13 @@ def _ingest_for(rcpts: list[str], raw: bytes) -> str:
     boxes = list(Mailbox.objects.filter(address__in=[r.lower() for r in rcpts], is_active=True))
     if not boxes:
         return "550 5.1.1 No such mailbox here"
-    for mailbox in boxes:
-        services.ingest(raw, mailbox=mailbox)
+    from kefu.core.errors import DomainError
+
+    try:
+        for mailbox in boxes:
+            services.ingest(raw, mailbox=mailbox)
+    except DomainError as exc:  # empty or too large: a relay must not try it again
+        return f"554 5.6.0 {exc.message}"
     return "250 OK"
 
 
@@ -58,12 +66,18 @@ def controller(host: str, port: int):
     return Controller(Handler(), hostname=host, port=port, data_size_limit=40 * 1024 * 1024)
 
 
-def serve(host: str, port: int) -> None:  # pragma: no cover (runs until stopped)
+def serve(host: str, port: int) -> None:
+    """Listen until stopped (Ctrl-C, SIGTERM or ``stopping``). An address that cannot be
+    listened on (in use, an unknown host) raises OSError before anything is served."""
     ctl = controller(host, port)
     ctl.start()
+    stopping.clear()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
     print(f"Listening for mail on {host}:{port}", flush=True)
     try:
-        asyncio.run(asyncio.Event().wait())
+        while not stopping.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:

@@ -2,8 +2,9 @@
 subscribers write for live traffic, written here for the generated tickets (which the builder
 inserts in bulk, past the events) —
 - every phone ticket is an inbound call in the call register (an enquiry or complaint call);
-- every e-mail ticket's first mail is a customer's letter in the letter register, and its
-  resolved ones carry the reply that was mailed;
+- every e-mail ticket's first mail is a customer's letter in the letter register, followed by
+  the acknowledgement mailed with its number (a notice), and its resolved ones carry the reply
+  that was mailed;
 - the property line receives fed complaints (CMP-6): the first complaint ticket of a day came
   from the 96860 platform, a second one that day from the 12345 hotline (even days) or the visit
   log (odd days), by file or webhook, with the station (team), its department and the notified
@@ -102,6 +103,18 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
                 sent_on=timezone.localtime(at).date(),
                 subject=row["title"][:200],
                 created_at=at,
+            )
+        )
+        # the line's acknowledgement with the number, mailed at once (CH-4, channels.auto_mail)
+        letters.append(
+            LetterRecord(
+                **common,
+                direction=LetterDirection.SENT,
+                kind=LetterKind.NOTICE,
+                channel=LetterChannel.EMAIL,
+                sent_on=timezone.localtime(at).date(),
+                subject=f"回复：{row['title']} [#{row['number']}]"[:200],
+                created_at=at + dt.timedelta(seconds=20),
             )
         )
         if row["resolved_at"]:

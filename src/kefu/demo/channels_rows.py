@@ -1,8 +1,10 @@
 """The demo's e-mail channel (issue 17): a mailbox per business line, and the open e-mail tickets
 of the archive's customers carry their mail, so a manager's mailbox page shows true figures:
 the original message (QQ Mail, Foxmail, Outlook, Gmail; GBK, GB18030, UTF-8) kept as evidence,
-follow-ups that thread through the real ingest path by References or by the ticket token, and an
-out-of-office auto-reply that is kept and ignored."""
+the line's acknowledgement mailed back with the number (and the out-of-hours notice when the mail
+came out of hours, CH-4), follow-ups that thread through the real ingest path by References or by
+the ticket token, and an out-of-office auto-reply that is kept and ignored. Nothing is sent:
+the acknowledgements are history, and the follow-ups are ingested without auto-replies."""
 
 from __future__ import annotations
 
@@ -56,6 +58,41 @@ def _message(*, frm, to, subject, body, charset, mailer, msgid, refs=None) -> by
         msg["References"] = " ".join(f"<{r}>" for r in refs)
     msg.set_content(body, charset=charset)
     return msg.as_bytes()
+
+
+def _acknowledged(mailbox: Mailbox, original, ticket) -> None:
+    """The acknowledgement the line mailed back when ``original`` opened ``ticket`` (CH-4): an
+    ``AutoMail`` sent 20 seconds later, with its ``OutboundMail`` (so an answer threads)."""
+    import datetime as dt
+
+    from kefu.channels.messaging import services as messaging
+    from kefu.channels.models import AutoMail, AutoMailStatus, OutboundMail
+
+    line = mailbox.business_line
+    kinds = ["ack"]
+    if not messaging.in_working_hours(line, ticket.created_at):
+        kinds.append("out_of_hours")
+    at = ticket.created_at + dt.timedelta(seconds=20)
+    msgid = f"ack-{ticket.number}@{mailbox.address.split('@')[1]}"
+    row = AutoMail.objects.create(
+        business_line=line,
+        ticket=ticket,
+        inbound=original,
+        to_address=original.from_address.lower(),
+        kinds=",".join(kinds),
+        text="\n\n".join(messaging.auto_text(line, k, ticket, "email") for k in kinds),
+        status=AutoMailStatus.SENT,
+        message_id=msgid,
+        sent_at=at,
+    )
+    AutoMail.objects.filter(pk=row.pk).update(created_at=ticket.created_at)
+    sent = OutboundMail.objects.create(
+        ticket=ticket,
+        message_id=msgid,
+        to_address=row.to_address,
+        subject=f"回复：{ticket.title} [#{ticket.number}]"[:500],
+    )
+    OutboundMail.objects.filter(pk=sent.pk).update(created_at=at, updated_at=at)
 
 
 def build_channels_rows(lines, *, seed: int) -> int:
@@ -123,6 +160,7 @@ def build_channels_rows(lines, *, seed: int) -> int:
                 sha256=hashlib.sha256(raw).hexdigest(),
             )
             InboundMail.objects.filter(pk=original.pk).update(received_at=ticket.created_at)
+            _acknowledged(mailbox, original, ticket)
             done += 1
             if index % 3 == 1:  # a second mail threaded by References
                 more = "补充一下：今天下午都在家，可以电话联系我。"
@@ -138,6 +176,7 @@ def build_channels_rows(lines, *, seed: int) -> int:
                         refs=[msgid],
                     ),
                     mailbox=mailbox,
+                    auto_reply=False,
                 )
                 done += 1
             elif index % 3 == 2:  # by the ticket token, no References (QQ Mail)
@@ -152,6 +191,7 @@ def build_channels_rows(lines, *, seed: int) -> int:
                         msgid=f"token-{msgid}",
                     ),
                     mailbox=mailbox,
+                    auto_reply=False,
                 )
                 done += 1
         if tickets:
@@ -166,6 +206,6 @@ def build_channels_rows(lines, *, seed: int) -> int:
                 msgid=f"auto-{code}@{first.email.split('@')[1]}",
             )
             auto = auto.replace(b"MIME-Version", b"Auto-Submitted: auto-replied\nMIME-Version", 1)
-            services.ingest(auto, mailbox=mailbox)
+            services.ingest(auto, mailbox=mailbox, auto_reply=False)
             done += 1
     return done

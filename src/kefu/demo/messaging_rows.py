@@ -85,9 +85,10 @@ IM_ACCOUNTS = [
 ]
 
 
-def _im_history(line) -> int:
+def _im_history(line, rng) -> tuple[int, int]:
     """The shop's IM accounts mapped to their team queues, and the customers' IM messages behind
-    the line's IM tickets, each to the account whose queue took it."""
+    the line's IM tickets, each to the account whose queue took it; every fourth conversation
+    is on WeCom, with its session's messages (``_wecom_history``). Returns (inbound, outbound)."""
     teams = {t.name: t for t in Team.objects.filter(business_line=line)}
     accounts = [
         ImAccount(
@@ -102,7 +103,7 @@ def _im_history(line) -> int:
         if team in teams
     ]
     if not accounts:
-        return 0
+        return 0, 0
     accounts = ImAccount.objects.bulk_create(accounts)
     by_team = {}
     for account in accounts:
@@ -114,10 +115,15 @@ def _im_history(line) -> int:
         .select_related("customer")
         .order_by("-id")[: HISTORY * 3]
     )
-    rows, stamps = [], []
-    for t in tickets:
+    rows, stamps, wecom, on_wecom = [], [], [], set()
+    for index, t in enumerate(tickets):
         account = refund if t.type in ("refund", "return") and refund else by_team.get(t.team_id)
         conversation = f"旺旺-{t.customer_id}"  # the buyer's conversation on the platform
+        if index % 4 == 3 and t.customer_id not in on_wecom:
+            # a WeCom customer-service conversation (5 messages within 48 h): one per customer
+            on_wecom.add(t.customer_id)
+            conversation = f"wm-{t.customer_id}"
+            wecom.append((t, conversation))
         rows.append(
             InboundMessage(
                 business_line=line,
@@ -136,6 +142,62 @@ def _im_history(line) -> int:
     for row, at in zip(created, stamps, strict=True):
         row.received_at = at
     InboundMessage.objects.bulk_update(created, ["received_at"], batch_size=500)
+    return len(created), _wecom_history(line, wecom, rng)
+
+
+WECOM_TEXTS = (
+    "您好，已为您查询，订单今天下午发出",
+    "快递单号稍后发给您，请留意",
+    "补发的商品已经安排，明天可以送达",
+    "请问还有其他可以帮您的吗？",
+    "已为您登记，售后同事会尽快联系您",
+    "另外提醒一下，优惠券今晚到期",
+)
+
+
+def _wecom_history(line, conversations, rng) -> int:
+    """The WeCom session of each WeCom conversation (issue 17): the buyer's 企业微信 account, and
+    1 to 5 messages the shop wrote within 48 h of the customer's message; every third
+    conversation had a sixth refused because the session's 5 were spent."""
+    from django.utils import translation
+
+    from kefu.channels.messaging.outbox import _session_error
+    from kefu.customers.models import BuyerAccount
+
+    with translation.override("zh-hans"):
+        spent = _session_error(rules.USED)
+    rows, stamps = [], []
+    for n, (t, conversation) in enumerate(conversations):
+        BuyerAccount.objects.get_or_create(
+            customer_id=t.customer_id, platform="企业微信", platform_user_id=conversation
+        )
+        spent_session = n % 3 == 2
+        count = 6 if spent_session else rng.randint(1, 5)  # the sixth is refused
+        for k in range(count):
+            at = t.created_at + dt.timedelta(minutes=5 + 40 * k + rng.randint(0, 30))
+            refused = k >= 5
+            rows.append(
+                OutboundMessage(
+                    business_line=line,
+                    channel="im",
+                    kind="message",
+                    recipient=conversation,
+                    text=WECOM_TEXTS[k],
+                    parts=1,
+                    status=Status.REFUSED if refused else Status.DELIVERED,
+                    backend="" if refused else "webhook",
+                    provider_id="" if refused else f"demo-wm-{t.pk}-{k}",
+                    error=spent if refused else "",
+                    ticket=t,
+                    local_day=timezone.localtime(at).date(),
+                    sent_at=None if refused else at,
+                )
+            )
+            stamps.append(at)
+    created = OutboundMessage.objects.bulk_create(rows, batch_size=500)
+    for row, at in zip(created, stamps, strict=True):
+        row.created_at = at
+    OutboundMessage.objects.bulk_update(created, ["created_at"], batch_size=500)
     return len(created)
 
 
@@ -156,10 +218,11 @@ def _web_history(line) -> int:
     return len(created)
 
 
-#: the SMS and web-form acknowledgements the lines keep in their knowledge base (CH-4)
+#: the SMS, web-form and e-mail acknowledgements the lines keep in their knowledge base (CH-4)
 KB_ACKS = {
     "sms": "亲，您的消息已收到，工单号 {number}，客服会在 2 小时内联系您。",
     "web": "您好，您的留言已受理（工单号 {number}），可随时通过本页面查看处理进度。",
+    "email": "您好，来信已收到，工单号 {number}，我们会在一个工作日内回复您。回信时请保留邮件标题中的工单号。",
 }
 
 
@@ -253,7 +316,9 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
         counts["inbound"] += _inbound_history(line)
         counts["web"] += _web_history(line)
         if line.industry == "ecommerce":
-            counts["inbound"] += _im_history(line)
+            inbound, outbound = _im_history(line, rng)
+            counts["inbound"] += inbound
+            counts["outbox"] += outbound
         # a customer texts TD: recorded as an opt-out, no ticket (the service's own path)
         services.receive(
             line=line, channel="sms", provider_id=f"demo-td-{code}", sender=phones[-1], text="TD"

@@ -159,7 +159,8 @@ def call_list(
 ):
     """The call register in the caller's scope, newest first, with the registers page's
     filters: ``from``/``to`` (days), ``direction`` (in/out), ``result``, ``team`` (an id) and
-    ``q`` (words in the customer's name or phone or the notes)."""
+    ``q`` (``selectors.register_search``: words in the customer's name or the notes, a ticket
+    number, a phone's digits)."""
     filters = {"direction": direction, "result": result, "team": team, "q": q}
     qs = selectors.call_list_for(
         user=request.user,
@@ -195,8 +196,8 @@ def letter_list(
 ):
     """The letter register in the caller's scope, newest first, with the registers page's
     filters: ``from``/``to`` (days), ``direction`` (in/out), ``kind``, ``channel``, ``team``
-    (an id) and ``q`` (words in the customer's name or phone, the subject, the tracking number
-    or the notes)."""
+    (an id) and ``q`` (``selectors.register_search``: a ticket number, a phone's digits, words
+    in the customer's name, the subject, the tracking number or the notes)."""
     filters = {"direction": direction, "kind": kind, "channel": channel, "team": team, "q": q}
     qs = selectors.letter_list_for(
         user=request.user,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -666,25 +667,99 @@ def register_teams(user) -> QuerySet[Team]:
     )
 
 
-def _search(qs, q: str, text_fields: tuple[str, ...]):
-    """Rows where every word of ``q`` is in the customer's name or one of ``text_fields``, or,
-    for a word of digits, in the customer's phone."""
-    for word in q.split():
-        term = Q(customer__name__icontains=word)
+_PHONE_WORD = re.compile(r"\+?[\d()\-]*\d[\d()\-]*")
+
+
+@dataclass(frozen=True)
+class RegisterSearch:
+    """A register search read once for a user (the page searches both registers with it; a
+    search by more phone digits than the mask shows is a reveal, audited once)."""
+
+    words: tuple[tuple[str, tuple[str, ...], Q | None], ...]  # (word, its jieba terms, also)
+
+
+def register_search(*, user, q: str) -> RegisterSearch:
+    """What a register search finds, word by word (every word must match), the way the ticket
+    search finds tickets:
+
+    - a word is found in the customer's name or the row's text as typed or cut into words
+      (空调漏水 finds 空调一直漏水);
+    - a ticket number (T2612060000123, or its last 4+ digits) finds the rows of that ticket;
+      more than 4 digits that are a ticket's number in the user's line are not a phone;
+    - 4+ digits (a whole ``+86 138-0013-8000`` counts as one word) find the customers whose
+      phone has them: only the last 4 for a user who sees phones masked, more digits as a
+      reveal (audited and rate-limited, customers.phone_search); for a role that may not
+      reveal, or past the budget, such a word is looked up in the text only (a tracking
+      number)."""
+    from kefu.core import search
+    from kefu.core.masking import normalize_phone
+    from kefu.customers.phone_search import RevealRefused, RevealThrottled, guard_digits
+    from kefu.tickets.models import Ticket
+    from kefu.tickets.selectors import ticket_number_q
+
+    q = " ".join((q or "").split())
+    whole = q.replace(" ", "")
+    raw_words = [q] if q and _PHONE_WORD.fullmatch(whole) else q.split()
+    words = []
+    for word in raw_words:
+        also = None
+        number = ticket_number_q(word)
+        tickets = None
+        if number is not None:
+            tickets = Ticket.objects.filter(number, scope.business_line_q(user))
+            also = Q(ticket_id__in=tickets.values("pk"))
+        digits = normalize_phone(word) if _PHONE_WORD.fullmatch(word.replace(" ", "")) else ""
+        if len(digits) > 4 and tickets is not None and tickets.exists():
+            digits = ""  # a ticket's number (or its tail) of the line: not a phone to reveal
+        if len(digits) >= 4:
+            try:
+                tail_only = guard_digits(user=user, digits=digits)
+            except (RevealRefused, RevealThrottled):
+                # more digits than the mask shows, by a user who may not (now) reveal: the word
+                # is still looked up in the text (a tracking number), never in the phones
+                tail_only = None
+            if tail_only is not None:
+                how = "endswith" if tail_only else "contains"
+                phone = Q(**{f"customer__phone__{how}": digits}) | Q(
+                    **{f"customer__phone2__{how}": digits}
+                )
+                also = phone if also is None else also | phone
+        terms = tuple(t for t in search.query_terms(word) if t) if not digits else ()
+        words.append((word, terms, also))
+    return RegisterSearch(words=tuple(words))
+
+
+def _search(qs, found: RegisterSearch, text_fields: tuple[str, ...]):
+    """Rows that every word of the search finds (``register_search``)."""
+
+    def anywhere(text: str) -> Q:
+        term = Q(customer__name__icontains=text)
         for name in text_fields:
-            term |= Q(**{f"{name}__icontains": word})
-        if word.isdigit():
-            term |= Q(customer__phone__contains=word)
-        qs = qs.filter(term)
+            term |= Q(**{f"{name}__icontains": text})
+        return term
+
+    for word, terms, also in found.words:
+        cond = anywhere(word)
+        if len(terms) > 1:
+            every = Q()
+            for t in terms:
+                every &= anywhere(t)
+            cond |= every
+        if also is not None:
+            cond |= also
+        qs = qs.filter(cond)
     return qs
 
 
-def _filtered(qs, filters: dict | None, text_fields: tuple[str, ...]):
+def _filtered(qs, filters: dict | None, text_fields: tuple[str, ...], *, user):
     filters = dict(filters or {})
     q = filters.pop("q", "")
     if filters:
         qs = qs.filter(**filters)
-    return _search(qs, q, text_fields) if q else qs
+    if not q:
+        return qs
+    found = q if isinstance(q, RegisterSearch) else register_search(user=user, q=q)
+    return _search(qs, found, text_fields)
 
 
 def call_list_for(
@@ -693,7 +768,7 @@ def call_list_for(
     qs = _range(call_qs_for(user), "started_at", start, end, dates=False)
     if customer:
         qs = qs.filter(customer_id=customer)
-    qs = _filtered(qs, filters, ("notes",))
+    qs = _filtered(qs, filters, ("notes",), user=user)
     return qs.select_related("customer", "ticket", "agent")
 
 
@@ -703,7 +778,7 @@ def letter_list_for(
     qs = _range(letter_qs_for(user), "sent_on", start, end, dates=True)
     if customer:
         qs = qs.filter(customer_id=customer)
-    qs = _filtered(qs, filters, ("subject", "tracking_number", "notes"))
+    qs = _filtered(qs, filters, ("subject", "tracking_number", "notes"), user=user)
     return qs.select_related("customer", "ticket", "agent")
 
 

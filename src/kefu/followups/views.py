@@ -309,6 +309,10 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
     end = selectors.parse_day("to", request.GET.get("to"))
     call_filters = selectors.register_filters(request.GET, selectors.CALL_FILTERS)
     letter_filters = selectors.register_filters(request.GET, selectors.LETTER_FILTERS)
+    search = call_filters.get("q", "")
+    if search:  # read once for both registers (a reveal by phone digits is audited once)
+        found = selectors.register_search(user=request.user, q=search)
+        call_filters["q"] = letter_filters["q"] = found
     calls = Paginator(
         selectors.call_list_for(
             user=request.user, start=start, end=end, filters=call_filters
@@ -350,7 +354,7 @@ def _registers_page(request, *, call_form=None, letter_form=None, status: int = 
             "letter_channels": LetterChannel.choices,
             "teams": selectors.register_teams(request.user),
             "team_filter": call_filters.get("team_id"),
-            "search": call_filters.get("q", ""),
+            "search": search,
             "call_form": call_form
             or CallRegisterForm(prefix="call", initial={**call_initial(), **prefill}),
             "letter_form": letter_form

@@ -6,12 +6,17 @@ queued, the Huey job ``tickets.tasks.deliver_reply_job`` is enqueued after the t
 commits (``schedule``) and sends it outside any transaction (``deliver``), recording sent or
 failed with the error text and the time. ``reply_retry`` queues a failed reply again.
 
-Channels without an outbound (phone, visit, IM, letter, web form, API) record the reply only.
+A web-form ticket's reply is mailed (by ``kefu.channels``, as an e-mail reply) when the visitor
+gave an e-mail address on the form: the messaging app registers where it keeps that address
+(``register_ticket_address``); without one the reply is recorded (the visitor reads it on the
+form's status page). Channels without an outbound (phone, visit, IM, letter, API) record the
+reply only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F
@@ -35,20 +40,45 @@ OUTBOUND = {Channel.EMAIL: DeliveryChannel.EMAIL, Channel.SMS: DeliveryChannel.S
 MAX_ERROR = 1000
 
 
+#: ticket channels whose replies go by e-mail to an address another app keeps per ticket (the
+#: web form's visitor address, ``kefu.channels.messaging``): channel → lookup(ticket) → address
+_TICKET_ADDRESSES: dict[str, Callable[[Ticket], str]] = {}
+
+
+def register_ticket_address(channel: str, lookup: Callable[[Ticket], str]) -> None:
+    """Replies on tickets of ``channel`` are mailed to ``lookup(ticket)`` when it names one."""
+    _TICKET_ADDRESSES[channel] = lookup
+
+
 def _address(customer, channel: str) -> str:
     if channel == DeliveryChannel.EMAIL:
         return (customer.email or "").strip()
     return (customer.phone or "").strip()
 
 
+def reply_address(ticket: Ticket, channel: str) -> str:
+    """Where a reply on ``ticket`` goes by ``channel``: for a channel that keeps its own address
+    per ticket (the web form) that address only, else the customer's e-mail or phone."""
+    lookup = _TICKET_ADDRESSES.get(ticket.channel)
+    if lookup is not None and channel == DeliveryChannel.EMAIL:
+        return (lookup(ticket) or "").strip()
+    return _address(ticket.customer, channel)
+
+
 def initial_state(ticket: Ticket) -> dict:
     """The delivery fields of a new reply on ``ticket`` (its customer loaded)."""
     now = timezone.now()
     channel = OUTBOUND.get(ticket.channel)
+    if (
+        channel is None
+        and ticket.channel in _TICKET_ADDRESSES
+        and reply_address(ticket, DeliveryChannel.EMAIL)
+    ):
+        channel = DeliveryChannel.EMAIL
     if channel is None:
         return {"delivery_status": DeliveryStatus.RECORDED, "delivery_at": now}
     status = DeliveryStatus.QUEUED
-    if not _address(ticket.customer, channel):
+    if not reply_address(ticket, channel):
         status = DeliveryStatus.NOT_SENT
     return {"delivery_channel": channel, "delivery_status": status, "delivery_at": now}
 
@@ -168,7 +198,7 @@ def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessa
     if not message.delivery_retryable:
         raise Conflict(_("This reply is not waiting to be sent again."), code="not_retryable")
     channel = message.delivery_channel
-    if not _address(ticket.customer, channel):
+    if not reply_address(ticket, channel):
         raise Invalid(
             _("The customer has no e-mail address: add one to the customer, then retry.")
             if channel == DeliveryChannel.EMAIL

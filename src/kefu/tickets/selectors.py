@@ -137,6 +137,13 @@ def _number_q(q: str) -> Q | None:
     return cond
 
 
+def ticket_number_q(q: str) -> Q | None:
+    """Tickets whose number is ``q`` or ends with its digits (4 or more), as the ticket search
+    finds them; None when ``q`` is not a number. For other lists that search by ticket number
+    (the contact registers)."""
+    return _number_q(q)
+
+
 def _search_also(user, q: str) -> Q | None:
     """What a ticket search finds besides its words: the ticket's number or its tail, and the
     tickets of the customers the text names (a name's beginning, or 4+ phone digits: a search

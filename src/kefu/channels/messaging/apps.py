@@ -16,6 +16,11 @@ class MessagingConfig(AppConfig):
 
         sms.set_sender(outbox.send_from_core)
         sms.set_bulk_sender(outbox.send_many_from_core)
+        # a reply on a web-form ticket is mailed to the address the visitor gave (if any)
+        from kefu.channels.messaging.services import web_address
+        from kefu.tickets.outbound import register_ticket_address
+
+        register_ticket_address("web", web_address)
         # IM payment reminders (commerce publishes reminder.due): through the outbox
         from kefu.channels.messaging.reminders_im import on_reminders_due
         from kefu.core.events import subscribe

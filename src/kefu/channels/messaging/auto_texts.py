@@ -28,7 +28,7 @@ DEFAULTS = {
 }
 #: our auto-reply kinds → the knowledge base's
 KB_KIND = {rules.ACK: "welcome", rules.OUT_OF_HOURS: "after_hours", rules.PEAK: "peak"}
-CHANNELS = ("sms", "im", "web")
+CHANNELS = ("sms", "im", "web", "email")
 NUMBER_SUFFIX = "（工单号 {number}）"
 DEFAULT_HOURS = (dt.time(9, 0), dt.time(18, 0))
 

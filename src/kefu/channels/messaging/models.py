@@ -248,6 +248,10 @@ class WebSubmission(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: the address the visitor gave: the number and the ticket's replies are mailed to it
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    #: the signed status link the visitor was given (it ends every reply mailed to them)
+    status_url = models.CharField(_("status link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

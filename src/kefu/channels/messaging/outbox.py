@@ -6,7 +6,11 @@ adapter (``adapters``). The rules enforced locally, before any provider sees the
 * a per-recipient daily quota (``KEFU_MESSAGE_DAILY_QUOTA``, or the line's ``message_daily_quota``
   policy; 10 unless set): the next message of the day is refused;
 * the business line's quiet hours (policy ``quiet_hours``, e.g. ``"21:00-08:00"``): a message
-  written then is held and sent by the periodic ``release_held`` job when they end.
+  written then is held and sent by the periodic ``release_held`` job when they end;
+* the WeCom session (an IM recipient whose buyer account is on 企业微信 / 微信客服): 5 messages
+  within 48 h of the customer's last message, counted from that message (held ones included);
+  outside the session, or once the 5 are spent, or when the quiet hours end after the 48 h, the
+  message is refused.
 """
 
 from __future__ import annotations
@@ -17,16 +21,24 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import BusinessLine
 from kefu.channels.messaging import adapters, rules
-from kefu.channels.messaging.models import Channel, Kind, OptOut, OutboundMessage, Status
+from kefu.channels.messaging.models import (
+    Channel,
+    InboundMessage,
+    Kind,
+    OptOut,
+    OutboundMessage,
+    Status,
+)
 from kefu.core import audit, sms
 from kefu.core.errors import Invalid
 from kefu.core.masking import normalize_phone
+from kefu.customers.models import BuyerAccount
 from kefu.tickets.models import DeliveryStatus, TicketMessage
 
 log = logging.getLogger("kefu.messaging")
@@ -87,6 +99,72 @@ def compose(text: str, *, line, kind: str, channel: str) -> str:
     return rules.with_opt_out(rules.signed(text, line.name if line else ""), kind)
 
 
+def _sessions(line, recipients: set[str]) -> dict[str, tuple]:
+    """{IM recipient on a session platform (WeCom): (their last message's time or None, the
+    times of the messages written to them since)} for ``recipients`` (buyer accounts, or the
+    conversation ids their messages came in), in at most four queries; recipients on other
+    platforms are left out (no session rule)."""
+    # a recipient may be the customer's IM account or a conversation id the platform gave
+    # (the auto-replies answer the conversation): a conversation is its sender's
+    conversations = InboundMessage.objects.filter(channel=Channel.IM, conversation__in=recipients)
+    if line is not None:
+        conversations = conversations.filter(business_line=line)
+    senders: dict[str, set[str]] = {}
+    for conversation, sender in (
+        conversations.order_by().values_list("conversation", "sender").distinct()
+    ):
+        senders.setdefault(sender, set()).add(conversation)
+    accounts = BuyerAccount.objects.filter(platform_user_id__in=set(recipients) | set(senders))
+    if line is not None:
+        accounts = accounts.filter(customer__business_line=line)
+    session = set()
+    for account, platform in accounts.values_list("platform_user_id", "platform"):
+        if rules.is_session_platform(platform):
+            session.update({account} & set(recipients))
+            session.update(senders.get(account, set()))
+    if not session:
+        return {}
+    inbound = InboundMessage.objects.filter(
+        Q(sender__in=session) | Q(conversation__in=session), channel=Channel.IM, from_robot=False
+    )
+    if line is not None:
+        inbound = inbound.filter(business_line=line)
+    last: dict[str, dt.datetime] = {}
+    for sender, conversation, at in (
+        inbound.order_by()
+        .values("sender", "conversation")
+        .annotate(at=Max("received_at"))
+        .values_list("sender", "conversation", "at")
+    ):
+        for who in {sender, conversation} & session:
+            if who not in last or at > last[who]:
+                last[who] = at
+    since: dict[str, list[dt.datetime]] = {r: [] for r in session}
+    if last:
+        rows = OutboundMessage.objects.filter(
+            channel=Channel.IM,
+            recipient__in=set(last),
+            status__in=COUNTED,
+            created_at__gte=min(last.values()),
+        ).values_list("recipient", "created_at")
+        for recipient, at in rows:
+            if at >= last[recipient]:
+                since[recipient].append(at)
+    return {r: (last.get(r), since[r]) for r in session}
+
+
+def _session_error(code: str) -> str:
+    if code == rules.CLOSED:
+        return _(
+            "WeCom takes messages only within %(hours)d hours of the customer's last message "
+            "(or the quiet hours end after that): wait for the customer to write."
+        ) % {"hours": rules.SESSION_HOURS}
+    return _(
+        "WeCom takes %(n)d messages after the customer's last message; they are spent: wait "
+        "for the customer to write."
+    ) % {"n": rules.SESSION_MESSAGES}
+
+
 @transaction.atomic
 def _enqueue(
     *, channel, recipient, text, line, kind, ticket, actor, reply_id=None
@@ -114,6 +192,7 @@ def _enqueue(
     sent_today = OutboundMessage.objects.filter(
         recipient=recipient, local_day=row.local_day, status__in=COUNTED
     ).count()
+    session = _sessions(line, {recipient}).get(recipient) if channel == Channel.IM else None
     if opted_out:
         row.status, row.error = Status.REFUSED, _("The customer opted out (回复TD退订).")
     elif not rules.within_quota(sent_today, quota_for(line)):
@@ -124,6 +203,15 @@ def _enqueue(
         if rules.in_quiet(local, quiet):
             row.status = Status.HELD
             row.send_after = rules.quiet_ends(local, quiet)
+        if session is not None:
+            last_in, since = session
+            refusal = rules.session_refusal(last_in, len(since), row.send_after or now)
+            if refusal:
+                row.status, row.error, row.send_after = (
+                    Status.REFUSED,
+                    _session_error(refusal),
+                    None,
+                )
     row.save(force_insert=True)
     audit.record(
         actor=actor,
@@ -244,6 +332,8 @@ def _enqueue_many(*, channel, items: list[tuple[str, str]], line, kind, actor) -
         .values_list("recipient", "n")
     )
     quota, quiet = quota_for(line), quiet_for(line)
+    sessions = _sessions(line, recipients) if channel == Channel.IM else {}
+    now = timezone.now()
     rows = []
     for recipient, text in items:
         full = compose(text, line=line, kind=kind, channel=channel)
@@ -263,10 +353,24 @@ def _enqueue_many(*, channel, items: list[tuple[str, str]], line, kind, actor) -
             row.status = Status.REFUSED
             row.error = _("The daily limit of messages to this recipient is reached.")
         else:
-            sent_today[recipient] = sent_today.get(recipient, 0) + 1
             if rules.in_quiet(local, quiet):
                 row.status = Status.HELD
                 row.send_after = rules.quiet_ends(local, quiet)
+            session = sessions.get(recipient)
+            refusal = None
+            if session is not None:
+                last_in, since = session
+                refusal = rules.session_refusal(last_in, len(since), row.send_after or now)
+            if refusal:
+                row.status, row.error, row.send_after = (
+                    Status.REFUSED,
+                    _session_error(refusal),
+                    None,
+                )
+            else:
+                sent_today[recipient] = sent_today.get(recipient, 0) + 1
+                if session is not None:
+                    session[1].append(now)
         rows.append(row)
     OutboundMessage.objects.bulk_create(rows, batch_size=500)
     audit.record_many(

@@ -1,5 +1,6 @@
 """SMS and auto-reply rules, pure (no Django): length and parts, the shop signature, opt-out,
-quiet hours, the per-recipient daily quota, and which auto-replies a message earns."""
+quiet hours, the per-recipient daily quota, the WeCom session window, and which auto-replies a
+message earns."""
 
 from __future__ import annotations
 
@@ -128,6 +129,33 @@ def auto_replies(s: Situation) -> list[str]:
 def within_quota(sent_today: int, quota: int) -> bool:
     """A recipient may get ``quota`` messages a day (0 or less: no limit)."""
     return quota <= 0 or sent_today < quota
+
+
+#: IM platforms that allow a business to write only within a session the customer opened: WeCom
+#: customer service (企业微信 / 微信客服) takes 5 messages within 48 h of the customer's last
+#: message, then nothing until the customer writes again
+SESSION_PLATFORMS = frozenset({"wecom", "企业微信", "微信客服", "wecom_kf"})
+SESSION_HOURS = 48
+SESSION_MESSAGES = 5
+CLOSED, USED = "closed", "used"
+
+
+def is_session_platform(platform: str) -> bool:
+    return (platform or "").strip().lower() in SESSION_PLATFORMS
+
+
+def session_refusal(
+    last_in: dt.datetime | None, sent_since: int, send_at: dt.datetime
+) -> str | None:
+    """Why a session platform would refuse a message sent at ``send_at`` to a customer whose
+    last message came at ``last_in`` and who has had ``sent_since`` messages since (held ones
+    included): ``CLOSED`` (never wrote, or more than 48 h before ``send_at``), ``USED`` (the 5
+    messages of the session are spent), else None."""
+    if last_in is None or send_at - last_in >= dt.timedelta(hours=SESSION_HOURS):
+        return CLOSED
+    if sent_since >= SESSION_MESSAGES:
+        return USED
+    return None
 
 
 def peak_next(on: bool, waiting: int, agents: int, enter: float, leave: float) -> bool:

@@ -86,6 +86,17 @@ def _in_hours(line: BusinessLine, now: dt.datetime) -> bool:
     return any(start <= now < end for start, end in calendar.bounds(calendar.local_date(now)))
 
 
+def in_working_hours(line: BusinessLine, now: dt.datetime) -> bool:
+    """Whether ``now`` is inside the line's working hours on its business calendar (the
+    out-of-hours auto-reply of every channel, e-mail included)."""
+    return _in_hours(line, now)
+
+
+def in_peak(line: BusinessLine, now: dt.datetime) -> bool:
+    """Whether the line is in peak mode now (the peak auto-reply of every channel)."""
+    return _peak(line, now)
+
+
 def _peak(line: BusinessLine, now: dt.datetime) -> bool:
     """Peak mode switched on by the queue per agent (``peak``), or a burst of new tickets."""
     if peak.is_on(line):
@@ -407,7 +418,15 @@ def web_submit(
     )
     if upload is not None:
         tickets.attachment_add(actor=actor, ticket=ticket, upload=upload)
-    WebSubmission.objects.create(business_line=line, client=client_key(address), ticket=ticket)
+    path = reverse("contact:status", args=[status_token(ticket)])
+    status_url = f"{site_url.rstrip('/')}{path}"
+    WebSubmission.objects.create(
+        business_line=line,
+        client=client_key(address),
+        ticket=ticket,
+        email=email,
+        status_url=status_url[:500],
+    )
     audit.record(
         actor=None, action="message.web_form", obj=ticket, changes={"number": ticket.number}
     )
@@ -419,9 +438,21 @@ def web_submit(
         new_ticket=True,
         from_robot=False,
     )
-    path = reverse("contact:status", args=[status_token(ticket)])
-    web_mail.schedule(ticket, email, f"{site_url.rstrip('/')}{path}")
+    web_mail.schedule(ticket, email, status_url)
     return ticket
+
+
+def web_address(ticket: Ticket) -> str:
+    """The e-mail address the visitor gave when submitting ``ticket`` ('' when none): the
+    ticket's replies are mailed to it (``tickets.outbound.register_ticket_address``)."""
+    row = (
+        WebSubmission.objects.filter(ticket_id=ticket.pk)
+        .exclude(email="")
+        .order_by("id")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return row or ""
 
 
 def public_thread(ticket: Ticket) -> list[dict]:

@@ -4,7 +4,8 @@ the line's mailbox (``kefu.channels``), as an auto-reply (``Auto-Submitted: auto
 the visitor's own robot does not answer it). The mail is kept in ``OutboundMail`` with a
 Message-ID, so a customer who answers it by mail joins the same ticket, and it counts toward
 the per-recipient daily quota; over the quota it is not sent (the page shows the number anyway).
-It is sent at once, quiet hours or not: it answers what the visitor has just done on the page.
+In the line's quiet hours it is held like every customer-facing send (an ``AutoMail`` of kind
+``number``, sent by the five-minute release job when they end); the page showed the number.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from kefu.tickets.models import Ticket
 log = logging.getLogger("kefu.messaging.web_mail")
 
 
+NUMBER = "number"  # the AutoMail kind of this mail when the quiet hours hold it
+
+
+def number_subject(ticket: Ticket) -> str:
+    return _("We received your message [#%(number)s]") % {"number": ticket.number}
+
+
 def schedule(ticket: Ticket, address: str, status_url: str) -> None:
     """Mail the number once the submission commits (a rolled-back one mails nothing)."""
     if address:
@@ -35,7 +43,8 @@ def schedule(ticket: Ticket, address: str, status_url: str) -> None:
 
 
 def send_number(ticket_id: int, address: str, status_url: str) -> str:
-    """Send the mail; returns ``sent``, ``refused`` (the daily quota) or ``failed``."""
+    """Send the mail; returns ``sent``, ``held`` (the quiet hours), ``refused`` (the daily
+    quota) or ``failed``."""
     ticket = Ticket.objects.select_related("business_line").get(pk=ticket_id)
     line = ticket.business_line
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -48,11 +57,26 @@ def send_number(ticket_id: int, address: str, status_url: str) -> str:
     domain = sender.rsplit("@", 1)[-1] or "kefu.localhost"
     msgid = f"<{secrets.token_hex(8)}.{ticket.pk}.w@{domain}>"
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("We received your message [#%(number)s]") % {"number": ticket.number}
+        subject = number_subject(ticket)
         body = _(
             "Hello,\n\nwe received your message. Your ticket number is %(number)s.\n"
             "Follow it and answer us here: %(link)s\n\n%(line)s"
         ) % {"number": ticket.number, "link": status_url, "line": line.name}
+    local = timezone.localtime()
+    quiet = outbox.quiet_for(line)
+    if rules.in_quiet(local, quiet):
+        from kefu.channels.models import AutoMail, AutoMailStatus
+
+        AutoMail.objects.create(
+            business_line=line,
+            ticket=ticket,
+            to_address=address,
+            kinds=NUMBER,
+            text=body,
+            status=AutoMailStatus.HELD,
+            send_after=rules.quiet_ends(local, quiet),
+        )
+        return "held"
     mail = EmailMessage(
         subject=header_safe(subject, 250),
         body=body,
