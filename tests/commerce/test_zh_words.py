@@ -27,6 +27,7 @@ PAGES = (
     "/commerce/team/",
     "/commerce/logistics/",
     "/commerce/registers/",
+    "/commerce/disputes/?all=1",
 )
 WRONG = ("顺序", "质检", "星期", "待作答", "上课时间", "回访结果", "受理时间")
 
@@ -48,7 +49,12 @@ def test_commerce_pages_in_chinese_use_the_shops_words(zh, agent, make_orders):
     case = team.case_open(actor=agent, order=orders["Z1"], kind="lost")
     pages = {
         path: zh.get(path)
-        for path in (*PAGES, f"/commerce/returns/{ret.pk}/", f"/commerce/logistics/{case.pk}/")
+        for path in (
+            *PAGES,
+            f"/commerce/returns/{ret.pk}/",
+            f"/commerce/logistics/{case.pk}/",
+            f"/commerce/orders/{orders['Z1'].pk}/",
+        )
     }
     for path, response in pages.items():
         assert response.status_code == 200, path

@@ -18,8 +18,10 @@ from kefu.commerce.schemas import (
     OrderPageOut,
     OrdersUpsertIn,
     OrdersUpsertOut,
+    RefundCreateIn,
     RefundDecisionIn,
     RefundDecisionOut,
+    RefundOut,
     ReminderListOut,
     ReminderOut,
     ReminderOutcomeIn,
@@ -39,6 +41,7 @@ from kefu.core import scope
 from kefu.core.errors import Invalid, PermissionDenied
 from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get_for
+from kefu.tickets.selectors import ticket_get_for
 
 router = Router(tags=["commerce"])
 # a line that does not work at the desk gets 403 on every call (accounts.desks)
@@ -192,6 +195,7 @@ def return_out(r) -> dict:
         "received_at": _iso(r.received_at),
         "due_at": _iso(r.due_at),
         "resolved_at": _iso(r.resolved_at),
+        "ticket": r.ticket_id,
         "version": r.version,
     }
 
@@ -204,7 +208,10 @@ def return_sweep(request):
 
 @router.post("/returns", response={201: ReturnOut})
 def return_create(request, data: ReturnCreateIn):
+    """Open a return or exchange (the §9.6 policy decides: 400 naming the rule); 409 while the
+    order has an open return. ``ticket``: the conversation it came from (its timeline says so)."""
     order = selectors.order_get_for(user=request.user, pk=data.order)
+    ticket = ticket_get_for(user=request.user, pk=data.ticket) if data.ticket else None
     ret = returns.return_request(
         actor=request.user,
         order=order,
@@ -212,8 +219,36 @@ def return_create(request, data: ReturnCreateIn):
         opened=data.opened,
         exchange=data.exchange,
         allergy=data.allergy,
+        ticket=ticket,
     )
     return Status(201, return_out(ret))
+
+
+def refund_out(f) -> dict:
+    return {
+        "id": f.pk,
+        "order": f.order_id,
+        "amount": str(f.amount),
+        "status": f.status,
+        "ticket": f.ticket_id,
+        "reviewed_by": f.reviewed_by_id,
+        "submitted_by": f.submitted_by_id,
+        "approved_by": f.approved_by_id,
+        "version": f.version,
+    }
+
+
+@router.post("/refunds", response={201: RefundOut})
+def refund_create(request, data: RefundCreateIn):
+    """A refund reviewed and submitted by the caller (客户审核 + 提交退款), waiting for the second
+    key (``/refunds/{id}/decision`` by somebody else); 409 while another refund of the order
+    waits; 400 when refunds are off or the amount is not within the order's."""
+    order = selectors.order_get_for(user=request.user, pk=data.order)
+    ticket = ticket_get_for(user=request.user, pk=data.ticket) if data.ticket else None
+    refund = returns.refund_request(
+        actor=request.user, order=order, amount=data.amount, ticket=ticket
+    )
+    return Status(201, refund_out(refund))
 
 
 @router.post("/returns/{return_id}/steps", response=ReturnOut)
@@ -345,3 +380,8 @@ def indicator_board(request):
 from kefu.commerce.api_team import router as team_router  # noqa: E402
 
 router.add_router("", team_router)
+
+# platform disputes (CMP-11)
+from kefu.commerce.api_disputes import router as disputes_router  # noqa: E402
+
+router.add_router("", disputes_router)

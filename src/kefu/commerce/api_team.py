@@ -33,6 +33,7 @@ from kefu.commerce.services import returns_team
 from kefu.core.errors import Invalid
 from kefu.core.inputs import Day, Id
 from kefu.core.pagination import paginate
+from kefu.tickets.selectors import ticket_get_for
 
 router = Router(tags=["commerce"])
 
@@ -163,14 +164,19 @@ def case_list(request, open: bool = True, cursor: str | None = None, limit: int 
 
 @router.post("/logistics", response={201: CaseOut}, operation_id="commerce_case_open")
 def case_open(request, data: CaseIn):
-    """Open a case for a shipped order of the line, named by its number."""
+    """Open a case for a shipped order of the line, named by its number; ``extend`` (延长收货时间)
+    records ``extend_days`` and is closed at once; 409 while a case of the kind is open;
+    ``ticket``: the conversation it came from."""
     order = team_selectors.order_get_for(user=request.user, order_no=data.order)
+    ticket = ticket_get_for(user=request.user, pk=data.ticket) if data.ticket else None
     case = returns_team.case_open(
         actor=request.user,
         order=order,
         kind=data.kind,
         courier=data.courier,
         description=data.description,
+        extend_days=data.extend_days,
+        ticket=ticket,
     )
     return Status(201, team_out.case(case))
 

@@ -1,6 +1,8 @@
 """``kefu orders import``, ``kefu reminders plan|run``, ``kefu returns check``, the returns
 team's reads ``kefu returns team|cases|registers|forecast --user USERNAME`` and the logistics
-cases' writes ``kefu returns case-open|case-step --user USERNAME`` (issue 20).
+cases' writes ``kefu returns case-open|case-step --user USERNAME``, the platform disputes
+``kefu returns disputes|dispute-open|dispute-contact|dispute-evidence|dispute-appeal|dispute-close``
+(issue 20, CMP-11).
 
 The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
 with exit code 2. Times without an offset are Asia/Shanghai.
@@ -112,6 +114,54 @@ def register(sub) -> None:
     stp.add_argument("--recovered-amount", help="yuan recovered, ≤ claimed (close)")
     stp.add_argument("--json", action="store_true", help="(the output is JSON)")
     stp.set_defaults(func=cmd_returns_case_step)
+    opn.add_argument("--extend-days", type=int, help="days (kind extend: 延长收货时间)")
+
+    # platform disputes (CMP-11, 淘宝小二介入), as USERNAME: the services of the page and the API
+    dl = ret_sub.add_parser("disputes", help="platform disputes of the line (open ones by default)")
+    dl.add_argument("--user", required=True, help="whose scope (a username)")
+    dl.add_argument("--all", action="store_true", help="closed disputes too")
+    dl.add_argument("--limit", type=int, default=100)
+    dl.add_argument("--json", action="store_true", help="(the output is JSON)")
+    dl.set_defaults(func=cmd_returns_disputes)
+    do = ret_sub.add_parser("dispute-open", help="the buyer took a refused return to the platform")
+    do.add_argument("--user", required=True, help="who records it (a username of the line)")
+    do.add_argument("--return", dest="ret", required=True, type=int, help="the return's id")
+    do.add_argument("--version", required=True, type=int, help="the return's version")
+    do.add_argument("--case-no", default="", help="the platform's case number")
+    do.add_argument("--json", action="store_true", help="(the output is JSON)")
+    do.set_defaults(func=cmd_returns_dispute_open)
+    dc = ret_sub.add_parser("dispute-contact", help="log a contact with the buyer")
+    dc.add_argument("--user", required=True)
+    dc.add_argument("--dispute", required=True, type=int, help="the dispute's id")
+    dc.add_argument("--version", required=True, type=int, help="the dispute's version")
+    dc.add_argument("--channel", required=True, help="phone, im, sms or platform")
+    dc.add_argument("--offer", required=True, help="what was offered")
+    dc.add_argument("--answer", required=True, help="the buyer's answer")
+    dc.add_argument("--at", help="ISO 8601 (default now; without offset Asia/Shanghai)")
+    dc.add_argument("--json", action="store_true", help="(the output is JSON)")
+    dc.set_defaults(func=cmd_returns_dispute_contact)
+    de = ret_sub.add_parser("dispute-evidence", help="add a file to the appeal pack")
+    de.add_argument("--user", required=True)
+    de.add_argument("--dispute", required=True, type=int)
+    de.add_argument("--kind", required=True, help="purchase, brand, chat or other")
+    de.add_argument("--file", required=True, help="the file (the attachment types and size)")
+    de.add_argument("--json", action="store_true", help="(the output is JSON)")
+    de.set_defaults(func=cmd_returns_dispute_evidence)
+    da = ret_sub.add_parser("dispute-appeal", help="submit the appeal pack to the platform")
+    da.add_argument("--user", required=True)
+    da.add_argument("--dispute", required=True, type=int)
+    da.add_argument("--version", required=True, type=int)
+    da.add_argument("--reasons", required=True)
+    da.add_argument("--json", action="store_true", help="(the output is JSON)")
+    da.set_defaults(func=cmd_returns_dispute_appeal)
+    dx = ret_sub.add_parser("dispute-close", help="record the outcome: won, lost or withdrawn")
+    dx.add_argument("--user", required=True)
+    dx.add_argument("--dispute", required=True, type=int)
+    dx.add_argument("--version", required=True, type=int)
+    dx.add_argument("--outcome", required=True, help="won, lost or withdrawn")
+    dx.add_argument("--amount", help="yuan paid to the buyer (lost: required)")
+    dx.add_argument("--json", action="store_true", help="(the output is JSON)")
+    dx.set_defaults(func=cmd_returns_dispute_close)
 
 
 def _time(value: str, what: str) -> dt.datetime:
@@ -365,6 +415,7 @@ def cmd_returns_case_open(args) -> int:
         kind=args.kind,
         courier=args.courier,
         description=args.description,
+        extend_days=args.extend_days,
     )
     print_json(_jsonable(team_out.case(team_selectors.case_get_for(user=user, pk=case.pk))))
     return 0
@@ -399,4 +450,117 @@ def cmd_returns_case_step(args) -> int:
         recovered_amount=args.recovered_amount,
     )
     print_json(_jsonable(team_out.case(team_selectors.case_get_for(user=user, pk=case.pk))))
+    return 0
+
+
+# -- platform disputes (CMP-11) ------------------------------------------------------------------
+
+
+def _ids(**values) -> None:
+    from kefu.core.inputs import MAX_ID
+
+    for name, value in values.items():
+        top = 2**31 - 1 if name == "version" else MAX_ID
+        if not 1 <= value <= top:
+            raise UsageError(f"--{name} out of range: {value}")
+
+
+def _dispute_json(user, pk: int) -> None:
+    from kefu.cli import print_json
+    from kefu.commerce import dispute_out, dispute_selectors
+
+    print_json(_jsonable(dispute_out.dispute(dispute_selectors.dispute_get_for(user=user, pk=pk))))
+
+
+def cmd_returns_disputes(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import dispute_out, dispute_selectors
+
+    user = _reader(args.user)
+    if not 1 <= args.limit <= 10000:
+        raise UsageError(f"--limit must be 1 to 10000: {args.limit}")
+    rows = dispute_selectors.disputes_for(user=user, open_only=not args.all).order_by(
+        "-opened_at", "-id"
+    )
+    print_json(
+        _jsonable({"items": [dispute_out.dispute(d, full=False) for d in rows[: args.limit]]})
+    )
+    return 0
+
+
+def cmd_returns_dispute_open(args) -> int:
+    """A stale ``--version`` or a return that is not refused: stderr, exit 2, nothing changed."""
+    from kefu.commerce import selectors
+    from kefu.commerce.services import disputes
+
+    user = _reader(args.user)
+    _ids(**{"return": args.ret, "version": args.version})
+    ret = selectors.return_get_for(user=user, pk=args.ret)
+    d = disputes.dispute_open(actor=user, ret=ret, version=args.version, case_no=args.case_no)
+    _dispute_json(user, d.pk)
+    return 0
+
+
+def cmd_returns_dispute_contact(args) -> int:
+    from kefu.commerce import dispute_selectors
+    from kefu.commerce.services import disputes
+
+    user = _reader(args.user)
+    _ids(dispute=args.dispute, version=args.version)
+    at = _time(args.at, "--at") if args.at else None
+    d = dispute_selectors.dispute_get_for(user=user, pk=args.dispute)
+    disputes.contact_add(
+        actor=user,
+        dispute=d,
+        version=args.version,
+        channel=args.channel,
+        offer=args.offer,
+        answer=args.answer,
+        at=at,
+    )
+    _dispute_json(user, d.pk)
+    return 0
+
+
+def cmd_returns_dispute_evidence(args) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.commerce import dispute_selectors
+    from kefu.commerce.services import disputes
+
+    user = _reader(args.user)
+    _ids(dispute=args.dispute)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"--file: no such file: {args.file}")
+    d = dispute_selectors.dispute_get_for(user=user, pk=args.dispute)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    disputes.evidence_add(actor=user, dispute=d, kind=args.kind, upload=upload)
+    _dispute_json(user, d.pk)
+    return 0
+
+
+def cmd_returns_dispute_appeal(args) -> int:
+    from kefu.commerce import dispute_selectors
+    from kefu.commerce.services import disputes
+
+    user = _reader(args.user)
+    _ids(dispute=args.dispute, version=args.version)
+    d = dispute_selectors.dispute_get_for(user=user, pk=args.dispute)
+    disputes.appeal_submit(actor=user, dispute=d, version=args.version, reasons=args.reasons)
+    _dispute_json(user, d.pk)
+    return 0
+
+
+def cmd_returns_dispute_close(args) -> int:
+    from kefu.commerce import dispute_selectors
+    from kefu.commerce.services import disputes
+
+    user = _reader(args.user)
+    _ids(dispute=args.dispute, version=args.version)
+    d = dispute_selectors.dispute_get_for(user=user, pk=args.dispute)
+    disputes.dispute_close(
+        actor=user, dispute=d, version=args.version, outcome=args.outcome, amount=args.amount
+    )
+    _dispute_json(user, d.pk)
     return 0

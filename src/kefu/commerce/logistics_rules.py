@@ -7,6 +7,7 @@
 - Damaged in transit: reship or refund → claim from the courier → close with the amount
   recovered.
 - Logistics anomaly: query the courier → close with the answer.
+- Receipt time extended (延长收货时间): recorded once done on the platform; no steps.
 
 The customer is made whole before any claim: ``claim`` follows only ``remedied``.
 """
@@ -35,6 +36,7 @@ FLOWS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "query": (("open",), "queried"),
         "close": (("queried",), "closed"),
     },
+    "extend": {},
 }
 KINDS = tuple(FLOWS)
 STEPS = ("confirm", "weigh", "query", "remedy", "claim", "close")

@@ -205,6 +205,14 @@ class Return(VersionedModel):
         blank=True,
         related_name="+",
     )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("return")
@@ -258,6 +266,14 @@ class Refund(VersionedModel):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     priority = models.BooleanField(_("priority refund"), default=False)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("refund")
@@ -535,6 +551,7 @@ class CaseKind(models.TextChoices):
     SHORT = "short", _("Short shipment")
     DAMAGED = "damaged", _("Damaged in transit")
     ANOMALY = "anomaly", _("Logistics anomaly")
+    EXTEND = "extend", _("Receipt time extended (延长收货时间)")
 
 
 class CaseStatus(models.TextChoices):
@@ -591,6 +608,17 @@ class LogisticsCase(VersionedModel):
     )
     note = models.TextField(_("notes"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    extend_days = models.PositiveSmallIntegerField(
+        _("receipt time extended by (days)"), null=True, blank=True
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("logistics case")
@@ -629,3 +657,141 @@ class IndicatorWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id}/{self.day}/{self.code}"
+
+
+# -- platform disputes (CMP-11, 淘宝小二介入) ---------------------------------------------------
+
+
+class DisputeStage(models.TextChoices):
+    NEGOTIATING = "negotiating", _("Negotiating with the buyer")
+    APPEALING = "appealing", _("Appeal pack submitted to the platform")
+    CLOSED = "closed", pgettext_lazy("commerce", "Closed")
+
+
+class DisputeOutcome(models.TextChoices):
+    WON = "won", pgettext_lazy("dispute", "Won")
+    LOST = "lost", pgettext_lazy("dispute", "Lost")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the buyer")
+
+
+class Dispute(VersionedModel):
+    """A buyer's complaint to the platform about a refused return (客户维权, 淘宝小二介入; CMP-11):
+    the negotiation with the buyer, logged contact by contact; then the appeal pack to the
+    platform (进货凭证, 品牌授权, reasons, chat logs); then the outcome and the amount."""
+
+    business_line = models.ForeignKey(
+        "accounts.BusinessLine", on_delete=models.PROTECT, related_name="+"
+    )
+    ret = models.OneToOneField(
+        Return, verbose_name=_("return"), on_delete=models.PROTECT, related_name="dispute"
+    )
+    order = models.ForeignKey(
+        "customers.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+    )
+    platform_case_no = models.CharField(_("platform case number"), max_length=60, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=DisputeStage.choices, default=DisputeStage.NEGOTIATING
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reasons = models.TextField(_("reasons of the appeal"), blank=True)
+    appealed_at = models.DateTimeField(_("appeal submitted at"), null=True, blank=True)
+    appealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(
+        pgettext_lazy("commerce", "outcome"),
+        max_length=10,
+        choices=DisputeOutcome.choices,
+        blank=True,
+    )
+    amount = models.DecimalField(
+        _("amount paid to the buyer"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("platform dispute")
+        verbose_name_plural = _("platform disputes")
+        indexes = [
+            models.Index(fields=["business_line", "stage", "opened_at"], name="dispute_bl_stage"),
+            models.Index(fields=["business_line", "opened_at"], name="dispute_bl_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"D{self.pk}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    IM = "im", _("IM (旺旺)")
+    SMS = "sms", _("SMS")
+    PLATFORM = "platform", _("Platform message")
+
+
+class DisputeContact(models.Model):
+    """One contact with the buyer in the negotiation: when, how, what was offered, the answer."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    offer = models.CharField(_("what was offered"), max_length=500)
+    answer = models.CharField(_("the buyer's answer"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negotiation contact")
+        verbose_name_plural = _("negotiation contacts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id}@{self.at:%Y-%m-%d %H:%M}"
+
+
+class EvidenceKind(models.TextChoices):
+    PURCHASE = "purchase", _("Purchase proof (进货凭证)")
+    BRAND = "brand", _("Brand authorisation (品牌授权)")
+    CHAT = "chat", _("Chat log (聊天记录)")
+    OTHER = "other", _("Other evidence")
+
+
+def dispute_evidence_path(instance, filename: str) -> str:
+    return f"commerce/disputes/{instance.dispute_id}/{filename}"
+
+
+class DisputeEvidence(models.Model):
+    """A file of the appeal pack (the attachment types and the line's size limit apply)."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(_("file"), upload_to=dispute_evidence_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("file size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appeal evidence")
+        verbose_name_plural = _("appeal evidence")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name

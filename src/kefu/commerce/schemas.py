@@ -20,6 +20,25 @@ class ReturnCreateIn(Schema):
     opened: bool = False
     exchange: bool = False
     allergy: bool = False
+    ticket: int | None = Field(None, ge=1, le=2**63 - 1, description="the ticket it came from")
+
+
+class RefundCreateIn(Schema):
+    order: int = Field(..., ge=1, le=2**63 - 1)
+    amount: str = Field(..., max_length=20, description="yuan, e.g. 259.00")
+    ticket: int | None = Field(None, ge=1, le=2**63 - 1, description="the ticket it came from")
+
+
+class RefundOut(Schema):
+    id: int
+    order: int
+    amount: str
+    status: str
+    ticket: int | None
+    reviewed_by: int | None
+    submitted_by: int | None
+    approved_by: int | None
+    version: int
 
 
 class ReturnStepIn(Schema):
@@ -128,6 +147,7 @@ class ReturnOut(Schema):
     received_at: str | None
     due_at: str | None
     resolved_at: str | None
+    ticket: int | None = None
     version: int
 
 

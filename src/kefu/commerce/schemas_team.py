@@ -104,6 +104,8 @@ class CaseOut(Schema):
     recovered_amount: str | None
     note: str
     closed_at: dt.datetime | None
+    extend_days: int | None
+    ticket: int | None
     next_steps: list[str]
     version: int
 
@@ -118,6 +120,8 @@ class CaseIn(Schema):
     kind: str = Field(..., max_length=10)
     courier: str = Field("", max_length=40)
     description: str = Field("", max_length=2000)
+    extend_days: int | None = Field(None, description="延长收货时间: the days (1–30)")
+    ticket: int | None = Field(None, ge=1, le=2**63 - 1, description="the ticket it came from")
 
 
 class CaseStepIn(Schema):

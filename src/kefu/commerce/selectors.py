@@ -105,6 +105,56 @@ def customer_orders_for(*, user, customer_id: int, limit: int = 10):
     )
 
 
+def order_card_for(*, user, customer_id: int, limit: int = 5):
+    """The order card beside a conversation, with what is under way per order: the latest
+    orders, and per order its returns, refunds and logistics cases, newest first (four queries
+    whatever the number of orders)."""
+    from kefu.commerce.models import LogisticsCase
+
+    orders = list(
+        Order.objects.filter(
+            scope.business_line_q(user, "customer__business_line_id"), customer_id=customer_id
+        )
+        .select_related("shop__business_line", "customer")
+        .order_by("-placed_at")[:limit]
+    )
+    ids = [o.pk for o in orders]
+    by_order: dict[int, dict[str, list]] = {
+        pk: {"returns": [], "refunds": [], "cases": []} for pk in ids
+    }
+    if ids:
+        for r in Return.objects.filter(order_id__in=ids).order_by("-requested_at", "-id"):
+            by_order[r.order_id]["returns"].append(r)
+        for f in Refund.objects.filter(order_id__in=ids).order_by("-created_at", "-id"):
+            by_order[f.order_id]["refunds"].append(f)
+        for c in LogisticsCase.objects.filter(order_id__in=ids).order_by("-opened_at", "-id"):
+            by_order[c.order_id]["cases"].append(c)
+    return orders, by_order
+
+
+def order_page_for(*, user, pk: int):
+    """An order with its reminders, returns, refunds and logistics cases (the order page)."""
+    from kefu.commerce.models import LogisticsCase
+
+    order = (
+        Order.objects.filter(scope.business_line_q(user, "customer__business_line_id"), pk=pk)
+        .select_related("customer__business_line", "shop")
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    return order, {
+        "reminders": list(Reminder.objects.filter(order=order).order_by("channel")),
+        "returns": list(Return.objects.filter(order=order).order_by("-requested_at", "-id")),
+        "refunds": list(
+            Refund.objects.filter(order=order)
+            .select_related("reviewed_by", "submitted_by", "approved_by")
+            .order_by("-created_at", "-id")
+        ),
+        "cases": list(LogisticsCase.objects.filter(order=order).order_by("-opened_at", "-id")),
+    }
+
+
 def returns_sweep_for(*, user, limit: int = 100):
     """The daily sweep of open returns (RET-1): VIP first, then the oldest."""
     return (

@@ -77,6 +77,8 @@ def case(c) -> dict:
         "recovered_amount": _dec(c.recovered_amount),
         "note": c.note,
         "closed_at": c.closed_at,
+        "extend_days": c.extend_days,
+        "ticket": c.ticket_id,
         "next_steps": logistics_rules.next_steps(c.kind, c.status),
         "version": c.version,
     }

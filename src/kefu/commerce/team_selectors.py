@@ -169,13 +169,18 @@ def registers_for(*, user, day: dt.date) -> list[tuple[str, str, list[RegisterRo
     start, end = local_range(day, day)
     out: dict[str, list[RegisterRow]] = {code: [] for code, _t in REGISTERS}
     for case in cases_for(user=user).filter(opened_at__gte=start, opened_at__lt=end):
-        target = "damaged" if case.kind == "damaged" else "trace"
-        if case.kind == "short":
-            target = "trace"
+        target = {"damaged": "damaged", "extend": "extend"}.get(case.kind, "trace")
         no, name = _order_bits(case.order)
         detail = " · ".join(
             x for x in (case.get_kind_display(), case.courier, case.order.tracking_no) if x
         )
+        if case.kind == "extend":
+            detail = _("%(courier)s %(tracking)s extended by %(days)s days") % {
+                "courier": case.courier,
+                "tracking": case.order.tracking_no,
+                "days": case.extend_days,
+            }
+            detail = detail.strip()
         out[target].append(RegisterRow(case.opened_at, no, name, detail, case.get_status_display()))
     for check in ShipmentCheck.objects.filter(
         _line(user), checked_at__gte=start, checked_at__lt=end, extended_days__gt=0
@@ -229,15 +234,18 @@ def registers_for(*, user, day: dt.date) -> list[tuple[str, str, list[RegisterRo
         )
     for ret in Return.objects.filter(
         _line(user), status="disputed", updated_at__gte=start, updated_at__lt=end
-    ).select_related("order", "customer"):
+    ).select_related("order", "customer", "dispute"):
+        dispute = getattr(ret, "dispute", None)  # CMP-11: the platform case and its stage
+        case_no = dispute.platform_case_no if dispute is not None else ""
         out["dispute"].append(
             RegisterRow(
                 ret.updated_at,
                 ret.order.order_no,
                 ret.customer.name,
                 f"¥{ret.amount}"
+                + (f" · {case_no}" if case_no else "")
                 + (f" · {ret.inspection_note[:120]}" if ret.inspection_note else ""),
-                ret.get_status_display(),
+                dispute.get_stage_display() if dispute is not None else ret.get_status_display(),
             )
         )
     return [

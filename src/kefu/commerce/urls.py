@@ -1,7 +1,7 @@
 from django.urls import path as django_path
 
 from kefu.accounts.desks import COMMERCE, desk_required
-from kefu.commerce import views, views_care, views_peak, views_team
+from kefu.commerce import views, views_card, views_care, views_disputes, views_peak, views_team
 
 
 def path(route, view, *args, **kwargs):
@@ -14,9 +14,25 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("reminders/phone/", views.phone_list, name="phone"),
     path("reminders/<int:pk>/outcome/", views.reminder_outcome, name="outcome"),
+    path("orders/<int:pk>/", views_card.order_detail, name="order"),
+    path("orders/<int:pk>/return/", views_card.order_return, name="order_return"),
+    path("orders/<int:pk>/refund/", views_card.order_refund, name="order_refund"),
+    path("orders/<int:pk>/case/", views_card.order_case, name="order_case"),
     path("returns/", views.return_list, name="returns"),
     path("returns/<int:pk>/", views.return_detail, name="return"),
     path("returns/<int:pk>/step/", views.return_step, name="return_step"),
+    path("returns/<int:pk>/dispute/", views_disputes.dispute_open, name="dispute_open"),
+    path("disputes/", views_disputes.dispute_list, name="disputes"),
+    path("disputes/<int:pk>/", views_disputes.dispute_detail, name="dispute"),
+    path("disputes/<int:pk>/contact/", views_disputes.dispute_contact, name="dispute_contact"),
+    path("disputes/<int:pk>/evidence/", views_disputes.dispute_evidence, name="dispute_evidence"),
+    path(
+        "disputes/<int:pk>/evidence/<int:evidence_pk>/",
+        views_disputes.dispute_evidence_file,
+        name="dispute_evidence_file",
+    ),
+    path("disputes/<int:pk>/appeal/", views_disputes.dispute_appeal, name="dispute_appeal"),
+    path("disputes/<int:pk>/close/", views_disputes.dispute_close, name="dispute_close"),
     path("refunds/", views.refund_list, name="refunds"),
     path("refunds/<int:pk>/decide/", views.refund_decide, name="refund_decide"),
     path("care/", views_care.care, name="care"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.commerce import selectors
-from kefu.commerce.models import CallOutcome
+from kefu.commerce.models import CallOutcome, Dispute
 from kefu.commerce.services import reminders, returns
 from kefu.commerce.words import channel_label, rule_message
 from kefu.core.errors import DomainError
@@ -130,6 +130,7 @@ def return_detail(request, pk: int):
             "steps": steps,
             "rule": rule_message(ret.rule) if ret.rule else "",
             "overdue": ret.due_at is not None and ret.due_at < timezone.now(),
+            "dispute": Dispute.objects.filter(ret=ret).first(),
         },
     )
 

@@ -167,7 +167,7 @@ def case_list(request):
             "page": page,
             "more": _more(request, page),
             "open_only": open_only,
-            "kinds": CaseKind.choices,
+            "kinds": [(v, label) for v, label in CaseKind.choices if v != CaseKind.EXTEND],
             "values": request.session.pop("commerce_case_form", {}),
         },
     )

@@ -189,3 +189,23 @@ def forecast_stage_label(stage: str) -> str:
         "received": pgettext("commerce", "Received (已收货)"),
     }
     return labels.get(stage, stage)
+
+
+ACTION_LABELS.update(
+    {
+        "commerce.dispute_open": gettext_lazy("Platform dispute opened"),
+        "commerce.dispute_contact": gettext_lazy("Dispute: contact with the buyer logged"),
+        "commerce.dispute_evidence": gettext_lazy("Dispute: evidence added"),
+        "commerce.dispute_appeal": gettext_lazy("Dispute: appeal pack submitted"),
+        "commerce.dispute_close": gettext_lazy("Platform dispute closed"),
+    }
+)
+
+
+def appeal_missing_label(code: str) -> str:
+    labels = {
+        "contact": _("a logged contact with the buyer"),
+        "purchase": _("a purchase proof (进货凭证)"),
+        "chat": _("a chat log (聊天记录)"),
+    }
+    return labels.get(code, code)

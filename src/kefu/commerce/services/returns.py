@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.commerce import return_policy
-from kefu.commerce.models import Refund, RefundStatus, Return, ReturnStatus
+from kefu.commerce.models import (
+    OPEN_RETURN_STATUSES,
+    Refund,
+    RefundStatus,
+    Return,
+    ReturnStatus,
+)
+from kefu.commerce.ticket_link import check_ticket, note_on_ticket
 from kefu.commerce.words import rule_message
 from kefu.core import audit, scope
 from kefu.core.errors import Conflict, Invalid, PermissionDenied, StaleWrite
@@ -33,10 +40,26 @@ def return_request(
     exchange: bool = False,
     allergy: bool = False,
     requested_at: dt.datetime | None = None,
+    ticket=None,
 ) -> Return:
     """Open a return or exchange if the policy allows it; a refusal changes nothing and says
-    which rule refused (400)."""
+    which rule refused (400). An order has one open return at a time (409 for a second, e.g.
+    two agents clicking on the same card). ``ticket``: the conversation it came from (the order
+    card), kept on the return and written on the ticket's timeline."""
     requested_at = requested_at or timezone.now()
+    check_ticket(ticket, order)
+    # one at a time per order: the order row is the lock two racing requests queue on
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    already = (
+        Return.objects.filter(order=order, status__in=OPEN_RETURN_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if already is not None:
+        raise Conflict(
+            _("A return of this order is already open (R%(id)s).") % {"id": already},
+            code="return_open",
+        )
     customer = order.customer
     line = customer.business_line
     if order.delivered_at is None:
@@ -68,12 +91,30 @@ def return_request(
         rule=verdict.rule,
         requested_at=requested_at,
         handled_by=actor if getattr(actor, "pk", None) else None,
+        ticket=ticket,
     )
     audit.record(
         actor=actor,
         action="commerce.return_request",
         obj=ret,
-        changes={"order": order.pk, "rule": verdict.rule, "exchange": exchange},
+        changes={
+            "order": order.pk,
+            "rule": verdict.rule,
+            "exchange": exchange,
+            "ticket": ticket.pk if ticket is not None else None,
+        },
+    )
+    note_on_ticket(
+        actor=actor,
+        ticket=ticket,
+        words=lambda: (
+            (
+                _("Exchange R%(id)s opened for order %(order)s (¥%(amount)s)")
+                if exchange
+                else _("Return R%(id)s opened for order %(order)s (¥%(amount)s)")
+            )
+            % {"id": ret.pk, "order": order.order_no, "amount": ret.amount}
+        ),
     )
     return ret
 
@@ -102,6 +143,7 @@ def return_step(
     intact: bool | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    dispute_case_no: str = "",
 ) -> Return:
     """Move a return one step along RET-6. A stale ``version`` is refused (409); a step that
     does not follow from the status is refused (409); missing input is a 400."""
@@ -173,6 +215,11 @@ def return_step(
         obj=ret,
         changes={"status": [before, ret.status]},
     )
+    if step == "dispute":
+        # the buyer took it to the platform (CMP-11): the dispute opens in negotiation
+        from kefu.commerce.services import disputes
+
+        disputes.create_for_return(actor=actor, ret=ret, at=now, case_no=dispute_case_no)
     return ret
 
 
@@ -196,6 +243,42 @@ def refund_create(*, actor, order: Order, amount) -> Refund:
     )
     audit.record(
         actor=actor, action="commerce.refund_review", obj=refund, changes={"amount": str(amount)}
+    )
+    return refund
+
+
+PENDING_REFUND_STATUSES = (RefundStatus.REVIEW, RefundStatus.SUBMITTED)
+
+
+@transaction.atomic
+def refund_request(*, actor, order: Order, amount, ticket=None) -> Refund:
+    """A refund asked for beside the conversation (the order card): the agent's 客户审核 and
+    提交退款 in one step; it waits in the back office's queue for the second key (财务审批 by
+    somebody else). One refund of an order waits at a time (409 for a second)."""
+    check_ticket(ticket, order)
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    waiting = (
+        Refund.objects.filter(order=order, status__in=PENDING_REFUND_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        raise Conflict(
+            _("A refund of this order is already waiting (F%(id)s).") % {"id": waiting},
+            code="refund_waiting",
+        )
+    refund = refund_create(actor=actor, order=order, amount=amount)
+    refund = refund_submit(actor=actor, refund=refund, version=refund.version)
+    if ticket is not None:
+        Refund.objects.filter(pk=refund.pk).update(ticket=ticket)
+        refund.ticket = ticket
+    note_on_ticket(
+        actor=actor,
+        ticket=ticket,
+        words=lambda: (
+            _("Refund F%(id)s of ¥%(amount)s for order %(order)s sent for approval")
+            % {"id": refund.pk, "amount": refund.amount, "order": order.order_no}
+        ),
     )
     return refund
 

@@ -24,6 +24,7 @@ from kefu.commerce.models import (
     ReturnStatus,
 )
 from kefu.commerce.services import returns
+from kefu.commerce.ticket_link import check_ticket, note_on_ticket
 from kefu.core import audit
 from kefu.core.errors import Conflict, Invalid, StaleWrite
 from kefu.customers.models import Order
@@ -196,6 +197,9 @@ def reshipment_check(
 # -- logistics cases ----------------------------------------------------------------------------
 
 
+EXTEND_MAX_DAYS = 30
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -205,28 +209,85 @@ def case_open(
     courier: str = "",
     description: str = "",
     at: dt.datetime | None = None,
+    extend_days=None,
+    ticket=None,
 ) -> LogisticsCase:
+    """Open a logistics case of a shipped order. 延长收货时间 (``extend``) records the receipt
+    time extended by ``extend_days`` on the platform: it is closed as it is written. An order has
+    one open case of a kind at a time (409 for a second). ``ticket``: the conversation it came
+    from (the order card), kept on the case and written on the ticket's timeline."""
     if kind not in CaseKind.values:
         raise Invalid(_("Choose the kind of case."), fields={"kind": _("Unknown.")})
+    check_ticket(ticket, order)
     if order.shipped_at is None:
         raise Invalid(
             _("The order has not been shipped: there is no parcel to follow."),
             fields={"order": _("Not shipped.")},
         )
+    days = None
+    if kind == CaseKind.EXTEND:
+        if order.closed_at is not None:
+            raise Invalid(
+                _("The order is closed: its receipt time cannot be extended."),
+                fields={"order": _("Closed.")},
+            )
+        try:
+            days = int(str(extend_days).strip())
+        except (TypeError, ValueError):
+            days = 0
+        if not 1 <= days <= EXTEND_MAX_DAYS:
+            raise Invalid(
+                _("Extend the receipt time by 1 to %(n)d days.") % {"n": EXTEND_MAX_DAYS},
+                fields={"extend_days": _("Out of range.")},
+            )
+    courier = _text(courier or order.courier, 40, "courier")
+    description = _text(description, MAX_NOTE, "description")
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    already = (
+        LogisticsCase.objects.filter(order=order, kind=kind, closed_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if already is not None:
+        raise Conflict(
+            _("A case of this kind is already open for this order (L%(id)s).") % {"id": already},
+            code="case_open",
+        )
+    now = at or timezone.now()
     case = LogisticsCase.objects.create(
         business_line_id=order.shop.business_line_id,
         order=order,
         kind=kind,
-        courier=_text(courier or order.courier, 40, "courier"),
-        description=_text(description, MAX_NOTE, "description"),
-        opened_at=at or timezone.now(),
+        courier=courier,
+        description=description,
+        opened_at=now,
         opened_by=actor,
+        extend_days=days,
+        status="closed" if days else "open",
+        closed_at=now if days else None,
+        ticket=ticket,
     )
     audit.record(
         actor=actor,
         action="commerce.case_open",
         obj=case,
-        changes={"order": order.pk, "kind": kind},
+        changes={
+            "order": order.pk,
+            "kind": kind,
+            "extend_days": days,
+            "ticket": ticket.pk if ticket is not None else None,
+        },
+    )
+    note_on_ticket(
+        actor=actor,
+        ticket=ticket,
+        words=lambda: (
+            _("Receipt time of order %(order)s extended by %(days)s days (L%(id)s)")
+            % {"order": order.order_no, "days": days, "id": case.pk}
+            if days
+            else _("Logistics case L%(id)s (%(kind)s) opened for order %(order)s")
+            % {"id": case.pk, "kind": case.get_kind_display(), "order": order.order_no}
+        ),
     )
     return case
 

@@ -25,6 +25,8 @@ TIMELINE_FIELDS = {
     "callback": _("Callback"),
     "grade": _("Complaint grade"),
     "escalation": _("Escalation"),
+    # an order action taken from the order card beside the conversation (written by commerce)
+    "order": _("Order action"),
 }
 # a timeline value and the note written after it, e.g. "重复投诉 · 两次回访未解决"
 NOTE_SEPARATOR = " · "
