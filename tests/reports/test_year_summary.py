@@ -296,3 +296,21 @@ def test_a_letter_that_completes_a_callback_of_a_closed_month_counts_it_again(
         )
         after = yearly.year_summary(manager, year=year)
     assert october(after)["callbacks_completed"] == raw_completed() == 1
+
+
+def test_a_deleted_category_counts_its_closed_months_again(org, manager, agent, make_ticket):
+    """Deleting a category (the admin's category page) empties the category of its tickets in an
+    update that publishes no event: the kept October lists the complaint under no category, as
+    the raw rows do, never under the deleted category's id."""
+    from kefu.tickets.models import Category
+
+    category = Category.objects.create(business_line=org.shop, name="物流破损")
+    with time_machine.travel(dt.datetime(2026, 10, 15, 10, tzinfo=TZ), tick=False):
+        make_ticket(agent, category=category.pk)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        before = statement.monthly(manager, period="2026-10")["complaints"]["by_type"]
+        assert [(r["label"], r["count"]) for r in before] == [("物流破损", 1)]
+        category.delete()
+        after = statement.monthly(manager, period="2026-10")["complaints"]["by_type"]
+    assert [(r["key"], r["count"]) for r in after] == [(statement.NO_CATEGORY, 1)]
+    assert Ticket.objects.filter(category__isnull=True).count() == 1

@@ -368,11 +368,10 @@ def _manager_figures(user, w: Window) -> dict:
             for name, low, high in AGE_BUCKETS
         }
     )
-    sla = {}
-    for clock in statement.CLOCK_FIGURES:
-        counts = statement.clock_counts(user, None, w.month, clock)
-        met, total = counts["met"], counts["total"]
-        sla[clock] = {"met": met, "total": total, "rate": _rate(met, total)}
+    sla = {
+        clock: {**counts, "rate": _rate(counts["met"], counts["total"])}
+        for clock, counts in statement.clocks_counts(user, None, w.month).items()
+    }
     callbacks = drill(user, w, "callbacks_due").aggregate(
         due=Count("id"), completed=Count("id", filter=Q(reached_at__isnull=False))
     )

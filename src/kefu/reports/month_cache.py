@@ -228,6 +228,20 @@ def on_letter_registered(event) -> None:
         late_change(due)
 
 
+def on_category_deleted(sender, instance, **kwargs) -> None:
+    """A category deleted (the admin's category page): its tickets lose it (SET_NULL, an update
+    that publishes no event), so every closed month holding one of its tickets moves; the
+    kept month would otherwise list complaints under a category that no longer exists."""
+    from kefu.tickets.models import Ticket
+
+    months = (
+        Ticket.objects.filter(category_id=instance.pk, created_at__lt=_open_bound())
+        .datetimes("created_at", "month")
+        .order_by()
+    )
+    late_change(*(timezone.localdate(m) for m in months))
+
+
 def _open_bound() -> dt.datetime:
     return dt.datetime.combine(
         first_open_month(), dt.time(), tzinfo=timezone.get_current_timezone()
@@ -244,6 +258,11 @@ def subscribe() -> None:
         on(name, on_ticket_changed)
     on("callback.logged", on_callback_logged)
     on("letter.registered", on_letter_registered)
+    from django.db.models.signals import pre_delete
+
+    from kefu.tickets.models import Category
+
+    pre_delete.connect(on_category_deleted, sender=Category, dispatch_uid="month_cache_category")
 
 
 def clear() -> int:
