@@ -48,7 +48,7 @@ def reviews_q(user) -> Q:
 
 def reviews_for(user, *, status: str = "", period: dt.date | None = None):
     qs = Review.objects.filter(reviews_q(user)).select_related(
-        "agent", "reviewer", "ticket", "call", "subject", "form"
+        "agent", "reviewer", "ticket", "call", "callback", "subject", "form"
     )
     if status:
         qs = qs.filter(status=status)
@@ -60,7 +60,16 @@ def reviews_for(user, *, status: str = "", period: dt.date | None = None):
 def review_get_for(user, pk) -> Review:
     review = (
         Review.objects.filter(reviews_q(user), pk=pk)
-        .select_related("agent", "reviewer", "ticket", "call", "subject", "form", "business_line")
+        .select_related(
+            "agent",
+            "reviewer",
+            "ticket",
+            "call",
+            "callback__customer",
+            "subject",
+            "form",
+            "business_line",
+        )
         .first()
     )
     if review is None:
@@ -90,13 +99,13 @@ def appeal_of(review: Review) -> Appeal | None:
 
 def to_score_for(user):
     return Review.objects.filter(reviewer=user, status=ReviewStatus.ASSIGNED).select_related(
-        "agent", "ticket", "call", "form"
+        "agent", "ticket", "call", "callback", "form"
     )
 
 
 def to_decide_for(user):
     return Appeal.objects.filter(decider=user, status=AppealStatus.OPEN).select_related(
-        "review__agent", "review__ticket", "review__call"
+        "review__agent", "review__ticket", "review__call", "review__callback"
     )
 
 
