@@ -382,6 +382,29 @@ def ticket_create(
     )
 
 
+@transaction.atomic
+def practice_ticket_create(
+    *, actor, team, customer, title: str, description: str, trainee, type: str, now=None
+) -> Ticket:
+    """A practice ticket of the practice ``team`` (the live drill, PK-3), held by ``trainee``
+    and owned first by ``actor`` (the trainer). It is a ticket like any other in the workbench
+    (quick replies, customer panel, SLA clocks) but never counted, routed, sent or published
+    (``Ticket.objects``, ``publish``, ``outbound.initial_state``)."""
+    line = customer.business_line
+    enabled = line.ticket_types or TicketType.values
+    return _ticket_insert(
+        actor=actor,
+        customer=_check_customer(actor, customer),
+        title=title,
+        type=type if type in enabled else enabled[0],
+        channel=Channel.IM,
+        description=description,
+        team=team,
+        trainee=trainee,
+        now=now,
+    )
+
+
 def _ticket_insert(
     *,
     actor,
