@@ -1213,9 +1213,7 @@ class DrillTicket(models.Model):
         verbose_name = _("drill practice ticket")
         verbose_name_plural = _("drill practice tickets")
         ordering = ["run", "case"]
-        constraints = [
-            models.UniqueConstraint(fields=["run", "case"], name="drillticket_run_case")
-        ]
+        constraints = [models.UniqueConstraint(fields=["run", "case"], name="drillticket_run_case")]
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.case}"
