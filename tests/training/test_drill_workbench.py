@@ -145,3 +145,17 @@ def test_the_trainer_starts_it_and_the_trainee_works_it_in_the_workbench(
     assert own.status_code == 200 and ticket.number in own.content.decode()
     detail = client.get(reverse("tickets:detail", args=[ticket.pk]), HTTP_ACCEPT_LANGUAGE=lang)
     assert detail.status_code == 200
+
+
+def test_the_demo_has_a_practice_team_with_timed_runs_that_count_nowhere(lead, agent, agent_b):
+    from kefu.demo.training_drill_rows import build_workbench_rows
+
+    build_workbench_rows(now=timezone.now(), seed=1)
+    runs = DrillRun.objects.filter(team__is_practice=True).order_by("started_at")
+    assert runs.count() == 2
+    done, open_ = runs.filter(finished_at__isnull=False), runs.filter(finished_at__isnull=True)
+    assert done.count() == 1 and open_.count() == 1
+    times = drill_workbench.ticket_times(done.get())
+    assert all(t["first_response"] and t["resolution"] > t["first_response"] for t in times)
+    assert Ticket.all_objects.filter(is_practice=True).count() == 8
+    assert not Ticket.objects.exists()  # not one of them counts
