@@ -219,3 +219,15 @@ def test_a_practice_team_is_never_routed_nor_chosen_for_a_real_ticket(
         )
     with pytest.raises(Invalid):  # nor a real ticket be moved there
         ticket_update(actor=lead, ticket=routed, version=routed.version, changes={"team": team.pk})
+
+
+def test_a_drills_escalation_by_hand_goes_to_its_trainer_only(
+    org, practice_team, customer, lead, agent, supervisor
+):
+    from kefu.followups.services.manual import ticket_escalate
+    from kefu.tickets.models_sla import Notification
+
+    practice = _practice(lead, agent, practice_team, customer, text="我要投诉到平台")
+    row = ticket_escalate(actor=agent, ticket=practice, level="supervisor", reason="客户要投诉")
+    assert row.recipient_id == lead.pk
+    assert not Notification.objects.filter(user=supervisor).exists()
