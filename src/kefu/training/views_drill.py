@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.core import scope
@@ -157,10 +158,15 @@ def workbench_run_create(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return drill_results(request, pk=pk, status=exc.status, errors=exc.fields)
+    n = run.tickets.count()
     messages.success(
         request,
-        _("%(n)d practice tickets are in %(name)s's workbench.")
-        % {"n": run.tickets.count(), "name": run.user.name},
+        ngettext(
+            "%(n)d practice ticket is in %(name)s's workbench.",
+            "%(n)d practice tickets are in %(name)s's workbench.",
+            n,
+        )
+        % {"n": n, "name": run.user.name},
     )
     return redirect("training:drill_results", pk=pk)
 
