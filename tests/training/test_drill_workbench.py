@@ -159,3 +159,27 @@ def test_the_demo_has_a_practice_team_with_timed_runs_that_count_nowhere(lead, a
     assert all(t["first_response"] and t["resolution"] > t["first_response"] for t in times)
     assert Ticket.all_objects.filter(is_practice=True).count() == 8
     assert not Ticket.objects.exists()  # not one of them counts
+
+
+def test_the_api_opens_a_workbench_run_and_lists_it_with_its_tickets(
+    api_as, lead, agent, practice_team
+):
+    practice = drill_services.drill_create(actor=lead, title="演练", lines=LINES)
+    url = f"/api/v1/training/drills/{practice.pk}/workbench-runs"
+    body = {"trainee": agent.pk, "team": practice_team.pk}
+    assert api_as(agent).post(url, body).status_code == 403
+    bad = api_as(lead).post(url, {"trainee": agent.pk, "team": agent.team_id})
+    assert bad.status_code == 400 and "team" in bad.json()["error"]["fields"]
+    created = api_as(lead).post(url, body)
+    assert created.status_code == 201, created.content
+    out = created.json()
+    assert (out["workbench"], out["tickets"], out["closed"], len(out["ticket_numbers"])) == (
+        True,
+        2,
+        0,
+        2,
+    )
+    ticket = Ticket.all_objects.get(number=out["ticket_numbers"][0])
+    _answer(ticket, agent, replied_at=timezone.now(), resolved_at=timezone.now())
+    listed = api_as(lead).get(f"/api/v1/training/drills/{practice.pk}/runs").json()["items"]
+    assert [(r["workbench"], r["closed"]) for r in listed] == [(True, 1)]

@@ -232,7 +232,15 @@ class Ticket(VersionedModel):
                 name="ticket_dept_breakdown",
             ),
             models.Index(
-                fields=["business_line", "status", "team", "type", "channel", "due_at", "is_practice"],
+                fields=[
+                    "business_line",
+                    "status",
+                    "team",
+                    "type",
+                    "channel",
+                    "due_at",
+                    "is_practice",
+                ],
                 name="ticket_bl_breakdown",
             ),
         ]
