@@ -13,7 +13,7 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0011_fk_indexes_led_by_composites")]
+    dependencies = [("tickets", "0012_practice")]
 
     operations = [
         migrations.AddIndex(
