@@ -141,6 +141,14 @@ class Reminder(models.Model):
                 name="reminder_pending_list",
             ),
             models.Index(fields=["business_line", "sent_at"], name="reminder_bl_sent"),
+            # the send run takes the oldest pending SMS and IM: read in id order from here, it
+            # stops after its batch (with a million pending, the list index above made the
+            # planner join and sort them all: 17 s instead of 36 ms)
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="pending", channel__in=["sms", "im"]),
+                name="reminder_send_queue",
+            ),
         ]
 
     def __str__(self) -> str:
