@@ -201,3 +201,21 @@ def test_cli_repairs_due_and_quota(capsys, db):
         capsys, "repairs", "quota", "--sales", "12000,x", "--fault-rate", "0.03", "--repairers", "5"
     )
     assert code == 2
+
+
+def test_cli_repairs_quota_with_the_commission_above_it(capsys, db):
+    base = ["repairs", "quota", "--fault-rate", "0.03", "--repairers", "5", "--json"]
+    code, out, err = _kefu(capsys, *base, "--sales", "12000,13000", "--done", "130")
+    assert code == 2 and "--per-unit" in err and out == ""
+    code, out, err = _kefu(
+        capsys, *base, "--sales", "12000,13000", "--done", "130", "--per-unit", "8"
+    )
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"quota": 100, "above_quota": 30, "commission_yuan": 240.0}
+    for bad in (
+        ["--sales", "12000"],  # one month: the rule takes the last two
+        ["--sales", "12000,13000", "--offset", "-5"],
+        ["--sales", "12000,13000", "--done", "-1", "--per-unit", "8"],
+    ):
+        code, out, err = _kefu(capsys, *base, *bad)
+        assert code == 2 and err.startswith("kefu: error:") and out == ""

@@ -29,6 +29,8 @@ def register(sub) -> None:
     quota.add_argument("--fault-rate", required=True, help="a share, e.g. 0.03")
     quota.add_argument("--repairers", required=True, help="number of repairers")
     quota.add_argument("--offset", default="50", help="units subtracted (default 50)")
+    quota.add_argument("--done", help="units a repairer repaired in the month (with --per-unit)")
+    quota.add_argument("--per-unit", help="commission in yuan for each unit above the quota")
     quota.add_argument("--json", action="store_true", help="print machine-readable output")
     quota.set_defaults(func=cmd_repairs_quota)
 
@@ -86,12 +88,18 @@ def cmd_repairs_quota(args) -> int:
             repairers,
             args.offset,
         )
+        result = {"quota": quota}
+        if (args.done is None) != (args.per_unit is None):
+            raise UsageError("give --done and --per-unit together")
+        if args.done is not None:
+            above, earned = rules.commission(int(args.done), quota, args.per_unit)
+            result |= {"above_quota": above, "commission_yuan": float(earned)}
     except (ValueError, rules.RuleError) as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        print_json({"quota": quota})
+        print_json(result)
     else:
-        print(quota)
+        print(" ".join(f"{k}={v}" for k, v in result.items()) if len(result) > 1 else quota)
     return 0
 
 
