@@ -161,6 +161,10 @@ def test_cli_fees_bad_input_exits_2(capsys, db):
     assert code == 2 and "2026-13-01" in err and out == ""
     code, out, err = _kefu(capsys, "fees", "collection-rate", "--year", "twenty", "--json")
     assert code == 2 and "twenty" in err
+    code, out, err = _kefu(
+        capsys, "fees", "collection-rate", "--year", "2026", "--fee-type", "nope", "--json"
+    )
+    assert code == 2 and "nope" in err and out == ""
 
 
 def test_cli_repairs_due_and_quota(capsys, db):

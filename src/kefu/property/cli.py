@@ -116,6 +116,13 @@ def _bills(line_code):
     return bills
 
 
+def _fee_known(line_code, code: str) -> bool:
+    from kefu.property.models import FeeType
+
+    fees = FeeType.objects.filter(code=code)
+    return (fees.filter(business_line__code=line_code) if line_code else fees).exists()
+
+
 def _num(value):
     return None if value is None else float(value)
 
@@ -126,9 +133,11 @@ def cmd_collection_rate(args) -> int:
 
     if not (args.year.isdigit() and len(args.year) == 4):
         raise UsageError(f"not a year: {args.year} (use YYYY)")
-    report = selectors.collection_rate(
-        bills=_bills(args.line), year=int(args.year), fee_code=args.fee_type
-    )
+    bills = _bills(args.line)
+    if args.fee_type is not None and not _fee_known(args.line, args.fee_type):
+        # an unknown code is a typo, not a fee nobody was billed for: say so, exit 2
+        raise UsageError(f"no fee standard {args.fee_type}")
+    report = selectors.collection_rate(bills=bills, year=int(args.year), fee_code=args.fee_type)
     data = {
         "billed_yuan": _num(report["billed_yuan"]),
         "collected_yuan": _num(report["collected_yuan"]),
