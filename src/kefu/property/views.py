@@ -59,7 +59,9 @@ def _desk(request, *, error=None, status=200):
         "reason_choices": ArrearsReason.choices,
         "dunning_count": len(dunning),
         "deadlines": deadlines,
-        "batches": selectors.batches_for(user).select_related("created_by")[:20],
+        "batches": selectors.with_results(
+            selectors.batches_for(user).select_related("created_by")[:20]
+        ),
         "may_print": scope.at_least(user, scope.SUPERVISOR) and bool(user.business_line_id),
         "letter_kinds": LetterKind.choices,
         "today": today,
