@@ -120,3 +120,65 @@ def test_bk6_the_student_page_offers_weekday_mornings_first_and_books_one_in_a_c
         },
     )
     assert Lesson.objects.get(student=student).start_at == starts[0]
+
+
+def _school(code: str):
+    line = account_services.business_line_create(name="学校", code=code, industry="education")
+    team = Team.objects.filter(business_line=line).first()
+    agent = make_user(f"{code}_a", "agent", team=team)
+    customer = customers.customer_create(
+        actor=agent, business_line=line, name="小明", phone=str(next(_phones))
+    )
+    return agent, services.student_create(actor=agent, customer_id=customer.pk)
+
+
+def test_every_cancellation_offers_the_next_booking_and_the_schools_a_make_up(web_as, client):
+    agent, student = _school("edu7")
+    services.hours_purchase(actor=agent, student_id=student.pk, hours=20)
+    soon, later = (timezone.now() + dt.timedelta(days=d) for d in (3, 5))
+    first, second = (
+        services.lesson_book(
+            actor=agent, student_id=student.pk, start_at=t, hours="1.5", teacher="周老师"
+        )
+        for t in (soon, later)
+    )
+    web_as(agent)
+    # the student cancels in time: the next booking is offered, a regular lesson with 周老师
+    response = client.post(
+        reverse("booking:cancel", args=[first.pk]), {"version": 1, "by": "student"}
+    )
+    page = client.get(response["Location"])
+    assert page.context["cancelled"].pk == first.pk
+    assert page.context["suggest"]["teacher"] == "周老师" and page.context["suggestions"]
+    body = page.content.decode()
+    assert 'id="next-booking"' in body and 'name="kind" value="regular"' in body
+    assert 'name="hours" value="1.5"' in body
+    # the teacher cancels: no hours deducted, the offer is a make-up (an ad-hoc lesson)
+    response = client.post(
+        reverse("booking:cancel", args=[second.pk]), {"version": 1, "by": "teacher"}
+    )
+    page = client.get(response["Location"])
+    assert 'name="kind" value="adhoc"' in page.content.decode()
+    assert services.balance_of(student.pk) == 20
+    # an ordinary visit offers nothing special
+    page = client.get(reverse("booking:student", args=[student.pk]))
+    assert 'id="next-booking"' not in page.content.decode()
+
+
+def test_seg8_low_free_hours_prompt_a_renewal_or_an_upgrade(web_as, client):
+    agent, student = _school("edu8")
+    services.hours_purchase(actor=agent, student_id=student.pk, hours=6)
+    web_as(agent)
+    url = reverse("booking:student", args=[student.pk])
+    assert 'id="low-balance"' not in client.get(url).content.decode()  # 6 free hours
+    services.lesson_book(
+        actor=agent,
+        student_id=student.pk,
+        start_at=timezone.now() + dt.timedelta(days=2),
+        hours=2,
+        teacher="周老师",
+    )
+    # 6 bought − 2 promised = 4 free: at the threshold, the desk prompts
+    assert 'id="low-balance"' in client.get(url).content.decode()
+    index = client.get(reverse("booking:index"))
+    assert [s.low_balance for s in index.context["students"]] == [True]

@@ -25,6 +25,9 @@ CUTOFF_HOURS = 12
 QUOTA_OFFSET = 50
 QUOTA_MONTHS = 2  # RPR-1: the retail sales of the last two months
 REPEAT_DAYS = 90
+# SEG-8: at or below this many free hours (about a month of weekly lessons) the desk prompts a
+# renewal or 升班; our reading of "when the prepaid lesson balance is low"
+LOW_BALANCE_HOURS = Decimal(4)
 PURCHASE, DEDUCTION, RESTORATION, ADJUSTMENT = "purchase", "deduction", "restoration", "adjustment"
 STUDENT, TEACHER, COMPANY = "student", "teacher", "company"
 
@@ -92,6 +95,11 @@ def signed(kind: str, hours: Decimal) -> Decimal:
     if kind == DEDUCTION:
         return -hours
     raise RuleError(f"unknown ledger entry {kind!r}")
+
+
+def low_balance(free_hours: Decimal, threshold: Decimal = LOW_BALANCE_HOURS) -> bool:
+    """SEG-8: prompt a renewal or an upgrade (升班) when the hours not yet promised run low."""
+    return Decimal(free_hours) <= threshold
 
 
 def second_unmet_blocked(previous_unmet: bool, this_unmet: bool, alternative: str) -> bool:

@@ -4,6 +4,8 @@ requests). A refused write re-renders the page with its message (4xx)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.booking import rules, selectors, services
-from kefu.booking.models import LeaveReason, LessonKind, LessonStatus
+from kefu.booking.models import LeaveReason, LessonKind, LessonStatus, Party
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 
@@ -57,12 +59,23 @@ def _student_page(request, pk: int, *, error=None, status=200):
         lesson.check = rules.check_cancel(lesson.start_at, now)
         lesson.open = lesson.status == LessonStatus.BOOKED
         lesson.started = lesson.start_at <= now
+    booked = services.booked_hours(student.pk)
+    free = student.balance - booked
+    cancelled = _cancelled(request, lessons)
     context = {
         "student": student,
         "lessons": lessons,
         "entries": student.entries.select_related("actor")[:50],
         "requests": student.requests.all()[:10],
-        "booked": services.booked_hours(student.pk),
+        "booked": booked,
+        "free": free,
+        "low_balance": rules.low_balance(free),
+        "cancelled": cancelled,
+        "suggest_kind": (
+            LessonKind.ADHOC  # the school cancelled: the make-up lesson (补课)
+            if cancelled and cancelled.cancelled_by in (Party.TEACHER, Party.COMPANY)
+            else LessonKind.REGULAR
+        ),
         "kinds": LessonKind.choices,
         "reasons": LeaveReason.choices,
         "may_decide": services.may_decide(user),
@@ -90,6 +103,21 @@ def _flows(student, user) -> dict:
             flow.next_label = STEP_LABELS.get(step.code, step.code)
             flow.may_take = scope.at_least(user, step.role)
     return {"flows": items, "flow_kinds": FlowKind.choices}
+
+
+def _cancelled(request, lessons):
+    """The lesson just cancelled or left (``?cancelled=`` after the redirect), so the page offers
+    the next booking with the same teacher (BK-3: every cancellation offers the next booking)."""
+    text = request.GET.get("cancelled", "")
+    wanted = int(text) if text.isdigit() else None
+    return next(
+        (
+            lesson
+            for lesson in lessons
+            if lesson.pk == wanted and lesson.status != LessonStatus.BOOKED
+        ),
+        None,
+    )
 
 
 def _suggestions(request, lessons) -> dict:
@@ -204,7 +232,18 @@ def lesson_action(request, pk: int, action: str):
         "attend": lambda: services.lesson_attend(actor=user, lesson_id=pk, version=version),
         "no_show": lambda: services.lesson_no_show(actor=user, lesson_id=pk, version=version),
     }
-    return _run(request, lesson.student_id, calls[action])
+    response = _run(request, lesson.student_id, calls[action])
+    if action in ("cancel", "leave") and response.status_code == 302:
+        # offer the next booking with the same teacher and length at once
+        query = urlencode(
+            {
+                "cancelled": lesson.pk,
+                "teacher": lesson.teacher,
+                "hours": f"{lesson.hours:f}".rstrip("0").rstrip("."),
+            }
+        )
+        response["Location"] = f"{response['Location']}?{query}#suggestions"
+    return response
 
 
 def _repair_centre(request, *, error=None, status=200):
