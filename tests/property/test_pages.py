@@ -56,3 +56,18 @@ def test_repairs_page_records_and_completes_a_repair(web_as, wy_agent, make_unit
     assert "厨房水管漏水" in page.content.decode()
     bad = client.post(reverse("property:repair_report"), {"scope": "home", "size": "minor"})
     assert bad.status_code == 400
+
+
+def test_the_repairs_board_pages_through_every_repair(web_as, wy_agent):
+    for i in range(53):
+        services.repair_report(
+            actor=wy_agent, scope_="public", size="minor", description=f"路灯{i:02d}不亮"
+        )
+    client = web_as(wy_agent)
+    first = client.get(reverse("property:repairs")).content.decode()
+    assert "路灯52不亮" in first and "路灯02不亮" not in first and 'id="repairs-pages"' in first
+    second = client.get(reverse("property:repairs"), {"page": 2}).content.decode()
+    assert "路灯02不亮" in second and "路灯52不亮" not in second
+    # a page that is not one answers a page, never an error
+    assert client.get(reverse("property:repairs"), {"page": "x"}).status_code == 200
+    assert "路灯00不亮" in client.get(reverse("property:repairs"), {"page": 99}).content.decode()

@@ -19,7 +19,7 @@ from kefu.accounts.models import BusinessLine, User
 from kefu.customers.models import PropertyUnit
 from kefu.demo.bulk import historic_timestamps
 from kefu.property import rules, selectors, services
-from kefu.property.models import Bill, Payment, Possession, RepairJob, UnitProfile
+from kefu.property.models import Bill, LetterBatch, Payment, Possession, RepairJob, UnitProfile
 
 MAX_UNITS = 600
 MONTHS = 24
@@ -179,6 +179,9 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
     if selectors.letter_candidates(line=line, kind="dunning", as_of=as_of):
         with translation.override("zh-hans"):  # the register's subjects, as the office wrote them
             batch = services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
+        # printed on the day it is dated, not when the demo was built
+        printed = timezone.make_aware(dt.datetime.combine(as_of, dt.time(10, 30)))
+        LetterBatch.objects.filter(pk=batch.pk).update(created_at=printed, updated_at=printed)
         _letters_answered(batch, supervisor, today=today, rng=rng)
     _repairs(line, units, supervisor, now=now, rng=rng)
     _cash_days(line, supervisor, today=today, rng=rng)
@@ -260,16 +263,24 @@ def _repairs(line, units, supervisor, *, now, rng: random.Random) -> None:
         User.objects.filter(business_line=line, role="agent", is_active=True).first() or supervisor
     )
     jobs = []
+    today = timezone.localdate(now)
     for day in range(REPAIR_DAYS, -1, -1):
+        # households and patrols report in the day and the evening (08:00–20:59), not at night
+        opens = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=day), dt.time(8)))
         for _ in range(rng.randint(1, 4)):
             scope_, size, text = rng.choice(REPAIRS)
-            reported = now - dt.timedelta(
-                days=day, hours=rng.randint(0, 10), minutes=rng.randint(0, 59)
-            )
+            reported = opens + dt.timedelta(minutes=rng.randint(0, 13 * 60 - 1))
+            if reported > now:
+                continue
             due = rules.repair_due(size, reported)
             done = None
             if day > 3 or (day > 0 and rng.random() < 0.7):
-                hours = rng.uniform(1, 8) if size == "minor" else rng.uniform(10, 70)
+                room = (due - reported).total_seconds() / 3600  # hours left on the promise
+                hours = (
+                    rng.uniform(0.5, min(8, room * 0.9))
+                    if size == "minor"
+                    else rng.uniform(10, min(70, room * 0.95))
+                )
                 late = rng.random() < 0.04
                 done = (
                     min(due + dt.timedelta(hours=5), now)
@@ -290,7 +301,9 @@ def _repairs(line, units, supervisor, *, now, rng: random.Random) -> None:
                     reported_at=reported,
                     due_at=due,
                     done_at=done,
-                    called_back_at=done + dt.timedelta(hours=20) if done and day > 2 else None,
+                    called_back_at=min(done + dt.timedelta(hours=20), now)
+                    if done and day > 2
+                    else None,
                     callback_satisfied=(rng.random() < 0.95) if done and day > 2 else None,
                     reported_by=agent,
                     created_at=reported,

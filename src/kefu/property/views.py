@@ -5,6 +5,7 @@ selector or service, and render; a refused write re-renders the page with its me
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -102,9 +103,12 @@ def batch(request, pk: int):
 def _repairs(request, *, error=None, status=200):
     user = request.user
     jobs = selectors.repairs_for(user)
+    # a page number that is not one shows the first (or last) page, never an error
+    page = Paginator(jobs.select_related("unit"), REPAIR_ROWS).get_page(request.GET.get("page"))
     context = {
         "figures": selectors.repair_figures(jobs),
-        "jobs": jobs.select_related("unit")[:REPAIR_ROWS],
+        "jobs": page.object_list,
+        "page": page,
         "units": selectors.units_for(user).order_by("building", "room")[:500],
         "scopes": RepairScope.choices,
         "sizes": RepairSize.choices,
