@@ -182,3 +182,22 @@ def test_seg8_low_free_hours_prompt_a_renewal_or_an_upgrade(web_as, client):
     assert 'id="low-balance"' in client.get(url).content.decode()
     index = client.get(reverse("booking:index"))
     assert [s.low_balance for s in index.context["students"]] == [True]
+
+
+def test_the_desk_pages_through_every_student(web_as, client):
+    agent, first = _school("edu9")
+    for i in range(51):
+        customer = customers.customer_create(
+            actor=agent,
+            business_line=first.business_line,
+            name=f"学员{i:02d}",
+            phone=str(next(_phones)),
+        )
+        services.student_create(actor=agent, customer_id=customer.pk)
+    web_as(agent)
+    page = client.get(reverse("booking:index"))
+    names = [s.customer.name for s in page.context["students"]]
+    assert len(names) == 50 and "学员50" in names and "小明" not in names
+    older = client.get(reverse("booking:index"), {"page": 2})
+    assert [s.customer.name for s in older.context["students"]] == ["学员00", "小明"]
+    assert client.get(reverse("booking:index"), {"page": "x"}).status_code == 200

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,13 +30,16 @@ def index(request):
     user = request.user
     students = selectors.with_balance(
         selectors.students_for(user).select_related("customer", "agent")
-    ).order_by("-id")[:STUDENT_ROWS]
+    ).order_by("-id")
+    # a page number that is not one shows the first (or last) page, never an error
+    page = Paginator(students, STUDENT_ROWS).get_page(request.GET.get("page"))
     pending = selectors.pending_exceptions(user).select_related("student__customer")[:50]
     return render(
         request,
         "booking/index.html",
         {
-            "students": students,
+            "students": page.object_list,
+            "page": page,
             "pending": pending,
             "figures": selectors.desk_figures(user),
             "teacher_cancels": selectors.teacher_cancellations(user),

@@ -150,7 +150,10 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
                 else:
                     pays = False
                 if pays:
-                    paid_on = min(due - dt.timedelta(days=rng.randint(0, 20)), today)
+                    # any day of the billing month up to the due date (or today), so the
+                    # cash ledger has takings every day, not a lump on the day of the build
+                    last = min(due, today)
+                    paid_on = period + dt.timedelta(days=rng.randint(0, (last - period).days))
                     paying.append((bill, paid_on))
     with historic_timestamps(Bill):
         for bill in bills:
