@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -201,3 +202,40 @@ def test_the_desk_pages_through_every_student(web_as, client):
     older = client.get(reverse("booking:index"), {"page": 2})
     assert [s.customer.name for s in older.context["students"]] == ["学员00", "小明"]
     assert client.get(reverse("booking:index"), {"page": "x"}).status_code == 200
+
+
+def test_rpr1_the_repair_centre_works_out_each_repairers_quota_and_commission(web_as, client):
+    from kefu.booking import repairs
+
+    line = account_services.business_line_create(name="维修", code="rc3", industry="repair")
+    team = Team.objects.filter(business_line=line).first()
+    a, b = make_user("rc3_a", "agent", team=team), make_user("rc3_b", "agent", team=team)
+    lead = make_user("rc3_l", "lead", team=team)
+    customer = customers.customer_create(
+        actor=a, business_line=line, name="老李", phone=str(next(_phones))
+    )
+    bought = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    for n, repairer in enumerate((a, a, a, b)):
+        repairs.order_intake(
+            actor=repairer,
+            customer_id=customer.pk,
+            device="手机",
+            serial=f"SN{n}",
+            fault="黑屏",
+            purchased_on=bought,
+        )
+    web_as(lead)
+    month = timezone.localdate().strftime("%Y-%m")
+    # (3,400 + 3,400) × 0.015 ÷ 2 repairers − 50 = 1 repair each; 8 yuan a repair above it
+    figures = {"month": month, "sales_1": "3400", "sales_2": "3400", "fault_rate": "0.015"}
+    page = client.get(reverse("booking:repairs"), {**figures, "per_unit": "8"})
+    quota = page.context["quota"]
+    assert (quota["repairers"], quota["quota"]) == (2, 1)
+    assert {(r["total"], r["above"], r["commission"]) for r in quota["rows"]} == {
+        (3, 2, Decimal("16.00")),
+        (1, 0, Decimal("0.00")),
+    }
+    # a fault rate of 3 (not a share) is refused on the page, with the field named
+    bad = client.get(reverse("booking:repairs"), {**figures, "fault_rate": "3"})
+    assert bad.status_code == 400 and bad.context["quota"] is None
+    assert "0.03 = 3%" in bad.content.decode()

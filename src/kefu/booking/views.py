@@ -4,6 +4,7 @@ requests). A refused write re-renders the page with its message (4xx)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.booking import rules, selectors, services
 from kefu.booking.models import LeaveReason, LessonKind, LessonStatus, Party
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, Invalid
 from kefu.core.idempotency import once
 
 STUDENT_ROWS = 50
@@ -270,14 +272,46 @@ def _repair_centre(request, *, error=None, status=200):
     customers = Customer.objects.filter(scope.business_line_q(user), merged_into=None).order_by(
         "-id"
     )[:200]
+    quota, quota_error = _quota(request, repairs)
+    if quota_error and error is None:
+        error, status = quota_error, 400
     context = {
         "orders": orders,
         "rates": repairs.repeat_rates(repairs.orders_for(user))[:24],
+        "quota": quota,
+        "quota_form": {k: request.GET.get(k, "") for k in QUOTA_FIELDS},
         "customers": customers,
         "today": timezone.localdate(),
         "error": error,
     }
     return render(request, "booking/repairs.html", context, status=status)
+
+
+QUOTA_FIELDS = ("month", "sales_1", "sales_2", "fault_rate", "per_unit")
+
+
+def _quota(request, repairs):
+    """RPR-1 on the page: the month's quota and commission once the figures are given."""
+    given = {k: request.GET.get(k, "").strip() for k in QUOTA_FIELDS}
+    if not any(given[k] for k in QUOTA_FIELDS[1:]):
+        return None, None
+    try:
+        month = dt.date.fromisoformat(f"{given['month']}-01") if given["month"] else None
+    except ValueError:
+        month = None
+    try:
+        if month is None:
+            raise Invalid(_("Choose the month of the quota."))
+        table = repairs.quota_table(
+            repairs.orders_for(request.user),
+            month=month,
+            sales=[given["sales_1"], given["sales_2"]],
+            fault_rate=given["fault_rate"],
+            per_unit=given["per_unit"] or "0",
+        )
+    except DomainError as exc:
+        return None, _error(exc)
+    return table, None
 
 
 @login_required
