@@ -71,3 +71,35 @@ def test_the_repairs_board_pages_through_every_repair(web_as, wy_agent):
     # a page that is not one answers a page, never an error
     assert client.get(reverse("property:repairs"), {"page": "x"}).status_code == 200
     assert "路灯00不亮" in client.get(reverse("property:repairs"), {"page": 99}).content.decode()
+
+
+def test_the_household_page_takes_a_payment_into_the_days_cash(
+    web_as, wy_agent, wy_supervisor, make_unit, fee
+):
+    from kefu.property.cash import cash_ledger
+
+    unit = make_unit(room="301")
+    services.bills_issue(
+        actor=wy_supervisor, fee_code="wyf", period="2026-01-01", due_on="2026-01-31"
+    )
+    bill = Bill.objects.get(unit=unit)  # 250.00
+    client = web_as(wy_agent)
+    url = reverse("property:payment_add", args=[unit.pk])
+    # more than owed: refused on the page, nothing paid
+    refused = client.post(url, {"bill": bill.pk, "amount": "300", "method": "cash"})
+    assert refused.status_code == 400 and 'payment-form' in refused.content.decode()
+    assert Bill.objects.get(pk=bill.pk).paid == 0
+    # another household's page cannot pay this bill
+    other = make_unit(room="302")
+    assert (
+        client.post(
+            reverse("property:payment_add", args=[other.pk]), {"bill": bill.pk, "amount": "50"}
+        ).status_code
+        == 404
+    )
+    ok = client.post(url, {"bill": bill.pk, "amount": "250", "method": "cash"})
+    assert ok.status_code == 302 and Bill.objects.get(pk=bill.pk).paid == 250
+    page = client.get(reverse("property:household", args=[unit.pk])).content.decode()
+    assert 'payment-form' not in page  # nothing left to pay
+    (today,) = cash_ledger(wy_agent)["rows"]  # the cash ledger counts it on today's line
+    assert today["recorded"] == 250 and today["closed"] is None

@@ -27,6 +27,7 @@ urlpatterns = [
     path("archive/", archive_views.catalogue, name="archive"),
     path("households/<int:pk>/", archive_views.household, name="household"),
     path("households/<int:pk>/documents/", archive_views.document_file, name="document_file"),
+    path("households/<int:pk>/payments/", archive_views.payment_add, name="payment_add"),
     path("documents/<int:pk>/", archive_views.document_download, name="document_download"),
     path(
         "documents/<int:pk>/withdraw/",
