@@ -139,8 +139,8 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
                 )
                 bills.append(bill)
                 kind = kinds[unit.pk]
-                if due >= today:
-                    pays = rng.random() < 0.5
+                if due >= today:  # this month's bill: half the paying households paid early
+                    pays = kind in ("good", "late") and rng.random() < 0.5
                 elif kind == "good":
                     pays = True
                 elif kind == "late":
