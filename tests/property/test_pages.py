@@ -87,7 +87,7 @@ def test_the_household_page_takes_a_payment_into_the_days_cash(
     url = reverse("property:payment_add", args=[unit.pk])
     # more than owed: refused on the page, nothing paid
     refused = client.post(url, {"bill": bill.pk, "amount": "300", "method": "cash"})
-    assert refused.status_code == 400 and 'payment-form' in refused.content.decode()
+    assert refused.status_code == 400 and "payment-form" in refused.content.decode()
     assert Bill.objects.get(pk=bill.pk).paid == 0
     # another household's page cannot pay this bill
     other = make_unit(room="302")
@@ -100,6 +100,6 @@ def test_the_household_page_takes_a_payment_into_the_days_cash(
     ok = client.post(url, {"bill": bill.pk, "amount": "250", "method": "cash"})
     assert ok.status_code == 302 and Bill.objects.get(pk=bill.pk).paid == 250
     page = client.get(reverse("property:household", args=[unit.pk])).content.decode()
-    assert 'payment-form' not in page  # nothing left to pay
+    assert "payment-form" not in page  # nothing left to pay
     (today,) = cash_ledger(wy_agent)["rows"]  # the cash ledger counts it on today's line
     assert today["recorded"] == 250 and today["closed"] is None
