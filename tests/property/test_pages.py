@@ -103,3 +103,26 @@ def test_the_household_page_takes_a_payment_into_the_days_cash(
     assert "payment-form" not in page  # nothing left to pay
     (today,) = cash_ledger(wy_agent)["rows"]  # the cash ledger counts it on today's line
     assert today["recorded"] == 250 and today["closed"] is None
+
+
+def test_sr1_each_repair_is_called_back_once_done_and_a_stale_click_is_409(web_as, wy_agent):
+    from kefu.property.models import RepairJob
+
+    job = services.repair_report(
+        actor=wy_agent, scope_="public", size="minor", description="电梯按钮失灵"
+    )
+    client = web_as(wy_agent)
+    callback = reverse("property:repair_callback", args=[job.pk])
+    # not done yet: no callback, nothing changes
+    assert client.post(callback, {"version": 1, "satisfied": "yes"}).status_code == 400
+    done = client.post(reverse("property:repair_done", args=[job.pk]), {"version": 1})
+    assert done.status_code == 302
+    job = RepairJob.objects.get(pk=job.pk)
+    assert job.done_at is not None and job.done_at <= job.due_at  # on time: 小修不过夜
+    # a second tab still holding version 1 is told someone changed it
+    assert client.post(callback, {"version": 1, "satisfied": "yes"}).status_code == 409
+    assert client.post(callback, {"version": 2, "satisfied": "yes"}).status_code == 302
+    job = RepairJob.objects.get(pk=job.pk)
+    assert job.called_back_at is not None and job.callback_satisfied is True
+    figures = client.get(reverse("property:repairs")).context["figures"]
+    assert (figures["done"], figures["on_time"], figures["called_back"]) == (1, 1, 1)
