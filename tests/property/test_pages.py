@@ -3,8 +3,11 @@ a 催缴函 batch that appears in the letter register, a refused print changes n
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kefu.followups.models import LetterRecord
 from kefu.property import services
@@ -126,3 +129,35 @@ def test_sr1_each_repair_is_called_back_once_done_and_a_stale_click_is_409(web_a
     assert job.called_back_at is not None and job.callback_satisfied is True
     figures = client.get(reverse("property:repairs")).context["figures"]
     assert (figures["done"], figures["on_time"], figures["called_back"]) == (1, 1, 1)
+
+
+def test_fee5_standards_show_their_yearly_review_and_only_a_supervisor_sets_one(
+    web_as, wy_agent, wy_supervisor, fee
+):
+    from kefu.property import rules
+    from kefu.property.models import FeeType
+
+    assert not rules.fee_review_due(dt.date(2026, 1, 15), dt.date(2027, 1, 14))
+    assert rules.fee_review_due(dt.date(2026, 1, 15), dt.date(2027, 1, 15))
+    assert rules.fee_review_due(None, dt.date(2027, 1, 15))
+    # the fixture's standard was last reviewed on 2025-01-10: more than a year ago
+    client = web_as(wy_supervisor)
+    page = client.get(reverse("property:desk"))
+    assert [(f.code, due) for f, due in page.context["fees"]] == [("wyf", True)]
+    new = {
+        "code": "lstcf",
+        "name": "临时停车费",
+        "kind": "temp_parking",
+        "basis": "month",
+        "unit_price": "5",
+        "reviewed_on": timezone.localdate().isoformat(),
+    }
+    assert client.post(reverse("property:fee_save"), new).status_code == 302
+    fees = {f.code: due for f, due in client.get("/property/").context["fees"]}
+    assert fees == {"wyf": True, "lstcf": False}
+    # an agent may not, a bad price is a 400; nothing changes either way
+    refused = web_as(wy_agent).post(reverse("property:fee_save"), {**new, "unit_price": "9"})
+    assert refused.status_code == 403
+    bad = web_as(wy_supervisor).post(reverse("property:fee_save"), {**new, "unit_price": "-1"})
+    assert bad.status_code == 400
+    assert FeeType.objects.get(code="lstcf").unit_price == 5

@@ -13,6 +13,7 @@ app_name = "property"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("batches/print/", views.batch_print, name="batch_print"),
+    path("fees/", views.fee_save, name="fee_save"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("repairs/", views.repairs, name="repairs"),
     path("cash/", views.cash, name="cash"),

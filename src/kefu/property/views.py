@@ -16,7 +16,14 @@ from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 from kefu.property import rules, selectors, services
-from kefu.property.models import ArrearsReason, LetterKind, RepairScope, RepairSize
+from kefu.property.models import (
+    ArrearsReason,
+    Basis,
+    FeeKind,
+    LetterKind,
+    RepairScope,
+    RepairSize,
+)
 
 ARREARS_ROWS = 20
 REPAIR_ROWS = 50
@@ -65,6 +72,12 @@ def _desk(request, *, error=None, status=200):
         ),
         "may_print": scope.at_least(user, scope.SUPERVISOR) and bool(user.business_line_id),
         "letter_kinds": LetterKind.choices,
+        "fees": [
+            (fee, rules.fee_review_due(fee.reviewed_on, today))
+            for fee in selectors.fee_types_for(user)
+        ],
+        "fee_kinds": FeeKind.choices,
+        "bases": Basis.choices,
         "today": today,
         "error": error,
     }
@@ -197,6 +210,26 @@ def cash_close(request):
     except DomainError as exc:
         return _cash(request, error=_error(exc), status=exc.status)
     return redirect("property:cash")
+
+
+@login_required
+@require_POST
+@once
+def fee_save(request):
+    """FEE-5: a supervisor sets a fee standard and the date of its yearly review."""
+    try:
+        services.fee_type_save(
+            actor=request.user,
+            code=request.POST.get("code", ""),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+            basis=request.POST.get("basis", ""),
+            unit_price=request.POST.get("unit_price", ""),
+            reviewed_on=request.POST.get("reviewed_on") or None,
+        )
+    except DomainError as exc:
+        return _desk(request, error=_error(exc), status=exc.status)
+    return redirect("property:desk")
 
 
 @login_required
