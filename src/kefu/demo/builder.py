@@ -376,9 +376,10 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.training_chat_rows import build_chat_rows  # PK-3 response-time test
 
     build_chat_rows(now=now, seed=seed)
-    from kefu.demo.training_drill_rows import build_drill_rows  # PK-3 live drill
+    from kefu.demo.training_drill_rows import build_drill_rows, build_workbench_rows  # PK-3
 
     build_drill_rows(now=now, seed=seed)
+    build_workbench_rows(now=now, seed=seed)  # the live drill in the real workbench
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 
