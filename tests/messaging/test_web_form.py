@@ -102,3 +102,27 @@ def test_the_form_speaks_the_visitors_language_ch10(shop):
     )
     thanks = en.post("/contact/shop/", FORM, follow=True).content.decode()
     assert Ticket.objects.get().number in thanks and "Your ticket number" in thanks
+
+
+def test_the_outbox_and_inbound_pages_list_newest_first_by_time(shop, agent, web_as):
+    """A row written later about an earlier moment (the demo's history, an import) sorts by its
+    time, not by when it was written."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.channels.messaging import outbox
+    from kefu.channels.messaging.models import InboundMessage, OutboundMessage
+
+    today = outbox.send(to="13800138000", text="今天的通知", business_line=shop)
+    older = outbox.send(to="13800138001", text="上周的通知", business_line=shop)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    OutboundMessage.objects.filter(pk=older.pk).update(created_at=week_ago)
+    assert older.pk > today.pk
+    page = web_as(agent).get("/messaging/").content.decode()
+    assert page.index("今天的通知") < page.index("上周的通知")
+    services.receive(line=shop, channel="sms", provider_id="p1", sender="13900000001", text="新的")
+    services.receive(line=shop, channel="sms", provider_id="p2", sender="13900000002", text="旧的")
+    InboundMessage.objects.filter(provider_id="p2").update(received_at=week_ago)
+    page = web_as(agent).get("/messaging/inbound/").content.decode()
+    assert page.index("新的") < page.index("旧的")

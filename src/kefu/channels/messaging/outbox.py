@@ -167,7 +167,17 @@ def _session_error(code: str) -> str:
 
 @transaction.atomic
 def _enqueue(
-    *, channel, recipient, text, line, kind, ticket, actor, reply_id=None
+    *,
+    channel,
+    recipient,
+    text,
+    line,
+    kind,
+    ticket,
+    actor,
+    reply_id=None,
+    template="",
+    variables=None,
 ) -> OutboundMessage:
     now = timezone.now()
     local = timezone.localtime(now)
@@ -178,6 +188,8 @@ def _enqueue(
         kind=kind,
         recipient=recipient,
         text=full,
+        template=template,
+        variables=variables or {},
         parts=rules.sms_parts(full) if channel == Channel.SMS else 1,
         ticket=ticket,
         reply_id=reply_id,
@@ -217,9 +229,35 @@ def _enqueue(
         actor=actor,
         action="message.send",
         obj=row,
-        changes={"channel": channel, "kind": kind, "status": row.status, "parts": row.parts},
+        changes={
+            "channel": channel,
+            "kind": kind,
+            "status": row.status,
+            "parts": row.parts,
+            **({"template": template} if template else {}),
+        },
     )
     return row
+
+
+def templated(line, template, variables) -> str:
+    """The text of the line's SMS template ``template`` (policy ``sms_templates``: code → text
+    with ``{variables}``) filled with ``variables``; an unknown code or a variable missing or
+    extra is bad input."""
+    templates = (line.policy("sms_templates") if line is not None else None) or {}
+    code = str(template or "").strip()
+    if not isinstance(templates, dict) or code not in templates:
+        raise Invalid(
+            _("The business line has no message template %(code)s.") % {"code": code},
+            fields={"template": _("Unknown template.")},
+        )
+    if not isinstance(variables, dict):
+        raise Invalid(_("Variables are name: value pairs."), fields={"variables": _("Not a map.")})
+    try:
+        return rules.fill_template(str(templates[code]), variables)
+    except ValueError as exc:
+        message = _("The template's variables do not match: %(names)s.") % {"names": exc}
+        raise Invalid(message, fields={"variables": message}) from exc
 
 
 def deliver(row: OutboundMessage) -> OutboundMessage:
@@ -232,7 +270,12 @@ def deliver(row: OutboundMessage) -> OutboundMessage:
         return row
     adapter = adapters.adapter_for(row.channel)
     try:
-        result = adapter.send(row.recipient, row.text)
+        if row.template:
+            result = adapter.send(
+                row.recipient, row.text, template=row.template, variables=row.variables
+            )
+        else:
+            result = adapter.send(row.recipient, row.text)
     except Exception as exc:  # the provider refused or could not be reached: recorded
         log.warning("message %s: the %s adapter failed", row.pk, getattr(adapter, "name", "?"))
         row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
@@ -252,20 +295,25 @@ def deliver(row: OutboundMessage) -> OutboundMessage:
 def send(
     *,
     to,
-    text,
+    text="",
     channel: str = Channel.SMS,
     business_line=None,
     kind: str = Kind.MESSAGE,
     ticket=None,
     actor=None,
+    template: str = "",
+    variables: dict | None = None,
 ) -> OutboundMessage:
-    """Send a text to a phone (SMS) or IM account: recorded in the outbox, then sent now, held
-    for quiet hours, or refused (quota, opt-out). A provider failure is recorded as failed."""
+    """Send a text — or the line's template ``template`` with ``variables`` — to a phone (SMS)
+    or IM account: recorded in the outbox, then sent now, held for quiet hours, or refused
+    (quota, opt-out). A provider failure is recorded as failed."""
     if channel not in (Channel.SMS, Channel.IM):
         raise Invalid(_("Choose SMS or IM."), fields={"channel": _("Not a channel.")})
     if kind not in Kind.values:
         raise Invalid(_("Not a kind of message."), fields={"kind": _("Not a kind of message.")})
     recipient = clean_recipient(channel, to)
+    if template:
+        text = templated(business_line, template, variables if variables is not None else {})
     text = clean_text(text)
     row = _enqueue(
         channel=channel,
@@ -275,6 +323,8 @@ def send(
         kind=kind,
         ticket=ticket,
         actor=actor,
+        template=str(template or "").strip(),
+        variables=variables if template else None,
     )
     if row.status == Status.QUEUED:
         # a provider failure is recorded on the row; the caller reads its status
