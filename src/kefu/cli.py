@@ -86,10 +86,34 @@ def _wait_for_port(host: str, port: int, web: subprocess.Popen, timeout: float =
     return False
 
 
+def _port_taken(host: str, port: int) -> bool:
+    """Whether another program already listens on ``host:port``. Checked before starting, for
+    the readiness poll would otherwise take that program's answer for ours."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
+    from django.utils.translation import gettext as _
 
+    if _port_taken(args.host, args.port):
+        raise UsageError(
+            _(
+                "Port %(port)s on %(host)s is already in use by another program: stop it, or "
+                "choose another port (--port, or PORT=… make run)."
+            )
+            % {"port": args.port, "host": args.host}
+        )
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.demo and database_is_empty():
@@ -128,8 +152,6 @@ def cmd_serve(args) -> int:
     worker = None if args.no_worker else Worker()
     if worker:
         worker.start()
-    from django.utils.translation import gettext as _
-
     if _wait_for_port(args.host, args.port, server):
         print(
             _("Kefu started: serving on %(url)s  (data: %(dir)s)")
@@ -165,7 +187,8 @@ def cmd_serve(args) -> int:
         if worker:
             worker.wait(timeout=15)
     print(_("Kefu stopped."))
-    return 0
+    # the web server ending on its own (not by Ctrl-C or SIGTERM) is a failure to report
+    return 0 if stopping or server.returncode in (0, -signal.SIGTERM) else 1
 
 
 def cmd_worker(args) -> int:
@@ -290,3 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `kefu … --json | head`: the reader left; no traceback (the Python docs' recipe:
+        # point stdout at devnull so the interpreter's final flush does not raise again)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -151,3 +151,19 @@ def test_a_dissatisfied_callback_without_a_ticket_is_sampled_beside_ticketed_one
         Unit(3, sampling.DISSATISFIED, None, 8),
         Unit(3, sampling.DISSATISFIED, 300, 9),
     ]
+
+
+def test_ticketless_calls_join_the_random_draw_and_leave_the_ticket_draw_unchanged():
+    only_tickets = sampling.draw(42, POOLS, MANDATORY, 5)
+    # an agent without ticketless calls gets exactly the draw the tickets alone gave
+    with_calls = sampling.draw(42, POOLS, MANDATORY, 5, call_pools={2: [900, 901, 902]})
+    assert [u for u in with_calls if u.agent != 2] == [u for u in only_tickets if u.agent != 2]
+    # agent 2 has 3 tickets and 3 calls: 5 of the 6 contacts, each kind named as such
+    mine = [u for u in with_calls if u.agent == 2]
+    assert len(mine) == 5 and all(u.source == sampling.RANDOM for u in mine)
+    assert all((u.ticket is None) == (u.call is not None) for u in mine)
+    assert {u.call for u in mine if u.call} <= {900, 901, 902}
+    # a call id equal to a ticket id is still another contact; the draw is reproducible
+    both = sampling.draw(1, {4: [7]}, [], 5, call_pools={4: [7]})
+    assert both == [Unit(4, sampling.RANDOM, None, None, 7), Unit(4, sampling.RANDOM, 7)]
+    assert sampling.draw(42, POOLS, MANDATORY, 5, call_pools={2: [902, 900, 901]}) == with_calls

@@ -225,3 +225,56 @@ def test_sat5_corrective_action_tracked_to_done(org, lead, agent, agent2, month)
         services.action_create(
             actor=lead, agent=agent2, period=month, analysis="x", action="y", due_on="2030-01-05"
         )
+
+
+def test_a_ticketless_registered_call_is_sampled_and_its_recording_shown_to_the_reviewer(
+    org, forms, supervisor, agent, lead, lead2, lead3, month, web_as
+):
+    """The monthly sample holds registered calls too (an enquiry answered on the phone without a
+    ticket); the reviewer reads its notes and the recording reference, as for a ticket's calls."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.followups.models import CallRecord
+
+    from .qakit import make_ticket
+
+    ticket = make_ticket(agent)
+    now = timezone.now()
+    common = {"business_line": org.shop, "customer": ticket.customer, "agent": agent}
+    enquiry = CallRecord.objects.create(
+        **common,
+        team=agent.team,
+        direction="in",
+        started_at=now - dt.timedelta(minutes=5),
+        duration_seconds=95,
+        result="answered",
+        recording_ref="REC-20261203-0931-7781.wav",
+        notes="询问发票开具",
+    )
+    CallRecord.objects.create(
+        **common,
+        ticket=ticket,
+        direction="in",
+        started_at=now - dt.timedelta(minutes=3),
+        duration_seconds=200,
+        result="answered",
+        recording_ref="REC-20261203-0940-1133.wav",
+    )
+    sample = services.sample_create(actor=supervisor, period=month, seed=7, per_agent=5)
+    mine = {(r.ticket_id, r.call_id): r for r in sample.reviews.filter(agent=agent)}
+    assert set(mine) == {(ticket.pk, None), (None, enquiry.pk)}  # the ticketed call is the ticket's
+    call_review = mine[(None, enquiry.pk)]
+    page = web_as(call_review.reviewer).get(f"/qa/reviews/{call_review.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "REC-20261203-0931-7781.wav" in html and "询问发票开具" in html
+    ticket_page = web_as(mine[(ticket.pk, None)].reviewer).get(
+        f"/qa/reviews/{mine[(ticket.pk, None)].pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "REC-20261203-0940-1133.wav" in ticket_page.content.decode()
+    assert "录音编号" in ticket_page.content.decode()
+    # the reviewer's desk names the call, not "Review 17"
+    desk = web_as(call_review.reviewer).get("/qa/").content.decode()
+    assert "Inbound call" in desk

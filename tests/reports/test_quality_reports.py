@@ -72,7 +72,12 @@ def test_penalty_summary_report_page_xlsx_pdf_and_scope(
     rows = _sheet_rows(xlsx.content, 1)
     assert rows[2][:6] == ["售后一组", "lead", 1, 1, "250.00", "Yes"]
     status = _sheet_rows(xlsx.content, 0)
-    assert status[2][:3] == ["网店", "Signed by company leadership", "manager"]
+    # who checked (the supervisor) and who signed (company leadership), each with the time
+    assert status[1][:5] == ["Business line", "Status", "Checked by", "Checked at", "Signed by"]
+    assert status[2][:3] == ["网店", "Signed by company leadership", "supervisor"]
+    assert status[2][4] == "manager" and status[2][3] != "—" and status[2][5] != "—"
+    zh_page = client.get("/reports/penalties/", {"period": PERIOD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "审核人" in zh_page.content.decode()
     pdf = client.get("/reports/penalties/report.pdf", {"period": PERIOD})
     assert pdf["Content-Type"] == "application/pdf"
     assert {ord(c) for c in "售后一组网店"} <= pdf_text_codes(pdf.content)

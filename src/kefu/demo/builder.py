@@ -339,6 +339,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.visit_rows import build_visit_rows  # SEG-11 door visits
 
     build_visit_rows(now=now, seed=seed)
+    from kefu.demo.enquiry_call_rows import build_enquiry_call_rows  # LOG-1 ticketless calls
+
+    build_enquiry_call_rows(now=now, seed=seed)  # before the QA samples, which draw them
     from kefu.demo.inspections_rows import build_inspections_rows
 
     build_inspections_rows(now=now, seed=seed)  # QA samples, reviews, appeals (质检)

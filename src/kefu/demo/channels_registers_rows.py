@@ -23,6 +23,7 @@ from django.utils import timezone
 from kefu.accounts.models import Role, User
 from kefu.channels.messaging.models import FeedSource, PlatformComplaint
 from kefu.demo.bulk import historic_timestamps
+from kefu.demo.enquiry_call_rows import recording_ref
 from kefu.followups.models import (
     CallRecord,
     CallResult,
@@ -90,6 +91,7 @@ def build_channels_registers_rows(lines, *, now=None, seed: int = 0) -> dict[str
                     result=CallResult.ANSWERED,
                     agent_id=row["first_owner_id"],
                     notes=row["title"][:200],
+                    recording_ref=recording_ref(at, row["id"]),
                     created_at=at,
                 )
             )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.demo.bulk import historic_timestamps, reset_sequences
+from kefu.demo.enquiry_call_rows import recording_ref
 from kefu.demo.sla_rows import build_sla_rows
 from kefu.demo.survey_rows import build_survey_rows
 from kefu.followups.models import (
@@ -274,6 +275,7 @@ def _line_story(line, *, rng, now, supervisors, story: Story) -> None:
                     ticket_id=row["id"],
                     callback_id=pk,
                     agent_id=owner,
+                    recording_ref=recording_ref(at, pk) if answered else "",
                     created_at=at,
                 )
             )

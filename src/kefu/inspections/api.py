@@ -63,6 +63,7 @@ def _review(r, appeal=None) -> dict:
         "ticket": r.ticket_id,
         "ticket_number": r.ticket.number if r.ticket_id else None,
         "callback": r.callback_id,
+        "call": r.call_id,
         "language_flags": r.language_flags,
         "reviewer": r.reviewer_id,
         "reviewer_name": r.reviewer.name,

@@ -293,6 +293,14 @@ class Review(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    call = models.ForeignKey(
+        "followups.CallRecord",
+        verbose_name=_("registered call"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     language_flags = models.PositiveIntegerField(_("service-language flags"), default=0)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -316,7 +324,8 @@ class Review(VersionedModel):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["sample", "agent", "ticket", "callback"], name="qa_review_unique_unit"
+                fields=["sample", "agent", "ticket", "callback", "call"],
+                name="qa_review_unique_unit",
             ),
         ]
         indexes = [

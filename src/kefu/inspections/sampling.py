@@ -1,8 +1,9 @@
 """The monthly QA sample and its cross-audit assignment (pure: no Django import).
 
 Per agent the sample holds every mandatory unit (each 重复/恶性 complaint and each 不满意
-callback of the month) plus ``n`` tickets drawn at random from the agent's other tickets of the
-month. The draw is seeded: the same seed, agents and tickets give the same sample, whatever the
+callback of the month) plus ``n`` contacts drawn at random from the agent's other tickets and
+registered calls without a ticket (an enquiry answered on the phone, its recording referenced)
+of the month. The draw is seeded: the same seed, agents and tickets give the same sample, whatever the
 order they are listed in, so a stored seed reproduces a month's sample. Every unit is assigned
 to a reviewer who is not the agent and not of the agent's team (cross-audit, not self-audit),
 spreading the load evenly; ties are broken by the seed.
@@ -42,6 +43,7 @@ class Unit:
     source: str
     ticket: int | None
     callback: int | None = None
+    call: int | None = None  # a registered call without a ticket (followups.CallRecord)
 
 
 def eligible(reviewer: Person, agent: Person) -> bool:
@@ -56,27 +58,39 @@ def draw(
     pools: Mapping[int, Iterable[int]],
     mandatory: Iterable[Unit],
     n: int = DEFAULT_N,
+    call_pools: Mapping[int, Iterable[int]] | None = None,
 ) -> list[Unit]:
-    """The sample: the mandatory units, then per agent ``n`` random tickets of ``pools[agent]``
-    (ticket ids) not already in it. Sorted by agent, then source, then ticket."""
+    """The sample: the mandatory units, then per agent ``n`` random contacts not already in it,
+    drawn from the tickets ``pools[agent]`` and the ticketless calls ``call_pools[agent]``
+    (ids) together. Sorted by agent, then source, then ticket."""
     if n < 0:
         raise ValueError("n must not be negative")
+    call_pools = call_pools or {}
     units = sorted(set(mandatory), key=_order)
     taken: dict[int, set] = {}
     for u in units:
-        taken.setdefault(u.agent, set()).add(u.ticket)
-    for agent in sorted(pools):
-        # set arithmetic and one sort: order-independent, about 1 s per million tickets
-        pool = sorted(set(pools[agent]).difference(taken.get(agent, ())))
+        taken.setdefault(u.agent, set()).add((_TICKET, u.ticket))
+    for agent in sorted(set(pools) | set(call_pools)):
+        # set arithmetic and one sort: order-independent, about 1 s per million tickets; tickets
+        # sort before calls, so an agent without ticketless calls gets the draw tickets alone had
+        keys = {(_TICKET, t) for t in pools.get(agent, ())}
+        keys.update((_CALL, c) for c in call_pools.get(agent, ()))
+        pool = sorted(keys.difference(taken.get(agent, ())))
         rng = random.Random(f"{seed}/{agent}")
-        picked = rng.sample(pool, min(n, len(pool)))
-        units.extend(Unit(agent, RANDOM, t) for t in sorted(picked))
+        picked = sorted(rng.sample(pool, min(n, len(pool))))
+        units.extend(
+            Unit(agent, RANDOM, pk) if kind == _TICKET else Unit(agent, RANDOM, None, None, pk)
+            for kind, pk in picked
+        )
     return sorted(units, key=_order)
+
+
+_TICKET, _CALL = 0, 1
 
 
 def _order(unit: Unit) -> tuple:
     # a callback without a ticket (a reminder call, an inactivity call) has ticket None
-    return (unit.agent, unit.source, unit.ticket or 0, unit.callback or 0)
+    return (unit.agent, unit.source, unit.ticket or 0, unit.callback or 0, unit.call or 0)
 
 
 def assign(

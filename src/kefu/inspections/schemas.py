@@ -111,6 +111,7 @@ class QaReviewOut(Schema):
     ticket: int | None
     ticket_number: str | None
     callback: int | None
+    call: int | None = None  # a registered call without a ticket, sampled as a contact
     language_flags: int
     reviewer: int
     reviewer_name: str

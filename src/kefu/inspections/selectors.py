@@ -48,7 +48,7 @@ def reviews_q(user) -> Q:
 
 def reviews_for(user, *, status: str = "", period: dt.date | None = None):
     qs = Review.objects.filter(reviews_q(user)).select_related(
-        "agent", "reviewer", "ticket", "subject", "form"
+        "agent", "reviewer", "ticket", "call", "callback", "subject", "form"
     )
     if status:
         qs = qs.filter(status=status)
@@ -60,12 +60,37 @@ def reviews_for(user, *, status: str = "", period: dt.date | None = None):
 def review_get_for(user, pk) -> Review:
     review = (
         Review.objects.filter(reviews_q(user), pk=pk)
-        .select_related("agent", "reviewer", "ticket", "subject", "form", "business_line")
+        .select_related(
+            "agent",
+            "reviewer",
+            "ticket",
+            "call",
+            "callback__customer",
+            "subject",
+            "form",
+            "business_line",
+        )
         .first()
     )
     if review is None:
         raise NotFound()
     return review
+
+
+def calls_of_review(review: Review) -> list:
+    """The registered calls the reviewer listens to (LOG-3: recorded as evidence): the sampled
+    call itself, or the calls of the sampled callback, or of the sampled ticket; oldest first."""
+    from kefu.followups.models import CallRecord
+
+    if review.call_id:
+        q = Q(pk=review.call_id)
+    elif review.callback_id:
+        q = Q(callback_id=review.callback_id)
+    elif review.ticket_id:
+        q = Q(ticket_id=review.ticket_id)
+    else:
+        return []
+    return list(CallRecord.objects.filter(q).select_related("agent").order_by("started_at")[:20])
 
 
 def appeal_of(review: Review) -> Appeal | None:
@@ -74,13 +99,13 @@ def appeal_of(review: Review) -> Appeal | None:
 
 def to_score_for(user):
     return Review.objects.filter(reviewer=user, status=ReviewStatus.ASSIGNED).select_related(
-        "agent", "ticket", "form"
+        "agent", "ticket", "call", "callback", "form"
     )
 
 
 def to_decide_for(user):
     return Appeal.objects.filter(decider=user, status=AppealStatus.OPEN).select_related(
-        "review__agent", "review__ticket"
+        "review__agent", "review__ticket", "review__call", "review__callback"
     )
 
 

@@ -22,7 +22,7 @@ from kefu.accounts.models import User
 from kefu.core import audit, events, scope
 from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleWrite
-from kefu.followups.models import CallbackTask, ComplaintGrade, Grade, Outcome
+from kefu.followups.models import CallbackTask, CallRecord, ComplaintGrade, Grade, Outcome
 from kefu.inspections import deadlines, sampling, scoring
 from kefu.inspections.models import (
     ActionStatus,
@@ -395,7 +395,19 @@ def sample_units(line, month: dt.date, per_agent: int, seed: int):
     ).values_list("done_by_id", "ticket_id", "id")
     for owner, ticket, pk in callbacks:
         mandatory.append(sampling.Unit(owner, sampling.DISSATISFIED, ticket, pk))
-    units = sampling.draw(seed, pools, mandatory, per_agent)
+    # a call registered without a ticket (an enquiry answered on the phone) is a contact too;
+    # the reviewer listens to it by its recording reference
+    calls: dict[int, list[int]] = {}
+    for owner, pk in CallRecord.objects.filter(
+        business_line=line,
+        started_at__gte=start,
+        started_at__lt=end,
+        agent_id__in=list(agents),
+        ticket__isnull=True,
+        callback__isnull=True,
+    ).values_list("agent_id", "id"):
+        calls.setdefault(owner, []).append(pk)
+    units = sampling.draw(seed, pools, mandatory, per_agent, call_pools=calls)
     return agents, units
 
 
@@ -408,7 +420,7 @@ def sample_create(
     per_agent: int = 5,
     form=None,
 ) -> Sample:
-    """Draw ``period``'s sample of the line: random ``per_agent`` tickets per agent plus every
+    """Draw ``period``'s sample of the line: random ``per_agent`` contacts per agent plus every
     重复/恶性 complaint and 不满意 callback, each assigned to a reviewer outside the agent's team.
     The seed (drawn when not given) is stored so the draw can be reproduced."""
     _require(actor is None or may_manage(actor))
@@ -480,6 +492,7 @@ def sample_create(
                         agent_id=u.agent,
                         ticket_id=u.ticket,
                         callback_id=u.callback,
+                        call_id=u.call,
                         language_flags=flags.get((u.agent, numbers.get(u.ticket, "")), 0),
                         reviewer_id=reviewer,
                         period=month,

@@ -155,6 +155,7 @@ def review_detail(request, pk: int):
         )
         if review.ticket_id
         else [],
+        "calls_of_contact": selectors.calls_of_review(review),
     }
     return render(request, "inspections/review.html", context)
 

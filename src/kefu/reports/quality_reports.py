@@ -45,6 +45,10 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
+def _person(user) -> str:
+    return (user.display_name or user.username) if user else "—"
+
+
 def _yuan(value):
     """A signed amount as a number (a text "-100" would reach Excel quoted as a formula guard)."""
     return int(value) if value == int(value) else float(value)
@@ -66,7 +70,7 @@ def penalties(user, value, line_id) -> Report:
     for line in BusinessLine.objects.filter(pk__in=_lines_of(user, line_id)).order_by("id"):
         summary = (
             PenaltySummary.objects.filter(business_line=line, period=month.start)
-            .select_related("signed_by")
+            .select_related("checked_by", "signed_by")
             .first()
         )
         if summary is None:
@@ -90,12 +94,15 @@ def penalties(user, value, line_id) -> Report:
             state = SummaryStatus(summary.status).label
             if summary.stability_period:
                 state = f"{state} · {_('special stability period: tabulated, not applied')}"
+        checker = summary.checked_by if summary else None
         signer = summary.signed_by if summary else None
         status_rows.append(
             [
                 line.name,
                 str(state),
-                (signer.display_name or signer.username) if signer else "—",
+                _person(checker),
+                _when(summary.checked_at if summary else None),
+                _person(signer),
                 _when(summary.signed_at if summary else None),
                 _when(summary.published_at if summary else None),
                 _when(summary.sent_at if summary else None),
@@ -133,6 +140,8 @@ def penalties(user, value, line_id) -> Report:
                 [
                     _("Business line"),
                     _("Status"),
+                    _("Checked by"),
+                    _("Checked at"),
                     _("Signed by"),
                     _("Signed at"),
                     _("Published"),
