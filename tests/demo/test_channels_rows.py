@@ -47,7 +47,7 @@ def test_demo_mail_tickets_carry_their_acknowledgement_and_nothing_is_sent(
 
 @pytest.mark.django_db
 def test_demo_survey_invitations_went_by_mail_through_the_outbox(
-    org, agent, django_capture_on_commit_callbacks
+    org, agent, admin_user, django_capture_on_commit_callbacks
 ):
     """The latest invitations of customers with an address carry their mail (one in ten
     refused by the daily quota, with the reason); building sends nothing."""
@@ -60,7 +60,7 @@ def test_demo_survey_invitations_went_by_mail_through_the_outbox(
     from kefu.tickets.models import Ticket
 
     questionnaire = questionnaire_create(
-        actor=None,
+        actor=admin_user,
         business_line=org.shop,
         name="服务满意度回访",
         status="active",

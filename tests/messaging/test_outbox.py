@@ -158,3 +158,49 @@ def test_a_batch_keeps_the_quota_opt_out_and_failure_rules_of_one_send(org, sett
     send_sms_many([("13900000003", "请尽快付款")], business_line_id=org.shop.pk, kind="reminder")
     failed = OutboundMessage.objects.get(recipient="13900000003")
     assert failed.status == Status.FAILED and "provider down" in failed.error
+
+
+def test_im_goes_through_the_same_generic_webhook_adapter_signed_ch1(org, settings):
+    """旺旺/千牛 and WeChat messages leave by the generic webhook adapter (``KEFU_IM_URL``, signed
+    with ``KEFU_IM_SECRET``); the provider's id is kept on the row."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from kefu.channels.messaging import signing
+
+    seen = {}
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen["body"] = json.loads(body)
+            seen["signed"] = signing.check(
+                "im-secret",
+                self.headers["X-Kefu-Timestamp"],
+                body,
+                self.headers["X-Kefu-Signature"],
+                now=float(self.headers["X-Kefu-Timestamp"]),
+            )
+            answer = json.dumps({"id": "ww-9", "status": "sent"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    settings.KEFU_IM_URL = f"http://127.0.0.1:{server.server_address[1]}/im"
+    settings.KEFU_IM_SECRET = "im-secret"
+    row = outbox.send(
+        to="旺旺-tb123", text="您好，已为您补发", channel="im", business_line=org.shop
+    )
+    thread.join(timeout=10)
+    server.server_close()
+    assert row.status == Status.SENT and row.provider_id == "ww-9" and row.backend == "http"
+    assert (
+        seen["body"] == {"to": "旺旺-tb123", "text": "您好，已为您补发"} and seen["signed"] is None
+    )
