@@ -74,7 +74,9 @@ def test_demo_survey_invitations_went_by_mail_through_the_outbox(
             phone=f"1370013700{n}",
             email=f"kehu{n}@example.cn",
         )
-        ticket = ticket_create(actor=agent, customer=customer, type="consult", title=f"咨询{n}")
+        ticket = ticket_create(
+            actor=agent, customer=customer, type="consult", channel="phone", title=f"咨询{n}"
+        )
         SurveyInvitation.objects.create(
             business_line=org.shop,
             questionnaire=questionnaire,

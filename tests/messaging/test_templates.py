@@ -74,7 +74,7 @@ def test_the_http_provider_gets_the_template_code_and_its_variables(templates, s
     assert row.status == Status.SENT and row.provider_id == "prov-7"
     assert seen["body"]["template"] == "SMS_SHIPPED" and seen["body"]["variables"] == variables
     # the row keeps the text the template makes, signed and with the opt-out, and its parts
-    assert row.text == "【网店】您的订单TB1001已发货，快递单号SF123。回复TD退订"
+    assert row.text == "【网店】您的订单TB1001已发货，快递单号SF123。 回复TD退订"
     assert seen["body"]["text"] == row.text and row.parts == 1
     assert (row.template, row.variables) == ("SMS_SHIPPED", variables)
 
