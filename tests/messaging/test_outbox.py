@@ -17,6 +17,18 @@ class BrokenSMS:
         raise OSError("provider down")
 
 
+class FlakySMS:
+    """Down for its first ``failures`` sends, then up."""
+
+    failures = 1
+    calls = 0
+
+    def send(self, phone, text):
+        FlakySMS.calls += 1
+        if FlakySMS.calls <= FlakySMS.failures:
+            raise OSError("provider down")
+
+
 def test_send_signs_counts_parts_and_records_care1(org):
     row = outbox.send(to="138 0013 8000", text="您的订单已发货" * 12, business_line=org.shop)
     assert row.status == Status.SENT and row.provider_id.startswith("log-")
@@ -204,3 +216,25 @@ def test_im_goes_through_the_same_generic_webhook_adapter_signed_ch1(org, settin
     assert (
         seen["body"] == {"to": "旺旺-tb123", "text": "您好，已为您补发"} and seen["signed"] is None
     )
+
+
+def test_a_failed_notice_is_tried_again_after_its_back_off_nothing_lost(org, settings):
+    """Issue 17: outbound sends are retried. A provider failure is tried again by the
+    five-minute job after 5 minutes (then 15, 60; 4 attempts); a reply's SMS is not (its failure
+    shows on the reply, which the agent retries)."""
+    settings.KEFU_SMS_BACKEND = f"{__name__}.FlakySMS"
+    FlakySMS.calls, FlakySMS.failures = 0, 1
+    row = outbox.send(to="13800138000", text="您的包裹已到驿站", business_line=org.shop)
+    assert (row.status, row.attempts) == (Status.FAILED, 1) and "provider down" in row.error
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(minutes=3)) == 0
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(minutes=6)) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, FlakySMS.calls) == (Status.SENT, 2, 2)
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(hours=2)) == 0  # sent once
+    # a provider down for good: four attempts, then it stays failed
+    FlakySMS.calls, FlakySMS.failures = 0, 99
+    down = outbox.send(to="13800138001", text="您的包裹已到驿站", business_line=org.shop)
+    for minutes in (6, 22, 83, 200, 400):
+        outbox.release_held(now=timezone.now() + dt.timedelta(minutes=minutes))
+    down.refresh_from_db()
+    assert (down.status, down.attempts, down.send_after) == (Status.FAILED, 4, None)

@@ -73,8 +73,11 @@ class OutboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: provider attempts; a failed one without a reply is tried again (``outbox.RETRY_BACKOFF``)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     local_day = models.DateField(_("day"))
+    #: held: when the quiet hours end; failed: when it is tried again (None: not again)
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

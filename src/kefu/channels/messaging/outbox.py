@@ -21,7 +21,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,10 @@ log = logging.getLogger("kefu.messaging")
 MAX_TEXT = 500
 DEFAULT_QUOTA = 10
 COUNTED = (Status.QUEUED, Status.HELD, Status.SENT, Status.DELIVERED)
+#: a provider failure is tried again by the five-minute job after 5, 15 and 60 minutes (4
+#: attempts in all); a reply's SMS is not — its failure shows on the reply, which the agent retries
+MAX_ATTEMPTS = 4
+RETRY_BACKOFF = (300, 900, 3600)
 
 
 #: the outbox refused a message (quota, opt-out): callers that send on their own record it
@@ -263,11 +267,12 @@ def templated(line, template, variables) -> str:
 def deliver(row: OutboundMessage) -> OutboundMessage:
     """Hand a queued row to its adapter (outside any transaction) and record what happened."""
     claimed = OutboundMessage.objects.filter(pk=row.pk, status=Status.QUEUED).update(
-        status=Status.SENT, sent_at=timezone.now()
+        status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         row.refresh_from_db()
         return row
+    row.attempts += 1
     adapter = adapters.adapter_for(row.channel)
     try:
         if row.template:
@@ -279,8 +284,12 @@ def deliver(row: OutboundMessage) -> OutboundMessage:
     except Exception as exc:  # the provider refused or could not be reached: recorded
         log.warning("message %s: the %s adapter failed", row.pk, getattr(adapter, "name", "?"))
         row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
+        row.send_after = _next_attempt(row)
         OutboundMessage.objects.filter(pk=row.pk).update(
-            status=row.status, error=row.error, backend=getattr(adapter, "name", "")[:20]
+            status=row.status,
+            error=row.error,
+            backend=getattr(adapter, "name", "")[:20],
+            send_after=row.send_after,
         )
         raise
     status = Status.SENT if result.status not in Status.values else result.status
@@ -290,6 +299,14 @@ def deliver(row: OutboundMessage) -> OutboundMessage:
         status=status, provider_id=row.provider_id, backend=row.backend, sent_at=row.sent_at
     )
     return row
+
+
+def _next_attempt(row: OutboundMessage):
+    """When a failed row is tried again, or None (a reply's, or its attempts are spent)."""
+    if row.reply_id is not None or row.attempts >= MAX_ATTEMPTS:
+        return None
+    delay = RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1]
+    return timezone.now() + dt.timedelta(seconds=delay)
 
 
 def send(
@@ -446,7 +463,7 @@ def deliver_many(rows: list) -> None:
     name = getattr(adapter, "name", "")[:20]
     now = timezone.now()
     OutboundMessage.objects.filter(pk__in=[r.pk for r in rows], status=Status.QUEUED).update(
-        status=Status.SENT, sent_at=now, backend=name
+        status=Status.SENT, sent_at=now, backend=name, attempts=F("attempts") + 1
     )
     by_status: dict[str, list[int]] = {}
     for row in rows:
@@ -456,7 +473,11 @@ def deliver_many(rows: list) -> None:
         except Exception as exc:  # the provider refused or could not be reached: recorded
             log.warning("message %s: the %s adapter failed", row.pk, name or "?")
             row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
-            OutboundMessage.objects.filter(pk=row.pk).update(status=row.status, error=row.error)
+            row.attempts += 1
+            row.send_after = _next_attempt(row)
+            OutboundMessage.objects.filter(pk=row.pk).update(
+                status=row.status, error=row.error, send_after=row.send_after
+            )
             continue
         row.status = Status.SENT if result.status not in Status.values else result.status
         row.provider_id = result.provider_id
@@ -530,16 +551,25 @@ def send_many_from_core(messages: list[tuple[str, str]], **options) -> list:
 
 
 def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Send the held messages whose quiet hours have ended (the periodic job); returns how many."""
+    """The five-minute job: send the held messages whose quiet hours have ended, and try the
+    failed ones again whose back-off has passed (not a reply's: the agent retries those);
+    returns how many were sent."""
     now = now or timezone.now()
-    ids = list(
-        OutboundMessage.objects.filter(status=Status.HELD, send_after__lte=now)
+    due = Q(status=Status.HELD) | Q(
+        status=Status.FAILED, reply__isnull=True, attempts__lt=MAX_ATTEMPTS
+    )
+    rows = list(
+        OutboundMessage.objects.filter(due, send_after__lte=now)
         .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        .values_list("id", "status")[:limit]
     )
     done = 0
-    for pk in ids:
-        if OutboundMessage.objects.filter(pk=pk, status=Status.HELD).update(status=Status.QUEUED):
+    for pk, status in rows:
+        if status == Status.FAILED and _still_waits(pk, now):
+            continue
+        if OutboundMessage.objects.filter(pk=pk, status=status, send_after__lte=now).update(
+            status=Status.QUEUED, send_after=None
+        ):
             row = OutboundMessage.objects.get(pk=pk)
             try:
                 deliver(row)
@@ -549,6 +579,31 @@ def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
             _settle_reply(row)
             done += 1
     return done
+
+
+def _still_waits(pk: int, now: dt.datetime) -> bool:
+    """A failed message about to be tried again keeps the line's rules: in the quiet hours it
+    is held until they end; over today's quota (counting what was sent since it failed) it is
+    refused. True when it does not go now."""
+    row = OutboundMessage.objects.select_related("business_line").get(pk=pk)
+    local = timezone.localtime(now)
+    quiet = quiet_for(row.business_line)
+    if rules.in_quiet(local, quiet):
+        OutboundMessage.objects.filter(pk=pk, status=Status.FAILED).update(
+            status=Status.HELD, send_after=rules.quiet_ends(local, quiet)
+        )
+        return True
+    sent_today = OutboundMessage.objects.filter(
+        recipient=row.recipient, local_day=local.date(), status__in=COUNTED
+    ).count()
+    if not rules.within_quota(sent_today, quota_for(row.business_line)):
+        OutboundMessage.objects.filter(pk=pk, status=Status.FAILED).update(
+            status=Status.REFUSED,
+            send_after=None,
+            error=_("The daily limit of messages to this recipient is reached."),
+        )
+        return True
+    return False
 
 
 def _settle_reply(row: OutboundMessage) -> None:
