@@ -25,7 +25,7 @@ def test_enquiry_calls_are_recorded_ticketless_and_sampled(org, agent, lead, sup
     # one call every four working days or so over 180 days: 128 working days → about 32
     assert 15 <= calls.count() <= 50 and written >= calls.count()
     assert not calls.filter(ticket__isnull=False).exists()
-    assert all(c.recording_ref.startswith("REC-") and c.notes for c in calls)
+    assert all(c.recording_ref.startswith("rec-") and c.notes for c in calls)
     assert build_enquiry_call_rows(now=timezone.now(), seed=1) == 0  # not twice
     assert Ticket.objects.count() == tickets
     month = timezone.localdate().replace(day=1)

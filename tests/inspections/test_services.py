@@ -250,7 +250,7 @@ def test_a_ticketless_registered_call_is_sampled_and_its_recording_shown_to_the_
         started_at=now - dt.timedelta(minutes=5),
         duration_seconds=95,
         result="answered",
-        recording_ref="REC-20261203-0931-7781.wav",
+        recording_ref="rec-20261203-093100-7781.wav",
         notes="询问发票开具",
     )
     CallRecord.objects.create(
@@ -260,7 +260,7 @@ def test_a_ticketless_registered_call_is_sampled_and_its_recording_shown_to_the_
         started_at=now - dt.timedelta(minutes=3),
         duration_seconds=200,
         result="answered",
-        recording_ref="REC-20261203-0940-1133.wav",
+        recording_ref="rec-20261203-094000-1133.wav",
     )
     sample = services.sample_create(actor=supervisor, period=month, seed=7, per_agent=5)
     mine = {(r.ticket_id, r.call_id): r for r in sample.reviews.filter(agent=agent)}
@@ -269,11 +269,11 @@ def test_a_ticketless_registered_call_is_sampled_and_its_recording_shown_to_the_
     page = web_as(call_review.reviewer).get(f"/qa/reviews/{call_review.pk}/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "REC-20261203-0931-7781.wav" in html and "询问发票开具" in html
+    assert "rec-20261203-093100-7781.wav" in html and "询问发票开具" in html
     ticket_page = web_as(mine[(ticket.pk, None)].reviewer).get(
         f"/qa/reviews/{mine[(ticket.pk, None)].pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
-    assert "REC-20261203-0940-1133.wav" in ticket_page.content.decode()
+    assert "rec-20261203-094000-1133.wav" in ticket_page.content.decode()
     assert "录音编号" in ticket_page.content.decode()
     # the reviewer's desk names the call, not "Review 17"
     desk = web_as(call_review.reviewer).get("/qa/").content.decode()

@@ -30,7 +30,7 @@ ENQUIRIES = (
 
 def recording_ref(at: dt.datetime, call_no: int) -> str:
     """How the switchboard names a recording: start time (Shanghai) and a call serial."""
-    return f"REC-{timezone.localtime(at):%Y%m%d-%H%M%S}-{call_no % 10000:04d}.wav"
+    return f"rec-{timezone.localtime(at):%Y%m%d-%H%M%S}-{call_no % 10000:04d}.wav"
 
 
 def build_enquiry_call_rows(*, now: dt.datetime, seed: int) -> int:
