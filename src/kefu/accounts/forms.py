@@ -180,6 +180,12 @@ class UnitEditForm(BootstrapMixin, forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
+class TeamEditForm(UnitEditForm):
+    """A team's form also says whether it is a practice team (the live drill)."""
+
+    is_practice = forms.BooleanField(label=_("Practice team"), required=False)
+
+
 class _PlacementFields(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     team = forms.ModelChoiceField(

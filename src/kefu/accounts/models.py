@@ -90,6 +90,9 @@ class Team(TimestampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
+    # a practice team (the live drill, PK-3): its tickets are practice tickets, never routed a
+    # customer and never counted (tickets.Ticket.is_practice); set by an administrator only
+    is_practice = models.BooleanField(_("practice team"), default=False)
 
     class Meta:
         verbose_name = _("team")

@@ -19,6 +19,7 @@ from kefu.accounts.forms import (
     BusinessLineCreateForm,
     BusinessLineEditForm,
     PasswordResetForm,
+    TeamEditForm,
     UnitCreateForm,
     UnitEditForm,
     UserCreateForm,
@@ -172,7 +173,7 @@ def team_create(request, pk: int):
 @require_POST
 def team_edit(request, pk: int):
     team = selectors.team_get(actor=request.user, pk=pk)
-    form = UnitEditForm(request.POST)
+    form = TeamEditForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
     else:

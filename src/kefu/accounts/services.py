@@ -357,8 +357,15 @@ def department_update(*, department: Department, actor, name: str, is_active: bo
 
 
 @transaction.atomic
-def team_update(*, team: Team, actor, name: str, is_active: bool) -> Team:
-    """Rename or (de)activate a team; its active members must be moved before it closes."""
+def team_update(
+    *, team: Team, actor, name: str, is_active: bool, is_practice: bool | None = None
+) -> Team:
+    """Rename or (de)activate a team; its active members must be moved before it closes.
+    ``is_practice`` (None: unchanged) makes it a practice team of the live drill: its new
+    tickets are practice tickets, never routed a customer and never counted; tickets it holds
+    keep what they were (tickets.Ticket.is_practice is copied at creation)."""
+    if is_practice is None:
+        is_practice = team.is_practice
     name = (name or "").strip()
     if not name:
         raise Invalid(_("Enter a name."), fields={"name": _("Required.")})
@@ -382,11 +389,12 @@ def team_update(*, team: Team, actor, name: str, is_active: bool) -> Team:
             _("This department is inactive."), fields={"is_active": _("Inactive department.")}
         )
     changes = audit.diff(
-        {"name": team.name, "is_active": team.is_active}, {"name": name, "is_active": is_active}
+        {"name": team.name, "is_active": team.is_active, "is_practice": team.is_practice},
+        {"name": name, "is_active": is_active, "is_practice": bool(is_practice)},
     )
     if changes:
-        team.name, team.is_active = name, is_active
-        team.save(update_fields=["name", "is_active", "updated_at"])
+        team.name, team.is_active, team.is_practice = name, is_active, bool(is_practice)
+        team.save(update_fields=["name", "is_active", "is_practice", "updated_at"])
         audit.record(actor=actor, action="team.update", obj=team, changes=changes)
     return team
 

@@ -170,7 +170,7 @@ def deliver(message_id: int, *, retry: bool = False, released: bool = False) -> 
             pk=message_id, delivery_status=DeliveryStatus.SENDING
         ).update(delivery_status=status, delivery_error=error, delivery_at=timezone.now())
         if done:
-            Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+            Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
         if done and held_until is not None:
             # waiting for the quiet hours to end is not an attempt
             TicketMessage.objects.filter(pk=message_id).update(

@@ -354,6 +354,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.commerce_dispute_rows import build_commerce_dispute_rows
 
     build_commerce_dispute_rows(lines, now=now, seed=seed)  # 淘宝小二介入 disputes, card links
+    from kefu.demo.commerce_warehouse_rows import build_commerce_warehouse_rows
+
+    build_commerce_warehouse_rows(lines, now=now, seed=seed)  # brands, 618 base, pre-packs (PK-5)
     from kefu.demo.quality_rows import build_quality_rows
 
     build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})
@@ -376,9 +379,10 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.training_chat_rows import build_chat_rows  # PK-3 response-time test
 
     build_chat_rows(now=now, seed=seed)
-    from kefu.demo.training_drill_rows import build_drill_rows  # PK-3 live drill
+    from kefu.demo.training_drill_rows import build_drill_rows, build_workbench_rows  # PK-3
 
     build_drill_rows(now=now, seed=seed)
+    build_workbench_rows(now=now, seed=seed)  # the live drill in the real workbench
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 

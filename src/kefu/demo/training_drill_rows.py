@@ -93,3 +93,108 @@ def build_drill_rows(*, now, seed: int) -> None:
     with historic_timestamps(DrillRun, PracticalScore):
         DrillRun.objects.bulk_create(runs)
         PracticalScore.objects.bulk_create(scores)
+
+
+# -- the drill in the real workbench ----------------------------------------------------------
+
+WORKBENCH_LINES = LINES[:4]
+PRACTICE_TEAM = "双11演练组"
+
+
+def build_workbench_rows(*, now, seed: int) -> None:
+    """The shop's 双11 practice team (an administrator's flag) and, over the last months, runs
+    of the practice queue in the real workbench: practice tickets held by a trainee, answered
+    and resolved with their own clocks, most scored; and one run open today, so the demo's agent
+    finds practice tickets in their workbench. None of it counts anywhere (Ticket.objects)."""
+    from kefu.accounts.models import Team
+    from kefu.tickets.models import DeliveryStatus, Status, Ticket, TicketMessage
+    from kefu.tickets.models_sla import SlaClock
+    from kefu.training import drill_workbench
+    from kefu.training.selectors import people_for
+
+    line = BusinessLine.objects.filter(code="shop").first()
+    trainer = User.objects.filter(business_line=line, role="lead", is_active=True).first()
+    if line is None or trainer is None or trainer.team is None:
+        return
+    people = list(people_for(trainer).filter(role="agent")[:8])
+    if not people:
+        return
+    team = Team.objects.create(
+        business_line=line,
+        department=trainer.team.department,
+        name=PRACTICE_TEAM,
+        is_practice=True,
+    )
+    practice = PracticeDrill.objects.create(
+        business_line=line,
+        title="双11 工作台实战演练",
+        cases=drill.parse_cases(WORKBENCH_LINES),
+        trainer=trainer,
+    )
+    rng = random.Random(seed + 11)
+    scores = []
+    for n, person in enumerate(people):
+        today = n == 0  # the first agent has a run open now
+        began = now - (
+            dt.timedelta(minutes=20)
+            if today
+            else dt.timedelta(days=rng.randint(8, 150), hours=rng.randint(1, 6))
+        )
+        run = drill_workbench.workbench_run_create(
+            actor=trainer, practice=practice, trainee_id=person.pk, team_id=team.pk, now=began
+        )
+        DrillRun.objects.filter(pk=run.pk).update(created_at=began, updated_at=began)
+        ends = []
+        for row in run.tickets.select_related("ticket").order_by("case"):
+            if today and row.case >= 1:
+                break  # one answered, the rest waiting for the trainee
+            answered = began + dt.timedelta(seconds=rng.randint(25, 150))
+            resolved = answered + dt.timedelta(seconds=rng.randint(60, 420))
+            with historic_timestamps(TicketMessage):
+                TicketMessage.objects.create(
+                    ticket=row.ticket,
+                    kind=TicketMessage.Kind.REPLY,
+                    author=person,
+                    body=REPLY,
+                    delivery_status=DeliveryStatus.RECORDED,
+                    delivery_at=answered,
+                    created_at=answered,
+                    updated_at=answered,
+                )
+            done = {} if today else {"resolved_at": resolved, "status": Status.RESOLVED}
+            Ticket.all_objects.filter(pk=row.ticket_id).update(
+                first_response_at=answered,
+                updated_at=resolved if done else answered,
+                status=done.pop("status", Status.IN_PROGRESS),
+                version=2,
+                **done,
+            )
+            SlaClock.objects.filter(ticket_id=row.ticket_id, kind="first_response").update(
+                stopped_at=answered, next_at=None, next_level=None
+            )
+            if not today:
+                SlaClock.objects.filter(ticket_id=row.ticket_id).update(
+                    stopped_at=resolved, next_at=None, next_level=None
+                )
+                ends.append(resolved)
+        if today:
+            continue
+        run = drill_workbench.finish_if_done(DrillRun.objects.get(pk=run.pk))
+        if rng.random() < 0.75:  # the rest await the trainer
+            score = Decimal(rng.randint(62, 96))
+            DrillRun.objects.filter(pk=run.pk).update(
+                score=score, scored_by=trainer, version=2, updated_at=max(ends)
+            )
+            scores.append(
+                PracticalScore(
+                    user=person,
+                    kind="drill",
+                    score=score,
+                    passed=True,
+                    examiner=trainer,
+                    created_at=max(ends) + dt.timedelta(hours=1),
+                    updated_at=max(ends) + dt.timedelta(hours=1),
+                )
+            )
+    with historic_timestamps(PracticalScore):
+        PracticalScore.objects.bulk_create(scores)

@@ -51,9 +51,10 @@ def assignees_for(user) -> QuerySet[User]:
 
 
 def teams_for(user) -> QuerySet[Team]:
-    """The active teams of ``user``'s business line (all for an admin): where tickets may go."""
+    """The active teams of ``user``'s business line (all for an admin): where tickets may go
+    (never a practice team: only the live drill puts tickets there)."""
     return (
-        Team.objects.filter(scope.business_line_q(user), is_active=True)
+        Team.objects.filter(scope.business_line_q(user), is_active=True, is_practice=False)
         .select_related("business_line")
         .order_by("business_line_id", "id")
     )

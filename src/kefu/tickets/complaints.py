@@ -149,7 +149,7 @@ def complaint_advance(
     with translation.override(settings.LANGUAGE_CODE):
         _event(ticket, actor, "complaint_stage", Stage(before).label, Stage(stage).label)
     audit.record(actor=actor, action="complaint.stage", obj=ticket, changes=changes)
-    if stage == Stage.CLARIFIED:
+    if stage == Stage.CLARIFIED and not ticket.is_practice:  # a drill's complaint judges nobody
         events.publish(
             "complaint.judged",
             object_id=ticket.pk,

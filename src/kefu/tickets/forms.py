@@ -47,7 +47,9 @@ class BootstrapMixin:
 
 
 def _line_teams(business_line_id):
-    return Team.objects.filter(business_line_id=business_line_id, is_active=True).order_by("id")
+    return Team.objects.filter(
+        business_line_id=business_line_id, is_active=True, is_practice=False
+    ).order_by("id")
 
 
 def _line_categories(business_line_id):

@@ -86,6 +86,16 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
+class CountedTickets(models.Manager):
+    """``Ticket.objects``: the tickets that count — every one but the practice tickets of the
+    live drill (PK-3), so no KPI, report, SLA figure, forecast, sample, survey or callback that
+    reads ``Ticket.objects`` can see one. The tickets app's own pages and writes use
+    ``Ticket.all_objects`` (docs/training-practice-queue.md)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_practice=False)
+
+
 class Ticket(VersionedModel):
     # db_index=False on the foreign keys that lead a composite index of Meta.indexes (line,
     # department, team, customer, first owner, assignee): that index serves every lookup the
@@ -183,6 +193,9 @@ class Ticket(VersionedModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    # copied from the team at creation (a column, so leaving practice out is one condition, not
+    # a join); a practice ticket never moves to a real team nor a real one to a practice team
+    is_practice = models.BooleanField(_("practice ticket"), default=False, editable=False)
     # jieba-segmented title + description, indexed by FTS5 / PostgreSQL full text (core.search)
     search_text = models.TextField(blank=True, editable=False)
     # on PostgreSQL its tsvector is a stored generated column, unknown to the ORM (migration 0006)
@@ -190,7 +203,12 @@ class Ticket(VersionedModel):
     # the fields whose text ``search_text`` is cut from (core.search.resegment_containing)
     SEARCH_FIELDS = ("title", "description")
 
+    objects = CountedTickets()
+    all_objects = models.Manager()
+
     class Meta:
+        # related managers, the admin, backups and restores see every row, practice ones too
+        default_manager_name = "all_objects"
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-id"]
@@ -207,13 +225,22 @@ class Ticket(VersionedModel):
             models.Index(fields=["status", "due_at"], name="ticket_status_due"),
             models.Index(fields=["-updated_at"], name="ticket_updated"),
             # the home figures of a department / business line: counts by status, type, channel
-            # and team, and open tickets by due time, read from the index alone (bench/README.md)
+            # and team, and open tickets by due time, read from the index alone (bench/README.md);
+            # is_practice last, so leaving practice tickets out (Ticket.objects) stays index-only
             models.Index(
-                fields=["department", "status", "team", "type", "channel", "due_at"],
+                fields=["department", "status", "team", "type", "channel", "due_at", "is_practice"],
                 name="ticket_dept_breakdown",
             ),
             models.Index(
-                fields=["business_line", "status", "team", "type", "channel", "due_at"],
+                fields=[
+                    "business_line",
+                    "status",
+                    "team",
+                    "type",
+                    "channel",
+                    "due_at",
+                    "is_practice",
+                ],
                 name="ticket_bl_breakdown",
             ),
         ]

@@ -68,6 +68,8 @@ def reply_address(ticket: Ticket, channel: str) -> str:
 def initial_state(ticket: Ticket) -> dict:
     """The delivery fields of a new reply on ``ticket`` (its customer loaded)."""
     now = timezone.now()
+    if ticket.is_practice:  # a drill's reply is recorded, never sent to anybody's phone or mail
+        return {"delivery_status": DeliveryStatus.RECORDED, "delivery_at": now}
     channel = OUTBOUND.get(ticket.channel)
     if (
         channel is None
@@ -164,7 +166,7 @@ def deliver(message_id: int) -> str | None:
     with transaction.atomic():
         if _finish(message_id, status, error, expect=DeliveryStatus.SENDING):
             # the reply's new state is a change of the ticket for incremental exports
-            Ticket.objects.filter(pk=message.ticket_id).update(updated_at=timezone.now())
+            Ticket.all_objects.filter(pk=message.ticket_id).update(updated_at=timezone.now())
         audit.record(
             actor=None,
             action="ticket.reply_delivery",
@@ -212,7 +214,7 @@ def reply_retry(*, actor, ticket: Ticket, message: TicketMessage) -> TicketMessa
     if not written:
         raise Conflict(_("This reply is not waiting to be sent again."), code="not_retryable")
     message.refresh_from_db()
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     audit.record(
         actor=actor,
         action="ticket.reply_retry",

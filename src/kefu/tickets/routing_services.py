@@ -193,7 +193,7 @@ def _clean_rule(business_line, values: dict) -> dict:
         team_id = getattr(values["team"], "pk", values["team"])
         try:
             team = Team.objects.filter(
-                pk=int(team_id), business_line=business_line, is_active=True
+                pk=int(team_id), business_line=business_line, is_active=True, is_practice=False
             ).first()
         except (TypeError, ValueError):
             team = None

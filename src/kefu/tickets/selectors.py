@@ -35,8 +35,11 @@ def _as_rows(qs: QuerySet[Ticket], *, description: bool) -> QuerySet[Ticket]:
 
 def ticket_qs_for(user) -> QuerySet[Ticket]:
     """Tickets ``user`` may see: agents their team's and the ones they own or hold, leads their
-    team's, supervisors their department's, managers their business line's, admins all."""
-    return Ticket.objects.filter(scope.records_q(user, owners=OWNER_FIELDS))
+    team's, supervisors their department's, managers their business line's, admins all.
+    A practice ticket (the live drill) only its trainee, the one it is assigned to: it is in no
+    one else's queue, list or search."""
+    practice = Q(is_practice=False) | Q(is_practice=True, assignee_id=getattr(user, "pk", None))
+    return Ticket.all_objects.filter(scope.records_q(user, owners=OWNER_FIELDS)).filter(practice)
 
 
 def _one(qs: QuerySet[Ticket], pk) -> Ticket:
@@ -127,7 +130,7 @@ def _number_q(q: str) -> Q | None:
         return Q(number=f"T{digits}")
     tail = digits[-NUMBER_DIGITS:]
     step = 10 ** len(tail)
-    top = Ticket.objects.aggregate(top=Max("id"))["top"] or 0
+    top = Ticket.all_objects.aggregate(top=Max("id"))["top"] or 0
     if top // step >= TAIL_CANDIDATES:
         return Q(number=f"T{digits}")
     ids = [int(tail) + n * step for n in range(top // step + 1)]

@@ -97,6 +97,15 @@ def category_tree_create(*, business_line, tree: dict[str, list[str]]) -> list[C
 # -- helpers -------------------------------------------------------------------------------
 
 
+def publish(ticket: Ticket, name: str, **kwargs):
+    """Publish a ticket's domain event — unless it is a practice ticket (the live drill, PK-3):
+    nothing outside the tickets app hears of one, so no survey, callback, service-language
+    finding, mail, webhook or closed month's stamp ever follows from a drill."""
+    if ticket.is_practice:
+        return None
+    return events.publish(name, **kwargs)
+
+
 def _pk(value) -> int | None:
     """The id of a model instance, an int or a numeric string; None for None or ""."""
     if value is None or value == "":
@@ -205,11 +214,12 @@ def _check_refunds(line, value: str) -> None:
         )
 
 
-def _clean_team(line, value) -> Team:
+def _clean_team(line, value, *, practice: bool = False) -> Team:
+    """An active team of the line; a practice team only for a practice ticket and never else."""
     team_id = _id_or_invalid("team", value)
     team = (
         Team.objects.select_related("department")
-        .filter(pk=team_id, business_line_id=line.pk, is_active=True)
+        .filter(pk=team_id, business_line_id=line.pk, is_active=True, is_practice=practice)
         .first()
     )
     if team is None:
@@ -225,8 +235,9 @@ def line_teams(line) -> dict[int, Team]:
     this process while the line's settings are unchanged (``line`` fresh from the database)."""
 
     def load() -> dict[int, Team]:
+        # a practice team is never offered: no routing rule nor default sends a customer there
         teams = Team.objects.select_related("department").filter(
-            business_line_id=line.pk, is_active=True
+            business_line_id=line.pk, is_active=True, is_practice=False
         )
         return {team.pk: team for team in teams.order_by("id")}
 
@@ -319,7 +330,7 @@ def _check_customer(actor, customer) -> Customer:
 
 def _index(ticket: Ticket) -> None:
     ticket.search_text = search.segment(f"{ticket.title} {ticket.description}")
-    Ticket.objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)
+    Ticket.all_objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)
     search.index_rows(Ticket, [(ticket.pk, ticket.search_text)])
 
 
@@ -371,6 +382,29 @@ def ticket_create(
     )
 
 
+@transaction.atomic
+def practice_ticket_create(
+    *, actor, team, customer, title: str, description: str, trainee, type: str, now=None
+) -> Ticket:
+    """A practice ticket of the practice ``team`` (the live drill, PK-3), held by ``trainee``
+    and owned first by ``actor`` (the trainer). It is a ticket like any other in the workbench
+    (quick replies, customer panel, SLA clocks) but never counted, routed, sent or published
+    (``Ticket.objects``, ``publish``, ``outbound.initial_state``)."""
+    line = customer.business_line
+    enabled = line.ticket_types or TicketType.values
+    return _ticket_insert(
+        actor=actor,
+        customer=_check_customer(actor, customer),
+        title=title,
+        type=type if type in enabled else enabled[0],
+        channel=Channel.IM,
+        description=description,
+        team=team,
+        trainee=trainee,
+        now=now,
+    )
+
+
 def _ticket_insert(
     *,
     actor,
@@ -387,9 +421,12 @@ def _ticket_insert(
     property_unit=None,
     order=None,
     now=None,
+    trainee=None,
 ) -> Ticket:
     """``ticket_create`` once the customer is known to be in the actor's scope, read in this
-    transaction with its business line; ``now``: the intake's moment when the caller took it."""
+    transaction with its business line; ``now``: the intake's moment when the caller took it.
+    ``trainee``: a practice ticket of the practice ``team``, held by that trainee (the live
+    drill; ``practice_ticket_create``)."""
     line = customer.business_line
     title = _clean_title(title)
     description = _clean_description(description)
@@ -398,7 +435,9 @@ def _ticket_insert(
     channel = _clean_choice("channel", channel, Channel)
     priority = _clean_choice("priority", priority or Priority.NORMAL, Priority)
     category = _clean_category(line, category)
-    if _pk_safe(team) is not None:
+    if trainee is not None:
+        team = _clean_team(line, team, practice=True)
+    elif _pk_safe(team) is not None:
         team = _clean_team(line, team)
     else:
         # routing hook: the line's rules (category/keyword/channel → team) before the default
@@ -413,7 +452,9 @@ def _ticket_insert(
         ) or _default_team(actor, line)
     from kefu.tickets.routing_services import eligible_agents
 
-    if _pk_safe(assignee) is not None:
+    if trainee is not None:
+        assignee = trainee  # the trainer chose them; the practice team has no members to route
+    elif _pk_safe(assignee) is not None:
         assignee = _clean_assignee(team, assignee)
     elif (
         actor.team_id == team.pk
@@ -453,6 +494,7 @@ def _ticket_insert(
         first_owner=actor,
         assignee=assignee,
         due_at=compute_due(line, priority, now, calendar),
+        is_practice=team.is_practice,
     )
     from kefu.tickets.sla_services import line_rules, sla_plan, sla_start
 
@@ -483,7 +525,8 @@ def _ticket_insert(
             "customer": customer.pk,
         },
     )
-    events.publish(
+    publish(
+        ticket,
         "ticket.created",
         object_id=ticket.pk,
         business_line_id=line.pk,
@@ -644,7 +687,7 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             event(TicketEvent.Kind.FIELD, "category", ticket.category, category)
     team = ticket.team
     if "team" in changes:
-        team = _clean_team(line, changes["team"])
+        team = _clean_team(line, changes["team"], practice=ticket.is_practice)
         if team.pk != ticket.team_id:
             values.update(team=team, department=team.department)
             event(TicketEvent.Kind.TRANSFERRED, "team", ticket.team, team)
@@ -674,7 +717,8 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
             if target == Status.CLOSED:
                 # a guard: subscribers may refuse the close (followups: a complaint closes only
                 # after a successful callback)
-                events.publish(
+                publish(
+                    ticket,
                     "ticket.closing",
                     object_id=ticket.pk,
                     business_line_id=ticket.business_line_id,
@@ -698,12 +742,12 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
 
         complaint_resolve_check(ticket, type=TicketType.COMPLAINT)
     if not values:
-        if not Ticket.objects.filter(pk=ticket.pk, version=version).exists():
+        if not Ticket.all_objects.filter(pk=ticket.pk, version=version).exists():
             raise StaleWrite()
         return ticket
     before = {name: getattr(ticket, Ticket._meta.get_field(name).attname) for name in values}
     status_before = ticket.status
-    written = Ticket.objects.filter(pk=ticket.pk, version=version).update(
+    written = Ticket.all_objects.filter(pk=ticket.pk, version=version).update(
         **values, updated_at=now, version=F("version") + 1
     )
     if written == 0:
@@ -734,7 +778,8 @@ def ticket_update(*, actor, ticket: Ticket, version: int, changes: dict) -> Tick
     if "status" in values:
         # followups make the callback tasks on resolution and regrade a reopened complaint;
         # surveys invite the customer of a closed ticket (core.events subscribers)
-        events.publish(
+        publish(
+            ticket,
             "ticket.status_changed",
             object_id=ticket.pk,
             business_line_id=ticket.business_line_id,
@@ -761,7 +806,8 @@ def _publish_updated(actor, ticket: Ticket, before: dict, after: dict) -> None:
         else [_event_value(before[name]), _event_value(value)]
         for name, value in after.items()
     }
-    events.publish(
+    publish(
+        ticket,
         "ticket.updated",
         object_id=ticket.pk,
         business_line_id=ticket.business_line_id,
@@ -791,7 +837,7 @@ def touch(ticket: Ticket) -> None:
     ``GET /tickets?updated_after=`` exports by) without a version bump: nobody's open edit of the
     ticket turns stale for it."""
     now = timezone.now()
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=now)
     ticket.updated_at = now
 
 
@@ -813,7 +859,8 @@ def _message(
     if kind == TicketMessage.Kind.REPLY:
         payload["delivery_status"] = message.delivery_status
     # knowledge checks what a reply says and counts its findings (a core.events subscriber)
-    events.publish(
+    publish(
+        ticket,
         "reply.created" if kind == TicketMessage.Kind.REPLY else "note.created",
         object_id=ticket.pk,
         business_line_id=ticket.business_line_id,
@@ -838,7 +885,7 @@ def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
     body = _clean_body(body)
     # the row lock orders this reply after any write in flight; its state is what we update
     current = (
-        Ticket.objects.select_for_update()
+        Ticket.all_objects.select_for_update()
         .only("version", "status", "first_response_at")
         .get(pk=ticket.pk)
     )
@@ -854,7 +901,7 @@ def ticket_reply(*, actor, ticket: Ticket, body: str) -> TicketMessage:
     )
     if ticket.first_response_at is None:
         at = message.created_at
-        Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(
+        Ticket.all_objects.filter(pk=ticket.pk, version=ticket.version).update(
             first_response_at=at, updated_at=timezone.now(), version=F("version") + 1
         )
         ticket.first_response_at = at

@@ -326,7 +326,7 @@ def _set_ticket_due(ticket: Ticket, clocks: list[SlaClock]) -> None:
     for clock in clocks:
         if clock.kind == Clock.RESOLUTION and clock.due_at != ticket.due_at:
             ticket.due_at = clock.due_at
-            Ticket.objects.filter(pk=ticket.pk).update(due_at=clock.due_at)
+            Ticket.all_objects.filter(pk=ticket.pk).update(due_at=clock.due_at)
 
 
 def _build_clocks(
@@ -560,7 +560,8 @@ def _fire(clock_id: int, now: dt.datetime, calendars: dict) -> int:
             and clock.paused_since is None
         ):
             level = clock.next_level
-            recipients = _recipients(ticket, level)
+            # a practice ticket's clock runs for the trainee's eyes: nobody is escalated to
+            recipients = [] if ticket.is_practice else _recipients(ticket, level)
             try:
                 with transaction.atomic():
                     SlaEvent.objects.create(

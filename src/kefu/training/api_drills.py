@@ -12,7 +12,7 @@ from kefu.core import scope
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.inputs import Id
 from kefu.core.pagination import paginate
-from kefu.training import drill_selectors, drill_services
+from kefu.training import drill_selectors, drill_services, drill_workbench
 from kefu.training.models import DrillRun
 from kefu.training.schemas_drills import (
     DrillCloseIn,
@@ -22,6 +22,7 @@ from kefu.training.schemas_drills import (
     DrillRunOut,
     DrillRunPageOut,
     DrillScoreIn,
+    DrillWorkbenchIn,
     DrillWorkOut,
 )
 
@@ -110,6 +111,23 @@ def drill_runs(request, drill_id: Id, cursor: str | None = None, limit: int | No
     qs = drill_selectors.runs_in_scope(request.user).filter(drill=practice)
     page = paginate(qs, ordering="-id", cursor=cursor, limit=limit)
     return {"items": [drill_selectors.run_dict(r) for r in page.items], "next": page.next}
+
+
+@router.post(
+    "/drills/{drill_id}/workbench-runs",
+    response={201: DrillRunOut},
+    operation_id="training_drill_workbench",
+)
+def drill_workbench_start(request, drill_id: Id, payload: DrillWorkbenchIn):
+    """The trainer (a lead or above; an agent → 403) opens a run in the real ticket workbench:
+    one practice ticket per case in the practice ``team``, held by ``trainee`` (someone of the
+    caller's scope, not the caller; else 400). Its times are the tickets' own clocks."""
+    _lead(request.user)
+    practice = drill_selectors.drill_get(request.user, drill_id)
+    run = drill_workbench.workbench_run_create(
+        actor=request.user, practice=practice, trainee_id=payload.trainee, team_id=payload.team
+    )
+    return Status(201, drill_selectors.run_dict(drill_selectors.run_in_scope(request.user, run.pk)))
 
 
 @router.post(

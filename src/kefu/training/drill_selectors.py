@@ -31,9 +31,13 @@ def drill_get(user, pk) -> PracticeDrill:
 
 def runs_in_scope(user):
     """Runs the trainer may read: those of the people in their scope."""
-    return DrillRun.objects.filter(
-        Q(user__in=people_for(user).values("pk")), drill__business_line_id=user.business_line_id
-    ).select_related("drill", "user", "scored_by")
+    return (
+        DrillRun.objects.filter(
+            Q(user__in=people_for(user).values("pk")), drill__business_line_id=user.business_line_id
+        )
+        .select_related("drill", "user", "scored_by")
+        .prefetch_related("tickets__ticket")
+    )
 
 
 def run_in_scope(user, pk) -> DrillRun:
@@ -44,6 +48,8 @@ def run_in_scope(user, pk) -> DrillRun:
 
 
 def run_dict(r) -> dict:
+    practice = sorted(r.tickets.all(), key=lambda row: row.case) if r.team_id else []
+    done = ("resolved", "closed")
     return {
         "id": r.pk,
         "drill": r.drill_id,
@@ -51,7 +57,11 @@ def run_dict(r) -> dict:
         "started_at": r.started_at,
         "finished_at": r.finished_at,
         "tickets": len(r.drill.cases),
-        "closed": len(r.work),
+        "closed": sum(1 for row in practice if row.ticket.status in done)
+        if r.team_id
+        else len(r.work),
+        "workbench": r.team_id is not None,
+        "ticket_numbers": [row.ticket.number for row in practice],
         "correct": r.correct,
         "median_seconds": float(r.median_seconds) if r.median_seconds is not None else None,
         "score": float(r.score) if r.score is not None else None,

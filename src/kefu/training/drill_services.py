@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import audit
 from kefu.core.errors import Conflict, Invalid, PermissionDenied, StaleWrite
-from kefu.training import drill
+from kefu.training import drill, drill_workbench
 from kefu.training.models import DrillRun, PracticeDrill, ScoreKind
 from kefu.training.selectors import people_for
 from kefu.training.services import _line_id, _text, require_lead, score_record
@@ -107,6 +107,8 @@ def run_score(*, actor, run: DrillRun, score, version: int) -> DrillRun:
         raise PermissionDenied(_("Nobody scores their own drill."))
     if not people_for(actor).filter(pk=run.user_id).exists():
         raise PermissionDenied()
+    # a workbench run is finished by its practice tickets' own clocks (drill_workbench)
+    run = drill_workbench.finish_if_done(run)
     if run.finished_at is None:
         raise Conflict(_("The drill is not finished yet."), code="drill_running")
     # a stale version is refused before the score row is written, not undone after it

@@ -1175,9 +1175,45 @@ class DrillRun(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # set for a run in the real workbench: the practice team whose practice tickets it works
+    # (``DrillTicket``); empty for a run on this app's practice queue page
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("practice team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("drill run")
         verbose_name_plural = _("drill runs")
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "-id"], name="drillrun_user")]
+
+
+class DrillTicket(models.Model):
+    """One real practice ticket (``tickets.Ticket.is_practice``) of a workbench drill run: the
+    trainer's case ``case`` of the drill, worked by the trainee in the ticket workbench; its
+    first-response and resolution times are the ticket's own clocks."""
+
+    run = models.ForeignKey(
+        DrillRun, verbose_name=_("drill run"), on_delete=models.CASCADE, related_name="tickets"
+    )
+    case = models.PositiveSmallIntegerField(_("case"))
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        verbose_name=_("practice ticket"),
+        on_delete=models.PROTECT,
+        related_name="drill_ticket",
+    )
+
+    class Meta:
+        verbose_name = _("drill practice ticket")
+        verbose_name_plural = _("drill practice tickets")
+        ordering = ["run", "case"]
+        constraints = [models.UniqueConstraint(fields=["run", "case"], name="drillticket_run_case")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.case}"

@@ -39,6 +39,14 @@ class DrillPageOut(Schema):
     next: str | None
 
 
+class DrillWorkbenchIn(Schema):
+    """The trainee (a user id in the trainer's scope) and the practice team (a team id of the
+    line marked practice) of a drill run in the real ticket workbench."""
+
+    trainee: int
+    team: int
+
+
 class DrillRunOut(Schema):
     id: int
     drill: int
@@ -46,7 +54,11 @@ class DrillRunOut(Schema):
     started_at: dt.datetime
     finished_at: dt.datetime | None
     tickets: int
+    #: in the workbench (practice tickets of ``team``): those resolved; else those closed
     closed: int
+    workbench: bool = False
+    #: the practice tickets' numbers (a workbench run), for the trainee's ticket list
+    ticket_numbers: list[str] = []
     correct: int | None
     median_seconds: float | None
     score: float | None

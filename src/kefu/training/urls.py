@@ -97,6 +97,7 @@ urlpatterns += [
     path("drills/new/", views_drill.drill_create, name="drill_create"),
     path("drills/<int:pk>/start/", views_drill.run_start, name="drill_start"),
     path("drills/<int:pk>/results/", views_drill.drill_results, name="drill_results"),
+    path("drills/<int:pk>/workbench/", views_drill.workbench_run_create, name="drill_workbench"),
     path("drills/runs/<int:pk>/", views_drill.run_page, name="drill_run"),
     path("drills/runs/<int:pk>/close/", views_drill.ticket_close, name="drill_close"),
     path("drills/runs/<int:pk>/score/", views_drill.run_score, name="drill_score"),

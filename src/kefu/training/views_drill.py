@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.core import scope
 from kefu.core.errors import DomainError, PermissionDenied
 from kefu.core.idempotency import once
-from kefu.training import drill_selectors, drill_services
+from kefu.training import drill_selectors, drill_services, drill_workbench
 from kefu.training.models import DrillOutcome, DrillRun, PracticeDrill
+from kefu.training.selectors import people_for
 
 
 def _drills(user):
@@ -63,9 +65,21 @@ def run_start(request, pk: int):
     return redirect("training:drill_run", pk=run.pk)
 
 
+def _with_times(run: DrillRun) -> DrillRun:
+    """A workbench run with its practice tickets' times (``run.times``, ``run.sums``) and
+    whether it may be scored (``run.done``: every ticket resolved)."""
+    run.times = drill_workbench.ticket_times(run) if run.team_id else []
+    run.sums = drill_workbench.summary(run.times)
+    run.done = bool(run.finished_at) or (bool(run.times) and all(t["done"] for t in run.times))
+    return run
+
+
 @login_required
 def run_page(request, pk: int):
     run = get_object_or_404(DrillRun.objects.select_related("drill"), pk=pk, user=request.user)
+    if run.team_id:
+        context = {"run": _with_times(run), "total": len(run.drill.cases)}
+        return render(request, "training/drill_workbench_run.html", context)
     closed = {w["case"]: w for w in run.work}
     labels = dict(DrillOutcome.choices)
     tickets = [
@@ -109,14 +123,52 @@ def ticket_close(request, pk: int):
 
 
 @login_required
-def drill_results(request, pk: int):
+def drill_results(request, pk: int, status=200, errors=None):
     user = request.user
     if not scope.at_least(user, scope.LEAD):
         raise PermissionDenied(_("Only a team lead, supervisor or manager may do this."))
     practice = get_object_or_404(_drills(user), pk=pk)
-    runs = list(_runs_in_scope(user).filter(drill=practice)[:200])
-    context = {"drill": practice, "runs": runs, "total": len(practice.cases)}
-    return render(request, "training/drill_results.html", context)
+    runs = _runs_in_scope(user).filter(drill=practice).prefetch_related("tickets__ticket")
+    context = {
+        "drill": practice,
+        "runs": [_with_times(r) for r in runs[:200]],
+        "total": len(practice.cases),
+        "teams": list(drill_workbench.practice_teams(user)),
+        "trainees": list(people_for(user).exclude(pk=user.pk)[:500]),
+        "errors": errors or {},
+        "form": request.POST if request.method == "POST" else {},
+    }
+    return render(request, "training/drill_results.html", context, status=status)
+
+
+@login_required
+@require_POST
+@once
+def workbench_run_create(request, pk: int):
+    """The trainer opens a drill in the real workbench for a trainee: practice tickets held by
+    them in a practice team."""
+    practice = get_object_or_404(_drills(request.user), pk=pk)
+    try:
+        run = drill_workbench.workbench_run_create(
+            actor=request.user,
+            practice=practice,
+            trainee_id=request.POST.get("trainee", ""),
+            team_id=request.POST.get("team", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return drill_results(request, pk=pk, status=exc.status, errors=exc.fields)
+    n = run.tickets.count()
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d practice ticket is in %(name)s's workbench.",
+            "%(n)d practice tickets are in %(name)s's workbench.",
+            n,
+        )
+        % {"n": n, "name": run.user.name},
+    )
+    return redirect("training:drill_results", pk=pk)
 
 
 @login_required

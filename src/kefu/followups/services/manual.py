@@ -21,8 +21,11 @@ MAX_REASON = 500
 
 def recipients(ticket: Ticket, level: str) -> list[User]:
     """Who answers at ``level`` for the ticket: the leads of its team, the supervisors of its
-    department (else of its line), the managers of its line."""
+    department (else of its line), the managers of its line; for a practice ticket (the live
+    drill) its trainer, the first-ask owner, whatever the level."""
     users = User.objects.filter(is_active=True, role=level).order_by("id")
+    if ticket.is_practice:  # a drill's escalation goes to its trainer, never to real duty
+        return list(User.objects.filter(pk=ticket.first_owner_id, is_active=True))
     if level == EscalationLevel.LEAD:
         return list(users.filter(team_id=ticket.team_id))
     if level == EscalationLevel.SUPERVISOR:
