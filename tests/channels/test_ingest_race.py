@@ -20,7 +20,7 @@ from .mailkit import eml, fresh
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the in-memory SQLite test database locks whole tables between threads",
+    reason="PostgreSQL only: the in-memory SQLite test database locks whole tables between threads",
 )
 def test_two_workers_ingesting_one_delivery_import_it_once(org, manager, agent):
     mailbox = services.mailbox_create(

@@ -96,6 +96,49 @@ def test_kefu_mail_fetch_reads_dovecot_once_by_uid(mailbox, manager, dovecot, ca
     assert InboundMail.objects.count() == 3
 
 
+def test_a_fetch_that_dies_mid_run_resumes_and_imports_nothing_twice(
+    mailbox, manager, dovecot, capsys, monkeypatch
+):
+    """Issue 17 §1: "imported once, also with … a crash mid-run". The worker dies (SystemExit,
+    which nothing catches) right after the second message committed, before its UID is saved;
+    the next run reads that message again and answers duplicate, then reads the third."""
+    from kefu.channels import imap
+
+    services.mailbox_update(
+        actor=manager,
+        mailbox=mailbox,
+        version=mailbox.version,
+        changes={
+            "imap_host": "127.0.0.1",
+            "imap_port": dovecot.port,
+            "imap_security": "none",
+            "imap_user": dovecot.USER,
+            "imap_password": dovecot.PASSWORD,
+        },
+    )
+    for n in range(3):
+        raw = eml("outlook_gbk.eml").replace(b"$@example.com>", f"${n}@example.com>".encode())
+        dovecot.deliver(raw)
+    real_ingest, calls = services.ingest, []
+
+    def ingest_then_die(raw, **kw):
+        result = real_ingest(raw, **kw)
+        calls.append(result)
+        if len(calls) == 2:
+            raise SystemExit("the worker is killed")
+        return result
+
+    monkeypatch.setattr(imap.services, "ingest", ingest_then_die)
+    with pytest.raises(SystemExit):
+        imap.fetch_all()
+    assert InboundMail.objects.count() == 2 and Mailbox.objects.get().last_uid == 1
+    monkeypatch.setattr(imap.services, "ingest", real_ingest)
+    code, counts, _ = _run(capsys, "mail", "fetch", "--json")
+    assert code == 0
+    assert counts == {"fetched": 2, "created": 1, "threaded": 0, "skipped": 1, "errors": 0}
+    assert InboundMail.objects.count() == 3 and Ticket.objects.count() == 3
+
+
 def test_a_wrong_imap_password_is_an_error_count_and_a_note_on_the_mailbox(
     mailbox, manager, dovecot, capsys
 ):

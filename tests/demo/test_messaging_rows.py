@@ -59,3 +59,22 @@ def test_demo_wecom_conversations_keep_the_session_rule(org, agent):
         for refused in out.filter(status=Status.REFUSED):
             assert sent.count() == 5 and "企业微信" in refused.error
     assert OutboundMessage.objects.filter(channel="im", status=Status.REFUSED).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_sms_history_was_never_written_in_the_quiet_hours(org, agent):
+    """The demo lines keep quiet hours 21:00–08:00: the outbox history's notices and reminders
+    were written between 09:00 and 21:00, as the outbox would have sent them."""
+    from django.utils import timezone
+
+    customer_create(actor=None, business_line=org.shop, name="赵六", phone="13600136000")
+    build_messaging_rows([org.shop], seed=3)
+    times = [
+        timezone.localtime(at)
+        for at in OutboundMessage.objects.filter(channel="sms", backend="log").values_list(
+            "created_at", flat=True
+        )
+    ]
+    assert len(times) > 100
+    assert all(9 <= t.hour < 21 for t in times)
+    assert max(times) <= timezone.localtime() + dt.timedelta(seconds=1)

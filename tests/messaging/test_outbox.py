@@ -17,6 +17,18 @@ class BrokenSMS:
         raise OSError("provider down")
 
 
+class FlakySMS:
+    """Down for its first ``failures`` sends, then up."""
+
+    failures = 1
+    calls = 0
+
+    def send(self, phone, text):
+        FlakySMS.calls += 1
+        if FlakySMS.calls <= FlakySMS.failures:
+            raise OSError("provider down")
+
+
 def test_send_signs_counts_parts_and_records_care1(org):
     row = outbox.send(to="138 0013 8000", text="您的订单已发货" * 12, business_line=org.shop)
     assert row.status == Status.SENT and row.provider_id.startswith("log-")
@@ -158,3 +170,71 @@ def test_a_batch_keeps_the_quota_opt_out_and_failure_rules_of_one_send(org, sett
     send_sms_many([("13900000003", "请尽快付款")], business_line_id=org.shop.pk, kind="reminder")
     failed = OutboundMessage.objects.get(recipient="13900000003")
     assert failed.status == Status.FAILED and "provider down" in failed.error
+
+
+def test_im_goes_through_the_same_generic_webhook_adapter_signed_ch1(org, settings):
+    """旺旺/千牛 and WeChat messages leave by the generic webhook adapter (``KEFU_IM_URL``, signed
+    with ``KEFU_IM_SECRET``); the provider's id is kept on the row."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from kefu.channels.messaging import signing
+
+    seen = {}
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen["body"] = json.loads(body)
+            seen["signed"] = signing.check(
+                "im-secret",
+                self.headers["X-Kefu-Timestamp"],
+                body,
+                self.headers["X-Kefu-Signature"],
+                now=float(self.headers["X-Kefu-Timestamp"]),
+            )
+            answer = json.dumps({"id": "ww-9", "status": "sent"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    settings.KEFU_IM_URL = f"http://127.0.0.1:{server.server_address[1]}/im"
+    settings.KEFU_IM_SECRET = "im-secret"
+    row = outbox.send(
+        to="旺旺-tb123", text="您好，已为您补发", channel="im", business_line=org.shop
+    )
+    thread.join(timeout=10)
+    server.server_close()
+    assert row.status == Status.SENT and row.provider_id == "ww-9" and row.backend == "http"
+    assert (
+        seen["body"] == {"to": "旺旺-tb123", "text": "您好，已为您补发"} and seen["signed"] is None
+    )
+
+
+def test_a_failed_notice_is_tried_again_after_its_back_off_nothing_lost(org, settings):
+    """Issue 17: outbound sends are retried. A provider failure is tried again by the
+    five-minute job after 5 minutes (then 15, 60; 4 attempts); a reply's SMS is not (its failure
+    shows on the reply, which the agent retries)."""
+    settings.KEFU_SMS_BACKEND = f"{__name__}.FlakySMS"
+    FlakySMS.calls, FlakySMS.failures = 0, 1
+    row = outbox.send(to="13800138000", text="您的包裹已到驿站", business_line=org.shop)
+    assert (row.status, row.attempts) == (Status.FAILED, 1) and "provider down" in row.error
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(minutes=3)) == 0
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(minutes=6)) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, FlakySMS.calls) == (Status.SENT, 2, 2)
+    assert outbox.release_held(now=timezone.now() + dt.timedelta(hours=2)) == 0  # sent once
+    # a provider down for good: four attempts, then it stays failed
+    FlakySMS.calls, FlakySMS.failures = 0, 99
+    down = outbox.send(to="13800138001", text="您的包裹已到驿站", business_line=org.shop)
+    for minutes in (6, 22, 83, 200, 400):
+        outbox.release_held(now=timezone.now() + dt.timedelta(minutes=minutes))
+    down.refresh_from_db()
+    assert (down.status, down.attempts, down.send_after) == (Status.FAILED, 4, None)

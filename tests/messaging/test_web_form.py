@@ -102,3 +102,53 @@ def test_the_form_speaks_the_visitors_language_ch10(shop):
     )
     thanks = en.post("/contact/shop/", FORM, follow=True).content.decode()
     assert Ticket.objects.get().number in thanks and "Your ticket number" in thanks
+
+
+def test_the_outbox_and_inbound_pages_list_newest_first_by_time(shop, agent, web_as):
+    """A row written later about an earlier moment (the demo's history, an import) sorts by its
+    time, not by when it was written."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.channels.messaging import outbox
+    from kefu.channels.messaging.models import InboundMessage, OutboundMessage
+
+    today = outbox.send(to="13800138000", text="今天的通知", business_line=shop)
+    older = outbox.send(to="13800138001", text="上周的通知", business_line=shop)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    OutboundMessage.objects.filter(pk=older.pk).update(created_at=week_ago)
+    assert older.pk > today.pk
+    page = web_as(agent).get("/messaging/").content.decode()
+    assert page.index("今天的通知") < page.index("上周的通知")
+    services.receive(line=shop, channel="sms", provider_id="p1", sender="13900000001", text="新的")
+    services.receive(line=shop, channel="sms", provider_id="p2", sender="13900000002", text="旧的")
+    InboundMessage.objects.filter(provider_id="p2").update(received_at=week_ago)
+    page = web_as(agent).get("/messaging/inbound/").content.decode()
+    assert page.index("新的") < page.index("旧的")
+
+
+def test_the_public_form_loads_nothing_from_another_site(shop):
+    """No third-party CAPTCHA, nothing from a CDN: every script, style and image of the public
+    pages is the installation's own, and the policy allows no other origin."""
+    import re
+
+    page = Client().get("/contact/shop/")
+    html = page.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and not [s for s in sources if re.match(r"(?:https?:)?//", s)]
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy
+
+
+def test_the_outbox_bills_sms_parts_not_im_messages(shop, supervisor, web_as):
+    """「计费短信条数」 counts the SMS parts sent (a 75-character notice is 2), not IM messages."""
+    import re
+
+    from kefu.channels.messaging import outbox
+
+    outbox.send(to="13800138000", text="字" * 60, business_line=shop, kind="notice")  # 2 parts
+    outbox.send(to="13800138001", text="您好", business_line=shop)  # 1 part
+    outbox.send(to="旺旺-tb1", text="您好，已为您补发", channel="im", business_line=shop)
+    page = web_as(supervisor).get("/messaging/").content.decode()
+    assert re.search(r'data-figure="parts">\s*3\s*<', page)

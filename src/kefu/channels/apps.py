@@ -9,7 +9,8 @@ class ChannelsConfig(AppConfig):
 
     def ready(self) -> None:
         # tickets publish the reply; channels sends e-mail ones after the commit (core.events)
-        from kefu.channels import outbound
+        from kefu.channels import customer_mail, outbound
+        from kefu.core import mail
         from kefu.core.audit_words import ACTION_LABELS
         from kefu.core.events import subscribe
 
@@ -19,8 +20,11 @@ class ChannelsConfig(AppConfig):
                 "mail.mailbox_create": _("Mailbox added"),
                 "mail.mailbox_update": _("Mailbox changed"),
                 "mail.auto_reply": _("Auto-reply mailed to a customer"),
+                "mail.notice": _("Notice mailed to a customer"),
             }
         )
 
+        # every customer mail of the apps below (survey invitations) goes through the outbox
+        mail.set_customer_mailer(customer_mail.send_from_core)
         subscribe("reply.created", outbound.on_reply, after_commit=True)
         subscribe("reply.requeued", outbound.on_reply, after_commit=True)

@@ -131,11 +131,15 @@ class InboundMail(models.Model):
 
 
 class OutboundMail(TimestampedModel):
-    """A reply Kefu sent by e-mail, by its Message-ID (a customer's answer threads back by it)."""
+    """A mail Kefu sent to a customer, by its Message-ID (a customer's answer threads back by
+    it); every one counts toward the recipient's daily quota. A survey invitation of a campaign
+    names no ticket."""
 
     ticket = models.ForeignKey(
         "tickets.Ticket",
         verbose_name=_("ticket"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="outbound_mails",
     )
@@ -209,6 +213,7 @@ class HeldMail(models.Model):
 
 class AutoMailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     HELD = "held", _("Held for quiet hours")
     SENT = "sent", _("Sent")
     REFUSED = "refused", _("Not sent")
@@ -216,9 +221,13 @@ class AutoMailStatus(models.TextChoices):
 
 
 class AutoMail(models.Model):
-    """An auto-reply mailed to a customer whose mail opened or joined a ticket (CH-4 on the
-    e-mail channel): the acknowledgement with the number, the out-of-hours notice, the peak
-    guidance, each kind at most once per address per window (``kinds``: those it carries)."""
+    """The mail outbox (``customer_mail``): a mail to a customer that is not a ticket reply,
+    written in the caller's transaction and sent after the commit under the line's quiet hours
+    and daily quota. ``kinds``: the auto-replies it carries (CH-4: the acknowledgement with the
+    number, the out-of-hours notice, the peak guidance, each at most once per address per
+    window), or ``number`` (the web form's number) or ``survey`` (a survey invitation).
+    ``send_after``: the end of the quiet hours (held), the next attempt (failed) or the end of
+    a send's lease (sending)."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine",
@@ -227,7 +236,20 @@ class AutoMail(models.Model):
         related_name="+",
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     inbound = models.ForeignKey(
         InboundMail,
@@ -239,11 +261,13 @@ class AutoMail(models.Model):
     )
     to_address = models.CharField(_("to"), max_length=254)
     kinds = models.CharField(_("kinds"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
     text = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=AutoMailStatus.choices)
     error = models.TextField(_("problem"), blank=True)
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

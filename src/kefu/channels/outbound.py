@@ -22,9 +22,15 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kefu.channels import threading_rules
-from kefu.channels.messaging import outbox, rules
-from kefu.channels.models import HeldMail, InboundMail, Mailbox, OutboundMail, Undeliverable
+from kefu.channels import customer_mail, threading_rules
+from kefu.channels.models import (
+    AutoMailStatus,
+    HeldMail,
+    InboundMail,
+    Mailbox,
+    OutboundMail,
+    Undeliverable,
+)
 from kefu.core import audit, events
 from kefu.core.mail import header_safe
 from kefu.tickets.models import DeliveryChannel, DeliveryStatus, Ticket, TicketMessage
@@ -207,31 +213,22 @@ def deliver(message_id: int, *, retry: bool = False, released: bool = False) -> 
 
 
 def _quota_text() -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("The daily limit of messages to this recipient is reached.")
+    return customer_mail.quota_text()
 
 
 def _gate(
     ticket: Ticket, address: str, *, quiet: bool = True
 ) -> tuple[str, str, dt.datetime | None] | None:
-    """The business line's rules for a customer-facing mail, as for SMS (``messaging.outbox``):
-    over the per-recipient daily quota it is refused (failed, not retried by itself: the agent
-    may send it again another day); in the quiet hours it is held (queued) until they end.
-    None: send it now."""
-    line = ticket.business_line
-    local = timezone.localtime()
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = OutboundMail.objects.filter(to_address=address, created_at__gte=midnight).count()
-    if not rules.within_quota(sent_today, outbox.quota_for(line)):
-        return DeliveryStatus.FAILED, _quota_text(), None
-    hours = outbox.quiet_for(line) if quiet else None
-    if not rules.in_quiet(local, hours):
+    """The business line's rules for a customer-facing mail, the mail outbox's
+    (``customer_mail.gate``, as for SMS): over the per-recipient daily quota the reply is
+    failed (not retried by itself: the agent may send it again another day); in the quiet
+    hours it stays queued until they end. None: send it now."""
+    found = customer_mail.gate(ticket.business_line, address, quiet=quiet)
+    if found is None:
         return None
-    until = rules.quiet_ends(local, hours)
-    with translation.override(settings.LANGUAGE_CODE):
-        note = _("Held for the business line's quiet hours: it goes out at %(time)s.") % {
-            "time": f"{until:%H:%M}"
-        }
+    status, note, until = found
+    if status == AutoMailStatus.REFUSED:
+        return DeliveryStatus.FAILED, note, None
     return DeliveryStatus.QUEUED, note, until
 
 

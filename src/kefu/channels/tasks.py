@@ -17,7 +17,8 @@ def retry_reply_job(message_id: int) -> str | None:
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("channels-release-held-mail")
 def release_held_mail_job() -> int:
-    """Send the e-mail replies and auto-reply mails held for quiet hours once those ended."""
+    """Send the e-mail replies held for quiet hours once those ended, and what the mail
+    outbox has due (held, failed with its back-off passed, stranded: ``customer_mail``)."""
     from kefu.channels import auto_mail
     from kefu.channels.outbound import release_held_mail
 

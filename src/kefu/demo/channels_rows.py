@@ -208,4 +208,60 @@ def build_channels_rows(lines, *, seed: int) -> int:
             auto = auto.replace(b"MIME-Version", b"Auto-Submitted: auto-replied\nMIME-Version", 1)
             services.ingest(auto, mailbox=mailbox, auto_reply=False)
             done += 1
+        _survey_mail_history(mailbox)
     return done
+
+
+SURVEY_MAILS = 30  # the latest invitations of a line mailed through the mail outbox
+
+
+def _survey_mail_history(mailbox: Mailbox) -> int:
+    """Survey invitations also went by e-mail through the mail outbox (issue 17): the latest
+    invitations of customers with an address have their mail, sent from the line's mailbox;
+    every tenth was refused by the recipient's daily quota, with the reason, as the invitations
+    page shows it. History only: nothing is sent."""
+    from kefu.channels.models import AutoMail, AutoMailStatus, OutboundMail
+    from kefu.surveys.models import SurveyInvitation
+
+    line = mailbox.business_line
+    invitations = list(
+        SurveyInvitation.objects.filter(business_line=line, sent_at__isnull=False)
+        .exclude(customer__email="")
+        .select_related("customer", "questionnaire")
+        .order_by("-sent_at", "-id")[:SURVEY_MAILS]
+    )
+    quota = "今日发给该收件人的消息已达上限。"
+    for n, invitation in enumerate(invitations):
+        refused = n % 10 == 9
+        at = invitation.sent_at
+        address = invitation.customer.email
+        msgid = f"survey-{invitation.pk}@{mailbox.address.split('@')[1]}"
+        row = AutoMail.objects.create(
+            business_line=line,
+            ticket_id=invitation.ticket_id,
+            customer_id=invitation.customer_id,
+            to_address=address,
+            kinds="survey",
+            subject=f"您的意见很重要：{invitation.questionnaire.name}",
+            text=f"{line.name}邀请您参加满意度调查“{invitation.questionnaire.name}”。",
+            status=AutoMailStatus.REFUSED if refused else AutoMailStatus.SENT,
+            error=quota if refused else "",
+            message_id="" if refused else msgid,
+            sent_at=None if refused else at,
+            attempts=0 if refused else 1,
+        )
+        AutoMail.objects.filter(pk=row.pk).update(created_at=at)
+        if not refused:
+            sent = OutboundMail.objects.create(
+                ticket_id=invitation.ticket_id,
+                message_id=msgid,
+                to_address=address,
+                subject=row.subject,
+            )
+            OutboundMail.objects.filter(pk=sent.pk).update(created_at=at, updated_at=at)
+        others = [c for c in invitation.sent_channels.split(",") if c and c != "email"]
+        first = "email:refused" if refused else "email"
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(
+            sent_channels=",".join([first, *others])[:30]
+        )
+    return len(invitations)

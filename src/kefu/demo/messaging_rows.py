@@ -251,6 +251,15 @@ def _acks(line, channel: str, pairs) -> None:
     AutoReply.objects.bulk_update(created, ["sent_at"], batch_size=500)
 
 
+def _in_sending_hours(now, day: int, rng) -> dt.datetime:
+    """A moment ``day`` days back between 09:00 and 20:59 local time (the lines' quiet hours are
+    21:00–08:00: a notice the outbox sent was never written in them), never after ``now``."""
+    local = timezone.localtime(now)
+    at = local.replace(hour=rng.randint(9, 20), minute=rng.randint(0, 59), second=0, microsecond=0)
+    at -= dt.timedelta(days=day)
+    return at - dt.timedelta(days=1) if at > now else at
+
+
 def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
     now = now or timezone.now()
     rng = random.Random(seed + 17)
@@ -277,9 +286,7 @@ def build_messaging_rows(lines, *, now=None, seed: int = 0) -> dict[str, int]:
                 full = rules.with_opt_out(
                     rules.signed(text.format(n=rng.randint(10**11, 10**12 - 1)), line.name), kind
                 )
-                at = now - dt.timedelta(
-                    days=day, hours=rng.randint(0, 10), minutes=rng.randint(0, 59)
-                )
+                at = _in_sending_hours(now, day, rng)
                 roll = rng.random()
                 status = (
                     Status.DELIVERED

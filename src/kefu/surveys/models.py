@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimestampedModel, VersionedModel
 
@@ -238,6 +239,19 @@ class SurveyInvitation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.questionnaire} · {self.customer_id}"
+
+    def sent_by(self) -> str:
+        """``sent_channels`` in words (the page shows no codes): 邮件、短信（静默时段后发出）…"""
+        words = {
+            "email": _("e-mail"),
+            "email:held": _("e-mail (goes out when the quiet hours end)"),
+            "email:refused": _("e-mail not sent: the daily limit is reached"),
+            "sms": _("SMS"),
+            "sms:held": _("SMS (goes out when the quiet hours end)"),
+            "sms:refused": _("SMS not sent: the daily limit is reached or the customer opted out"),
+        }
+        separator = str(pgettext_lazy("list separator", ", "))
+        return separator.join(str(words.get(c, c)) for c in self.sent_channels.split(",") if c)
 
 
 class SurveyResponse(models.Model):

@@ -7,16 +7,14 @@ import datetime as dt
 import logging
 from decimal import Decimal, InvalidOperation
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import audit, events, scope, sms
+from kefu.core import audit, events, mail, scope, sms
 from kefu.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from kefu.core.mail import header_safe
 from kefu.surveys import conf, metrics, periods
 from kefu.surveys.models import (
     Campaign,
@@ -682,6 +680,21 @@ def _invite_by_sms(invitation: SurveyInvitation, text: str) -> str:
     return "sms:held" if getattr(result, "status", "") == sms.HELD else "sms"
 
 
+def _invite_by_email(invitation: SurveyInvitation, text: str) -> str:
+    """The e-mail of an invitation, a notice of its business line through the mail outbox
+    (quiet hours, the daily quota, retries): ``email``, ``email:held`` or ``email:refused``."""
+    status = mail.send_customer_mail(
+        invitation.customer.email,
+        _("Your opinion matters: %(name)s") % {"name": invitation.questionnaire.name},
+        text,
+        business_line_id=invitation.business_line_id,
+        kind="survey",
+        ticket_id=invitation.ticket_id,
+        customer_id=invitation.customer_id,
+    )
+    return {mail.HELD: "email:held", mail.REFUSED: "email:refused"}.get(status, "email")
+
+
 def invitation_deliver(*, invitation_id: int) -> SurveyInvitation | None:
     """Send the link by e-mail (when the customer has an address) and SMS (when a phone).
     Sent once: an invitation already sent, answered or taken during a callback is left alone."""
@@ -702,15 +715,7 @@ def invitation_deliver(*, invitation_id: int) -> SurveyInvitation | None:
     }
     channels = []
     if customer.email:
-        send_mail(
-            header_safe(
-                _("Your opinion matters: %(name)s") % {"name": invitation.questionnaire.name}
-            ),
-            text,
-            None,
-            [customer.email],
-        )
-        channels.append("email")
+        channels.append(_invite_by_email(invitation, text))
     if customer.phone:
         channels.append(_invite_by_sms(invitation, text))
     invitation.sent_at = timezone.now()

@@ -1,4 +1,6 @@
-"""One adapter interface for SMS and IM: ``send(recipient, text) → Sent(provider_id, status)``.
+"""One adapter interface for SMS and IM: ``send(recipient, text, template=…, variables=…) →
+Sent(provider_id, status)`` — a text, or a provider template's code with its variables (the
+text they make is passed too, for the log and providers that take text only).
 
 ``KEFU_SMS_BACKEND`` picks the SMS adapter: ``log`` (default: the log, and the outbox page shows
 what was sent), ``file`` (one JSON line per message in ``KEFU_SMS_FILE``, default
@@ -40,7 +42,7 @@ class Sent:
 class LogAdapter:
     name = "log"
 
-    def send(self, recipient: str, text: str) -> Sent:
+    def send(self, recipient: str, text: str, template: str = "", variables=None) -> Sent:
         log.info("message to %s: %s", mask_phone(recipient), text)
         return Sent(f"log-{uuid.uuid4().hex[:16]}")
 
@@ -52,16 +54,20 @@ class FileAdapter:
         default = Path(settings.DATA_DIR) / "sms-outbox.jsonl"
         self.path = Path(path or getattr(settings, "KEFU_SMS_FILE", "") or default)
 
-    def send(self, recipient: str, text: str) -> Sent:
+    def send(self, recipient: str, text: str, template: str = "", variables=None) -> Sent:
         provider_id = f"file-{uuid.uuid4().hex[:16]}"
-        line = json.dumps({"id": provider_id, "to": recipient, "text": text}, ensure_ascii=False)
+        row = {"id": provider_id, "to": recipient, "text": text}
+        if template:
+            row.update(template=template, variables=variables or {})
+        line = json.dumps(row, ensure_ascii=False)
         with _file_lock, self.path.open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
         return Sent(provider_id)
 
 
 class HttpAdapter:
-    """A generic provider: POST ``{"to", "text"}`` with ``X-Kefu-Timestamp`` and
+    """A generic provider: POST ``{"to", "text"}`` (and ``"template", "variables"`` for a
+    template send) with ``X-Kefu-Timestamp`` and
     ``X-Kefu-Signature`` (HMAC-SHA256 over timestamp "." body); a 2xx answer's ``id`` and
     ``status`` are the provider's; anything else raises (the outbox records the failure)."""
 
@@ -70,8 +76,11 @@ class HttpAdapter:
     def __init__(self, url: str, secret: str = ""):
         self.url, self.secret = url, secret
 
-    def send(self, recipient: str, text: str) -> Sent:
-        body = json.dumps({"to": recipient, "text": text}, ensure_ascii=False).encode()
+    def send(self, recipient: str, text: str, template: str = "", variables=None) -> Sent:
+        data = {"to": recipient, "text": text}
+        if template:
+            data.update(template=template, variables=variables or {})
+        body = json.dumps(data, ensure_ascii=False).encode()
         stamp = str(int(time.time()))
         request = urllib.request.Request(
             self.url,
@@ -96,8 +105,8 @@ class LegacyAdapter:
         self.backend = import_string(path)()
         self.name = path.rsplit(".", 1)[-1][:20]
 
-    def send(self, recipient: str, text: str) -> Sent:
-        result = self.backend.send(recipient, text)
+    def send(self, recipient: str, text: str, template: str = "", variables=None) -> Sent:
+        result = self.backend.send(recipient, text)  # the older interface takes text only
         if isinstance(result, Sent):
             return result
         return Sent(f"{self.name}-{uuid.uuid4().hex[:12]}")

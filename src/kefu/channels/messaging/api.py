@@ -21,7 +21,10 @@ router = Router(tags=["channels"])
 
 class SendIn(Schema):
     to: str
-    text: str
+    text: str = ""
+    #: a template of the line (policy ``sms_templates``) and its variables, instead of a text
+    template: str = ""
+    variables: dict[str, str] = {}
     channel: Literal["sms", "im"] = "sms"
     kind: Literal["message", "reply", "notice", "reminder"] = "message"
     business_line: int | None = None
@@ -94,6 +97,8 @@ def send(request, payload: SendIn):
         kind=payload.kind,
         business_line=line,
         actor=request.user,
+        template=payload.template,
+        variables=payload.variables,
     )
     return Status(201, {"id": row.pk, "status": row.status, "parts": row.parts})
 
@@ -101,7 +106,9 @@ def send(request, payload: SendIn):
 @router.get("/outbox", response=OutboundPageOut, operation_id="channel_outbox_list")
 def outbox_list(request, cursor: str | None = None, limit: int | None = None):
     """The outbox of the caller's business line, newest first."""
-    page = paginate(selectors.outbox_for(request.user), ordering="-id", cursor=cursor, limit=limit)
+    page = paginate(
+        selectors.outbox_for(request.user), ordering="-created_at", cursor=cursor, limit=limit
+    )
     return {"items": [_out(r) for r in page.items], "next": page.next}
 
 

@@ -1,4 +1,5 @@
-"""``kefu sms send --to PHONE --text TEXT`` → ``{"id", "status", "parts"}`` (through the outbox:
+"""``kefu sms send --to PHONE --text TEXT`` (or ``--template CODE --var NAME=VALUE …``) →
+``{"id", "status", "parts"}`` (through the outbox:
 signature, quota, quiet hours, opt-out), ``kefu sms release`` (send held messages whose quiet
 hours ended), ``kefu sms outbox`` (the latest rows) and ``kefu channels import-feed FILE --line
 CODE [--source 96860]`` → ``{"rows", "created", "duplicates", "errors"}`` (CMP-6)."""
@@ -25,7 +26,17 @@ def register(sub) -> None:
     group_sub = group.add_subparsers(dest="sms_command", required=True, metavar="COMMAND")
     send = group_sub.add_parser("send", help="send one SMS (or IM message) through the outbox")
     send.add_argument("--to", required=True, help="the phone number (or IM account with --im)")
-    send.add_argument("--text", required=True)
+    send.add_argument("--text", help="the text (or --template with --var)")
+    send.add_argument(
+        "--template", help="the line's message template code (policy sms_templates; needs --line)"
+    )
+    send.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable of the template (repeat for each)",
+    )
     send.add_argument("--line", help="the business line's code (its signature and quiet hours)")
     send.add_argument(
         "--kind", default="message", choices=["message", "reply", "notice", "reminder"]
@@ -71,12 +82,24 @@ def cmd_send(args) -> int:
         line = BusinessLine.objects.filter(code=args.line).first()
         if line is None:
             raise _usage(f"no business line with code {args.line!r}")
+    if bool(args.text) == bool(args.template):
+        raise _usage("give --text or --template (with --var NAME=VALUE), one of them")
+    variables = {}
+    for item in args.var:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise _usage(f"--var takes NAME=VALUE, not {item!r}")
+        variables[name.strip()] = value
+    if variables and not args.template:
+        raise _usage("--var goes with --template")
     row = outbox.send(
         to=args.to,
-        text=args.text,
+        text=args.text or "",
         channel="im" if args.im else "sms",
         business_line=line,
         kind=args.kind,
+        template=args.template or "",
+        variables=variables,
     )
     result = {"id": row.pk, "status": row.status, "parts": row.parts}
     if args.json:

@@ -47,6 +47,10 @@ class OutboundMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MESSAGE)
     recipient = models.CharField(_("recipient"), max_length=100)
     text = models.TextField(_("text"))
+    #: a provider template (the line's ``sms_templates`` policy: code → text with {variables}):
+    #: the provider gets the code and the variables, the row keeps the text they make
+    template = models.CharField(_("template"), max_length=50, blank=True)
+    variables = models.JSONField(_("variables"), default=dict, blank=True)
     parts = models.PositiveSmallIntegerField(_("parts"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     backend = models.CharField(_("backend"), max_length=20, blank=True)
@@ -69,8 +73,11 @@ class OutboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: provider attempts; a failed one without a reply is tried again (``outbox.RETRY_BACKOFF``)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     local_day = models.DateField(_("day"))
+    #: held: when the quiet hours end; failed: when it is tried again (None: not again)
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -81,6 +88,8 @@ class OutboundMessage(models.Model):
         indexes = [
             models.Index(fields=["recipient", "local_day"], name="msg_out_quota"),
             models.Index(fields=["business_line", "id"], name="msg_out_line"),
+            # the outbox page and API list a line's messages newest first by their time
+            models.Index(fields=["business_line", "-created_at"], name="msg_out_line_time"),
             models.Index(fields=["status", "send_after"], name="msg_out_held"),
             models.Index(fields=["provider_id"], name="msg_out_provider"),
         ]
@@ -175,6 +184,7 @@ class InboundMessage(models.Model):
         indexes = [
             models.Index(fields=["channel", "conversation", "id"], name="msg_in_conversation"),
             models.Index(fields=["business_line", "id"], name="msg_in_line"),
+            models.Index(fields=["business_line", "-received_at"], name="msg_in_line_time"),
             models.Index(fields=["ticket", "id"], name="msg_in_ticket"),
         ]
 

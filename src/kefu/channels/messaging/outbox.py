@@ -21,7 +21,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,10 @@ log = logging.getLogger("kefu.messaging")
 MAX_TEXT = 500
 DEFAULT_QUOTA = 10
 COUNTED = (Status.QUEUED, Status.HELD, Status.SENT, Status.DELIVERED)
+#: a provider failure is tried again by the five-minute job after 5, 15 and 60 minutes (4
+#: attempts in all); a reply's SMS is not — its failure shows on the reply, which the agent retries
+MAX_ATTEMPTS = 4
+RETRY_BACKOFF = (300, 900, 3600)
 
 
 #: the outbox refused a message (quota, opt-out): callers that send on their own record it
@@ -167,7 +171,17 @@ def _session_error(code: str) -> str:
 
 @transaction.atomic
 def _enqueue(
-    *, channel, recipient, text, line, kind, ticket, actor, reply_id=None
+    *,
+    channel,
+    recipient,
+    text,
+    line,
+    kind,
+    ticket,
+    actor,
+    reply_id=None,
+    template="",
+    variables=None,
 ) -> OutboundMessage:
     now = timezone.now()
     local = timezone.localtime(now)
@@ -178,6 +192,8 @@ def _enqueue(
         kind=kind,
         recipient=recipient,
         text=full,
+        template=template,
+        variables=variables or {},
         parts=rules.sms_parts(full) if channel == Channel.SMS else 1,
         ticket=ticket,
         reply_id=reply_id,
@@ -217,27 +233,63 @@ def _enqueue(
         actor=actor,
         action="message.send",
         obj=row,
-        changes={"channel": channel, "kind": kind, "status": row.status, "parts": row.parts},
+        changes={
+            "channel": channel,
+            "kind": kind,
+            "status": row.status,
+            "parts": row.parts,
+            **({"template": template} if template else {}),
+        },
     )
     return row
+
+
+def templated(line, template, variables) -> str:
+    """The text of the line's SMS template ``template`` (policy ``sms_templates``: code → text
+    with ``{variables}``) filled with ``variables``; an unknown code or a variable missing or
+    extra is bad input."""
+    templates = (line.policy("sms_templates") if line is not None else None) or {}
+    code = str(template or "").strip()
+    if not isinstance(templates, dict) or code not in templates:
+        raise Invalid(
+            _("The business line has no message template %(code)s.") % {"code": code},
+            fields={"template": _("Unknown template.")},
+        )
+    if not isinstance(variables, dict):
+        raise Invalid(_("Variables are name: value pairs."), fields={"variables": _("Not a map.")})
+    try:
+        return rules.fill_template(str(templates[code]), variables)
+    except ValueError as exc:
+        message = _("The template's variables do not match: %(names)s.") % {"names": exc}
+        raise Invalid(message, fields={"variables": message}) from exc
 
 
 def deliver(row: OutboundMessage) -> OutboundMessage:
     """Hand a queued row to its adapter (outside any transaction) and record what happened."""
     claimed = OutboundMessage.objects.filter(pk=row.pk, status=Status.QUEUED).update(
-        status=Status.SENT, sent_at=timezone.now()
+        status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         row.refresh_from_db()
         return row
+    row.attempts += 1
     adapter = adapters.adapter_for(row.channel)
     try:
-        result = adapter.send(row.recipient, row.text)
+        if row.template:
+            result = adapter.send(
+                row.recipient, row.text, template=row.template, variables=row.variables
+            )
+        else:
+            result = adapter.send(row.recipient, row.text)
     except Exception as exc:  # the provider refused or could not be reached: recorded
         log.warning("message %s: the %s adapter failed", row.pk, getattr(adapter, "name", "?"))
         row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
+        row.send_after = _next_attempt(row)
         OutboundMessage.objects.filter(pk=row.pk).update(
-            status=row.status, error=row.error, backend=getattr(adapter, "name", "")[:20]
+            status=row.status,
+            error=row.error,
+            backend=getattr(adapter, "name", "")[:20],
+            send_after=row.send_after,
         )
         raise
     status = Status.SENT if result.status not in Status.values else result.status
@@ -249,23 +301,36 @@ def deliver(row: OutboundMessage) -> OutboundMessage:
     return row
 
 
+def _next_attempt(row: OutboundMessage):
+    """When a failed row is tried again, or None (a reply's, or its attempts are spent)."""
+    if row.reply_id is not None or row.attempts >= MAX_ATTEMPTS:
+        return None
+    delay = RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1]
+    return timezone.now() + dt.timedelta(seconds=delay)
+
+
 def send(
     *,
     to,
-    text,
+    text="",
     channel: str = Channel.SMS,
     business_line=None,
     kind: str = Kind.MESSAGE,
     ticket=None,
     actor=None,
+    template: str = "",
+    variables: dict | None = None,
 ) -> OutboundMessage:
-    """Send a text to a phone (SMS) or IM account: recorded in the outbox, then sent now, held
-    for quiet hours, or refused (quota, opt-out). A provider failure is recorded as failed."""
+    """Send a text — or the line's template ``template`` with ``variables`` — to a phone (SMS)
+    or IM account: recorded in the outbox, then sent now, held for quiet hours, or refused
+    (quota, opt-out). A provider failure is recorded as failed."""
     if channel not in (Channel.SMS, Channel.IM):
         raise Invalid(_("Choose SMS or IM."), fields={"channel": _("Not a channel.")})
     if kind not in Kind.values:
         raise Invalid(_("Not a kind of message."), fields={"kind": _("Not a kind of message.")})
     recipient = clean_recipient(channel, to)
+    if template:
+        text = templated(business_line, template, variables if variables is not None else {})
     text = clean_text(text)
     row = _enqueue(
         channel=channel,
@@ -275,6 +340,8 @@ def send(
         kind=kind,
         ticket=ticket,
         actor=actor,
+        template=str(template or "").strip(),
+        variables=variables if template else None,
     )
     if row.status == Status.QUEUED:
         # a provider failure is recorded on the row; the caller reads its status
@@ -396,7 +463,7 @@ def deliver_many(rows: list) -> None:
     name = getattr(adapter, "name", "")[:20]
     now = timezone.now()
     OutboundMessage.objects.filter(pk__in=[r.pk for r in rows], status=Status.QUEUED).update(
-        status=Status.SENT, sent_at=now, backend=name
+        status=Status.SENT, sent_at=now, backend=name, attempts=F("attempts") + 1
     )
     by_status: dict[str, list[int]] = {}
     for row in rows:
@@ -406,7 +473,11 @@ def deliver_many(rows: list) -> None:
         except Exception as exc:  # the provider refused or could not be reached: recorded
             log.warning("message %s: the %s adapter failed", row.pk, name or "?")
             row.status, row.error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
-            OutboundMessage.objects.filter(pk=row.pk).update(status=row.status, error=row.error)
+            row.attempts += 1
+            row.send_after = _next_attempt(row)
+            OutboundMessage.objects.filter(pk=row.pk).update(
+                status=row.status, error=row.error, send_after=row.send_after
+            )
             continue
         row.status = Status.SENT if result.status not in Status.values else result.status
         row.provider_id = result.provider_id
@@ -480,16 +551,25 @@ def send_many_from_core(messages: list[tuple[str, str]], **options) -> list:
 
 
 def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Send the held messages whose quiet hours have ended (the periodic job); returns how many."""
+    """The five-minute job: send the held messages whose quiet hours have ended, and try the
+    failed ones again whose back-off has passed (not a reply's: the agent retries those);
+    returns how many were sent."""
     now = now or timezone.now()
-    ids = list(
-        OutboundMessage.objects.filter(status=Status.HELD, send_after__lte=now)
+    due = Q(status=Status.HELD) | Q(
+        status=Status.FAILED, reply__isnull=True, attempts__lt=MAX_ATTEMPTS
+    )
+    rows = list(
+        OutboundMessage.objects.filter(due, send_after__lte=now)
         .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        .values_list("id", "status")[:limit]
     )
     done = 0
-    for pk in ids:
-        if OutboundMessage.objects.filter(pk=pk, status=Status.HELD).update(status=Status.QUEUED):
+    for pk, status in rows:
+        if status == Status.FAILED and _still_waits(pk, now):
+            continue
+        if OutboundMessage.objects.filter(pk=pk, status=status, send_after__lte=now).update(
+            status=Status.QUEUED, send_after=None
+        ):
             row = OutboundMessage.objects.get(pk=pk)
             try:
                 deliver(row)
@@ -499,6 +579,31 @@ def release_held(now: dt.datetime | None = None, limit: int = 500) -> int:
             _settle_reply(row)
             done += 1
     return done
+
+
+def _still_waits(pk: int, now: dt.datetime) -> bool:
+    """A failed message about to be tried again keeps the line's rules: in the quiet hours it
+    is held until they end; over today's quota (counting what was sent since it failed) it is
+    refused. True when it does not go now."""
+    row = OutboundMessage.objects.select_related("business_line").get(pk=pk)
+    local = timezone.localtime(now)
+    quiet = quiet_for(row.business_line)
+    if rules.in_quiet(local, quiet):
+        OutboundMessage.objects.filter(pk=pk, status=Status.FAILED).update(
+            status=Status.HELD, send_after=rules.quiet_ends(local, quiet)
+        )
+        return True
+    sent_today = OutboundMessage.objects.filter(
+        recipient=row.recipient, local_day=local.date(), status__in=COUNTED
+    ).count()
+    if not rules.within_quota(sent_today, quota_for(row.business_line)):
+        OutboundMessage.objects.filter(pk=pk, status=Status.FAILED).update(
+            status=Status.REFUSED,
+            send_after=None,
+            error=_("The daily limit of messages to this recipient is reached."),
+        )
+        return True
+    return False
 
 
 def _settle_reply(row: OutboundMessage) -> None:

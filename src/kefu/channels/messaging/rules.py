@@ -20,6 +20,25 @@ OPT_OUT_KINDS = frozenset({"notice", "reminder"})
 #: markers of a message written by a robot: it is never answered, so two robots cannot loop
 AUTO_MARKERS = ("自动回复", "[自动回复]", "【自动回复】", "auto-reply", "autoreply", "auto reply")
 _SIGNED = re.compile(r"^【[^】]{1,20}】")
+#: a variable of an SMS template, ``{order}`` (names only: no attribute or index access)
+_VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,39})\}")
+
+
+def template_variables(template: str) -> list[str]:
+    """The variables ``template`` names, in order, each once."""
+    return list(dict.fromkeys(_VARIABLE.findall(template or "")))
+
+
+def fill_template(template: str, variables: dict) -> str:
+    """``template`` with each ``{name}`` replaced by ``variables[name]`` (as text). A variable
+    the template names but ``variables`` lacks raises ``ValueError`` naming them all; extra
+    variables are refused the same way (a provider rejects a parameter its template lacks)."""
+    names = template_variables(template)
+    missing = [n for n in names if n not in variables]
+    extra = sorted(set(variables) - set(names))
+    if missing or extra:
+        raise ValueError(", ".join(missing + extra))
+    return _VARIABLE.sub(lambda m: str(variables[m.group(1)]), template)
 
 
 def sms_parts(text: str) -> int:

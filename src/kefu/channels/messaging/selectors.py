@@ -27,12 +27,19 @@ def inbound_for(user) -> QuerySet[InboundMessage]:
 
 
 def outbox_figures(user) -> dict:
-    """Counts by status of the scoped outbox, and the parts sent (one aggregate query)."""
+    """Counts by status of the scoped outbox, and the SMS parts sent — what the SMS provider
+    bills; IM messages are not SMS parts (one aggregate query)."""
     from django.db.models import Sum
 
-    rows = outbox_for(user).values("status").annotate(n=Count("id"), parts=Sum("parts"))
-    by_status = {row["status"]: row["n"] for row in rows}
-    parts = sum(row["parts"] or 0 for row in rows if row["status"] in ("sent", "delivered"))
+    rows = outbox_for(user).values("status", "channel").annotate(n=Count("id"), parts=Sum("parts"))
+    by_status: dict[str, int] = {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+    parts = sum(
+        row["parts"] or 0
+        for row in rows
+        if row["status"] in ("sent", "delivered") and row["channel"] == "sms"
+    )
     return {
         "by_status": by_status,
         "total": sum(by_status.values()),

@@ -45,7 +45,7 @@ def outbox_page(request):
     try:
         page = paginate(
             selectors.outbox_for(user).select_related("ticket"),
-            ordering="-id",
+            ordering="-created_at",  # newest first by time, whatever order rows were written in
             cursor=request.GET.get("cursor"),
             limit=50,
         )
@@ -78,7 +78,7 @@ def inbound_page(request):
     try:
         page = paginate(
             selectors.inbound_for(request.user),
-            ordering="-id",
+            ordering="-received_at",
             cursor=request.GET.get("cursor"),
             limit=50,
         )

@@ -40,6 +40,14 @@ def _letter(event, *, direction: str, kind: str, subject: str, agent: User | Non
         .values("business_line_id", "department_id", "team_id", "customer_id")
         .first()
     )
+    if ticket is None and event.payload.get("customer") and event.business_line_id:
+        # a mail about no ticket (a campaign's survey invitation) is still a letter to them
+        ticket = {
+            "business_line_id": event.business_line_id,
+            "department_id": None,
+            "team_id": None,
+            "customer_id": event.payload["customer"],
+        }
     if ticket is None or ticket["customer_id"] is None:
         return  # a register entry names its customer; a mail without one is not a contact
     record = LetterRecord.objects.create(
