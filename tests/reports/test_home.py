@@ -159,6 +159,10 @@ def test_admin_sees_every_team_of_every_business_line(demo, client):
     response, html = _page(client, admin)
     rows = response.context["figures"].by_team
 
-    assert len(rows) == Team.objects.count() == 11  # the four lines' teams, the school's included
+    # the four lines' teams, the school's included; the shop's 双11 practice team (the live
+    # drill, issue 19) counts nowhere
+    assert len(rows) == Team.objects.filter(is_practice=False).count() == 11
+    practice = Team.objects.get(is_practice=True)
+    assert practice.pk not in {r["team_id"] for r in rows}
     assert sum(r["total"] for r in rows) == Ticket.objects.count()
     assert "物业服务中心" in html and "4S店售后" in html
