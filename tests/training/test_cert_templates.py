@@ -161,3 +161,32 @@ def test_the_cli_makes_one_and_bad_input_exits_2(org, capsys):
     assert main(["training", "certification-from-template", "hospital-onboarding"]) == 2
     assert "code" in capsys.readouterr().err  # the same code twice on the line
     assert Certification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_makes_one_from_a_template_and_a_lead_edits_a_component(lead, agent, web_as):
+    from django.urls import reverse
+
+    page = web_as(lead).get(reverse("training:certifications"))
+    assert page.status_code == 200 and "double11" in page.content.decode()
+    made = web_as(lead).post(reverse("training:cert_create"), {"template": "double11"})
+    assert made.status_code == 302
+    cert = Certification.objects.get()
+    form = {"version": 1, "name": cert.name, "threshold": "80", "training_days": "30"}
+    for c in cert.components:
+        form |= {f"weight_{c['code']}": c["weight"], f"min_{c['code']}": c["min_score"]}
+        if c["must_pass"] or c["code"] == "roleplay":  # role-play now must be passed too
+            form[f"must_{c['code']}"] = "on"
+    saved = web_as(lead).post(reverse("training:cert_edit", args=[cert.pk]), form)
+    assert saved.status_code == 302
+    cert.refresh_from_db()
+    rows = {c["code"]: c for c in cert.components}
+    assert rows["roleplay"]["must_pass"] and not rows["response"]["must_pass"]
+    assert float(cert.threshold) == 80 and cert.version == 2
+    stale = web_as(lead).post(reverse("training:cert_edit", args=[cert.pk]), form)
+    assert stale.status_code == 409
+    as_agent = web_as(agent)
+    shown = as_agent.get(reverse("training:certifications")).content.decode()
+    assert "cert-template-form" not in shown and cert.name in shown
+    refused = as_agent.post(reverse("training:cert_create"), {"template": "pharma-onboarding"})
+    assert refused.status_code == 403 and Certification.objects.count() == 1
