@@ -112,3 +112,16 @@ TEMPLATES: dict[str, Template] = {t.code: t for t in (DOUBLE11, HOSPITAL, PHARMA
 def for_industry(industry: str) -> list[Template]:
     """Every template, the ones meant for ``industry`` first (a line may use any of them)."""
     return sorted(TEMPLATES.values(), key=lambda t: industry not in t.industries)
+
+
+# PK-3: staff borrowed from other departments for 双11 take these courses on top of the
+# certification (「外援」 extra training); a course counts when they attended a class of a library
+# course (or a class) of this title on the event's line
+BORROWED_MODULES: tuple[str, ...] = (
+    "千牛IM基础",
+    "后台操作",
+    "插件使用",
+    "客服流程",
+    "天猫规则",
+    "产品知识",
+)
