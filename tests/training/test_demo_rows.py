@@ -95,7 +95,7 @@ def test_demo_plans_are_approved_by_the_manager_with_their_months_classes(org, m
 
 
 def test_demo_double11_certification_is_made_from_its_template_and_counts_the_drill(
-    org, agent, agent_b, lead, supervisor
+    org, agent, agent_b, lead, supervisor, manager
 ):
     """PK-4: the shop's 双11 certification has the template's six components, the drill among
     them; its holders passed every must-pass one (drill included) by the rule the services use."""
@@ -106,6 +106,11 @@ def test_demo_double11_certification_is_made_from_its_template_and_counts_the_dr
 
     for i in range(6):
         make_user(f"d{i}", "agent", team=org.aftersales1 if i % 2 else org.aftersales2)
+    from kefu.workforce import staff_status
+    from kefu.workforce.models import BorrowedStaff
+    from kefu.workforce.services import peak_plan_from_template
+
+    peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
     now = timezone.now()
     build_training_rows(now=now, seed=1, lines={"shop": org.shop, "4s": org.auto})
     build_drill_rows(now=now, seed=1)
@@ -126,3 +131,8 @@ def test_demo_double11_certification_is_made_from_its_template_and_counts_the_dr
         assert best.get("drill", 0) >= 60
         outcome = certify.evaluate(certify.components_from(cert.components), best, 75)
         assert outcome.passed and float(grant.total) == outcome.total
+    # PK-3's extra modules: the certified borrowed person took all six, the next one three
+    linked = list(BorrowedStaff.objects.filter(user__isnull=False).order_by("id"))
+    shown = staff_status.for_users(org.shop.pk, [b.user_id for b in linked])
+    missing = [len(shown[b.user_id]["modules"]["missing"]) for b in linked]
+    assert missing == [0, 3]

@@ -3,7 +3,9 @@
 scores written by the other training passes count towards it. Each shop agent also sat the
 quick-reply exam and the 1-on-1 role-play in that month; whoever then passes PK-4's combined
 selection (every must-pass component, weighted total ≥ 75) holds the certificate for 90 days,
-judged by the same rule the services use (certify.evaluate)."""
+judged by the same rule the services use (certify.evaluate). The staff borrowed for the plan
+took PK-3's six extra modules as classes that month: the certified one all of them, the one
+still in training half, so the plan shows modules done and missing."""
 
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ from django.utils import timezone
 from kefu.accounts.models import BusinessLine, User
 from kefu.demo.bulk import historic_timestamps
 from kefu.training import cert_templates, certify
-from kefu.training.models import Certification, CertificationGrant, PracticalScore
+from kefu.training.models import (
+    Certification,
+    CertificationGrant,
+    Enrolment,
+    PracticalScore,
+    TrainingClass,
+)
 
 
 def _double11(now) -> dt.datetime:
@@ -80,6 +88,8 @@ def build_cert_rows(*, now, seed: int) -> None:
     with historic_timestamps(PracticalScore, CertificationGrant):
         PracticalScore.objects.bulk_create(scores)
         _grant(cert, people, event)
+    with historic_timestamps(TrainingClass, Enrolment):
+        _borrowed_modules(line, lead, made)
 
 
 def _grant(cert: Certification, people, event) -> None:
@@ -109,3 +119,49 @@ def _grant(cert: Certification, people, event) -> None:
             )
         )
     CertificationGrant.objects.bulk_create(grants)
+
+
+def _borrowed_modules(line, lead, made) -> None:
+    from kefu.workforce.models import BorrowedStaff
+
+    borrowed = [
+        b.user_id
+        for b in BorrowedStaff.objects.filter(plan__business_line=line, user__isnull=False)
+        .order_by("id")
+        .only("user_id", "training_status")
+        if b.training_status != "not_started"
+    ]
+    if not borrowed:
+        return
+    classes = []
+    for i, title in enumerate(cert_templates.BORROWED_MODULES):
+        at = made + dt.timedelta(days=2 + i * 3, hours=1)  # 09:00+1 on the day, every 3 days
+        classes.append(
+            TrainingClass(
+                business_line=line,
+                title=title,
+                category="外援培训",
+                starts_at=at,
+                hours=1,
+                capacity=10,
+                trainer=lead,
+                created_at=at - dt.timedelta(days=5),
+                updated_at=at,
+            )
+        )
+    classes = TrainingClass.objects.bulk_create(classes)
+    rows = []
+    for n, user_id in enumerate(borrowed):
+        # the first (certified) took all six; the next ones half, the rest still ahead of them
+        taken = len(classes) if n == 0 else len(classes) // 2
+        rows += [
+            Enrolment(
+                training_class=cls,
+                user_id=user_id,
+                status="attended",
+                created_at=cls.starts_at - dt.timedelta(days=3),
+                updated_at=cls.starts_at,
+            )
+            for cls in classes[:taken]
+        ]
+    Enrolment.objects.bulk_create(rows)
