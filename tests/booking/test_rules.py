@@ -63,9 +63,27 @@ def test_rpr1_quota_whole_units_never_below_zero():
     assert rules.repair_quota([1000, 1000], "0.03", 5) == 0  # 12 − 50 → 0
     assert rules.repair_quota([12001, 13000], "0.03", 5) == 100  # 100.006 → 100
     assert rules.repair_quota([12000, 13000], "0.03", 5, offset=0) == 150
-    for bad in (([], "0.03", 5), ([1], "3", 5), ([1], "0.03", 0), (["x"], "0.03", 1)):
+    for bad in (
+        ([], "0.03", 5),
+        ([1, 1], "3", 5),
+        ([1, 1], "0.03", 0),
+        (["x", 1], "0.03", 1),
+        ([12000], "0.03", 5),  # one month is not "the last 2 months"
+        ([12000, 13000, 9000], "0.03", 5),
+    ):
         with pytest.raises(rules.RuleError):
             rules.repair_quota(*bad)
+    with pytest.raises(rules.RuleError):
+        rules.repair_quota([12000, 13000], "0.03", 5, offset=-5)
+
+
+def test_rpr1_every_unit_above_the_quota_earns_the_commission():
+    assert rules.commission(130, 100, "8") == (30, Decimal("240.00"))
+    assert rules.commission(100, 100, "8") == (0, Decimal("0.00"))
+    assert rules.commission(60, 100, "8") == (0, Decimal("0.00"))  # below: nothing, never negative
+    for bad in ((-1, 100, "8"), (130, 100, "-1"), (130, 100, "x")):
+        with pytest.raises(rules.RuleError):
+            rules.commission(*bad)
 
 
 def test_rpr2_repeat_same_device_same_fault_within_90_days():

@@ -159,6 +159,7 @@ def test_rpr3_seg7_month_counts_first_services_comebacks_renewals_and_events(des
         1,
     )
     assert str(cars["comeback_rate"]) == "1.0000" and not cars["comeback_ok"]
+    assert cars["comeback_pct"] == 100  # the page reads 100.00%, not 1.0000
     acts = months[today.replace(day=1)]
     assert (acts["renewals"], acts["events"], acts["attendees"]) == (1, 1, 35)
     assert cars["target"] == 650

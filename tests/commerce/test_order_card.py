@@ -402,3 +402,22 @@ def test_two_agents_clicking_at_once_open_one_return_and_one_refund(agent, agent
         assert sorted(outcomes) == ["409", "ok"]
     assert Return.objects.filter(order=order).count() == 1
     assert Refund.objects.filter(order=order).count() == 1
+
+
+def test_an_htmx_action_answers_with_the_card_alone_and_its_outcome(web_as, agent, bought):
+    """From the ticket page htmx posts the action; the card comes back in place with the outcome
+    in it (a refusal too, nothing written), not a redirect to the whole page."""
+    orders, ticket, _delivered = bought
+    client = web_as(agent)
+    url = f"/commerce/orders/{orders['S1'].pk}/refund/"
+    bad = client.post(url, {"ticket": ticket.pk, "amount": "88.01"}, HTTP_HX_REQUEST="true")
+    html = bad.content.decode()
+    assert bad.status_code == 200 and html.lstrip().startswith("<section")
+    assert 'id="order-card"' in html and "<html" not in html
+    assert "alert-danger" in html and not Refund.objects.exists()
+    done = client.post(url, {"ticket": ticket.pk, "amount": "5"}, HTTP_HX_REQUEST="true")
+    html = done.content.decode()
+    assert done.status_code == 200 and "alert-success" in html
+    refund = Refund.objects.get()
+    assert f"F{refund.pk}" in _item(html, orders["S1"])  # the card shows the refund under way
+    assert 'hx-post="' in html  # the actions of the new card answer in place too

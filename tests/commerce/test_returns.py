@@ -139,3 +139,37 @@ def test_ret5_two_key_refund_nobody_approves_their_own(make_orders, agent, lead,
         returns.refund_create(actor=agent, order=order, amount="500")
     other = make_user("finance", "supervisor", department=lead.team.department)
     assert [r.pk for r in selectors.refund_queue_for(user=other)] == []
+
+
+def test_ret1_business_hours_per_line_a_return_received_friday_17_00(org, make_orders, agent):
+    """Calendar hours by default; a line whose ``returns`` policy says ``"sla_clock":
+    "business"`` counts the working hours of its calendar (default 09:00–18:00 on workdays),
+    the closed-loop SLA engine's."""
+    friday = at("2026-12-04 17:00:00")  # a Friday; no holiday until the next Monday week
+    order = _delivered(make_orders, "F1")
+    calendar_ret = returns.return_request(
+        actor=agent, order=order, requested_at=at("2026-11-14 09:00")
+    )
+    calendar_ret = _walk(agent, calendar_ret, ("approve", {}), ("receive", {}), when=friday)
+    assert calendar_ret.due_at == at("2026-12-06 17:00:00")  # Sunday: 48 calendar hours
+    org.shop.policies = {**org.shop.policies, "returns": {"sla_clock": "business"}}
+    org.shop.save(update_fields=["policies"])
+    normal = returns.return_request(
+        actor=agent, order=_delivered(make_orders, "F2"), requested_at=at("2026-11-14 09:00")
+    )
+    normal = _walk(agent, normal, ("approve", {}), ("receive", {}), when=friday)
+    # Friday 17–18 (1 h), Monday to Friday 9 h each (46 h), then Monday 09:00–11:00 (48 h)
+    assert normal.due_at == at("2026-12-14 11:00:00")
+    vip = returns.return_request(
+        actor=agent,
+        order=_delivered(make_orders, "F3", tier="vip"),
+        requested_at=at("2026-11-14 09:00"),
+    )
+    vip = _walk(agent, vip, ("approve", {}), ("receive", {}), when=friday)
+    # Friday 1 h, Monday 9 h, Tuesday 9 h, Wednesday 09:00–14:00 (24 h)
+    assert vip.due_at == at("2026-12-09 14:00:00")
+    # resolved Monday 10:59:59, a week and a weekend after receipt: within its SLA
+    normal = _walk(
+        agent, normal, ("inspect", {"intact": True}), ("refund", {}), when=at("2026-12-14 10:59:59")
+    )
+    assert normal.resolved_at <= normal.due_at

@@ -35,6 +35,9 @@ def test_demo_property_rows_give_true_figures(org, wy_agent):
     paid = sum(p.amount for p in Payment.objects.filter(bill__year=year))
     assert report["collected_yuan"] == paid
     assert selectors.arrears(bills=Bill.objects.all(), as_of=timezone.localdate(now)).exists()
+    # LOG-5: the 催缴函 batch is tracked to results, some households paid after it
+    (batch,) = selectors.with_results(selectors.batches_for(sup))
+    assert batch.letter_count > 0 and batch.paid_households >= 1 and batch.paid_yuan > 0
     jobs = selectors.repairs_for(sup)
     figures = selectors.repair_figures(jobs)
     assert figures["done"] > 0 and figures["called_back"] > 0

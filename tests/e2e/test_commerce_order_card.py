@@ -108,9 +108,12 @@ def test_agent_starts_a_return_from_the_order_card_and_sees_it_there(
         page.locator("#order-card").screenshot(
             path=str(ARTIFACTS / f"commerce-order-card-before-{language}.png")
         )
+        page.evaluate("window.cardStayed = true")  # gone if the page reloads
         item.locator(".action-return button[type=submit]").click()
-        page.wait_for_selector(".alert-success")
-        assert words["done"] in page.locator(".alert-success").inner_text()
+        page.wait_for_selector("#order-card .card-message.alert-success")
+        assert words["done"] in page.locator("#order-card .card-message").inner_text()
+        # the card answered in place (htmx): the page did not reload
+        assert page.evaluate("window.cardStayed === true")
 
         ret = Return.objects.get(order=order)
         assert (ret.ticket_id, ret.status, ret.reason) == (ticket.pk, "requested", "尺码偏小")
@@ -118,6 +121,9 @@ def test_agent_starts_a_return_from_the_order_card_and_sees_it_there(
         assert f"R{ret.pk}" in item.locator(".card-return").inner_text()
         assert words["requested"] in item.locator(".card-return").inner_text()
         assert item.locator(".action-return").count() == 0
+        # the ticket's timeline has the line once the page is read again
+        page.reload()
+        item = page.locator(f"#card-order-{order.pk}")
         assert words["timeline"] in page.content()
         page.locator("#order-card").screenshot(
             path=str(ARTIFACTS / f"commerce-order-card-after-{language}.png")

@@ -128,6 +128,8 @@ OBJECT_PARAMS = {
     "evidence_id": "guessed",
     "review_id": "guessed",
     "shop_id": "guessed",
+    "campaign_id": "guessed",
+    "prepack_id": "guessed",
     "student_id": "customer",
     "summary_id": "guessed",
     "username": "guessed",

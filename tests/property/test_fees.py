@@ -135,6 +135,31 @@ def test_fee2_collection_letter_goes_to_units_not_taken_possession(wy_supervisor
     )
 
 
+def test_log5_a_batch_is_tracked_to_the_households_that_paid_after_it(
+    web_as, wy_supervisor, make_unit, fee
+):
+    silent = make_unit(room="103")  # owes, gets a letter, never pays
+    late = _old_arrears(wy_supervisor, make_unit)
+    services.bills_issue(
+        actor=wy_supervisor, fee_code="wyf", period="2026-11-01", due_on="2026-11-30"
+    )
+    old = Bill.objects.get(unit=late, due_on=dt.date(2025, 11, 23))
+    new = Bill.objects.get(unit=late, due_on=dt.date(2026, 11, 30))
+    pay = services.payment_record
+    pay(actor=wy_supervisor, bill_id=old.pk, amount="100", paid_on="2026-11-20")  # before: no
+    batch = services.letter_batch_print(actor=wy_supervisor, kind="dunning", as_of="2026-11-24")
+    assert set(batch.letters.values_list("unit_id", flat=True)) == {late.pk, silent.pk}
+    (row,) = selectors.with_results(selectors.batches_for(wy_supervisor))
+    assert (row.paid_households, row.paid_yuan) == (0, Decimal("0.00"))
+    pay(actor=wy_supervisor, bill_id=old.pk, amount="100", paid_on="2026-11-24")  # the day: yes
+    pay(actor=wy_supervisor, bill_id=old.pk, amount="50", paid_on="2026-11-30")  # after: yes
+    pay(actor=wy_supervisor, bill_id=new.pk, amount="250", paid_on="2026-11-30")  # not named: no
+    (row,) = selectors.with_results(selectors.batches_for(wy_supervisor))
+    assert (row.paid_households, row.paid_yuan) == (1, Decimal("150.00"))
+    page = web_as(wy_supervisor).get("/property/").content.decode()
+    assert "150.00" in page.split('id="batches"')[1]
+
+
 def _kefu(capsys, *args):
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -161,6 +186,10 @@ def test_cli_fees_bad_input_exits_2(capsys, db):
     assert code == 2 and "2026-13-01" in err and out == ""
     code, out, err = _kefu(capsys, "fees", "collection-rate", "--year", "twenty", "--json")
     assert code == 2 and "twenty" in err
+    code, out, err = _kefu(
+        capsys, "fees", "collection-rate", "--year", "2026", "--fee-type", "nope", "--json"
+    )
+    assert code == 2 and "nope" in err and out == ""
 
 
 def test_cli_repairs_due_and_quota(capsys, db):
@@ -201,3 +230,21 @@ def test_cli_repairs_due_and_quota(capsys, db):
         capsys, "repairs", "quota", "--sales", "12000,x", "--fault-rate", "0.03", "--repairers", "5"
     )
     assert code == 2
+
+
+def test_cli_repairs_quota_with_the_commission_above_it(capsys, db):
+    base = ["repairs", "quota", "--fault-rate", "0.03", "--repairers", "5", "--json"]
+    code, out, err = _kefu(capsys, *base, "--sales", "12000,13000", "--done", "130")
+    assert code == 2 and "--per-unit" in err and out == ""
+    code, out, err = _kefu(
+        capsys, *base, "--sales", "12000,13000", "--done", "130", "--per-unit", "8"
+    )
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"quota": 100, "above_quota": 30, "commission_yuan": 240.0}
+    for bad in (
+        ["--sales", "12000"],  # one month: the rule takes the last two
+        ["--sales", "12000,13000", "--offset", "-5"],
+        ["--sales", "12000,13000", "--done", "-1", "--per-unit", "8"],
+    ):
+        code, out, err = _kefu(capsys, *base, *bad)
+        assert code == 2 and err.startswith("kefu: error:") and out == ""

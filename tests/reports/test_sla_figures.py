@@ -65,6 +65,12 @@ def test_statement_clock_counts_are_the_drill_downs_and_the_raw_rows(answered, m
     assert data["sla"]["first_response"] == {"met": 3, "total": 5}
     assert statement.drill(manager, line, oct_, "first_response").count() == 5
     assert statement.drill(manager, line, oct_, "first_response_met").count() == 3
+    counted = statement.clocks_counts(manager, line, oct_)  # the cockpit's one-pass counts
+    assert counted["first_response"] == {"met": 3, "total": 5}
+    for clock in statement.CLOCK_FIGURES:
+        assert counted[clock]["total"] == statement.drill(manager, line, oct_, clock).count()
+        met = statement.drill(manager, line, oct_, f"{clock}_met").count()
+        assert counted[clock]["met"] == met
     nov = statement.monthly(manager, period="2026-11")["sla"]["first_response"]
     assert nov == {"met": 0, "total": 1}
 

@@ -256,3 +256,61 @@ def test_a_reopen_counts_again_the_month_its_cancelled_callback_was_due_in(
     assert october(after)["callbacks_due"] == raw_due() == 0
     # the ticket's month (September) and its callback's (October), with the running December
     assert counted == [["2026-09", "2026-10", "2026-12"]]
+
+
+def test_a_letter_that_completes_a_callback_of_a_closed_month_counts_it_again(
+    org, manager, agent, make_customer
+):
+    """Sending the letter an event-letter callback asks for marks the task done in a bulk update
+    that logs no callback: the kept October still shows it completed, as the raw rows do."""
+    from kefu.followups.models import CallbackTask, Kind
+    from kefu.followups.services.callbacks import make_task
+    from kefu.followups.services.registers import letter_record_create
+
+    customer = make_customer(org.shop)
+    with time_machine.travel(dt.datetime(2026, 10, 10, 10, tzinfo=TZ), tick=False):
+        task, _created = make_task(
+            line=org.shop,
+            customer_id=customer.pk,
+            kind=Kind.EVENT_LETTER,
+            script="",
+            window=(dt.date(2026, 10, 10), dt.date(2026, 10, 15)),
+            owner_id=agent.pk,
+        )
+
+    def october(data):
+        return next(m for m in data["months"] if m["month"] == "2026-10")
+
+    def raw_completed():
+        return CallbackTask.objects.filter(
+            attempt=1, due_on__month=10, reached_at__isnull=False
+        ).count()
+
+    year = periods.parse_year("2026")
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        before = yearly.year_summary(manager, year=year)
+        assert october(before)["callbacks_due"] == 1
+        assert october(before)["callbacks_completed"] == raw_completed() == 0
+        letter_record_create(
+            actor=agent, customer=customer, kind="notice", channel="post", callback=task
+        )
+        after = yearly.year_summary(manager, year=year)
+    assert october(after)["callbacks_completed"] == raw_completed() == 1
+
+
+def test_a_deleted_category_counts_its_closed_months_again(org, manager, agent, make_ticket):
+    """Deleting a category (the admin's category page) empties the category of its tickets in an
+    update that publishes no event: the kept October lists the complaint under no category, as
+    the raw rows do, never under the deleted category's id."""
+    from kefu.tickets.models import Category
+
+    category = Category.objects.create(business_line=org.shop, name="物流破损")
+    with time_machine.travel(dt.datetime(2026, 10, 15, 10, tzinfo=TZ), tick=False):
+        make_ticket(agent, category=category.pk)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, tzinfo=TZ), tick=False):
+        before = statement.monthly(manager, period="2026-10")["complaints"]["by_type"]
+        assert [(r["label"], r["count"]) for r in before] == [("物流破损", 1)]
+        category.delete()
+        after = statement.monthly(manager, period="2026-10")["complaints"]["by_type"]
+    assert [(r["key"], r["count"]) for r in after] == [(statement.NO_CATEGORY, 1)]
+    assert Ticket.objects.filter(category__isnull=True).count() == 1

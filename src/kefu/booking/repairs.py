@@ -188,3 +188,42 @@ def repeat_rates(orders) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def quota_table(orders, *, month: dt.date, sales, fault_rate, per_unit) -> dict:
+    """RPR-1, §9.3: the month's base quota of each repairer = (the last 2 months' retail sales
+    × the fault rate) ÷ the repairers at work that month − 50, and each one's repairs above it
+    with the commission they earn. Bad figures raise ``Invalid`` with the rule's words."""
+    fields = {}
+    for i, value in enumerate(sales, 1):
+        if _figure(value) is None:
+            fields[f"sales_{i}"] = _("Enter the units sold, a number of 0 or more.")
+    rate = _figure(fault_rate)
+    if rate is None or rate > 1:
+        fields["fault_rate"] = _("The fault rate is a share between 0 and 1 (0.03 = 3%).")
+    if _figure(per_unit) is None:
+        fields["per_unit"] = _("The commission is a sum of 0 yuan or more.")
+    if fields:
+        raise Invalid(_("Some fields are not valid."), fields=fields)
+    first = month.replace(day=1)
+    rows = [r for r in repeat_rates(orders.filter(received_on__gte=first)) if r["month"]]
+    rows = [r for r in rows if _month_of(r["month"]) == first and r["repairer"]]
+    quota = rules.repair_quota(sales, fault_rate, max(len(rows), 1))
+    table = []
+    for r in rows:
+        above, earned = rules.commission(r["total"], quota, per_unit)
+        table.append({**r, "above": above, "commission": earned})
+    return {"month": first, "quota": quota, "repairers": len(rows), "rows": table}
+
+
+def _figure(value) -> Decimal | None:
+    """A figure typed on the page: a finite number of 0 or more, else None."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _month_of(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

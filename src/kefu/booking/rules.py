@@ -23,7 +23,11 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CUTOFF_HOURS = 12
 QUOTA_OFFSET = 50
+QUOTA_MONTHS = 2  # RPR-1: the retail sales of the last two months
 REPEAT_DAYS = 90
+# SEG-8: at or below this many free hours (about a month of weekly lessons) the desk prompts a
+# renewal or 升班; our reading of "when the prepaid lesson balance is low"
+LOW_BALANCE_HOURS = Decimal(4)
 PURCHASE, DEDUCTION, RESTORATION, ADJUSTMENT = "purchase", "deduction", "restoration", "adjustment"
 STUDENT, TEACHER, COMPANY = "student", "teacher", "company"
 
@@ -93,6 +97,11 @@ def signed(kind: str, hours: Decimal) -> Decimal:
     raise RuleError(f"unknown ledger entry {kind!r}")
 
 
+def low_balance(free_hours: Decimal, threshold: Decimal = LOW_BALANCE_HOURS) -> bool:
+    """SEG-8: prompt a renewal or an upgrade (升班) when the hours not yet promised run low."""
+    return Decimal(free_hours) <= threshold
+
+
 def second_unmet_blocked(previous_unmet: bool, this_unmet: bool, alternative: str) -> bool:
     """True when closing this request would leave the student unbooked twice in a row."""
     return previous_unmet and this_unmet and not alternative.strip()
@@ -110,8 +119,8 @@ def _decimal(value, name: str) -> Decimal:
 
 def repair_quota(sales: Sequence, fault_rate, repairers: int, offset=QUOTA_OFFSET) -> int:
     """Each repairer's monthly base quota (RPR-1, §9.3)."""
-    if not sales:
-        raise RuleError("give the retail sales of the last months")
+    if len(sales) != QUOTA_MONTHS:
+        raise RuleError(f"give the retail sales of the last {QUOTA_MONTHS} months, one figure each")
     amounts = [_decimal(s, "sales") for s in sales]
     if any(a < 0 for a in amounts):
         raise RuleError("sales are never negative")
@@ -121,8 +130,22 @@ def repair_quota(sales: Sequence, fault_rate, repairers: int, offset=QUOTA_OFFSE
     if int(repairers) != repairers or repairers < 1:
         raise RuleError("there is at least one repairer")
     offset = _decimal(offset, "offset")
+    if offset < 0:
+        raise RuleError("the offset is the units taken off the quota, never negative")
     quota = sum(amounts) * rate / Decimal(repairers) - offset
     return max(0, int(quota.to_integral_value(rounding=ROUND_FLOOR)))
+
+
+def commission(done: int, quota: int, per_unit) -> tuple[int, Decimal]:
+    """RPR-1: every unit repaired above the base quota earns ``per_unit`` yuan; (units above,
+    commission in yuan)."""
+    if int(done) != done or done < 0:
+        raise RuleError("the units repaired are a whole number, never negative")
+    rate = _decimal(per_unit, "commission per unit")
+    if rate < 0:
+        raise RuleError("the commission per unit is never negative")
+    above = max(0, int(done) - int(quota))
+    return above, (rate * above).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def is_repeat(received_on: dt.date, previous_on: dt.date | None, days: int = REPEAT_DAYS) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     DurationField,
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from kefu.booking import rules
 from kefu.booking.models import ExceptionStatus, HourEntry, Lesson, LessonStatus, Student
 from kefu.core import scope
 
@@ -40,10 +42,22 @@ def with_balance(students):
         .annotate(s=Sum("delta"))
         .values("s")
     )
+    promised = (
+        Lesson.objects.filter(student=OuterRef("pk"), status=LessonStatus.BOOKED)
+        .order_by()
+        .values("student")
+        .annotate(s=Sum("hours"))
+        .values("s")
+    )
+    hours = DecimalField(max_digits=8, decimal_places=2)
     return students.annotate(
-        balance=Coalesce(
-            Subquery(total, output_field=DecimalField(max_digits=8, decimal_places=2)),
-            Value(0, output_field=DecimalField(max_digits=8, decimal_places=2)),
+        balance=Coalesce(Subquery(total, output_field=hours), Value(0, output_field=hours)),
+        booked=Coalesce(Subquery(promised, output_field=hours), Value(0, output_field=hours)),
+    ).annotate(
+        # SEG-8: the hours not yet promised to a booked lesson, low → renewal or 升班 prompt
+        low_balance=ExpressionWrapper(
+            Q(balance__lte=F("booked") + Value(rules.LOW_BALANCE_HOURS, output_field=hours)),
+            output_field=BooleanField(),
         )
     )
 

@@ -4,15 +4,20 @@ requests). A refused write re-renders the page with its message (4xx)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.booking import rules, selectors, services
-from kefu.booking.models import LeaveReason, LessonKind, LessonStatus
-from kefu.core.errors import DomainError
+from kefu.booking.models import LeaveReason, LessonKind, LessonStatus, Party
+from kefu.core.errors import DomainError, Invalid
 from kefu.core.idempotency import once
 
 STUDENT_ROWS = 50
@@ -27,13 +32,16 @@ def index(request):
     user = request.user
     students = selectors.with_balance(
         selectors.students_for(user).select_related("customer", "agent")
-    ).order_by("-id")[:STUDENT_ROWS]
+    ).order_by("-id")
+    # a page number that is not one shows the first (or last) page, never an error
+    page = Paginator(students, STUDENT_ROWS).get_page(request.GET.get("page"))
     pending = selectors.pending_exceptions(user).select_related("student__customer")[:50]
     return render(
         request,
         "booking/index.html",
         {
-            "students": students,
+            "students": page.object_list,
+            "page": page,
             "pending": pending,
             "figures": selectors.desk_figures(user),
             "teacher_cancels": selectors.teacher_cancellations(user),
@@ -57,12 +65,23 @@ def _student_page(request, pk: int, *, error=None, status=200):
         lesson.check = rules.check_cancel(lesson.start_at, now)
         lesson.open = lesson.status == LessonStatus.BOOKED
         lesson.started = lesson.start_at <= now
+    booked = services.booked_hours(student.pk)
+    free = student.balance - booked
+    cancelled = _cancelled(request, lessons)
     context = {
         "student": student,
         "lessons": lessons,
         "entries": student.entries.select_related("actor")[:50],
         "requests": student.requests.all()[:10],
-        "booked": services.booked_hours(student.pk),
+        "booked": booked,
+        "free": free,
+        "low_balance": rules.low_balance(free),
+        "cancelled": cancelled,
+        "suggest_kind": (
+            LessonKind.ADHOC  # the school cancelled: the make-up lesson (补课)
+            if cancelled and cancelled.cancelled_by in (Party.TEACHER, Party.COMPANY)
+            else LessonKind.REGULAR
+        ),
         "kinds": LessonKind.choices,
         "reasons": LeaveReason.choices,
         "may_decide": services.may_decide(user),
@@ -90,6 +109,21 @@ def _flows(student, user) -> dict:
             flow.next_label = STEP_LABELS.get(step.code, step.code)
             flow.may_take = scope.at_least(user, step.role)
     return {"flows": items, "flow_kinds": FlowKind.choices}
+
+
+def _cancelled(request, lessons):
+    """The lesson just cancelled or left (``?cancelled=`` after the redirect), so the page offers
+    the next booking with the same teacher (BK-3: every cancellation offers the next booking)."""
+    text = request.GET.get("cancelled", "")
+    wanted = int(text) if text.isdigit() else None
+    return next(
+        (
+            lesson
+            for lesson in lessons
+            if lesson.pk == wanted and lesson.status != LessonStatus.BOOKED
+        ),
+        None,
+    )
 
 
 def _suggestions(request, lessons) -> dict:
@@ -204,7 +238,18 @@ def lesson_action(request, pk: int, action: str):
         "attend": lambda: services.lesson_attend(actor=user, lesson_id=pk, version=version),
         "no_show": lambda: services.lesson_no_show(actor=user, lesson_id=pk, version=version),
     }
-    return _run(request, lesson.student_id, calls[action])
+    response = _run(request, lesson.student_id, calls[action])
+    if action in ("cancel", "leave") and response.status_code == 302:
+        # offer the next booking with the same teacher and length at once
+        query = urlencode(
+            {
+                "cancelled": lesson.pk,
+                "teacher": lesson.teacher,
+                "hours": f"{lesson.hours:f}".rstrip("0").rstrip("."),
+            }
+        )
+        response["Location"] = f"{response['Location']}?{query}#suggestions"
+    return response
 
 
 def _repair_centre(request, *, error=None, status=200):
@@ -227,14 +272,46 @@ def _repair_centre(request, *, error=None, status=200):
     customers = Customer.objects.filter(scope.business_line_q(user), merged_into=None).order_by(
         "-id"
     )[:200]
+    quota, quota_error = _quota(request, repairs)
+    if quota_error and error is None:
+        error, status = quota_error, 400
     context = {
         "orders": orders,
         "rates": repairs.repeat_rates(repairs.orders_for(user))[:24],
+        "quota": quota,
+        "quota_form": {k: request.GET.get(k, "") for k in QUOTA_FIELDS},
         "customers": customers,
         "today": timezone.localdate(),
         "error": error,
     }
     return render(request, "booking/repairs.html", context, status=status)
+
+
+QUOTA_FIELDS = ("month", "sales_1", "sales_2", "fault_rate", "per_unit")
+
+
+def _quota(request, repairs):
+    """RPR-1 on the page: the month's quota and commission once the figures are given."""
+    given = {k: request.GET.get(k, "").strip() for k in QUOTA_FIELDS}
+    if not any(given[k] for k in QUOTA_FIELDS[1:]):
+        return None, None
+    try:
+        month = dt.date.fromisoformat(f"{given['month']}-01") if given["month"] else None
+    except ValueError:
+        month = None
+    try:
+        if month is None:
+            raise Invalid(_("Choose the month of the quota."))
+        table = repairs.quota_table(
+            repairs.orders_for(request.user),
+            month=month,
+            sales=[given["sales_1"], given["sales_2"]],
+            fault_rate=given["fault_rate"],
+            per_unit=given["per_unit"] or "0",
+        )
+    except DomainError as exc:
+        return None, _error(exc)
+    return table, None
 
 
 @login_required

@@ -140,6 +140,8 @@ def monthly_figures(user, *, months: int = MONTHS_SHOWN, today: dt.date | None =
                 **row,
                 "target": target,
                 "comeback_rate": rate,
+                # the page reads it as people do, in per cent (RPR-3: below 2 %)
+                "comeback_pct": None if rate is None else rate * 100,
                 "comeback_ok": workshop.comeback_ok(rate),
             }
         )

@@ -70,6 +70,7 @@ def order_out(o) -> dict:
         "courier": o.courier,
         "tracking_no": o.tracking_no,
         "warehouse_city": o.warehouse_city,
+        "brand": o.brand,
         "buyer_online": o.buyer_online,
     }
 
@@ -385,3 +386,8 @@ router.add_router("", team_router)
 from kefu.commerce.api_disputes import router as disputes_router  # noqa: E402
 
 router.add_router("", disputes_router)
+
+# the warehouse's plan for an event (PK-5)
+from kefu.commerce.api_warehouse import router as warehouse_router  # noqa: E402
+
+router.add_router("", warehouse_router)

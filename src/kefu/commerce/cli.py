@@ -2,7 +2,8 @@
 team's reads ``kefu returns team|cases|registers|forecast --user USERNAME`` and the logistics
 cases' writes ``kefu returns case-open|case-step --user USERNAME``, the platform disputes
 ``kefu returns disputes|dispute-open|dispute-contact|dispute-evidence|dispute-appeal|dispute-close``
-(issue 20, CMP-11).
+(issue 20, CMP-11), and an event's warehouse plan ``kefu double11 warehouse --user USERNAME``
+(PK-5).
 
 The documented outputs are JSON (``--json`` is accepted everywhere); bad input goes to stderr
 with exit code 2. Times without an offset are Asia/Shanghai.
@@ -42,6 +43,17 @@ def register(sub) -> None:
     run.add_argument("--at", help="ISO 8601 moment (default: now)")
     run.add_argument("--json", action="store_true", help="(the output is JSON)")
     run.set_defaults(func=cmd_reminders_run)
+
+    d11 = sub.add_parser("double11", help="Double 11 operations")
+    d11_sub = d11.add_subparsers(dest="double11_command", required=True, metavar="COMMAND")
+    wh = d11_sub.add_parser(
+        "warehouse", help="orders per brand, pre-packs and couriers of an event (PK-5)"
+    )
+    wh.add_argument("--user", required=True, help="whose scope to report (a username)")
+    wh.add_argument("--campaign", required=True, type=int, help="the event's campaign id")
+    wh.add_argument("--orders", type=int, help="orders expected (default: the one recorded)")
+    wh.add_argument("--json", action="store_true", help="(the output is JSON)")
+    wh.set_defaults(func=cmd_double11_warehouse)
 
     ret = sub.add_parser("returns", help="returns and refunds")
     ret_sub = ret.add_subparsers(dest="returns_command", required=True, metavar="COMMAND")
@@ -377,6 +389,26 @@ def cmd_returns_forecast(args) -> int:
         raise UsageError(str(exc.message)) from None
     out = team_out.refund_forecast(user=user, first=first, last=last, orders=args.orders)
     print_json(_jsonable(out))
+    return 0
+
+
+def cmd_double11_warehouse(args) -> int:
+    from kefu.cli import print_json
+    from kefu.commerce import peak_selectors, warehouse_selectors
+    from kefu.commerce.api_warehouse import warehouse_out
+    from kefu.commerce.warehouse import MAX_QUANTITY
+    from kefu.core.errors import NotFound
+
+    user = _reader(args.user)
+    if args.orders is not None and not 0 <= args.orders <= MAX_QUANTITY:
+        raise UsageError(f"--orders must be 0 to {MAX_QUANTITY}: {args.orders}")
+    if not 1 <= args.campaign < 2**63:
+        raise UsageError(f"--campaign: not an id: {args.campaign}")
+    try:
+        campaign = peak_selectors.campaign_get_for(user=user, pk=args.campaign)
+    except NotFound:
+        raise UsageError(f"no campaign {args.campaign} in the scope of {args.user}") from None
+    print_json(warehouse_out(warehouse_selectors.plan_for(campaign, orders=args.orders)))
     return 0
 
 

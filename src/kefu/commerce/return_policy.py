@@ -14,7 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kefu.core.calendar import BusinessCalendar, add_business_hours
+
 ALLERGY = "allergy"
+CALENDAR, BUSINESS = "calendar", "business"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class ReturnPolicy:
     sla_hours: int = 48
     vip_sla_hours: int = 24
     vip_tiers: tuple = field(default=("vip",))
+    # the SLA counts calendar hours by default; a line may count business hours instead
+    # (``"sla_clock": "business"``): the line's working hours and workdays, as the tickets' SLA
+    sla_clock: str = CALENDAR
 
     @classmethod
     def from_policy(cls, policy: dict | None, *, refunds_enabled: bool = True) -> ReturnPolicy:
@@ -85,8 +91,19 @@ def check(
     return Verdict(True, "no_reason_window", last, priority)
 
 
-def sla_due(policy: ReturnPolicy, *, tier: str, received_at: dt.datetime) -> dt.datetime:
-    """A returned parcel is processed within 48 h of receipt, a VIP's within 24 h (calendar
-    hours)."""
+def sla_due(
+    policy: ReturnPolicy,
+    *,
+    tier: str,
+    received_at: dt.datetime,
+    calendar: BusinessCalendar | None = None,
+) -> dt.datetime:
+    """A returned parcel is processed within 48 h of receipt, a VIP's within 24 h: calendar
+    hours, or the business hours of ``calendar`` when the line's clock is ``business`` (received
+    Friday 17:00 with 09:00–18:00 workdays: 48 h end the next-but-one Monday 11:00)."""
     hours = policy.vip_sla_hours if tier in policy.vip_tiers else policy.sla_hours
+    if policy.sla_clock == BUSINESS:
+        if calendar is None:
+            raise ValueError("a business-hours SLA needs the line's calendar")
+        return add_business_hours(received_at, hours, calendar)
     return received_at + dt.timedelta(hours=hours)

@@ -91,6 +91,7 @@ class ShopOrderOut(Schema):
     courier: str
     tracking_no: str
     warehouse_city: str
+    brand: str
     buyer_online: bool
 
 

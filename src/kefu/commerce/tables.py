@@ -28,6 +28,7 @@ HEADERS = {
     "buyer_online": ("buyer_online", "旺旺在线", "买家在线"),
     "status_at": ("status_at", "更新时间", "修改时间"),
     "lines": ("lines", "宝贝标题", "商品标题", "商品"),
+    "brand": ("brand", "品牌", "品牌名称"),
     "sent": ("sent", "已催付"),
 }
 _ALIASES = {alias.lower(): key for key, aliases in HEADERS.items() for alias in aliases}

@@ -1,7 +1,15 @@
 from django.urls import path as django_path
 
 from kefu.accounts.desks import COMMERCE, desk_required
-from kefu.commerce import views, views_card, views_care, views_disputes, views_peak, views_team
+from kefu.commerce import (
+    views,
+    views_card,
+    views_care,
+    views_disputes,
+    views_peak,
+    views_team,
+    views_warehouse,
+)
 
 
 def path(route, view, *args, **kwargs):
@@ -40,6 +48,15 @@ urlpatterns = [
     path("reviews/<int:pk>/reply/", views_care.review_reply, name="review_reply"),
     path("reviews/<int:pk>/cashback/", views_care.review_cashback, name="review_cashback"),
     path("double11/", views_peak.double11, name="double11"),
+    path("double11/warehouse/", views_warehouse.warehouse, name="warehouse"),
+    path(
+        "double11/<int:pk>/forecast/",
+        views_warehouse.warehouse_forecast,
+        name="warehouse_forecast",
+    ),
+    path("double11/<int:pk>/prepacks/", views_warehouse.prepack_add, name="prepack_add"),
+    path("prepacks/<int:pk>/", views_warehouse.prepack_update, name="prepack_update"),
+    path("double11/<int:pk>/couriers/", views_warehouse.courier_set, name="courier_set"),
     path("reviews/poor.xlsx", views_care.poor_reviews_export, name="poor_reviews_export"),
     path("team/", views_team.team, name="team"),
     path("team/reshipments/", views_team.reshipment_create, name="reshipment_create"),

@@ -1,12 +1,14 @@
 """The order page and the order card's one-click actions (beside a conversation): open a return
-or exchange, request a refund for the second key, open a 查件 / 延长收货时间 case. Each is a plain
-POST through the services of the commerce pages and the API, and comes back to the ticket it was
-sent from (or to the order page)."""
+or exchange, request a refund for the second key, open a 查件 / 延长收货时间 case. Each is a POST
+through the services of the commerce pages and the API; from the ticket page htmx sends it and
+the card alone comes back in place (with the outcome in it), without htmx it comes back to the
+ticket it was sent from (or to the order page)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from kefu.commerce import selectors
 from kefu.commerce.models import Channel
 from kefu.commerce.order_card import card_orders, case_kind_choices
 from kefu.commerce.services import returns, returns_team
+from kefu.commerce.templatetags.commerce_cards import card_context
 from kefu.core.errors import DomainError
 from kefu.tickets.selectors import ticket_get_for
 
@@ -72,11 +75,23 @@ def _run(request, order, ticket, action, done: str):
         text = str(exc.message)
         if exc.fields:
             text = f"{text} ({'; '.join(str(v) for v in exc.fields.values())})"
-        messages.error(
-            request, _("Order %(order)s: %(error)s") % {"order": order.order_no, "error": text}
+        level, text = (
+            "danger",
+            _("Order %(order)s: %(error)s")
+            % {
+                "order": order.order_no,
+                "error": text,
+            },
         )
     else:
-        messages.success(request, done)
+        level, text = "success", done
+    if request.htmx and ticket is not None:
+        # the card beside the conversation answers in place: the agent keeps the reply they
+        # were typing and their place in the thread
+        context = card_context(request.user, ticket, get_token(request))
+        context["card_message"] = {"level": level, "text": text}
+        return render(request, "commerce/_order_card.html", context)
+    (messages.success if level == "success" else messages.error)(request, text)
     return _back(ticket, order)
 
 

@@ -209,3 +209,23 @@ def appeal_missing_label(code: str) -> str:
         "chat": _("a chat log (聊天记录)"),
     }
     return labels.get(code, code)
+
+
+def prepack_kind_label(kind: str) -> str:
+    """PK-5: the kinds of goods packed ahead of the event."""
+    from kefu.commerce.models import PrePackKind
+
+    try:
+        return str(PrePackKind(kind).label)
+    except ValueError:
+        return _("Unknown")
+
+
+ACTION_LABELS.update(
+    {
+        "commerce.warehouse_forecast": gettext_lazy("Warehouse: orders expected recorded"),
+        "commerce.prepack_add": gettext_lazy("Warehouse: pre-pack planned"),
+        "commerce.prepack_update": gettext_lazy("Warehouse: pre-pack updated"),
+        "commerce.courier_set": gettext_lazy("Warehouse: courier chosen"),
+    }
+)

@@ -268,6 +268,9 @@ class Order(TimestampedModel):
     courier = models.CharField(_("courier"), max_length=40, blank=True)
     tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
     warehouse_city = models.CharField(_("warehouse city"), max_length=40, blank=True)
+    # the brand of the order's goods (a shop may sell several: the warehouse forecasts per brand,
+    # PK-5); an order of several brands is kept under its main one, as the platform export lists it
+    brand = models.CharField(_("brand"), max_length=60, blank=True, default="")
     buyer_online = models.BooleanField(_("buyer online"), default=False)
     # the platform's time of the latest status applied: an older update never overwrites it
     status_at = models.DateTimeField(_("status time"), null=True, blank=True)

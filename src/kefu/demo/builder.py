@@ -354,6 +354,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
     from kefu.demo.commerce_dispute_rows import build_commerce_dispute_rows
 
     build_commerce_dispute_rows(lines, now=now, seed=seed)  # 淘宝小二介入 disputes, card links
+    from kefu.demo.commerce_warehouse_rows import build_commerce_warehouse_rows
+
+    build_commerce_warehouse_rows(lines, now=now, seed=seed)  # brands, 618 base, pre-packs (PK-5)
     from kefu.demo.quality_rows import build_quality_rows
 
     build_quality_rows(now=now, seed=seed, lines={line.code: line for line in lines})

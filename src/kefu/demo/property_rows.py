@@ -12,13 +12,14 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from kefu.accounts.models import BusinessLine, User
 from kefu.customers.models import PropertyUnit
 from kefu.demo.bulk import historic_timestamps
 from kefu.property import rules, selectors, services
-from kefu.property.models import Bill, Payment, Possession, RepairJob, UnitProfile
+from kefu.property.models import Bill, LetterBatch, Payment, Possession, RepairJob, UnitProfile
 
 MAX_UNITS = 600
 MONTHS = 24
@@ -138,8 +139,8 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
                 )
                 bills.append(bill)
                 kind = kinds[unit.pk]
-                if due >= today:
-                    pays = rng.random() < 0.5
+                if due >= today:  # this month's bill: half the paying households paid early
+                    pays = kind in ("good", "late") and rng.random() < 0.5
                 elif kind == "good":
                     pays = True
                 elif kind == "late":
@@ -149,7 +150,10 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
                 else:
                     pays = False
                 if pays:
-                    paid_on = min(due - dt.timedelta(days=rng.randint(0, 20)), today)
+                    # any day of the billing month up to the due date (or today), so the
+                    # cash ledger has takings every day, not a lump on the day of the build
+                    last = min(due, today)
+                    paid_on = period + dt.timedelta(days=rng.randint(0, (last - period).days))
                     paying.append((bill, paid_on))
     with historic_timestamps(Bill):
         for bill in bills:
@@ -177,7 +181,11 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
     as_of = today - dt.timedelta(days=30)
     if selectors.letter_candidates(line=line, kind="dunning", as_of=as_of):
         with translation.override("zh-hans"):  # the register's subjects, as the office wrote them
-            services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
+            batch = services.letter_batch_print(actor=supervisor, kind="dunning", as_of=as_of)
+        # printed on the day it is dated, not when the demo was built
+        printed = timezone.make_aware(dt.datetime.combine(as_of, dt.time(10, 30)))
+        LetterBatch.objects.filter(pk=batch.pk).update(created_at=printed, updated_at=printed)
+        _letters_answered(batch, supervisor, today=today, rng=rng)
     _repairs(line, units, supervisor, now=now, rng=rng)
     _cash_days(line, supervisor, today=today, rng=rng)
     from kefu.demo.archive_rows import build_archive_rows  # ARC-9 e-archive, PM-X5 register
@@ -187,6 +195,25 @@ def _build_line(line, supervisor, *, now, rng: random.Random) -> int:
     )
     build_archive_rows(line=line, supervisor=supervisor, agent=agent, units=units, now=now, rng=rng)
     return len(bills)
+
+
+def _letters_answered(batch, supervisor, *, today: dt.date, rng: random.Random) -> None:
+    """LOG-5: about one household in eight settles what its 催缴函 named in the weeks after
+    (246 letters → 30 households in the source), by transfer or mobile payment."""
+    letters = list(batch.letters.order_by("id"))
+    for letter in rng.sample(letters, max(1, round(len(letters) * 0.12))):
+        paid_on = min(batch.as_of + dt.timedelta(days=rng.randint(3, 25)), today)
+        owed = Bill.objects.filter(
+            unit_id=letter.unit_id, due_on__lt=batch.as_of, paid__lt=F("amount")
+        )
+        for bill in owed.order_by("due_on", "id"):
+            services.payment_record(
+                actor=supervisor,
+                bill_id=bill.pk,
+                amount=bill.amount - bill.paid,
+                paid_on=paid_on,
+                method=rng.choice(("transfer", "mobile")),
+            )
 
 
 CASH_DAYS = 180
@@ -239,16 +266,24 @@ def _repairs(line, units, supervisor, *, now, rng: random.Random) -> None:
         User.objects.filter(business_line=line, role="agent", is_active=True).first() or supervisor
     )
     jobs = []
+    today = timezone.localdate(now)
     for day in range(REPAIR_DAYS, -1, -1):
+        # households and patrols report in the day and the evening (08:00–20:59), not at night
+        opens = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=day), dt.time(8)))
         for _ in range(rng.randint(1, 4)):
             scope_, size, text = rng.choice(REPAIRS)
-            reported = now - dt.timedelta(
-                days=day, hours=rng.randint(0, 10), minutes=rng.randint(0, 59)
-            )
+            reported = opens + dt.timedelta(minutes=rng.randint(0, 13 * 60 - 1))
+            if reported > now:
+                continue
             due = rules.repair_due(size, reported)
             done = None
             if day > 3 or (day > 0 and rng.random() < 0.7):
-                hours = rng.uniform(1, 8) if size == "minor" else rng.uniform(10, 70)
+                room = (due - reported).total_seconds() / 3600  # hours left on the promise
+                hours = (
+                    rng.uniform(0.5, min(8, room * 0.9))
+                    if size == "minor"
+                    else rng.uniform(10, min(70, room * 0.95))
+                )
                 late = rng.random() < 0.04
                 done = (
                     min(due + dt.timedelta(hours=5), now)
@@ -269,7 +304,9 @@ def _repairs(line, units, supervisor, *, now, rng: random.Random) -> None:
                     reported_at=reported,
                     due_at=due,
                     done_at=done,
-                    called_back_at=done + dt.timedelta(hours=20) if done and day > 2 else None,
+                    called_back_at=min(done + dt.timedelta(hours=20), now)
+                    if done and day > 2
+                    else None,
                     callback_satisfied=(rng.random() < 0.95) if done and day > 2 else None,
                     reported_by=agent,
                     created_at=reported,

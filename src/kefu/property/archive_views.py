@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kefu.core.errors import DomainError, NotFound
 from kefu.core.idempotency import once
 from kefu.customers.selectors import FULL, contact_access, shown_phone
-from kefu.property import archive, rentals
-from kefu.property.models import DocumentKind
+from kefu.property import archive, rentals, services
+from kefu.property.models import Bill, DocumentKind, Method
 from kefu.property.views import _error
 
 
@@ -41,6 +42,7 @@ def _household(request, pk, *, error=None, status=200, entered=None):
     context = {
         **found,
         "kinds": DocumentKind.choices,
+        "methods": Method.choices,
         "may_file": archive.may_file(user, found["unit"]),
         "may_withdraw": archive.may_withdraw(user),
         "entered": entered or {},
@@ -53,6 +55,27 @@ def _household(request, pk, *, error=None, status=200, entered=None):
 @require_safe
 def household(request, pk: int):
     return _household(request, pk)
+
+
+@login_required
+@require_POST
+@once
+def payment_add(request, pk: int):
+    """FEE-3 / FEE-6: a payment taken at the desk against one of the household's bills; a cash
+    payment lands in the day's cash ledger."""
+    bill = request.POST.get("bill", "")
+    try:
+        if not Bill.objects.filter(pk=bill if bill.isdigit() else 0, unit_id=pk).exists():
+            raise NotFound(_("Bill not found."))
+        services.payment_record(
+            actor=request.user,
+            bill_id=int(bill),
+            amount=request.POST.get("amount", ""),
+            method=request.POST.get("method", ""),
+        )
+    except DomainError as exc:
+        return _household(request, pk, error=_error(exc), status=exc.status)
+    return redirect("property:household", pk=pk)
 
 
 @login_required

@@ -29,6 +29,8 @@ def register(sub) -> None:
     quota.add_argument("--fault-rate", required=True, help="a share, e.g. 0.03")
     quota.add_argument("--repairers", required=True, help="number of repairers")
     quota.add_argument("--offset", default="50", help="units subtracted (default 50)")
+    quota.add_argument("--done", help="units a repairer repaired in the month (with --per-unit)")
+    quota.add_argument("--per-unit", help="commission in yuan for each unit above the quota")
     quota.add_argument("--json", action="store_true", help="print machine-readable output")
     quota.set_defaults(func=cmd_repairs_quota)
 
@@ -86,12 +88,18 @@ def cmd_repairs_quota(args) -> int:
             repairers,
             args.offset,
         )
+        result = {"quota": quota}
+        if (args.done is None) != (args.per_unit is None):
+            raise UsageError("give --done and --per-unit together")
+        if args.done is not None:
+            above, earned = rules.commission(int(args.done), quota, args.per_unit)
+            result |= {"above_quota": above, "commission_yuan": float(earned)}
     except (ValueError, rules.RuleError) as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        print_json({"quota": quota})
+        print_json(result)
     else:
-        print(quota)
+        print(" ".join(f"{k}={v}" for k, v in result.items()) if len(result) > 1 else quota)
     return 0
 
 
@@ -108,6 +116,13 @@ def _bills(line_code):
     return bills
 
 
+def _fee_known(line_code, code: str) -> bool:
+    from kefu.property.models import FeeType
+
+    fees = FeeType.objects.filter(code=code)
+    return (fees.filter(business_line__code=line_code) if line_code else fees).exists()
+
+
 def _num(value):
     return None if value is None else float(value)
 
@@ -118,9 +133,11 @@ def cmd_collection_rate(args) -> int:
 
     if not (args.year.isdigit() and len(args.year) == 4):
         raise UsageError(f"not a year: {args.year} (use YYYY)")
-    report = selectors.collection_rate(
-        bills=_bills(args.line), year=int(args.year), fee_code=args.fee_type
-    )
+    bills = _bills(args.line)
+    if args.fee_type is not None and not _fee_known(args.line, args.fee_type):
+        # an unknown code is a typo, not a fee nobody was billed for: say so, exit 2
+        raise UsageError(f"no fee standard {args.fee_type}")
+    report = selectors.collection_rate(bills=bills, year=int(args.year), fee_code=args.fee_type)
     data = {
         "billed_yuan": _num(report["billed_yuan"]),
         "collected_yuan": _num(report["collected_yuan"]),

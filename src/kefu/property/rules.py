@@ -64,6 +64,12 @@ def dunning_eligible_on(oldest_due: dt.date, years: int = DUNNING_YEARS) -> dt.d
     return add_years(oldest_due, years) + dt.timedelta(days=1)
 
 
+def fee_review_due(reviewed_on: dt.date | None, today: dt.date) -> bool:
+    """FEE-5: a fee standard is reviewed with the price authority every year (收费标准的年审);
+    due when never reviewed or a year has passed since the last review."""
+    return reviewed_on is None or today >= add_years(reviewed_on, 1)
+
+
 def dunning_due(oldest_due: dt.date, as_of: dt.date, years: int = DUNNING_YEARS) -> bool:
     return as_of >= dunning_eligible_on(oldest_due, years)
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 
 from kefu.core import scope
 from kefu.customers.models import PropertyUnit
 from kefu.property import rules
 from kefu.property.models import (
     Bill,
+    DunningLetter,
     FeeType,
     LetterBatch,
     LetterKind,
@@ -47,6 +48,33 @@ def batches_for(user):
     return LetterBatch.objects.filter(scope.business_line_q(user)).annotate(
         letter_count=Count("letters"), arrears_total=Sum("letters__arrears")
     )
+
+
+def with_results(batches) -> list:
+    """LOG-5: what each letter batch brought in, tracked to results: the households written to
+    that paid anything of the arrears the letter named (bills due before the batch's date) on or
+    after that date, and the yuan they paid. One query for all the batches given."""
+    batches = list(batches)
+    paid = (
+        Payment.objects.filter(
+            bill__unit=OuterRef("unit"),
+            bill__due_on__lt=OuterRef("batch__as_of"),
+            paid_on__gte=OuterRef("batch__as_of"),
+        )
+        .order_by()
+        .values("bill__unit")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    results = {b.pk: [0, ZERO] for b in batches}
+    letters = DunningLetter.objects.filter(batch_id__in=results).annotate(paid=Subquery(paid))
+    for batch_id, amount in letters.values_list("batch_id", "paid"):
+        if amount:
+            results[batch_id][0] += 1
+            results[batch_id][1] += _money(amount)
+    for batch in batches:
+        batch.paid_households, batch.paid_yuan = results[batch.pk]
+    return batches
 
 
 def _money(value) -> Decimal:

@@ -13,6 +13,7 @@ app_name = "property"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("batches/print/", views.batch_print, name="batch_print"),
+    path("fees/", views.fee_save, name="fee_save"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("repairs/", views.repairs, name="repairs"),
     path("cash/", views.cash, name="cash"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("archive/", archive_views.catalogue, name="archive"),
     path("households/<int:pk>/", archive_views.household, name="household"),
     path("households/<int:pk>/documents/", archive_views.document_file, name="document_file"),
+    path("households/<int:pk>/payments/", archive_views.payment_add, name="payment_add"),
     path("documents/<int:pk>/", archive_views.document_download, name="document_download"),
     path(
         "documents/<int:pk>/withdraw/",

@@ -5,6 +5,7 @@ selector or service, and render; a refused write re-renders the page with its me
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,14 @@ from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import once
 from kefu.property import rules, selectors, services
-from kefu.property.models import ArrearsReason, LetterKind, RepairScope, RepairSize
+from kefu.property.models import (
+    ArrearsReason,
+    Basis,
+    FeeKind,
+    LetterKind,
+    RepairScope,
+    RepairSize,
+)
 
 ARREARS_ROWS = 20
 REPAIR_ROWS = 50
@@ -59,9 +67,17 @@ def _desk(request, *, error=None, status=200):
         "reason_choices": ArrearsReason.choices,
         "dunning_count": len(dunning),
         "deadlines": deadlines,
-        "batches": selectors.batches_for(user).select_related("created_by")[:20],
+        "batches": selectors.with_results(
+            selectors.batches_for(user).select_related("created_by")[:20]
+        ),
         "may_print": scope.at_least(user, scope.SUPERVISOR) and bool(user.business_line_id),
         "letter_kinds": LetterKind.choices,
+        "fees": [
+            (fee, rules.fee_review_due(fee.reviewed_on, today))
+            for fee in selectors.fee_types_for(user)
+        ],
+        "fee_kinds": FeeKind.choices,
+        "bases": Basis.choices,
         "today": today,
         "error": error,
     }
@@ -100,9 +116,12 @@ def batch(request, pk: int):
 def _repairs(request, *, error=None, status=200):
     user = request.user
     jobs = selectors.repairs_for(user)
+    # a page number that is not one shows the first (or last) page, never an error
+    page = Paginator(jobs.select_related("unit"), REPAIR_ROWS).get_page(request.GET.get("page"))
     context = {
         "figures": selectors.repair_figures(jobs),
-        "jobs": jobs.select_related("unit")[:REPAIR_ROWS],
+        "jobs": page.object_list,
+        "page": page,
         "units": selectors.units_for(user).order_by("building", "room")[:500],
         "scopes": RepairScope.choices,
         "sizes": RepairSize.choices,
@@ -191,6 +210,26 @@ def cash_close(request):
     except DomainError as exc:
         return _cash(request, error=_error(exc), status=exc.status)
     return redirect("property:cash")
+
+
+@login_required
+@require_POST
+@once
+def fee_save(request):
+    """FEE-5: a supervisor sets a fee standard and the date of its yearly review."""
+    try:
+        services.fee_type_save(
+            actor=request.user,
+            code=request.POST.get("code", ""),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+            basis=request.POST.get("basis", ""),
+            unit_price=request.POST.get("unit_price", ""),
+            reviewed_on=request.POST.get("reviewed_on") or None,
+        )
+    except DomainError as exc:
+        return _desk(request, error=_error(exc), status=exc.status)
+    return redirect("property:desk")
 
 
 @login_required

@@ -10,7 +10,8 @@ Honesty: a closed month's figures change only through a late change to a row it 
 ticket created in it (its type, grade, clocks stopped or reopened, its callbacks cancelled) or a
 callback due in it (logged). The services publish each such change as a domain event; the
 in-transaction subscribers below move the ``MonthStamp`` of the row's month (and, when a
-ticket's status changes, of the months its callbacks are due in: a reopen cancels them) in the
+ticket's status changes, of the months its callbacks are due in: a reopen cancels them; when a
+registered letter completes an event-letter callback, of the month it was due in) in the
 change's own transaction. A cached month is used only while its stamp equals the month's; the stamp is read
 *before* the month is counted, so a change that commits while a reader counts makes that
 reader's row stale at once (the next reader counts the month again). Survey answers are dated
@@ -206,6 +207,41 @@ def on_callback_logged(event) -> None:
         late_change(due)
 
 
+def on_letter_registered(event) -> None:
+    """letter.registered with a callback: sending the letter completes an event-letter task
+    (``followups.services.registers``, a bulk update that logs no callback), so the month the
+    task was due in, if closed, counts one more callback completed."""
+    from kefu.followups.models import CallbackTask, LetterRecord
+
+    record = getattr(event, "subject", None)
+    callback_id = (
+        record.callback_id
+        if isinstance(record, LetterRecord)
+        else LetterRecord.objects.filter(pk=event.object_id)
+        .values_list("callback_id", flat=True)
+        .first()
+    )
+    if callback_id is None:
+        return
+    due = CallbackTask.objects.filter(pk=callback_id).values_list("due_on", flat=True).first()
+    if due is not None and due < first_open_month():
+        late_change(due)
+
+
+def on_category_deleted(sender, instance, **kwargs) -> None:
+    """A category deleted (the admin's category page): its tickets lose it (SET_NULL, an update
+    that publishes no event), so every closed month holding one of its tickets moves; the
+    kept month would otherwise list complaints under a category that no longer exists."""
+    from kefu.tickets.models import Ticket
+
+    months = (
+        Ticket.objects.filter(category_id=instance.pk, created_at__lt=_open_bound())
+        .datetimes("created_at", "month")
+        .order_by()
+    )
+    late_change(*(timezone.localdate(m) for m in months))
+
+
 def _open_bound() -> dt.datetime:
     return dt.datetime.combine(
         first_open_month(), dt.time(), tzinfo=timezone.get_current_timezone()
@@ -221,6 +257,12 @@ def subscribe() -> None:
     for name in TICKET_EVENTS:
         on(name, on_ticket_changed)
     on("callback.logged", on_callback_logged)
+    on("letter.registered", on_letter_registered)
+    from django.db.models.signals import pre_delete
+
+    from kefu.tickets.models import Category
+
+    pre_delete.connect(on_category_deleted, sender=Category, dispatch_uid="month_cache_category")
 
 
 def clear() -> int:

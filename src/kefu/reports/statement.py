@@ -134,15 +134,23 @@ def _clocked(user, line_id, month: Month, clock: str) -> QuerySet[Ticket]:
 CLOCK_FIGURES = ("first_response", "resolution")
 
 
-def clock_counts(user, line_id, month: Month, figure: str) -> dict[str, int]:
-    """``total`` and ``met`` of a clock figure (first_response, resolution) in one pass over the
-    month's stopped clocks: the counts of ``drill(figure)`` and ``drill(figure + "_met")``."""
+def clocks_counts(user, line_id, month: Month) -> dict[str, dict[str, int]]:
+    """``total`` and ``met`` of every clock figure (first_response, resolution): the counts of
+    ``drill(figure)`` and ``drill(figure + "_met")``, in one pass over the month's stopped
+    clocks (one join of the tickets with their clocks, not one per clock)."""
     from kefu.tickets.models_sla import Clock
 
-    clock = {"first_response": Clock.FIRST_RESPONSE, "resolution": Clock.RESOLUTION}[figure]
-    return _clocked(user, line_id, month, clock).aggregate(
-        total=Count("pk"), met=Count("pk", filter=~_breach(clock))
+    kinds = {"first_response": Clock.FIRST_RESPONSE, "resolution": Clock.RESOLUTION}
+    counts = {}
+    for figure, kind in kinds.items():
+        counts[figure] = Count("pk", filter=Q(sla_clocks__kind=kind))
+        counts[f"{figure}_met"] = Count("pk", filter=Q(sla_clocks__kind=kind) & ~_breach(kind))
+    row = (
+        _tickets(user, line_id, month)
+        .filter(sla_clocks__kind__in=list(kinds.values()), sla_clocks__stopped_at__isnull=False)
+        .aggregate(**counts)
     )
+    return {f: {"total": row[f], "met": row[f"{f}_met"]} for f in CLOCK_FIGURES}
 
 
 def callbacks_qs(user, line_id, month: Month):

@@ -224,6 +224,10 @@ class Ticket(VersionedModel):
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
             models.Index(fields=["status", "due_at"], name="ticket_status_due"),
             models.Index(fields=["-updated_at"], name="ticket_updated"),
+            # the daily close and the weekly report (reports.daily): resolved in a day or week,
+            # and open at a past close (unresolved, or resolved after it) without visiting every
+            # ticket created before the close
+            models.Index(fields=["business_line", "resolved_at"], name="ticket_bl_resolved"),
             # the home figures of a department / business line: counts by status, type, channel
             # and team, and open tickets by due time, read from the index alone (bench/README.md);
             # is_practice last, so leaving practice tickets out (Ticket.objects) stays index-only

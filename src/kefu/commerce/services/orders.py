@@ -36,6 +36,7 @@ ORDER_FIELDS = (
     "warehouse_city",
     "buyer_online",
     "lines",
+    "brand",
 )
 UPDATE_BATCH = 200
 MAX_ROWS = 200_000
@@ -91,6 +92,12 @@ def _clean_row(raw: dict) -> dict:
     out["lines"] = (
         lines if isinstance(lines, list) else [s for s in str(lines or "").split(";") if s.strip()]
     )
+    # a row without a brand leaves the stored one as it is (an export without the column)
+    brand = str(raw.get("brand", "") or "").strip()
+    if len(brand) > 60:
+        raise ValueError(_("The brand is longer than 60 characters."))
+    if brand:
+        out["brand"] = brand
     out["buyer_id"] = str(raw.get("buyer_id", "") or "").strip()[:100]
     out["buyer_name"] = str(raw.get("buyer_name", "") or "").strip()[:100]
     out["phone"] = str(raw.get("phone", "") or "").strip()
@@ -201,7 +208,7 @@ def _upsert_batch(actor, shop: Shop, batch: list[tuple[int, dict]], result: Impo
     new, changed, stopped = [], [], []
     now = timezone.now()
     for _number, r in batch:
-        incoming = {name: r[name] for name in ORDER_FIELDS}
+        incoming = {name: r[name] for name in ORDER_FIELDS if name in r}
         incoming["status_at"] = r["status_at"]
         existing = known.get(r["order_no"])
         if existing is None:

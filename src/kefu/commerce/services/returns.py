@@ -20,6 +20,7 @@ from kefu.commerce.models import (
 from kefu.commerce.ticket_link import check_ticket, note_on_ticket
 from kefu.commerce.words import rule_message
 from kefu.core import audit, scope
+from kefu.core.business_calendar import calendar_for
 from kefu.core.errors import Conflict, Invalid, PermissionDenied, StaleWrite
 from kefu.customers.models import Order
 
@@ -169,7 +170,12 @@ def return_step(
         policy = policy_for(ret.business_line)
         tier = ret.customer.tier
         changes["received_at"] = now
-        changes["due_at"] = return_policy.sla_due(policy, tier=tier, received_at=now)
+        calendar = None
+        if policy.sla_clock == return_policy.BUSINESS:
+            calendar = calendar_for(ret.business_line)  # the closed-loop SLA engine's calendar
+        changes["due_at"] = return_policy.sla_due(
+            policy, tier=tier, received_at=now, calendar=calendar
+        )
     elif step == "inspect":
         if intact is None:
             raise Invalid(_("Say whether the goods are intact."), fields={"intact": _("Required.")})

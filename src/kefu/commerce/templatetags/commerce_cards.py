@@ -19,7 +19,12 @@ CARD_ORDERS = 5
 @register.inclusion_tag("commerce/_order_card.html", takes_context=True)
 def order_card(context, ticket) -> dict:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    return card_context(getattr(request, "user", None), ticket, context.get("csrf_token"))
+
+
+def card_context(user, ticket, csrf_token) -> dict:
+    """What the card shows to ``user`` beside ``ticket`` (the ticket page, and the card alone
+    when an action answers an htmx request)."""
     if user is None or not ticket.customer_id:
         return {"orders": []}
     orders, by_order = selectors.order_card_for(
@@ -34,5 +39,5 @@ def order_card(context, ticket) -> dict:
         "ticket": ticket,
         "actions": line is not None and has_desk(user, COMMERCE),
         "case_kinds": case_kind_choices(),
-        "csrf_token": context.get("csrf_token"),
+        "csrf_token": csrf_token,
     }

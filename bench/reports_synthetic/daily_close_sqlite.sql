@@ -1,0 +1,11 @@
+-- the daily close's ticket figures for line 2 on 2026-12-06 (UTC+8): resolved in the day, open at
+-- the close as one OR (main) and as its two parts (this branch), resolved in a week
+.timer on
+EXPLAIN QUERY PLAN SELECT team_id, COUNT(id) FROM tickets_ticket WHERE business_line_id = 2 AND resolved_at >= '2026-12-05 16:00:00' AND resolved_at < '2026-12-06 16:00:00' GROUP BY 1;
+SELECT sum(n) FROM (SELECT team_id, COUNT(id) n FROM tickets_ticket WHERE business_line_id = 2 AND resolved_at >= '2026-12-05 16:00:00' AND resolved_at < '2026-12-06 16:00:00' GROUP BY 1);
+EXPLAIN QUERY PLAN SELECT team_id, COUNT(id) FROM tickets_ticket WHERE business_line_id = 2 AND created_at < '2026-12-06 16:00:00' AND (resolved_at IS NULL OR resolved_at >= '2026-12-06 16:00:00') AND (closed_at IS NULL OR closed_at >= '2026-12-06 16:00:00') GROUP BY 1;
+SELECT sum(n) FROM (SELECT team_id, COUNT(id) n FROM tickets_ticket WHERE business_line_id = 2 AND created_at < '2026-12-06 16:00:00' AND (resolved_at IS NULL OR resolved_at >= '2026-12-06 16:00:00') AND (closed_at IS NULL OR closed_at >= '2026-12-06 16:00:00') GROUP BY 1);
+EXPLAIN QUERY PLAN SELECT (team_id + 0) AS t, COUNT(id) FROM tickets_ticket WHERE (business_line_id = 2 AND created_at < '2026-12-06 16:00:00' AND (resolved_at IS NULL OR resolved_at >= '2026-12-06 16:00:00') AND (closed_at IS NULL OR closed_at >= '2026-12-06 16:00:00') AND resolved_at IS NULL) GROUP BY 1;
+SELECT sum(n) FROM (SELECT (team_id + 0) AS t, COUNT(id) n FROM tickets_ticket WHERE (business_line_id = 2 AND created_at < '2026-12-06 16:00:00' AND (resolved_at IS NULL OR resolved_at >= '2026-12-06 16:00:00') AND (closed_at IS NULL OR closed_at >= '2026-12-06 16:00:00') AND resolved_at IS NULL) GROUP BY 1);
+SELECT sum(n) FROM (SELECT (team_id + 0) AS t, COUNT(id) n FROM tickets_ticket WHERE (business_line_id = 2 AND created_at < '2026-12-06 16:00:00' AND (resolved_at IS NULL OR resolved_at >= '2026-12-06 16:00:00') AND (closed_at IS NULL OR closed_at >= '2026-12-06 16:00:00') AND resolved_at >= '2026-12-06 16:00:00') GROUP BY 1);
+SELECT sum(n) FROM (SELECT (team_id + 0) AS t, COUNT(id) n FROM tickets_ticket WHERE business_line_id = 2 AND resolved_at >= '2026-11-29 16:00:00' AND resolved_at < '2026-12-06 16:00:00' GROUP BY 1);
