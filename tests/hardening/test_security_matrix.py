@@ -155,6 +155,7 @@ OBJECT_PARAMS = {
     "series_id": "guessed",
     "drill_id": "guessed",
     "run_id": "guessed",
+    "cert_id": "guessed",
 }
 GUESSED_ID = 987654
 ADMIN_ONLY = re.compile(r"^accounts:org")

@@ -92,3 +92,47 @@ def test_demo_plans_are_approved_by_the_manager_with_their_months_classes(org, m
     (row,) = plan_selectors.month_summary(monthly[0])
     assert row["planned"] >= 3 and row["satisfaction"] > 85
     assert TrainingPlan.objects.filter(state="submitted").count() == 1
+
+
+def test_demo_double11_certification_is_made_from_its_template_and_counts_the_drill(
+    org, agent, agent_b, lead, supervisor, manager
+):
+    """PK-4: the shop's 双11 certification has the template's six components, the drill among
+    them; its holders passed every must-pass one (drill included) by the rule the services use."""
+    from kefu.demo.training_cert_rows import build_cert_rows
+    from kefu.demo.training_drill_rows import build_drill_rows
+    from kefu.training import cert_templates, certify
+    from kefu.training.models import Certification, PracticalScore
+
+    for i in range(6):
+        make_user(f"d{i}", "agent", team=org.aftersales1 if i % 2 else org.aftersales2)
+    from kefu.workforce import staff_status
+    from kefu.workforce.models import BorrowedStaff
+    from kefu.workforce.services import peak_plan_from_template
+
+    peak_plan_from_template(actor=manager, business_line=org.shop, year=2026)
+    now = timezone.now()
+    build_training_rows(now=now, seed=1, lines={"shop": org.shop, "4s": org.auto})
+    build_drill_rows(now=now, seed=1)
+    build_cert_rows(now=now, seed=1)
+    cert = Certification.objects.get(business_line=org.shop, template="double11")
+    assert cert.components == cert_templates.DOUBLE11.components()
+    assert "drill" in [c["code"] for c in cert.components]
+    grants = CertificationGrant.objects.filter(certification=cert)
+    from kefu.accounts.models import User
+
+    agents = User.objects.filter(business_line=org.shop, role="agent", is_active=True).count()
+    assert 0 < grants.count() < agents  # non-zero, and not everyone made it
+    for grant in grants:
+        best: dict[str, float] = {}
+        rows = PracticalScore.objects.filter(user=grant.user, created_at__lt=grant.passed_at)
+        for kind, score in rows.values_list("kind", "score"):
+            best[kind] = max(best.get(kind, 0.0), float(score))
+        assert best.get("drill", 0) >= 60
+        outcome = certify.evaluate(certify.components_from(cert.components), best, 75)
+        assert outcome.passed and float(grant.total) == outcome.total
+    # PK-3's extra modules: the certified borrowed person took all six, the next one three
+    linked = list(BorrowedStaff.objects.filter(user__isnull=False).order_by("id"))
+    shown = staff_status.for_users(org.shop.pk, [b.user_id for b in linked])
+    missing = [len(shown[b.user_id]["modules"]["missing"]) for b in linked]
+    assert missing == [0, 3]

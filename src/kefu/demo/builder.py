@@ -383,6 +383,9 @@ def _seed_capabilities(lines, *, now, seed: int = DEFAULT_SEED, story: bool = Tr
 
     build_drill_rows(now=now, seed=seed)
     build_workbench_rows(now=now, seed=seed)  # the live drill in the real workbench
+    from kefu.demo.training_cert_rows import build_cert_rows  # PK-4 双11 from its template
+
+    build_cert_rows(now=now, seed=seed)
     if story:
         from kefu.demo.messaging_rows import build_messaging_rows
 

@@ -751,3 +751,8 @@ router.add_router("", library_router)
 from kefu.training.api_drills import router as drills_router  # noqa: E402
 
 router.add_router("", drills_router)
+
+# certifications made from a template and edited (PK-3, PK-4, TRN-7)
+from kefu.training.api_certifications import router as certifications_router  # noqa: E402
+
+router.add_router("", certifications_router)

@@ -1,6 +1,7 @@
 """``kefu training``: ``typing-score`` (score a typing test from two text files),
 ``status USERNAME`` (certifications, missing queues, hours) and ``import-questions FILE.xlsx``
-(the question bank; a bad row loads nothing) and ``leaderboard COMPETITION_ID`` (ranks, ties
+(the question bank; a bad row loads nothing), ``certification-from-template TEMPLATE`` (PK-4,
+TRN-7) and ``leaderboard COMPETITION_ID`` (ranks, ties
 shared); ``needs`` and ``chat-results`` are in ``cli_checks``. These print JSON (``--json`` is accepted too); bad
 input goes to stderr with exit code 2."""
 
@@ -38,6 +39,17 @@ def register(sub) -> None:
     p.add_argument("competition", metavar="COMPETITION_ID")
     p.add_argument("--json", action="store_true", help="print JSON (the default)")
     p.set_defaults(func=cmd_leaderboard)
+
+    p = group_sub.add_parser(
+        "certification-from-template",
+        help="make a line's certification from a template (double11, hospital-onboarding, …)",
+    )
+    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("--business-line", help="the business line's code (default: the first line)")
+    p.add_argument("--code", default="", help="the certification's code (default: the template's)")
+    p.add_argument("--name", default="", help="its name (default: the template's)")
+    p.add_argument("--json", action="store_true", help="print JSON (the default)")
+    p.set_defaults(func=cmd_certification_from_template)
 
     from kefu.training import cli_checks
 
@@ -131,4 +143,37 @@ def cmd_leaderboard(args) -> int:
         for r in board(comp)
     ]
     print_json({"competition": comp.pk, "kind": comp.kind, "state": comp.state, "rows": rows})
+    return 0
+
+
+def cmd_certification_from_template(args) -> int:
+    from kefu.accounts.models import BusinessLine
+    from kefu.core.errors import Invalid
+    from kefu.training.cert_template_services import certification_from_template
+    from kefu.training.cert_templates import TEMPLATES
+
+    if args.template not in TEMPLATES:
+        raise UsageError(f"unknown template: {args.template} (one of {', '.join(TEMPLATES)})")
+    lines = BusinessLine.objects.order_by("id")
+    line = (lines.filter(code=args.business_line) if args.business_line else lines).first()
+    if line is None:
+        raise UsageError(f"no such business line: {args.business_line or '(none yet)'}")
+    try:
+        cert = certification_from_template(
+            actor=None, template=args.template, business_line=line, code=args.code, name=args.name
+        )
+    except Invalid as exc:
+        fields = "; ".join(f"{k}: {v}" for k, v in (exc.fields or {}).items())
+        raise UsageError(f"{exc.message} {fields}".strip()) from None
+    print_json(
+        {
+            "id": cert.pk,
+            "code": cert.code,
+            "name": cert.name,
+            "business_line": line.code,
+            "threshold": float(cert.threshold),
+            "training_days": cert.training_days,
+            "components": cert.components,
+        }
+    )
     return 0

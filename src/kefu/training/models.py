@@ -206,9 +206,10 @@ class Question(TimestampedModel):
         indexes = [models.Index(fields=["business_line", "category"], name="question_line_cat")]
 
 
-class Certification(TimestampedModel):
+class Certification(VersionedModel):
     """What an agent must pass before 上岗: components with weights, minimums and must-pass
-    flags, a threshold for the weighted total, and how long it stays valid."""
+    flags, a threshold for the weighted total, and how long it stays valid. ``template`` names
+    the ready certification it was made from (cert_templates.py), if any."""
 
     business_line = models.ForeignKey(
         "accounts.BusinessLine", verbose_name=_("business line"), on_delete=models.CASCADE
@@ -218,6 +219,10 @@ class Certification(TimestampedModel):
     components = models.JSONField(_("components"), default=list)
     threshold = models.DecimalField(_("pass threshold"), max_digits=5, decimal_places=2, default=60)
     validity_days = models.PositiveIntegerField(_("valid for (days)"), null=True, blank=True)
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    training_days = models.PositiveSmallIntegerField(
+        _("training before the exam (days)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("certification")

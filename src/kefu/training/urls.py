@@ -2,6 +2,7 @@ from django.urls import path
 
 from kefu.training import (
     views,
+    views_certifications,
     views_chat,
     views_closed_book,
     views_competitions,
@@ -93,6 +94,9 @@ urlpatterns += [
     ),
 ]
 urlpatterns += [
+    path("certifications/", views_certifications.certifications, name="certifications"),
+    path("certifications/new/", views_certifications.cert_from_template, name="cert_create"),
+    path("certifications/<int:pk>/edit/", views_certifications.cert_edit, name="cert_edit"),
     path("drills/", views_drill.drills, name="drills"),
     path("drills/new/", views_drill.drill_create, name="drill_create"),
     path("drills/<int:pk>/start/", views_drill.run_start, name="drill_start"),
