@@ -8,6 +8,7 @@ Screenshots land in test-artifacts/ so a person can look at the pages.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,32 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime:
+    """On SQLite the live server's request threads share the test's one in-memory connection.
+    Two pages' requests querying at once (a page and its htmx panels) deadlocked there: one
+    thread inside sqlite3 waiting for the GIL to run one of Django's Python SQL functions,
+    another holding the GIL and waiting for the connection. So on SQLite the live server answers
+    one request at a time; each browser connection still has its own thread."""
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_live_server_one_request_at_a_time(django_db_setup):
+    from django.db import connection
+    from django.test import testcases
+
+    original = testcases.WSGIHandler
+    if connection.vendor == "sqlite":
+        testcases.WSGIHandler = type("OneRequestAtATime", (_OneRequestAtATime, original), {})
+    yield
+    testcases.WSGIHandler = original
 
 
 @pytest.fixture(scope="session")
